@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs what is missing on a Debian 12 machine (Debian packages, npm
+# packages). Safe to run again: it only installs what is not there.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+ensure_apt_packages "${LOOKALIKE_APT_PACKAGES[@]}"
+ensure_npm_packages
