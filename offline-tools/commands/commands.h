@@ -1,0 +1,13 @@
+// Every subcommand registers itself on the root CLI::App through one of
+// these functions (called from main.cpp, in the order --help lists them).
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace lookalike::cli {
+
+void add_info_command(CLI::App& app);
+
+}  // namespace lookalike::cli
