@@ -119,6 +119,9 @@ async function open(ort, request) {
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
+    // Idle intra-op threads sleep instead of spinning: the CLI decodes the
+    // next batch on the same cores while this one runs.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   };
   const session = await ort.InferenceSession.create(request.model, options);
   return session;
