@@ -167,6 +167,7 @@ void run_embed(const EmbedArguments& args) {
       {"model_file", embedder.model_path()},
       {"runtime", {{"onnxruntime_node", runtime.onnxruntime_version}, {"node", runtime.node_version}, {"threads", runtime.threads}, {"batch", embedder.batch_size()}}},
       {"created", utc_now()},
+      {"interrupted", result.stopped},
       {"items", items},
       {"failed", failed},
   };
@@ -208,7 +209,7 @@ void add_embed_command(CLI::App& app) {
   command->add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
   command->add_option("--model", args.model, "Use this ONNX file instead of the card's (its names and shapes are still checked)");
   command->add_option("-b,--batch", args.batch, "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
-      ->check(CLI::Range(1, 4096))
+      ->check(CLI::Range(1, 256))
       ->capture_default_str();
   command->add_option("--model-threads", args.model_threads, "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
       ->check(CLI::Range(1, 256));

@@ -15,7 +15,6 @@
 
 #include <sys/types.h>
 
-#include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "common/error.h"
+#include "embed/embed_inputs.h"
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
 #include "image/decode.h"
@@ -216,4 +217,30 @@ TEST_CASE("lookalike embed writes OUT.npy and OUT.json and exits 6 when some ima
   const auto blue_vector = embedder.embed(decode_image(blue.data(), blue.size()).image);
   const float* row0 = reinterpret_cast<const float*>(bytes.data() + header.size());
   for (int d = 0; d < 32; ++d) CHECK(row0[d] == Approx(blue_vector[d]).margin(1e-6));
+}
+
+TEST_CASE("embed inputs: folders give labels from the first sub-folder and manifests give paths ids and labels") {
+  TempDir dir;
+  fs::create_directories(dir.path / "set" / "cats" / "deep");
+  fs::create_directories(dir.path / "data");
+  for (const char* p : {"set/top.png", "set/cats/a.png", "set/cats/deep/b.png", "data/x.jpg", "data/y.jpg"}) write_text(dir.path / p, "x");
+  write_text(dir.path / "set" / "notes.txt", "not an image");
+  write_text(dir.path / "manifest.json",
+             R"({"root":"data","items":[{"path":"x.jpg","id":7,"label":"beach","split":"test"},"y.jpg",{"file":"/abs/z.jpg","class":"sea"}]})");
+  const auto inputs = cli::collect_embed_inputs({(dir.path / "set").string(), (dir.path / "manifest.json").string()});
+  REQUIRE(inputs.size() == 6);
+  CHECK_THAT(inputs[0].path, Catch::EndsWith("cats/a.png"));
+  CHECK(inputs[0].label == "cats");
+  CHECK(inputs[1].label == "cats");
+  CHECK(inputs[2].label.empty());  // top.png sits at the top level
+  CHECK(inputs[3].path == (dir.path / "data" / "x.jpg").string());
+  CHECK(inputs[3].id == 7);
+  CHECK(inputs[3].label == "beach");
+  CHECK(inputs[3].split == "test");
+  CHECK(inputs[4].id.is_null());
+  CHECK(inputs[5].path == "/abs/z.jpg");
+  CHECK(inputs[5].label == "sea");
+  write_text(dir.path / "bad.json", R"({"things":[]})");
+  CHECK_THROWS_WITH(cli::collect_embed_inputs({(dir.path / "bad.json").string()}), Catch::Contains("no \"items\" array"));
+  CHECK_THROWS_WITH(cli::collect_embed_inputs({(dir.path / "nothing-here").string()}), Catch::Contains("no such file or folder"));
 }
