@@ -81,6 +81,7 @@ ModelCard parse_model_card(const std::string& json_text) {
     if (!model["bytes"].is_number_unsigned()) bad("model.bytes", "must be a non-negative integer");
     card.bytes = model["bytes"].get<std::uint64_t>();
   }
+  if (model.contains("max_batch")) card.max_batch = positive_int(model, "model.", "max_batch", 1 << 20);
 
   const json& input = member(root, "", "input");
   if (!input.is_object()) bad("input", "must be an object");

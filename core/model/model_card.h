@@ -20,6 +20,13 @@
 //
 // resize.mode is "exact" (squash to width×height) or "shortest-side-crop"
 // (shorter side to shortest_side, then the centred width×height window).
+//
+// Optional: model.max_batch (an integer ≥ 1) caps how many images one
+// inference call may hold. Models whose output for an image depends on the
+// rest of the batch (dynamically quantized exports scale activations over
+// the whole input tensor) set it to 1, so offline embeddings equal the
+// browser's one-image queries. Absent means any batch size. Unknown keys are
+// ignored (model.source, for instance, is read by models/fetch.sh only).
 #pragma once
 
 #include <array>
@@ -39,6 +46,7 @@ struct ModelCard {
   // Where the weights come from (file is relative to the card's folder).
   std::string file, url, sha256;
   std::uint64_t bytes = 0;
+  int max_batch = 0;  // 0 = no limit
 
   std::string input_name;
   int width = 0, height = 0;

@@ -1,0 +1,228 @@
+// `lookalike embed INPUTS… --card NAME -o OUT.npy`: learned embeddings of
+// images with an ONNX model (a model card), written for researchers as a
+// NumPy matrix plus a JSON sidecar that says which row is which image.
+//
+//   OUT.npy   float32 [N, dim], row i = the i-th embedded image (L2-normalised
+//             when the card says so, unless --raw)
+//   OUT.json  {"schema":1, "feature":"model:<card>", "dim":…, "count":N,
+//              "normalized":…, "card":{…}, "model_file":…, "runtime":{…},
+//              "items":[{"row":0,"path":…,"label":…,"id":…,"split":…}, …],
+//              "failed":[{"path":…,"error":…}, …]}
+//
+// Decoding and preprocessing run on -j threads while the model worker runs
+// the previous batch.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <iostream>
+
+#include "commands/commands.h"
+#include "common/cli_context.h"
+#include "common/error.h"
+#include "common/exit_codes.h"
+#include "common/files.h"
+#include "common/log.h"
+#include "common/progress.h"
+#include "embed/embed_inputs.h"
+#include "embed/model_embedder.h"
+#include "embed/npy_file.h"
+
+namespace lookalike::cli {
+namespace {
+
+struct EmbedArguments {
+  std::vector<std::string> inputs;
+  std::string card = "clip-vit-b32";
+  std::string out;
+  std::string model;
+  std::size_t batch = 16;
+  unsigned model_threads = 0;
+  double worker_timeout = 600;
+  bool raw = false;
+  bool list_cards = false;
+};
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buffer;
+}
+
+std::string fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+void list_cards() {
+  nlohmann::json cards = nlohmann::json::array();
+  for (const auto& name : known_model_cards()) {
+    nlohmann::json entry{{"name", name}};
+    try {
+      const LoadedCard loaded = load_model_card(name);
+      entry["path"] = loaded.path;
+      entry["dim"] = loaded.card.output_dim;
+      try {
+        entry["model_file"] = locate_model_file(loaded);
+        entry["installed"] = true;
+      } catch (const Error& e) {
+        entry["installed"] = false;
+      }
+    } catch (const Error& e) {
+      entry["error"] = e.what();
+    }
+    cards.push_back(entry);
+  }
+  if (global_options().json) {
+    std::cout << cards.dump(2) << "\n";
+    return;
+  }
+  for (const auto& c : cards) {
+    std::cout << c["name"].get<std::string>();
+    if (c.contains("error")) std::cout << "  (invalid: " << c["error"].get<std::string>() << ")";
+    else std::cout << "  " << c["dim"].get<int>() << "-d  " << (c["installed"].get<bool>() ? "installed" : "not installed (models/fetch.sh " + c["name"].get<std::string>() + ")") << "  " << c["path"].get<std::string>();
+    std::cout << "\n";
+  }
+}
+
+void run_embed(const EmbedArguments& args) {
+  if (args.list_cards) {
+    list_cards();
+    return;
+  }
+  if (args.inputs.empty()) fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
+  if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out OUT.npy is required");
+  if (args.out.size() < 4 || args.out.substr(args.out.size() - 4) != ".npy")
+    fail(ErrorKind::InvalidArgument, "embed: --out must name a .npy file (the JSON sidecar is written next to it)");
+  const std::string sidecar = args.out.substr(0, args.out.size() - 4) + ".json";
+
+  const std::vector<EmbedInput> inputs = collect_embed_inputs(args.inputs);
+  if (inputs.empty()) fail(ErrorKind::Io, "embed: no image files found in " + args.inputs.front() + (args.inputs.size() > 1 ? " …" : ""));
+
+  ModelEmbedderOptions options;
+  options.batch_size = args.batch;
+  options.model_threads = args.model_threads;
+  options.model_path = args.model;
+  options.normalize = !args.raw;
+  options.batch_timeout_seconds = args.worker_timeout;
+  log_verbose("starting the model worker for " + args.card);
+  ModelEmbedder embedder = ModelEmbedder::open(args.card, options);
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " + embedder.model_path() +
+           ": onnxruntime-node " + runtime.onnxruntime_version + ", " + std::to_string(runtime.threads) +
+           " thread(s), batch " + std::to_string(embedder.batch_size()));
+
+  std::vector<std::string> paths;
+  paths.reserve(inputs.size());
+  for (const auto& input : inputs) paths.push_back(input.path);
+
+  Progress progress("embedding", paths.size());
+  std::size_t reported = 0;
+  EmbedFilesOptions file_options;
+  file_options.decode_threads = global_options().threads;
+  file_options.on_progress = [&](std::size_t done) {
+    progress.advance(done - reported);
+    reported = done;
+  };
+  file_options.should_stop = [] { return interrupted(); };
+  const EmbedFilesResult result = embed_image_files(embedder, paths, file_options);
+  progress.finish();
+
+  // Rows for the embedded images only, in input order.
+  const std::size_t dim = embedder.dim();
+  std::vector<float> matrix;
+  matrix.reserve(result.embedded * dim);
+  nlohmann::json items = nlohmann::json::array(), failed = nlohmann::json::array();
+  std::size_t failures_logged = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const EmbedInput& input = inputs[i];
+    if (result.done[i]) {
+      nlohmann::json item{{"row", items.size()}, {"path", input.path}};
+      if (!input.label.empty()) item["label"] = input.label;
+      if (!input.split.empty()) item["split"] = input.split;
+      if (!input.id.is_null()) item["id"] = input.id;
+      items.push_back(item);
+      matrix.insert(matrix.end(), result.vectors.begin() + i * dim, result.vectors.begin() + (i + 1) * dim);
+    } else {
+      failed.push_back({{"path", input.path}, {"error", result.errors[i]}});
+      if (!result.stopped && failures_logged++ < 20) log_warning(input.path + ": " + result.errors[i]);
+    }
+  }
+  if (failures_logged > 20) log_warning("… and " + std::to_string(failures_logged - 20) + " more failures (listed in " + sidecar + ")");
+
+  const ModelCard& card = embedder.card();
+  nlohmann::json meta{
+      {"schema", 1},
+      {"format", "lookalike embeddings: rows of the .npy file, described by items"},
+      {"npy", fs::path(args.out).filename().string()},
+      {"feature", embedder.feature_spec()},
+      {"dim", dim},
+      {"count", items.size()},
+      {"dtype", "float32"},
+      {"normalized", embedder.normalizes()},
+      {"card", {{"name", card.name}, {"path", embedder.card_path()}, {"file", card.file}, {"sha256", card.sha256}, {"url", card.url}}},
+      {"model_file", embedder.model_path()},
+      {"runtime", {{"onnxruntime_node", runtime.onnxruntime_version}, {"node", runtime.node_version}, {"threads", runtime.threads}, {"batch", embedder.batch_size()}}},
+      {"created", utc_now()},
+      {"interrupted", result.stopped},
+      {"items", items},
+      {"failed", failed},
+  };
+  write_npy_float32(args.out, matrix.data(), items.size(), dim);
+  write_file_atomic(sidecar, meta.dump(1) + "\n");
+
+  const double rate = result.seconds > 0 ? double(result.embedded) / result.seconds : 0.0;
+  if (global_options().json) {
+    nlohmann::json summary{{"npy", args.out},           {"sidecar", sidecar},
+                           {"feature", embedder.feature_spec()}, {"dim", dim},
+                           {"images", inputs.size()},   {"embedded", result.embedded},
+                           {"failed", failed.size()},   {"interrupted", result.stopped},
+                           {"seconds", result.seconds}, {"images_per_second", rate},
+                           {"inference_seconds", embedder.inference_seconds()},
+                           {"batch", embedder.batch_size()}, {"model_threads", runtime.threads}};
+    std::cout << summary.dump(2) << "\n";
+  } else {
+    std::cout << "embedded " << result.embedded << " of " << inputs.size() << " images with " << card.name << " ("
+              << dim << "-d" << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ") in " << fixed(result.seconds, 1)
+              << " s (" << fixed(rate, 1) << " images/s, model " << fixed(embedder.inference_seconds(), 1) << " s) → "
+              << args.out << ", " << sidecar;
+    if (!failed.empty()) std::cout << "; " << failed.size() << (result.stopped ? " not embedded (interrupted)" : " failed (listed in the .json)");
+    std::cout << "\n";
+  }
+  if (!failed.empty() && !result.stopped) request_exit_code(result.embedded == 0 ? kExitBadInput : kExitPartial);
+}
+
+}  // namespace
+
+void add_embed_command(CLI::App& app) {
+  static EmbedArguments args;
+  auto* command = app.add_subcommand(
+      "embed",
+      "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) and OUT.json (which row is which image)");
+  command->add_option("inputs", args.inputs, "Image folders, image files, or a manifest (.json)");
+  command->add_option("-c,--card", args.card,
+                      "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card file")
+      ->capture_default_str();
+  command->add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
+  command->add_option("--model", args.model, "Use this ONNX file instead of the card's (its names and shapes are still checked)");
+  command->add_option("-b,--batch", args.batch, "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  command->add_option("--model-threads", args.model_threads, "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
+      ->check(CLI::Range(1, 256));
+  command->add_option("--worker-timeout", args.worker_timeout, "Seconds one batch may take before the model worker is declared stuck")
+      ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
+  command->add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
+  command->add_flag("--list-cards", args.list_cards, "List the model cards found and whether their files are installed");
+  command->footer(
+      "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
+      "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node on\n"
+      "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json')).");
+  command->callback([] { run_embed(args); });
+}
+
+}  // namespace lookalike::cli

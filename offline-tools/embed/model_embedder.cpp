@@ -1,0 +1,277 @@
+#include "embed/model_embedder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <thread>
+
+#include "common/error.h"
+#include "common/files.h"
+#include "common/parallel.h"
+#include "image/decode.h"
+#include "model/preprocess.h"
+
+namespace lookalike::cli {
+namespace {
+
+std::string list_tensors(const std::vector<WorkerTensorInfo>& tensors) {
+  std::string text;
+  for (const auto& t : tensors) text += (text.empty() ? "" : ", ") + t.name + " " + t.shape_text();
+  return text.empty() ? "none" : text;
+}
+
+void normalize_row(float* row, std::size_t dim) {
+  double sum = 0;
+  for (std::size_t i = 0; i < dim; ++i) sum += double(row[i]) * row[i];
+  if (!(sum > 0)) return;
+  const double inverse = 1.0 / std::sqrt(sum);
+  for (std::size_t i = 0; i < dim; ++i) row[i] = static_cast<float>(row[i] * inverse);
+}
+
+}  // namespace
+
+std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCard& loaded, const std::string& model_path) {
+  const ModelCard& card = loaded.card;
+  const std::string who = "model card " + loaded.path + " does not match " + model_path + ": ";
+  const WorkerTensorInfo* input = model.input(card.input_name);
+  if (!input)
+    fail(ErrorKind::Corrupt, who + "input.name is \"" + card.input_name + "\", the model's inputs are " + list_tensors(model.inputs));
+  const WorkerTensorInfo* output = model.output(card.output_name);
+  if (!output)
+    fail(ErrorKind::Corrupt, who + "output.name is \"" + card.output_name + "\", the model's outputs are " + list_tensors(model.outputs));
+  if (!input->type.empty() && input->type != "float32")
+    fail(ErrorKind::Corrupt, who + "input " + input->name + " takes " + input->type + " tensors; lookalike feeds float32");
+  if (!output->type.empty() && output->type != "float32")
+    fail(ErrorKind::Corrupt, who + "output " + output->name + " is " + output->type + "; lookalike reads float32");
+
+  std::size_t fixed_batch = 0;
+  if (input->has_shape) {
+    const auto& s = input->shape;
+    if (s.size() != 4)
+      fail(ErrorKind::Corrupt, who + "input " + input->name + " has shape " + input->shape_text() + ", not NCHW [N, 3, height, width]");
+    if (s[1] >= 0 && s[1] != 3)
+      fail(ErrorKind::Corrupt, who + "input " + input->name + " has shape " + input->shape_text() + ": " + std::to_string(s[1]) +
+                                   " channels, lookalike feeds 3 (RGB or BGR)");
+    if ((s[2] >= 0 && s[2] != card.height) || (s[3] >= 0 && s[3] != card.width))
+      fail(ErrorKind::Corrupt, who + "the card says input.width × height = " + std::to_string(card.width) + " × " +
+                                   std::to_string(card.height) + ", the model's input " + input->name + " has shape " +
+                                   input->shape_text());
+    if (s[0] > 1)
+      fail(ErrorKind::Unsupported, who + "input " + input->name + " has a fixed batch of " + std::to_string(s[0]) +
+                                       " (shape " + input->shape_text() + "); lookalike needs a batch of 1 or a dynamic batch");
+    if (s[0] == 1) fixed_batch = 1;
+  }
+  if (output->has_shape && !output->shape.empty()) {
+    std::int64_t product = 1;
+    bool known = true;
+    for (std::size_t i = 1; i < output->shape.size(); ++i) {
+      if (output->shape[i] < 0) known = false;
+      else product *= output->shape[i];
+    }
+    if (known && product != card.output_dim)
+      fail(ErrorKind::Corrupt, who + "the card says output.dim = " + std::to_string(card.output_dim) + ", the model's output " +
+                                   output->name + " has shape " + output->shape_text() + " (" + std::to_string(product) +
+                                   " values per image)");
+  }
+  return fixed_batch;
+}
+
+ModelEmbedder ModelEmbedder::open(const std::string& card, const ModelEmbedderOptions& options) {
+  return ModelEmbedder(load_model_card(card), options);
+}
+
+ModelEmbedder::ModelEmbedder(LoadedCard card, const ModelEmbedderOptions& options) : card_(std::move(card)) {
+  model_path_ = locate_model_file(card_, options.model_path);
+  const NodeRuntime runtime = find_node_runtime();
+  OnnxWorkerOptions worker_options;
+  worker_options.model_path = model_path_;
+  worker_options.input_name = card_.card.input_name;
+  worker_options.output_name = card_.card.output_name;
+  worker_options.threads = thread_count(options.model_threads);
+  worker_options.startup_timeout_seconds = options.startup_timeout_seconds;
+  worker_options.run_timeout_seconds = options.batch_timeout_seconds;
+  worker_ = std::make_unique<OnnxWorker>(runtime, worker_options);
+  const std::size_t fixed_batch = check_model_against_card(worker_->metadata(), card_, model_path_);
+  batch_size_ = std::max<std::size_t>(1, options.batch_size);
+  if (card_.card.max_batch > 0) batch_size_ = std::min<std::size_t>(batch_size_, std::size_t(card_.card.max_batch));
+  if (fixed_batch > 0) batch_size_ = std::min(batch_size_, fixed_batch);
+  normalize_ = options.normalize && card_.card.l2_normalize;
+}
+
+ModelEmbedder::ModelEmbedder(ModelEmbedder&&) noexcept = default;
+ModelEmbedder& ModelEmbedder::operator=(ModelEmbedder&&) noexcept = default;
+ModelEmbedder::~ModelEmbedder() = default;
+
+const WorkerMetadata& ModelEmbedder::runtime_info() const { return worker_->metadata(); }
+pid_t ModelEmbedder::worker_pid() const { return worker_ ? worker_->pid() : -1; }
+std::size_t ModelEmbedder::tensor_floats() const { return 3 * std::size_t(card_.card.width) * std::size_t(card_.card.height); }
+
+void ModelEmbedder::run_batch(const float* tensors, std::size_t count, float* out) {
+  const WorkerOutput result = worker_->run(tensors, std::uint32_t(count), 3, std::uint32_t(card_.card.height),
+                                           std::uint32_t(card_.card.width));
+  if (result.dim != dim())
+    fail(ErrorKind::Corrupt, "model card " + card_.path + " does not match " + model_path_ + ": the card says output.dim = " +
+                                 std::to_string(dim()) + ", the model's output " + card_.card.output_name + " has " +
+                                 std::to_string(result.dim) + " values per image");
+  inference_seconds_ += result.inference_seconds;
+  std::memcpy(out, result.values.data(), result.values.size() * sizeof(float));
+  if (normalize_)
+    for (std::size_t i = 0; i < count; ++i) normalize_row(out + i * dim(), dim());
+}
+
+std::vector<float> ModelEmbedder::embed_tensors(const float* tensors, std::size_t count) {
+  std::vector<float> out(count * dim());
+  for (std::size_t begin = 0; begin < count; begin += batch_size_) {
+    const std::size_t n = std::min(batch_size_, count - begin);
+    run_batch(tensors + begin * tensor_floats(), n, out.data() + begin * dim());
+  }
+  return out;
+}
+
+std::vector<float> ModelEmbedder::embed(const Image& image) {
+  const std::vector<float> tensor = preprocess_for_model(image, card_.card);
+  return embed_tensors(tensor.data(), 1);
+}
+
+std::vector<std::vector<float>> ModelEmbedder::embed(const std::vector<Image>& images) {
+  std::vector<std::vector<float>> vectors;
+  vectors.reserve(images.size());
+  std::vector<float> tensors;
+  for (std::size_t begin = 0; begin < images.size(); begin += batch_size_) {
+    const std::size_t n = std::min(batch_size_, images.size() - begin);
+    tensors.resize(n * tensor_floats());
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::vector<float> t = preprocess_for_model(images[begin + i], card_.card);
+      std::memcpy(tensors.data() + i * tensor_floats(), t.data(), t.size() * sizeof(float));
+    }
+    const std::vector<float> out = embed_tensors(tensors.data(), n);
+    for (std::size_t i = 0; i < n; ++i) vectors.emplace_back(out.begin() + i * dim(), out.begin() + (i + 1) * dim());
+  }
+  return vectors;
+}
+
+EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<std::string>& paths,
+                                   const EmbedFilesOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::size_t n = paths.size(), B = embedder.batch_size(), T = embedder.tensor_floats(), D = embedder.dim();
+  EmbedFilesResult result;
+  result.vectors.assign(n * D, 0.0f);
+  result.errors.assign(n, "");
+  result.done.assign(n, false);
+  if (n == 0) return result;
+
+  // Batches are prepared in a ring of slots: decode threads fill up to
+  // kSlots batches ahead while the worker runs the current one.
+  constexpr std::size_t kSlots = 3;
+  struct Slot {
+    std::vector<float> tensors;
+    std::vector<char> ok;
+    std::size_t finished = 0;
+  };
+  std::vector<Slot> slots(kSlots);
+  for (auto& s : slots) s.tensors.resize(B * T), s.ok.assign(B, 0);
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t current = 0;  // the batch the worker consumes next
+  bool abort = false;
+  std::atomic<std::size_t> next{0};
+  const ModelCard& card = embedder.card();
+
+  auto prepare = [&] {
+    for (;;) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= n) return;
+      const std::size_t b = i / B, k = i % B;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return abort || b < current + kSlots; });
+        if (abort) return;
+      }
+      Slot& slot = slots[b % kSlots];
+      std::string error;
+      try {
+        const std::vector<std::uint8_t> bytes = read_file(paths[i]);
+        const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
+        const std::vector<float> tensor = preprocess_for_model(decoded.image, card);
+        std::memcpy(slot.tensors.data() + k * T, tensor.data(), T * sizeof(float));
+      } catch (const Error& e) {
+        error = e.what();
+      } catch (const std::bad_alloc&) {
+        error = "out of memory while decoding";
+      } catch (const std::exception& e) {
+        error = std::string("unexpected failure: ") + e.what();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!error.empty()) result.errors[i] = error;
+        slot.ok[k] = error.empty();
+        ++slot.finished;
+      }
+      changed.notify_all();
+    }
+  };
+
+  const unsigned threads = std::max(1u, std::min<unsigned>(thread_count(options.decode_threads), unsigned(n)));
+  std::vector<std::thread> pool;
+  auto shut_down = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      abort = true;
+    }
+    changed.notify_all();
+    for (auto& t : pool) t.join();
+    pool.clear();
+  };
+  try {
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(prepare);
+    const std::size_t batches = (n + B - 1) / B;
+    std::vector<std::size_t> rows;
+    for (std::size_t b = 0; b < batches; ++b) {
+      if (options.should_stop && options.should_stop()) {
+        result.stopped = true;
+        break;
+      }
+      const std::size_t begin = b * B, count = std::min(B, n - begin);
+      Slot& slot = slots[b % kSlots];
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return slot.finished == count; });
+      }
+      rows.clear();
+      for (std::size_t k = 0; k < count; ++k) {
+        if (!slot.ok[k]) continue;
+        if (rows.size() != k) std::memmove(slot.tensors.data() + rows.size() * T, slot.tensors.data() + k * T, T * sizeof(float));
+        rows.push_back(begin + k);
+      }
+      if (!rows.empty()) {
+        const std::vector<float> out = embedder.embed_tensors(slot.tensors.data(), rows.size());
+        for (std::size_t r = 0; r < rows.size(); ++r) {
+          std::memcpy(result.vectors.data() + rows[r] * D, out.data() + r * D, D * sizeof(float));
+          result.done[rows[r]] = true;
+        }
+        result.embedded += rows.size();
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        slot.finished = 0;
+        std::fill(slot.ok.begin(), slot.ok.end(), 0);
+        ++current;
+      }
+      changed.notify_all();
+      if (options.on_progress) options.on_progress(begin + count);
+    }
+  } catch (...) {
+    shut_down();
+    throw;
+  }
+  shut_down();
+  for (std::size_t i = 0; i < n; ++i)
+    if (!result.done[i] && result.errors[i].empty()) result.errors[i] = "not embedded: stopped before this image";
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace lookalike::cli

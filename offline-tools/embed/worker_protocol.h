@@ -1,0 +1,53 @@
+// The protocol between the CLI and its embedding worker (onnx_worker.mjs, a
+// Node process running onnxruntime-node). Debian packages no ONNX Runtime
+// with C headers, so inference runs out of process and the CLI stays in
+// charge of decoding, preprocessing, batching and normalisation.
+//
+// Transport: the worker's stdin (CLI → worker) and stdout (worker → CLI).
+// The worker's stderr is free text, kept by the CLI to explain failures.
+//
+// Every message is one frame, all integers little-endian:
+//
+//   offset 0   4 bytes  magic "LKW1"
+//   offset 4   u32      type
+//   offset 8   u32      payload length in bytes (at most 2^31 − 1)
+//   offset 12  payload
+//
+// Frames, in the order they flow:
+//
+//   OPEN   (1, CLI → worker)  UTF-8 JSON
+//          {"protocol":1, "model":"/abs/model.onnx", "threads":2,
+//           "input":"pixel_values", "output":"image_embeds"}
+//   READY  (2, worker → CLI)  UTF-8 JSON, the model's metadata as loaded
+//          {"protocol":1, "onnxruntime":"1.30.0", "node":"v20.20.2", "threads":2,
+//           "inputs":[{"name":"pixel_values","type":"float32","shape":["batch",3,224,224]}],
+//           "outputs":[{"name":"image_embeds","type":"float32","shape":["batch",512]}]}
+//          (a shape entry is a number or a symbolic name; type/shape may be null
+//          when the runtime does not report them). The CLI checks these against
+//          the model card before sending any RUN.
+//   RUN    (3, CLI → worker)  u32 batch, u32 channels, u32 height, u32 width,
+//          then batch·channels·height·width float32, NCHW.
+//   RESULT (4, worker → CLI)  u32 batch, u32 dim, u32 inference microseconds,
+//          then batch·dim float32 (the card's output, flattened per image).
+//   ERROR  (5, worker → CLI)  UTF-8 JSON {"stage":"runtime|open|run|protocol",
+//          "message":"…"} in place of READY or RESULT. After a "run" error
+//          the worker keeps serving; after any other it exits.
+//
+// One request is in flight at a time: the CLI sends OPEN and waits for READY,
+// then RUN and waits for RESULT. To stop, the CLI closes the worker's stdin;
+// the worker exits 0. A worker that exits, is killed, or stays silent past the
+// timeout is reported by the CLI with its exit status and last stderr lines.
+#pragma once
+
+#include <cstdint>
+
+namespace lookalike::cli::worker_protocol {
+
+constexpr std::uint32_t kMagic = 0x31574b4c;  // "LKW1" as a little-endian u32
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kHeaderBytes = 12;
+constexpr std::uint32_t kMaxPayload = 0x7fffffff;
+
+enum FrameType : std::uint32_t { kOpen = 1, kReady = 2, kRun = 3, kResult = 4, kError = 5 };
+
+}  // namespace lookalike::cli::worker_protocol
