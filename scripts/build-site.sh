@@ -37,12 +37,7 @@ data="$(cd "$data" && pwd)"
 
 if [ $build -eq 1 ]; then
   build_preset wasm
-  log "type-checking the web app"
-  for config in app worker sw node; do
-    (cd "$LOOKALIKE_ROOT" && node node_modules/typescript/bin/tsc -p "web/tsconfig.$config.json") || die "TypeScript errors in web/ ($config)"
-  done
-  log "building the web app (vite)"
-  (cd "$LOOKALIKE_ROOT" && node node_modules/vite/bin/vite.js build --config web/vite.config.ts --logLevel warn) || die "vite build failed"
+  build_web
 fi
 dist="$LOOKALIKE_ROOT/web/dist"
 [ -f "$dist/index.html" ] || die "no web build in $dist (run without --no-build)"

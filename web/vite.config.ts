@@ -26,7 +26,12 @@ export default defineConfig({
   root: here,
   base: './',
   publicDir: false,
-  resolve: { alias: { '@lookalike-wasm': wasmDir } },
+  resolve: {
+    alias: [
+      { find: '@lookalike-wasm', replacement: wasmDir },
+      { find: /^(fs|path)$/, replacement: resolve(here, 'src/worker/node-builtins-stub.ts') },
+    ],
+  },
   plugins: [sitePlugin()],
   server: { headers: isolation, fs: { allow: [resolve(here, '..')] } },
   preview: { headers: isolation },
@@ -41,6 +46,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 1024,
     rolldownOptions: {
+      checks: { pluginTimings: false },
       input: { main: resolve(here, 'index.html'), sw: resolve(here, 'src/sw/service-worker.ts') },
       output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js') },
     },

@@ -14,6 +14,7 @@ const TYPES = {
 };
 
 /**
+ * Serves `root` as the document root; only paths under `prefix` are answered.
  * @param {{root: string, prefix?: string, isolate?: boolean, cors?: boolean}} options
  * @returns {Promise<{url: string, origin: string, notFound: string[], requests: string[], close: () => Promise<void>}>}
  */
@@ -35,7 +36,7 @@ export async function startStaticServer({ root, prefix = '/', isolate = true, co
       response.writeHead(404).end('not found');
       return;
     }
-    let file = normalize(join(base, path.slice(prefix.length)));
+    let file = normalize(join(base, path));
     if (file !== base && !file.startsWith(base + sep)) {
       response.writeHead(403).end('forbidden');
       return;

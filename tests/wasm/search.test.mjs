@@ -4,7 +4,8 @@
 // vector, argument checks, and bundle loading errors.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadModule, manifest, readBytes, ok, failed, closeRelative } from './support.mjs';
+import { loadModule, manifest, readBytes, ok, failed } from './support.mjs';
+import { assertIdentical as assertIdenticalArrays, assertSameRanking as assertSameRankingArrays } from '../support/ranking.mjs';
 
 const m = await loadModule();
 const reference = manifest();
@@ -40,39 +41,11 @@ const twin = reference.kernels.includes('sse2') ? 'sse2' : null;
 const best = reference.bestKernels;
 
 function assertIdentical(hits, expected, what) {
-  assert.deepEqual(Array.from(hits.ids), expected.ids, `${what}: ids in order`);
-  assert.deepEqual(Array.from(hits.scores), expected.scores, `${what}: scores bit-identical`);
-}
-
-// Against kernels that add in another order: scores within 1e-5 relative
-// (cosine and correlation, bounded by 1, also within 1e-6 absolute: values
-// like 1e-17 are zero to either side), and ids in the same order except
-// that items whose native scores tie within that tolerance may swap places.
-function closeScore(metric, a, b) {
-  if (closeRelative(a, b)) return true;
-  return (metric === 'cosine' || metric === 'correlation') && Math.abs(a - b) <= 1e-6;
+  assertIdenticalArrays(hits.ids, hits.scores, expected, what);
 }
 
 function assertSameRanking(hits, expected, metric, truncated, what) {
-  const ids = Array.from(hits.ids);
-  assert.equal(ids.length, expected.ids.length, `${what}: number of results`);
-  hits.scores.forEach((score, i) => {
-    if (!closeScore(metric, score, expected.scores[i]))
-      assert.fail(`${what}: score at rank ${i + 1} is ${score}, native ${expected.scores[i]} (beyond 1e-5 relative)`);
-  });
-  let swaps = 0;
-  for (let start = 0; start < ids.length;) {
-    let end = start + 1;
-    while (end < ids.length && closeScore(metric, expected.scores[end], expected.scores[start])) ++end;
-    const mine = ids.slice(start, end).sort((a, b) => a - b);
-    const theirs = expected.ids.slice(start, end).sort((a, b) => a - b);
-    const lastGroup = end === ids.length;
-    // A tie group cut by k may hold different (equally close) members.
-    if (!(lastGroup && truncated)) assert.deepEqual(mine, theirs, `${what}: ids at ranks ${start + 1}..${end}`);
-    if (ids.slice(start, end).join() !== expected.ids.slice(start, end).join()) ++swaps;
-    start = end;
-  }
-  return swaps;
+  return assertSameRankingArrays(hits.ids, hits.scores, expected, metric, truncated, what);
 }
 
 const groups = new Map();

@@ -58,13 +58,8 @@ export function firstDifference(a, b) {
   return -1;
 }
 
-export const RELATIVE_TOLERANCE = 1e-5;
-
-/** |a − b| ≤ 1e-5 · max(|a|, |b|): equal within rounding (exact zeros must match exactly). */
-export function closeRelative(a, b, tolerance = RELATIVE_TOLERANCE) {
-  if (a === b) return true;
-  return Math.abs(a - b) <= tolerance * Math.max(Math.abs(a), Math.abs(b));
-}
+export { RELATIVE_TOLERANCE, closeRelative } from '../support/ranking.mjs';
+import { closeRelative } from '../support/ranking.mjs';
 
 export function assertCloseArrays(actual, expected, what) {
   assert.equal(actual.length, expected.length, `${what}: length`);

@@ -31,9 +31,9 @@ export class ResultsView {
     if (source.blob) {
       this.previewUrl = URL.createObjectURL(source.blob);
       image.src = this.previewUrl;
-    } else if (source.url) {
+    } else if (source.url && httpUrlOrNull(source.url)) {
       image.crossOrigin = 'anonymous'; // the worker could read it, so CORS allows it
-      image.src = source.url;
+      image.src = httpUrlOrNull(source.url)!;
     } else if (source.thumbnail && sitePathOrNull(source.thumbnail)) {
       image.src = source.thumbnail;
     } else {

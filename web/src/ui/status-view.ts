@@ -51,6 +51,10 @@ export class StatusView {
     const note = byId('model-note');
     note.textContent = collection.modelNote ?? '';
     note.hidden = collection.modelNote === null;
+    // Until a search reports its index, describe the default one from the collection.
+    const choice = collection.features.find((f) => f.spec === collection.defaultFeature);
+    this.index = choice ? { featureSpec: choice.spec, metric: collection.defaultMetric, dim: choice.dim, count: collection.count,
+      kind: choice.kind, element: choice.element } : null;
     this.renderFacts();
   }
 
