@@ -4,7 +4,10 @@
 //   make_test_collection OUT_DIR
 //
 // OUT_DIR/site/     index/collections.json, index/test.json (the sidecar),
-//                   index/test.<feature-slug>.f32 (vectors), thumbs/<id>.jpg
+//                   index/test.<feature-slug>.f32 (vectors), thumbs/<id>.jpg,
+//                   and a second collection "test-model" with a learned
+//                   feature: models/tiny-gap.{json,onnx} (a tiny ONNX model,
+//                   the mean of each channel) and its vectors
 // OUT_DIR/queries/  query files (PNG, JPEG with EXIF orientation, GIF, BMP,
 //                   a truncated JPEG)
 // OUT_DIR/expected.json  native top-k for every query file × feature × metric,
@@ -34,8 +37,11 @@
 #include "image/resize.h"
 #include "metrics/kernels.h"
 #include "metrics/metric.h"
+#include "model/model_card.h"
+#include "model/preprocess.h"
 #include "search/exact_search.h"
 #include "support/test_images.h"
+#include "tiny_gap_model.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -126,6 +132,28 @@ json ranked(Metric metric, const float* query, const std::vector<float>& rows, s
   return out;
 }
 
+const char* kTinyCard = R"json({"schema": 1, "name": "tiny-gap",
+  "description": "Test fixture: the mean of each input channel (GlobalAveragePool)",
+  "model": {"file": "tiny-gap.onnx"},
+  "input": {"name": "pixels", "width": 32, "height": 32,
+            "resize": {"mode": "shortest-side-crop", "shortest_side": 40, "filter": "bilinear"},
+            "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25]},
+  "output": {"name": "embedding", "dim": 3, "l2_normalize": true}})json";
+
+// What the tiny model computes, from the core's own tensor: channel means, then L2 normalisation.
+std::vector<float> tiny_gap_embedding(const Image& image, const ModelCard& card) {
+  const std::vector<float> tensor = preprocess_for_model(image, card);
+  const std::size_t plane = std::size_t(card.width) * card.height;
+  std::vector<float> out(3);
+  for (int c = 0; c < 3; ++c) {
+    double sum = 0;
+    for (std::size_t i = 0; i < plane; ++i) sum += tensor[c * plane + i];
+    out[c] = float(sum / double(plane));
+  }
+  l2_normalize(out);
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -147,6 +175,9 @@ int main(int argc, char** argv) {
                     {"created", "2026-11-27T10:00:00Z"},
                     {"licence_note", "Generated test images; <script>alert('note')</script> is text."},
                     {"labels", kLabels}, {"items", json::array()}, {"bundles", json::array()}, {"models", json::array()}};
+    const ModelCard tiny_card = parse_model_card(kTinyCard);
+    const std::string model_spec = tiny_card.feature_spec();
+    std::vector<float> model_rows;
     std::vector<std::uint32_t> ids;
     std::vector<int> item_labels;
     std::map<std::string, std::vector<float>> rows;
@@ -163,6 +194,8 @@ int main(int argc, char** argv) {
           rows[spec].insert(rows[spec].end(), vector.begin(), vector.end());
           dims[spec] = vector.size();
         }
+        const auto embedding = tiny_gap_embedding(decoded.image, tiny_card);
+        model_rows.insert(model_rows.end(), embedding.begin(), embedding.end());
         const Image thumb = resize_shortest_side(image, 96, ResizeFilter::Bilinear);
         const Bytes jpeg = encode_jpeg(thumb, 85);
         write_bytes(site / "thumbs" / (std::to_string(id) + ".jpg"), jpeg.data(), jpeg.size());
@@ -196,9 +229,31 @@ int main(int argc, char** argv) {
                                       {"format", "raw-f32"}});
     }
     write_text(site / "index" / "test.json", sidecar.dump(1));
+
+    // The same items with the tiny model's embeddings (and colour), and the model.
+    json with_model = sidecar;
+    with_model["name"] = "test-model";
+    with_model["title"] = "Test shapes with a model";
+    with_model["models"] = json::array({{{"card", "models/tiny-gap.json"}}});
+    json bundles = json::array();
+    const std::string model_file = "test-model." + feature_slug(model_spec) + ".f32";
+    write_bytes(site / "index" / model_file, model_rows.data(), model_rows.size() * sizeof(float));
+    for (Metric metric : kAllMetrics)
+      bundles.push_back({{"feature", model_spec}, {"slug", feature_slug(model_spec)}, {"metric", metric_name(metric)},
+                         {"file", model_file}, {"kind", "flat"}, {"element", "float32"}, {"dim", 3}, {"count", ids.size()},
+                         {"bytes", model_rows.size() * sizeof(float)}, {"format", "raw-f32"}});
+    for (const auto& b : sidecar["bundles"])
+      if (b["feature"].get<std::string>().rfind("colour", 0) == 0) bundles.push_back(b);
+    with_model["bundles"] = bundles;
+    write_text(site / "index" / "test-model.json", with_model.dump(1));
+    write_text(site / "models" / "tiny-gap.json", kTinyCard);
+    const Bytes onnx = tiny_gap_onnx_model(tiny_card.input_name, tiny_card.output_name, tiny_card.height, tiny_card.width);
+    write_bytes(site / "models" / "tiny-gap.onnx", onnx.data(), onnx.size());
+
     write_text(site / "index" / "collections.json",
                json({{"schema", 1}, {"default", "test"},
-                     {"collections", {{{"name", "test"}, {"title", "Test shapes"}, {"file", "test.json"}}}}})
+                     {"collections", {{{"name", "test"}, {"title", "Test shapes"}, {"file", "test.json"}},
+                                      {{"name", "test-model"}, {"title", "Test shapes with a model"}, {"file", "test-model.json"}}}}})
                    .dump(1));
 
     // Query files: new pictures of each look, in several formats.
@@ -224,7 +279,7 @@ int main(int argc, char** argv) {
     write_bytes(out / "queries" / "truncated.jpg", good_jpeg.data(), good_jpeg.size() / 2);
 
     json expected = {{"kernels", json::array()}, {"best", best_kernels().name}, {"labels", kLabels}, {"ids", ids},
-                     {"features", specs}, {"queries", json::object()}, {"moreLikeThis", json::object()}};
+                     {"features", specs}, {"modelFeature", model_spec}, {"queries", json::object()}, {"moreLikeThis", json::object()}};
     for (const Kernels* kernels : available_kernels()) expected["kernels"].push_back(kernels->name);
     auto all_kernels = [&](const std::function<json(const Kernels&)>& f) {
       json by;
@@ -238,6 +293,13 @@ int main(int argc, char** argv) {
       entry["width"] = d.image.width;
       entry["height"] = d.image.height;
       entry["orientation"] = d.exif_orientation;
+      {
+        const auto embedding = tiny_gap_embedding(d.image, tiny_card);
+        for (Metric metric : kAllMetrics)
+          entry[model_spec + " " + metric_name(metric)]["k10"] = all_kernels([&](const Kernels& kernels) {
+            return ranked(metric, embedding.data(), model_rows, 3, ids, 10, {}, kernels);
+          });
+      }
       for (const auto& spec : specs) {
         const auto vector = make_feature(spec)->compute(d.image);
         for (Metric metric : kAllMetrics) {

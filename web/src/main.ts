@@ -16,6 +16,7 @@ const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 const status = new StatusView();
 let hasQuery = false;
+let lastQueryWasItem = false;
 
 const client = new WorkerClient(onEvent, (text) => {
   status.state('failed', 'The search engine stopped.');
@@ -27,6 +28,7 @@ const results = new ResultsView((itemId, title, thumbnail) => {
   if (!settings) return;
   results.showQuery({ thumbnail }, `More like: ${title}`);
   startQuery(() => client.query({ type: 'query-item', itemId, settings }));
+  lastQueryWasItem = true;
   byId('results').focus();
 });
 
@@ -37,6 +39,7 @@ const controls = new Controls(
   },
   (name) => {
     status.state('loading', `Opening ${name}…`);
+    if (lastQueryWasItem) hasQuery = false; // an item of another collection
     client.openCollection(name);
   },
 );
@@ -50,6 +53,7 @@ function currentSettings(): SearchSettings | null {
 function startQuery(send: () => number): void {
   clearMessage();
   hasQuery = true;
+  lastQueryWasItem = false;
   byId('results').setAttribute('aria-busy', 'true');
   send();
 }
@@ -94,6 +98,7 @@ function onEvent(event: Event): void {
       byId('licence-note').textContent = event.collection.licenceNote ?? '';
       status.state('ready', 'Ready: drop, paste or choose an image.');
       document.body.dataset['ready'] = 'true';
+      document.body.dataset['readyCount'] = String(Number(document.body.dataset['readyCount'] ?? 0) + 1);
       if (hasQuery) {
         const settings = controls.settings();
         if (settings) startQuery(() => client.rerun(settings));
@@ -134,4 +139,5 @@ setUpCamera((blob) => queryFile(blob, 'camera photo'), showError);
 registerOfflineCache();
 
 // The site's root is this page's folder, so the site works from any sub-path.
-client.init(new URL('./', document.baseURI).href);
+// ?collection=<name> opens another collection of the site.
+client.init(new URL('./', document.baseURI).href, new URLSearchParams(location.search).get('collection') ?? undefined);

@@ -20,8 +20,8 @@ export class WorkerClient {
     this.worker.addEventListener('messageerror', () => onCrash('a message from the search worker could not be read'));
   }
 
-  init(siteUrl: string): void {
-    this.send({ type: 'init', siteUrl });
+  init(siteUrl: string, collection?: string): void {
+    this.send(collection ? { type: 'init', siteUrl, collection } : { type: 'init', siteUrl });
   }
 
   openCollection(name: string): void {

@@ -25,6 +25,7 @@ export class CollectionSession {
   private readonly itemsById = new Map<number, SidecarItem>();
   private readonly models = new Map<string, Promise<ModelRunner>>();
   private cards: ModelCardRef[] = [];
+  private readonly failures = new Map<string, string>();
   private samples: { title: string; path: string }[] = [];
 
   constructor(
@@ -102,7 +103,14 @@ export class CollectionSession {
     return this.models.values().next().value ?? null;
   }
 
+  /** A feature that failed to load (e.g. its model) is offered as unavailable, with the reason. */
+  markUnavailable(spec: string, reason: string): void {
+    this.failures.set(spec, reason);
+  }
+
   featureProblem(spec: string): string | null {
+    const failure = this.failures.get(spec);
+    if (failure) return failure;
     if (!isModelSpec(spec)) {
       const info = this.m.featureInfo(spec);
       return info.ok ? null : `this page cannot compute ${spec}: ${info.error}`;

@@ -98,25 +98,36 @@ async function openCollection(name: string | undefined): Promise<void> {
   const sidecar = parseSidecar(bytesToText(sidecarBytes.bytes), `index/${ref.file}`);
 
   session?.dispose();
-  releaseQuery();
+  // An image query carries over to the new collection (its features are
+  // per spec); an item of the old collection does not.
+  if (current?.kind === 'item') releaseQuery();
   session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress);
   await session.readModelCards();
-  const summary = session.summary();
 
   // Load what the default settings need before saying "ready", so the first
-  // query is fast; a failure here is reported but leaves the page usable.
+  // query is fast. A model that cannot load is offered as unavailable (with
+  // the reason) and the next best feature becomes the default; any failure
+  // is reported and leaves the page usable.
+  let summary = session.summary();
   let ortBackend: string | null = null;
   let ortThreads = plannedOrtThreads();
-  if (summary.defaultFeature) {
-    const loads: Promise<unknown>[] = [session.store.get(summary.defaultFeature, summary.defaultMetric)];
-    if (isModelSpec(summary.defaultFeature))
-      loads.push(session.model(summary.defaultFeature).then((runner) => {
+  for (let attempt = 0; attempt < 2 && summary.defaultFeature; ++attempt) {
+    const feature = summary.defaultFeature;
+    const loads: Promise<unknown>[] = [session.store.get(feature, summary.defaultMetric)];
+    if (isModelSpec(feature))
+      loads.push(session.model(feature).then((runner) => {
         ortBackend = 'wasm';
         ortThreads = runner.threads;
+      }).catch((error: unknown) => {
+        session?.markUnavailable(feature, `the model could not be loaded: ${message(error)}`);
+        throw error;
       }));
     const results = await Promise.allSettled(loads);
     for (const r of results)
       if (r.status === 'rejected') post({ type: 'error', requestId: null, stage: stageOf(r.reason, 'index'), message: message(r.reason) });
+    const next = session.summary();
+    if (next.defaultFeature === feature) break;
+    summary = next;
   }
   post({ type: 'ready', collection: summary, runtime: runtimeInfo(ortBackend, ortThreads) });
 }
