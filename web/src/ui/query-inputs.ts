@@ -45,14 +45,14 @@ export function setUpQueryInputs(handlers: QueryHandlers): void {
   });
 
   document.addEventListener('paste', (e) => {
-    const target = e.target as HTMLElement | null;
-    if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return; // typing a URL
     const items = Array.from(e.clipboardData?.items ?? []);
     const image = items.find((item) => item.kind === 'file' && item.type.startsWith('image/'))?.getAsFile();
     if (image) {
       e.preventDefault();
       return handlers.file(image, image.name || 'pasted image');
     }
+    const target = e.target as HTMLElement | null;
+    if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA')) return; // pasting text into a field
     const url = firstUrl(e.clipboardData?.getData('text/plain') ?? '');
     if (url) {
       e.preventDefault();

@@ -34,6 +34,8 @@ let m: LookalikeModule | null = null;
 let siteUrl = '';
 let session: CollectionSession | null = null;
 let current: CurrentQuery | null = null;
+/** ONNX Runtime Web once a model has loaded: its backend and thread count. */
+let ortRuntime: { backend: string; threads: number } | null = null;
 
 function post(event: Event): void {
   self.postMessage(event);
@@ -51,12 +53,12 @@ function progress(key: string, label: string, expected: number | null) {
   };
 }
 
-function runtimeInfo(ortBackend: string | null = null, ortThreads = plannedOrtThreads()): RuntimeInfo {
+function runtimeInfo(): RuntimeInfo {
   const info = m?.buildInfo();
   return {
     wasmVersion: info?.version ?? '', kernels: info?.kernels ?? '', bundleReader: info?.bundleReader ?? false,
-    coreFormats: info?.coreFormats ?? [], crossOriginIsolated: self.crossOriginIsolated, ortThreads,
-    ortLoaded: ortBackend !== null, ortBackend,
+    coreFormats: info?.coreFormats ?? [], crossOriginIsolated: self.crossOriginIsolated,
+    ortThreads: ortRuntime?.threads ?? plannedOrtThreads(), ortLoaded: ortRuntime !== null, ortBackend: ortRuntime?.backend ?? null,
   };
 }
 
@@ -109,15 +111,12 @@ async function openCollection(name: string | undefined): Promise<void> {
   // the reason) and the next best feature becomes the default; any failure
   // is reported and leaves the page usable.
   let summary = session.summary();
-  let ortBackend: string | null = null;
-  let ortThreads = plannedOrtThreads();
   for (let attempt = 0; attempt < 2 && summary.defaultFeature; ++attempt) {
     const feature = summary.defaultFeature;
     const loads: Promise<unknown>[] = [session.store.get(feature, summary.defaultMetric)];
     if (isModelSpec(feature))
       loads.push(session.model(feature).then((runner) => {
-        ortBackend = 'wasm';
-        ortThreads = runner.threads;
+        ortRuntime = { backend: 'wasm', threads: runner.threads };
       }).catch((error: unknown) => {
         session?.markUnavailable(feature, `the model could not be loaded: ${message(error)}`);
         throw error;
@@ -129,7 +128,7 @@ async function openCollection(name: string | undefined): Promise<void> {
     if (next.defaultFeature === feature) break;
     summary = next;
   }
-  post({ type: 'ready', collection: summary, runtime: runtimeInfo(ortBackend, ortThreads) });
+  post({ type: 'ready', collection: summary, runtime: runtimeInfo() });
 }
 
 async function init(url: string, collection: string | undefined): Promise<void> {
@@ -177,7 +176,8 @@ async function queryVector(s: CollectionSession, query: Extract<CurrentQuery, { 
     const runner = await s.model(feature).catch((error: unknown) => {
       throw new StageError('model', message(error));
     });
-    post({ type: 'runtime', runtime: runtimeInfo('wasm', runner.threads) });
+    ortRuntime = { backend: 'wasm', threads: runner.threads };
+    post({ type: 'runtime', runtime: runtimeInfo() });
     const embedding = await runner.embed(query.decoded.image);
     timings.preprocess = embedding.preprocessMs;
     timings.model = embedding.modelMs;
@@ -205,14 +205,16 @@ async function run(requestId: number, settings: SearchSettings, started: number,
   let description: QueryDescription;
   const loadStarted = performance.now();
   const wasLoaded = s.store.isLoaded(settings.feature, settings.metric);
-  const vectorPromise = query.kind === 'image' ? queryVector(s, query, settings.feature, timings) : null;
-  const { index } = await s.store.get(settings.feature, settings.metric);
+  // The query's feature and the index (downloaded on first use) in parallel.
+  const [vector, { index }] = await Promise.all([
+    query.kind === 'image' ? queryVector(s, query, settings.feature, timings) : Promise.resolve(null),
+    s.store.get(settings.feature, settings.metric),
+  ]);
   if (!wasLoaded) notes.push(`index for ${settings.feature} / ${settings.metric} loaded in ${Math.round(performance.now() - loadStarted)} ms`);
 
   if (query.kind === 'image') {
-    const vector = await vectorPromise!;
     const t0 = performance.now();
-    const result = index.search(vector, options);
+    const result = index.search(vector!, options);
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
@@ -272,6 +274,8 @@ async function handle(request: Request): Promise<void> {
         await openCollection(request.name);
       } catch (error) {
         post({ type: 'error', requestId: null, stage: stageOf(error, 'collection'), message: message(error) });
+        // The open collection stays; the page returns to it.
+        if (session) post({ type: 'ready', collection: session.summary(), runtime: runtimeInfo() });
       }
       return;
     default:
