@@ -31,11 +31,11 @@ export function screenshotPath(name) {
 }
 
 /** Starts a server for the site (COOP/COEP unless isolate is false) and a browser with a fresh profile. */
-export async function openSite({ isolate = true, root = siteRoot, prefix = SUB_PATH, viewport = { width: 1280, height: 900 } } = {}) {
+export async function openSite({ isolate = true, root = siteRoot, prefix = SUB_PATH, viewport = { width: 1280, height: 900 }, extraArgs = [] } = {}) {
   const server = await startStaticServer({ root, prefix, isolate });
   const profile = mkdtempSync(join(tmpdir(), 'lookalike-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport,
+    executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs], viewport,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const console = watchConsole(page);

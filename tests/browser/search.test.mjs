@@ -258,6 +258,29 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     }
   });
 
+  test('drag and drop and paste give queries too', async () => {
+    const { metric } = await settings();
+    const bytes = Array.from(readFileSync(join(queriesDir, 'checks.bmp')));
+    const dropped = await answerTo(page, () => page.evaluate((data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
+      document.querySelector('#drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, bytes));
+    assert.equal(dropped.kind, 'result', dropped.message);
+    assertNative(dropped, answerFor('checks.bmp', colour, metric), metric, true, 'dropped checks.bmp');
+    const pasted = await answerTo(page, () => page.evaluate((data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
+      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+    }, bytes));
+    assert.equal(pasted.kind, 'result', pasted.message);
+    assertNative(pasted, answerFor('checks.bmp', colour, metric), metric, true, 'pasted checks.bmp');
+    await page.evaluate(() => {
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: new DataTransfer(), bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() => /Nothing to search in what was dropped/.test(document.querySelector('#message').textContent));
+  });
+
   test('a sample query runs the whole pipeline', async () => {
     const samples = await page.$$eval('#sample-list button', (b) => b.length);
     assert.equal(samples, 5, 'one sample per label');
