@@ -97,6 +97,9 @@ function onEvent(event: Event): void {
       byId('collection-title').textContent = `${event.collection.title} — ${event.collection.count.toLocaleString('en')} images`;
       byId('licence-note').textContent = event.collection.licenceNote ?? '';
       status.state('ready', 'Ready: drop, paste or choose an image.');
+      // Downloads are done: fold their details away (one click opens them),
+      // unless something failed and the user may want to look.
+      if (byId('message').hidden) byId<HTMLDetailsElement>('details').open = false;
       document.body.dataset['ready'] = 'true';
       document.body.dataset['readyCount'] = String(Number(document.body.dataset['readyCount'] ?? 0) + 1);
       if (hasQuery) {

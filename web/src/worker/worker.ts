@@ -15,6 +15,7 @@ import { plannedOrtThreads } from './ort-runtime';
 import { decodeQuery, QueryError, type DecodedQuery } from './query-image';
 import { fetchRemoteImage, parseQueryUrl } from './remote-image';
 import { loadLookalikeModule, type LookalikeModule } from './wasm-runtime';
+import { warmUp } from './warm-up';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -129,6 +130,18 @@ async function openCollection(name: string | undefined): Promise<void> {
     summary = next;
   }
   post({ type: 'ready', collection: summary, runtime: runtimeInfo() });
+  const opened = session;
+  void warmUp(m, summary.features.map((f) => f.spec), (spec, vector) => {
+    // A search on an index that is already loaded (never a download).
+    if (!opened.store.isLoaded(spec, summary.defaultMetric)) return;
+    opened.store.get(spec, summary.defaultMetric).then(({ index }) => {
+      try {
+        index.search(vector, { k: 10 });
+      } catch {
+        // the collection was closed meanwhile
+      }
+    }, () => undefined);
+  });
 }
 
 async function init(url: string, collection: string | undefined): Promise<void> {
