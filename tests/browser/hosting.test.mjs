@@ -4,7 +4,7 @@
 // precise message and stays up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, rmSync, truncateSync, writeFileSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { choose, openSite, siteRoot, SUB_PATH, uploadQuery, waitReady, workDir, TIMEOUT } from './harness.mjs';
 
@@ -93,6 +93,43 @@ test('a broken collection file is reported with its name and the field', { timeo
     assert.equal(state, 'failed');
     assert.match(message, /index\/test\.json: items\[4\]\.id repeats id 23/);
     assert.deepEqual(site.console.unexpected(), []);
+  } finally {
+    await site.close();
+  }
+});
+
+test('a missing WebAssembly module is reported and the page stays up', { timeout: 3 * TIMEOUT }, async () => {
+  const root = variant('no-wasm', (dir) => {
+    for (const file of readdirSync(join(dir, 'assets'))) if (/^lookalike_wasm-.*\.wasm$/.test(file)) rmSync(join(dir, 'assets', file));
+  });
+  const site = await openSite({ root });
+  try {
+    await site.page.goto(site.server.url);
+    const { state, message } = await readyState(site.page);
+    assert.equal(state, 'failed');
+    assert.match(message, /The search engine could not start: could not download the WebAssembly module .*HTTP 404/);
+    assert.deepEqual(site.console.unexpected().filter((e) => !/404/.test(e)), []);
+  } finally {
+    await site.close();
+  }
+});
+
+test('an index file missing from the site is reported when chosen, and the page stays usable', { timeout: 3 * TIMEOUT }, async () => {
+  const root = variant('missing-index', (dir) => rmSync(join(dir, 'index/test.pixels.f32')));
+  const site = await openSite({ root });
+  try {
+    await site.page.goto(site.server.url);
+    await waitReady(site.page);
+    const first = await uploadQuery(site.page, 'stripes.png');
+    assert.equal(first.kind, 'result', first.message);
+    const pixels = await site.page.$$eval('#feature-select option', (o) => o.map((x) => x.value).find((v) => v.startsWith('pixels')));
+    const failed = await site.console.allowing(/404/, () => choose(site.page, '#feature-select', pixels));
+    assert.equal(failed.kind, 'error');
+    assert.match(failed.message, /could not download the index test\.pixels\.f32 .*HTTP 404/);
+    const colour = await site.page.$$eval('#feature-select option', (o) => o.map((x) => x.value).find((v) => v.startsWith('colour')));
+    const back = await choose(site.page, '#feature-select', colour);
+    assert.equal(back.kind, 'result', back.message);
+    assert.deepEqual(back.hits.map((h) => h.id), first.hits.map((h) => h.id));
   } finally {
     await site.close();
   }
