@@ -134,3 +134,21 @@ test('an index file missing from the site is reported when chosen, and the page 
     await site.close();
   }
 });
+
+test('an index built with another version of its feature is refused with the reason', { timeout: 3 * TIMEOUT }, async () => {
+  const root = variant('feature-version', (dir) => {
+    const path = join(dir, 'index/test.json');
+    const sidecar = JSON.parse(readFileSync(path, 'utf8'));
+    for (const bundle of sidecar.bundles) if (bundle.feature.startsWith('colour')) bundle.feature_version = 7;
+    writeFileSync(path, JSON.stringify(sidecar));
+  });
+  const site = await openSite({ root });
+  try {
+    await site.page.goto(site.server.url);
+    const { state, message } = await readyState(site.page);
+    assert.equal(state, 'ready');
+    assert.match(message, /it was built with colour:bins=8x4x4 version 7, this page computes version 1: rebuild the index/);
+  } finally {
+    await site.close();
+  }
+});

@@ -223,7 +223,8 @@ int main(int argc, char** argv) {
       const std::string file = "test." + slug + ".f32";
       write_bytes(site / "index" / file, rows[spec].data(), rows[spec].size() * sizeof(float));
       for (Metric metric : kAllMetrics)
-        sidecar["bundles"].push_back({{"feature", spec}, {"slug", slug}, {"metric", metric_name(metric)}, {"file", file},
+        sidecar["bundles"].push_back({{"feature", spec}, {"feature_version", make_feature(spec)->version()}, {"slug", slug},
+                                      {"metric", metric_name(metric)}, {"file", file},
                                       {"kind", "flat"}, {"element", "float32"}, {"dim", dims[spec]},
                                       {"count", ids.size()}, {"bytes", rows[spec].size() * sizeof(float)},
                                       {"format", "raw-f32"}});

@@ -41,6 +41,8 @@ export interface SidecarItem {
  */
 export interface BundleEntry {
   feature: string;
+  /** The feature's version the vectors were computed with (bundles also record it; raw-f32 only here). */
+  featureVersion: number;
   slug: string;
   metric: MetricName;
   file: string;
@@ -205,8 +207,10 @@ export function parseSidecar(text: string, file: string): Sidecar {
     const feature = r.string(o['feature'], `${field}.feature`);
     const dim = r.nonNegativeInteger(o['dim'], `${field}.dim`);
     if (dim === 0) r.fail(`${field}.dim`, 'must be positive');
+    const featureVersion = o['feature_version'] === undefined ? 1 : r.nonNegativeInteger(o['feature_version'], `${field}.feature_version`);
     return {
       feature,
+      featureVersion,
       slug: r.optionalString(o['slug'], `${field}.slug`) ?? feature,
       metric: metric as MetricName,
       file: r.sitePath(o['file'], `${field}.file`),

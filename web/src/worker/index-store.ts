@@ -99,7 +99,8 @@ export class IndexStore {
       throw new IndexError(`${entry.file} is ${bytes.length} bytes, expected ${expected} (${entry.count} × ${entry.dim} float32): truncated or corrupt`);
     // Little-endian float32, as every browser's typed arrays are.
     const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, entry.count * entry.dim);
-    const result = this.m.SearchIndex.fromVectors({ featureSpec: entry.feature, metric: entry.metric, dim: entry.dim }, this.ids, vectors);
+    const result = this.m.SearchIndex.fromVectors(
+      { featureSpec: entry.feature, featureVersion: entry.featureVersion, metric: entry.metric, dim: entry.dim }, this.ids, vectors);
     if (!result.ok) throw new IndexError(`the vectors ${entry.file} cannot be used: ${result.error}`);
     return result.value;
   }
