@@ -66,3 +66,15 @@ build_preset() {
   (cd "$LOOKALIKE_ROOT" && NODE_PATH=/usr/share/nodejs cmake --build --preset "$preset" -- -j"$(nproc)") \
     || die "build of preset $preset failed"
 }
+
+# Type-checks and builds the web app (web/ → web/dist) with the shared npm
+# packages; needs the wasm preset built (the app bundles its module).
+build_web() {
+  local config
+  log "type-checking the web app"
+  for config in app worker sw node; do
+    (cd "$LOOKALIKE_ROOT" && node node_modules/typescript/bin/tsc -p "web/tsconfig.$config.json") || die "TypeScript errors in web/ (tsconfig.$config.json)"
+  done
+  log "building the web app (vite)"
+  (cd "$LOOKALIKE_ROOT" && node node_modules/vite/bin/vite.js build --config web/vite.config.ts --logLevel warn) || die "vite build failed"
+}

@@ -4,6 +4,9 @@
 #   scripts/test.sh            everything (what CI runs)
 #   scripts/test.sh --native   native unit tests only
 #
+# Stages: native build + CTest; WASM build + Node tests of the module
+# (tests/wasm); web app build + browser tests in headless Chromium (tests/browser).
+#
 # Tests that need ../shared (datasets, models) skip with a message when it is absent.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -19,5 +22,11 @@ log "native tests (CTest)"
 [ $only_native -eq 1 ] && { log "native tests passed"; exit 0; }
 
 build_preset wasm
+log "WASM module tests (Node, against native reference outputs)"
+node "$LOOKALIKE_ROOT/tests/wasm/run.mjs" || die "WASM module tests failed"
+
+build_web
+log "browser tests (headless Chromium)"
+node "$LOOKALIKE_ROOT/tests/browser/run.mjs" || die "browser tests failed"
 
 log "all tests passed"

@@ -1,0 +1,128 @@
+// What the browser tests share: the test site and its native answers (made
+// by run.mjs), headless Debian Chromium driven by playwright-core with a
+// fresh profile, the page's state read from the DOM, and console checks.
+import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startStaticServer } from './static-server.mjs';
+
+export const sourceDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const workDir = process.env.LOOKALIKE_BROWSER_WORK ?? join(sourceDir, 'build/native/tests/browser/work');
+/** The assembled site is served from this sub-path, as on GitHub Pages (https://user.github.io/repo/). */
+export const SUB_PATH = '/repo/';
+export const siteRoot = join(workDir, 'served'); // holds repo/ = the site
+export const queriesDir = join(workDir, 'collection/queries');
+export const outDir = process.env.LOOKALIKE_TEST_OUT ?? join(sourceDir, 'tests/out/browser');
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const TIMEOUT = 90_000;
+
+export function expected() {
+  return JSON.parse(readFileSync(join(workDir, 'collection/expected.json'), 'utf8'));
+}
+
+export function screenshotPath(name) {
+  mkdirSync(outDir, { recursive: true });
+  return join(outDir, name);
+}
+
+/** Starts a server for the site (COOP/COEP unless isolate is false) and a browser with a fresh profile. */
+export async function openSite({ isolate = true, root = siteRoot, prefix = SUB_PATH, viewport = { width: 1280, height: 900 }, extraArgs = [] } = {}) {
+  const server = await startStaticServer({ root, prefix, isolate });
+  const profile = mkdtempSync(join(tmpdir(), 'lookalike-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs], viewport,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const console = watchConsole(page);
+  return {
+    server, context, page, console, profile,
+    async close() {
+      await context.close();
+      await server.close();
+    },
+  };
+}
+
+/** Collects console errors and uncaught exceptions (page and its worker). */
+export function watchConsole(page) {
+  const errors = [];
+  const allowed = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  page.on('worker', (worker) => worker.on('close', () => undefined));
+  return {
+    errors,
+    /** Errors expected during `action` (e.g. the browser's own CORS report) matching `pattern` are not counted. */
+    async allowing(pattern, action) {
+      allowed.push(pattern);
+      try {
+        return await action();
+      } finally {
+        allowed.splice(allowed.indexOf(pattern), 1);
+        for (let i = errors.length - 1; i >= 0; --i) if (pattern.test(errors[i])) errors.splice(i, 1);
+      }
+    },
+    unexpected() {
+      return errors.filter((e) => !allowed.some((p) => p.test(e)));
+    },
+  };
+}
+
+export async function waitReady(page) {
+  await page.waitForFunction(() => document.body.dataset.ready === 'true' ||
+    document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed', null, { timeout: TIMEOUT });
+  const state = await page.getAttribute('#ready-state', 'data-state');
+  if (state !== 'ready') throw new Error(`the page did not get ready: ${await page.textContent('#message')}`);
+}
+
+async function answerMarks(page) {
+  return page.evaluate(() => ({ result: document.body.dataset.lastResult ?? '', error: document.body.dataset.lastError ?? '' }));
+}
+
+/** Runs `action` and waits for the page's next answer; returns {kind: 'result'|'error', ...}. */
+export async function answerTo(page, action) {
+  const before = await answerMarks(page);
+  await action();
+  await page.waitForFunction((b) => (document.body.dataset.lastResult ?? '') !== b.result ||
+    (document.body.dataset.lastError ?? '') !== b.error, before, { timeout: TIMEOUT });
+  const after = await answerMarks(page);
+  if (after.error !== before.error && Number(after.error) > Number(after.result || 0))
+    return { kind: 'error', message: await page.textContent('#message') };
+  return { kind: 'result', ...(await readResults(page)) };
+}
+
+export async function readResults(page) {
+  return page.evaluate(() => ({
+    hits: Array.from(document.querySelectorAll('#result-grid li.result'), (li) => ({
+      id: Number(li.getAttribute('data-id')),
+      score: Number(li.getAttribute('data-score')),
+      rank: Number(li.getAttribute('data-rank')),
+      title: li.querySelector('.title')?.textContent ?? null,
+      label: li.querySelector('.label')?.textContent ?? null,
+      credit: li.querySelector('.credit')?.textContent ?? null,
+      links: Array.from(li.querySelectorAll('.meta a'), (a) => a.getAttribute('href')),
+      imgAlt: li.querySelector('img')?.getAttribute('alt') ?? null,
+      imgSrc: li.querySelector('img')?.getAttribute('src') ?? null,
+    })),
+    caption: document.querySelector('#query-caption')?.textContent ?? '',
+    notes: document.querySelector('#notes')?.textContent ?? '',
+    timing: document.querySelector('#timing')?.textContent ?? '',
+    message: document.querySelector('#message')?.hidden ? '' : document.querySelector('#message')?.textContent ?? '',
+    summary: document.querySelector('#results-summary')?.textContent ?? '',
+  }));
+}
+
+export async function uploadQuery(page, file) {
+  return answerTo(page, () => page.setInputFiles('#file-input', typeof file === 'string' ? join(queriesDir, file) : file));
+}
+
+export async function choose(page, select, value) {
+  return answerTo(page, () => page.selectOption(select, value));
+}

@@ -1,0 +1,60 @@
+// A tiny static file server for the browser tests, standing in for
+// `lookalike serve` until it exists: serves a folder under a URL prefix
+// (to prove the site works from a sub-path), with COOP/COEP when asked (so
+// the page is cross-origin isolated), optionally with CORS, and records
+// requests that found nothing.
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
+  '.json': 'application/json', '.wasm': 'application/wasm', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png',
+  '.gif': 'image/gif', '.bmp': 'image/bmp', '.webp': 'image/webp', '.svg': 'image/svg+xml', '.onnx': 'application/octet-stream',
+};
+
+/**
+ * Serves `root` as the document root; only paths under `prefix` are answered.
+ * @param {{root: string, prefix?: string, isolate?: boolean, cors?: boolean}} options
+ * @returns {Promise<{url: string, origin: string, notFound: string[], requests: string[], close: () => Promise<void>}>}
+ */
+export async function startStaticServer({ root, prefix = '/', isolate = true, cors = false }) {
+  const notFound = [];
+  const requests = [];
+  const base = normalize(root);
+  const server = createServer((request, response) => {
+    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    requests.push(path);
+    if (isolate) {
+      response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
+    if (cors) response.setHeader('Access-Control-Allow-Origin', '*');
+    response.setHeader('Cache-Control', 'no-cache');
+    if (!path.startsWith(prefix) || (request.method !== 'GET' && request.method !== 'HEAD')) {
+      notFound.push(path);
+      response.writeHead(404).end('not found');
+      return;
+    }
+    let file = normalize(join(base, path));
+    if (file !== base && !file.startsWith(base + sep)) {
+      response.writeHead(403).end('forbidden');
+      return;
+    }
+    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      notFound.push(path);
+      response.writeHead(404).end('not found');
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': statSync(file).size });
+    if (request.method === 'HEAD') return response.end();
+    createReadStream(file).pipe(response);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin, url: `${origin}${prefix}`, notFound, requests,
+    close: () => new Promise((resolve) => { server.closeAllConnections?.(); server.close(() => resolve()); }),
+  };
+}

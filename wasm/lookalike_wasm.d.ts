@@ -1,0 +1,192 @@
+// TypeScript types of the lookalike WebAssembly module (lookalike_wasm.mjs).
+//
+// Every entry point answers with a Result: `{ok: true, value}` or
+// `{ok: false, kind, error}` where `error` is a complete, user-facing message.
+// Bad data (corrupt image bytes, an unknown feature, a wrong dimension) never
+// aborts the module. Only programming errors (a wrong argument count, passing
+// a deleted handle) throw, as JavaScript Errors with a message.
+//
+// RgbImage and SearchIndex are handles to memory inside the module: call
+// `.delete()` when done with them.
+
+export type ErrorKind = 'invalid-argument' | 'unsupported' | 'corrupt' | 'too-large' | 'io' | 'internal';
+
+export type Result<T> = { ok: true; value: T } | { ok: false; kind: ErrorKind; error: string };
+
+/** Lower-case format names; the core decodes jpeg, png, bmp, gif and tga. */
+export type ImageFormatName =
+  | 'jpeg' | 'png' | 'bmp' | 'gif' | 'tga' | 'webp' | 'avif' | 'heic' | 'tiff' | 'unknown';
+
+export type MetricName = 'l1' | 'l2' | 'cosine' | 'correlation';
+
+/** Bytes as an ArrayBuffer or any typed array / DataView over one. */
+export type ByteSource = ArrayBuffer | ArrayBufferView;
+
+export interface RgbImage {
+  readonly width: number;
+  readonly height: number;
+  /** A copy of the pixels, width·height·3 bytes, row-major RGB. */
+  rgb(): Uint8Array;
+  /** A copy as RGBA with alpha 255 (ready for `new ImageData`). */
+  rgba(): Uint8Array;
+  delete(): void;
+}
+
+export interface DecodeOptions {
+  /** Apply the EXIF Orientation tag (default true). */
+  applyExifOrientation?: boolean;
+  /** Refuse images whose header declares more pixels (default 64 000 000). */
+  maxPixels?: number;
+  /** Also return a copy of the pixels (default 'none'). */
+  pixels?: 'none' | 'rgb' | 'rgba';
+}
+
+export interface DecodedImage {
+  /** The upright image, alpha composited onto white. */
+  image: RgbImage;
+  width: number;
+  height: number;
+  format: ImageFormatName;
+  /** The EXIF orientation found (1 when none). */
+  orientation: number;
+  storedWidth: number;
+  storedHeight: number;
+  hadAlpha: boolean;
+  /** Present when options.pixels was 'rgb' or 'rgba'. */
+  pixels?: Uint8Array;
+  channels?: 3 | 4;
+}
+
+export interface FeatureInfo {
+  /** Canonical spec, every parameter spelled out: "colour:bins=8x4x4". */
+  spec: string;
+  name: string;
+  version: number;
+  dim: number;
+  /** File-name-safe form used in bundle names: "colour". */
+  slug: string;
+}
+
+export interface ComputedFeature extends FeatureInfo {
+  vector: Float32Array;
+}
+
+export interface ModelCardInfo {
+  name: string;
+  description: string;
+  /** "model:<name>", the spec bundles of this model's embeddings record. */
+  featureSpec: string;
+  /** The ONNX file, relative to the card's folder. */
+  file: string;
+  url: string;
+  sha256: string;
+  bytes: number;
+  inputName: string;
+  outputName: string;
+  outputDim: number;
+  l2Normalize: boolean;
+  /** [1, 3, height, width] */
+  dims: [number, number, number, number];
+}
+
+export interface ModelInput {
+  /** NCHW float32, 3·height·width values. */
+  tensor: Float32Array;
+  dims: [number, number, number, number];
+  inputName: string;
+}
+
+export interface IndexConfig {
+  featureSpec: string;
+  featureVersion?: number;
+  metric: MetricName | 'pearson' | 'euclidean' | 'manhattan';
+  dim: number;
+}
+
+export interface IndexInfo {
+  featureSpec: string;
+  featureVersion: number;
+  metric: MetricName;
+  dim: number;
+  count: number;
+  kind: 'flat' | 'hnsw';
+  element: 'float32' | 'int8';
+}
+
+export interface SearchOptions {
+  /** How many results (default 10, at most 100 000). */
+  k?: number;
+  /** HNSW search breadth (0 or absent: the bundle's default). Ignored by flat indexes. */
+  ef?: number;
+  /** Only items whose label (as given to setLabels) is this; absent or -1: all. */
+  label?: number;
+}
+
+export interface SearchHits {
+  ids: Uint32Array;
+  /** The metric's natural values: distances ascending, similarities descending. */
+  scores: Float32Array;
+}
+
+export interface SearchIndex {
+  info(): IndexInfo;
+  /** Item labels for label filters: positions in the collection's label list, -1 for none. */
+  setLabels(ids: Uint32Array | number[], labels: Int32Array | number[]): Result<null>;
+  search(query: Float32Array | number[], options?: SearchOptions): Result<SearchHits>;
+  /** "More like this": ranks against the stored vector of an item (the item itself included). */
+  searchById(id: number, options?: SearchOptions): Result<SearchHits>;
+  storedVector(id: number): Result<Float32Array>;
+  delete(): void;
+}
+
+export interface SearchIndexStatic {
+  /** Reads an index bundle (.lkx). Until core/index is part of the build this always fails (buildInfo().bundleReader). */
+  load(bundle: ByteSource): Result<SearchIndex>;
+  /** An exact index over `vectors` (ids.length rows of config.dim floats). */
+  fromVectors(config: IndexConfig, ids: Uint32Array | number[], vectors: Float32Array | number[]): Result<SearchIndex>;
+}
+
+export interface BuildInfo {
+  version: string;
+  /** Whether SearchIndex.load reads bundles in this build. */
+  bundleReader: boolean;
+  /** The metric kernel set in use ("simd128"). */
+  kernels: string;
+  features: string[];
+  metrics: MetricName[];
+  coreFormats: ImageFormatName[];
+}
+
+export interface LookalikeModule {
+  buildInfo(): BuildInfo;
+
+  sniffFormat(bytes: ByteSource): Result<{ format: ImageFormatName; coreDecodes: boolean }>;
+  decodeImage(bytes: ByteSource, options?: DecodeOptions): Result<DecodedImage>;
+  /** Wraps pixels decoded elsewhere; 4 channels (straight alpha) are composited onto white. */
+  imageFromPixels(pixels: ByteSource, width: number, height: number, channels: 3 | 4): Result<RgbImage>;
+
+  featureNames(): string[];
+  featureInfo(spec: string): Result<FeatureInfo>;
+  computeFeature(spec: string, image: RgbImage): Result<ComputedFeature>;
+
+  parseModelCard(json: string): Result<ModelCardInfo>;
+  preprocessForModel(cardJson: string, image: RgbImage): Result<ModelInput>;
+  l2Normalize(vector: Float32Array | number[]): Result<Float32Array>;
+
+  metricNames(): MetricName[];
+  metricValue(metric: string, a: Float32Array | number[], b: Float32Array | number[]): Result<number>;
+
+  SearchIndex: SearchIndexStatic;
+}
+
+export interface ModuleOptions {
+  /** The .wasm bytes. Required in Node; the page passes the bytes it downloaded (with progress). */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Where to find lookalike_wasm.wasm when wasmBinary is not given (browsers only). */
+  locateFile?: (path: string, prefix: string) => string;
+  print?: (text: string) => void;
+  printErr?: (text: string) => void;
+}
+
+declare function createLookalikeModule(options?: ModuleOptions): Promise<LookalikeModule>;
+export default createLookalikeModule;

@@ -1,0 +1,146 @@
+// The page's UI thread: wires the inputs, switches and views to the worker.
+// It does UI only; all computing happens in the worker (worker/worker.ts).
+import './styles.css';
+import type { Event, SearchSettings } from './shared/protocol';
+import { setUpCamera } from './ui/camera';
+import { Controls } from './ui/controls';
+import { byId } from './ui/dom';
+import { clearMessage, showError } from './ui/message-view';
+import { registerOfflineCache } from './ui/offline-cache';
+import { setUpQueryInputs, showSamples } from './ui/query-inputs';
+import { ResultsView } from './ui/results-view';
+import { StatusView } from './ui/status-view';
+import { WorkerClient } from './ui/worker-client';
+
+const MAX_FILE_BYTES = 100 * 1024 * 1024;
+
+const status = new StatusView();
+let hasQuery = false;
+let lastQueryWasItem = false;
+
+const client = new WorkerClient(onEvent, (text) => {
+  status.state('failed', 'The search engine stopped.');
+  showError(`The search worker failed: ${text}. Reload the page to try again.`);
+});
+
+const results = new ResultsView((itemId, title, thumbnail) => {
+  const settings = currentSettings();
+  if (!settings) return;
+  results.showQuery({ thumbnail }, `More like: ${title}`);
+  startQuery(() => client.query({ type: 'query-item', itemId, settings }));
+  lastQueryWasItem = true;
+  byId('results').focus();
+});
+
+const controls = new Controls(
+  () => {
+    const settings = currentSettings();
+    if (settings && hasQuery) startQuery(() => client.rerun(settings));
+  },
+  (name) => {
+    status.state('loading', `Opening ${name}…`);
+    if (lastQueryWasItem) hasQuery = false; // an item of another collection
+    client.openCollection(name);
+  },
+);
+
+function currentSettings(): SearchSettings | null {
+  const settings = controls.settings();
+  if (!settings) showError('The collection is not loaded yet; please wait a moment.');
+  return settings;
+}
+
+function startQuery(send: () => number): void {
+  clearMessage();
+  hasQuery = true;
+  lastQueryWasItem = false;
+  byId('results').setAttribute('aria-busy', 'true');
+  send();
+}
+
+function queryFile(blob: Blob, name: string): void {
+  const settings = currentSettings();
+  if (!settings) return;
+  if (blob.size > MAX_FILE_BYTES) {
+    showError(`${name} is ${(blob.size / 1e6).toFixed(0)} MB; the page takes images up to 100 MB.`);
+    return;
+  }
+  results.showQuery({ blob }, name);
+  blob.arrayBuffer().then(
+    (bytes) => startQuery(() => client.query({ type: 'query-bytes', bytes, name, mime: blob.type, settings })),
+    (error: Error) => showError(`${name} could not be read: ${error.message}`),
+  );
+}
+
+function onEvent(event: Event): void {
+  switch (event.type) {
+    case 'progress':
+      status.progress(event);
+      break;
+    case 'runtime':
+      status.setRuntime(event.runtime);
+      break;
+    case 'fatal':
+      status.state('failed', 'Not ready.');
+      showError(event.message);
+      break;
+    case 'ready':
+      status.setRuntime(event.runtime);
+      status.setCollection(event.collection);
+      controls.show(event.collection);
+      showSamples(event.collection.samples, (sample) => {
+        const settings = currentSettings();
+        if (!settings) return;
+        results.showQuery({ thumbnail: sample.image }, `Sample: ${sample.title}`);
+        startQuery(() => client.query({ type: 'query-sample', sampleIndex: sample.index, settings }));
+      });
+      byId('collection-title').textContent = `${event.collection.title} — ${event.collection.count.toLocaleString('en')} images`;
+      byId('licence-note').textContent = event.collection.licenceNote ?? '';
+      status.state('ready', 'Ready: drop, paste or choose an image.');
+      // Downloads are done: fold their details away (one click opens them),
+      // unless something failed and the user may want to look.
+      if (byId('message').hidden) byId<HTMLDetailsElement>('details').open = false;
+      document.body.dataset['ready'] = 'true';
+      document.body.dataset['readyCount'] = String(Number(document.body.dataset['readyCount'] ?? 0) + 1);
+      if (hasQuery) {
+        const settings = controls.settings();
+        if (settings) startQuery(() => client.rerun(settings));
+      }
+      break;
+    case 'result':
+      if (event.requestId !== client.latestRequestId) return; // an older question
+      byId('results').removeAttribute('aria-busy');
+      results.showResults(event.query, event.settings, event.hits);
+      status.setIndex(event.index);
+      status.timings(event.timings);
+      status.notes(event.notes);
+      document.body.dataset['lastResult'] = String(event.requestId);
+      break;
+    case 'error':
+      if (event.requestId !== null && event.requestId !== client.latestRequestId) return;
+      byId('results').removeAttribute('aria-busy');
+      showError(event.message);
+      if (event.requestId !== null) {
+        results.clearResults('No results: see the message above.');
+        document.body.dataset['lastError'] = String(event.requestId);
+      }
+      break;
+  }
+}
+
+setUpQueryInputs({
+  file: queryFile,
+  url: (url) => {
+    const settings = currentSettings();
+    if (!settings) return;
+    results.showQuery({ url }, url);
+    startQuery(() => client.query({ type: 'query-url', url, settings }));
+  },
+  error: showError,
+});
+setUpCamera((blob) => queryFile(blob, 'camera photo'), showError);
+registerOfflineCache();
+
+// The site's root is this page's folder, so the site works from any sub-path.
+// ?collection=<name> opens another collection of the site.
+client.init(new URL('./', document.baseURI).href, new URLSearchParams(location.search).get('collection') ?? undefined);

@@ -1,0 +1,188 @@
+// The messages between the page (UI thread) and its one worker, which hosts
+// the WASM module and ONNX Runtime Web. The UI thread does UI only: every
+// download, decode, feature, model run and search happens in the worker.
+//
+// Requests carry a requestId; the worker answers each query request with
+// exactly one `result` or `error` carrying that id. The UI shows only the
+// answer to its latest request. Progress, readiness and status are events
+// without an id. Requests are handled one at a time, in order.
+
+export type MetricName = 'l1' | 'l2' | 'cosine' | 'correlation';
+
+/** What the user chose in the controls; re-running a query applies new settings. */
+export interface SearchSettings {
+  /** Canonical feature spec of a bundle in the collection ("colour:bins=8x4x4", "model:clip-vit-b32"). */
+  feature: string;
+  metric: MetricName;
+  k: number;
+  /** Restrict results to one label (a name from the collection's labels), or null for all. */
+  label: string | null;
+}
+
+export type Request =
+  /** Load the module and the collection; `siteUrl` is the absolute URL of the site's root folder. */
+  | { type: 'init'; siteUrl: string; collection?: string }
+  /** Switch to another collection of collections.json. */
+  | { type: 'open-collection'; name: string }
+  /** A query image as bytes (file picker, drop, paste, camera). */
+  | { type: 'query-bytes'; requestId: number; bytes: ArrayBuffer; name: string; mime: string; settings: SearchSettings }
+  /** A query image by URL (fetched by the worker; CORS applies). */
+  | { type: 'query-url'; requestId: number; url: string; settings: SearchSettings }
+  /** A sample query: a file of the site (relative URL). */
+  | { type: 'query-sample'; requestId: number; sampleIndex: number; settings: SearchSettings }
+  /** "More like this": the stored vector of an item, no re-embedding. */
+  | { type: 'query-item'; requestId: number; itemId: number; settings: SearchSettings }
+  /** Run the current query again with new settings (switches). */
+  | { type: 'rerun'; requestId: number; settings: SearchSettings };
+
+export type ResourceKind = 'wasm' | 'collection' | 'index' | 'model' | 'runtime' | 'query';
+
+export interface ProgressEvent {
+  type: 'progress';
+  /** Stable per download, so the UI updates one line per resource. */
+  key: string;
+  resource: ResourceKind;
+  label: string;
+  loaded: number;
+  /** Bytes expected, when known (Content-Length or the sidecar's `bytes`). */
+  total: number | null;
+  fromCache: boolean;
+  done: boolean;
+}
+
+/** One collection item as the UI shows it; every string is untrusted text. */
+export interface ItemView {
+  id: number;
+  label: string | null;
+  /** Relative URL of the thumbnail inside the site, or null. */
+  thumbnail: string | null;
+  width: number | null;
+  height: number | null;
+  title: string | null;
+  owner: string | null;
+  licence: string | null;
+  /** http(s) URLs only (checked by the worker and again by the UI). */
+  licenceUrl: string | null;
+  page: string | null;
+}
+
+export interface FeatureChoice {
+  spec: string;
+  /** Human name: "Colour histogram (8×4×4 HSV)". */
+  title: string;
+  metrics: MetricName[];
+  dim: number;
+  kind: string;
+  element: string;
+  isModel: boolean;
+  /** Null when usable; otherwise why not (e.g. the model card is missing). */
+  unavailable: string | null;
+}
+
+export interface SampleView {
+  index: number;
+  title: string;
+  /** Relative URL of the sample image inside the site. */
+  image: string;
+}
+
+export interface CollectionSummary {
+  name: string;
+  title: string;
+  count: number;
+  created: string | null;
+  licenceNote: string | null;
+  labels: string[];
+  features: FeatureChoice[];
+  defaultFeature: string;
+  defaultMetric: MetricName;
+  samples: SampleView[];
+  /** Other collections of collections.json (name, title). */
+  collections: { name: string; title: string }[];
+  /** Why no model feature is offered, or null when one is. */
+  modelNote: string | null;
+}
+
+export interface RuntimeInfo {
+  wasmVersion: string;
+  kernels: string;
+  bundleReader: boolean;
+  coreFormats: string[];
+  crossOriginIsolated: boolean;
+  /** Threads ONNX Runtime Web uses (or would use once a model loads). */
+  ortThreads: number;
+  ortLoaded: boolean;
+  ortBackend: string | null;
+}
+
+export interface Hit {
+  rank: number;
+  id: number;
+  /** The metric's natural value: distance (smaller is closer) or similarity (larger is closer). */
+  score: number;
+  item: ItemView | null;
+}
+
+export interface Timings {
+  /** Milliseconds; null when the step did not run (cached, or no model). */
+  download: number | null;
+  decode: number | null;
+  preprocess: number | null;
+  model: number | null;
+  search: number | null;
+  total: number;
+}
+
+export interface QueryDescription {
+  kind: 'image' | 'item';
+  /** File name, URL, sample or item title. */
+  name: string;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  /** 'core' (the same decoder as the offline tools) or 'browser' (WebP, AVIF, HEIC). */
+  decodedBy: 'core' | 'browser' | null;
+  orientation: number | null;
+  item: ItemView | null;
+}
+
+export interface SearchIndexInfo {
+  featureSpec: string;
+  metric: MetricName;
+  dim: number;
+  count: number;
+  kind: string;
+  element: string;
+}
+
+export type Event =
+  | ProgressEvent
+  | { type: 'ready'; collection: CollectionSummary; runtime: RuntimeInfo }
+  | { type: 'runtime'; runtime: RuntimeInfo }
+  /** Initialisation failed; the page stays up and says why. */
+  | { type: 'fatal'; message: string }
+  | {
+      type: 'result';
+      requestId: number;
+      query: QueryDescription;
+      settings: SearchSettings;
+      index: SearchIndexInfo;
+      hits: Hit[];
+      timings: Timings;
+      notes: string[];
+    }
+  | { type: 'error'; requestId: number | null; stage: ErrorStage; message: string };
+
+export type ErrorStage = 'input' | 'download' | 'decode' | 'feature' | 'model' | 'index' | 'search' | 'collection';
+
+/** Higher is closer for similarities; lower for distances. */
+export function higherIsCloser(metric: MetricName): boolean {
+  return metric === 'cosine' || metric === 'correlation';
+}
+
+export const METRIC_TITLES: Record<MetricName, string> = {
+  l1: 'L1 distance',
+  l2: 'L2 distance',
+  cosine: 'Cosine similarity',
+  correlation: 'Correlation',
+};

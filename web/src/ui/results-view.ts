@@ -1,0 +1,99 @@
+// The query and its results: a grid of thumbnails with rank, score (the
+// metric's natural value), label, and author / licence / source when known.
+// Clicking a result asks for "more like this". Every piece of metadata is
+// inserted as text; links are http(s) only.
+import { higherIsCloser, METRIC_TITLES, type Hit, type ItemView, type QueryDescription, type SearchSettings } from '../shared/protocol';
+import { httpUrlOrNull, sitePathOrNull } from '../shared/safe-url';
+import { byId, clear, el } from './dom';
+import { formatScore } from './format';
+
+function itemName(item: ItemView | null, id: number): string {
+  return item?.title || (item?.label ? `${item.label} image ${id}` : `Item ${id}`);
+}
+
+function link(href: string | null, text: string): HTMLAnchorElement | null {
+  const url = httpUrlOrNull(href);
+  return url ? el('a', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow' }, text) : null;
+}
+
+export class ResultsView {
+  private previewUrl: string | null = null;
+
+  constructor(private readonly onMoreLikeThis: (itemId: number, title: string, thumbnail: string | null) => void) {}
+
+  /** Shows the query image right away (before results): a blob, a remote URL or an item thumbnail. */
+  showQuery(source: { blob?: Blob; url?: string; thumbnail?: string | null }, caption: string): void {
+    if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
+    this.previewUrl = null;
+    const image = byId<HTMLImageElement>('query-image');
+    image.removeAttribute('crossorigin');
+    image.hidden = false;
+    if (source.blob) {
+      this.previewUrl = URL.createObjectURL(source.blob);
+      image.src = this.previewUrl;
+    } else if (source.url && httpUrlOrNull(source.url)) {
+      image.crossOrigin = 'anonymous'; // the worker could read it, so CORS allows it
+      image.src = httpUrlOrNull(source.url)!;
+    } else if (source.thumbnail && sitePathOrNull(source.thumbnail)) {
+      image.src = source.thumbnail;
+    } else {
+      image.removeAttribute('src');
+      image.hidden = true;
+    }
+    image.alt = `Query: ${caption}`;
+    image.onerror = () => {
+      image.hidden = true; // e.g. TGA, which browsers do not display; the search still works
+    };
+    byId('query-caption').textContent = caption;
+    byId('query-view').hidden = false;
+  }
+
+  showResults(query: QueryDescription, settings: SearchSettings, hits: Hit[]): void {
+    const caption = query.kind === 'item'
+      ? `More like: ${query.name}`
+      : `${query.name}${query.width ? ` — ${query.width}×${query.height} ${query.format?.toUpperCase() ?? ''}` : ''}` +
+        (query.decodedBy === 'browser' ? ' (decoded by the browser)' : '');
+    byId('query-caption').textContent = caption;
+    const grid = byId('result-grid');
+    clear(grid);
+    const direction = higherIsCloser(settings.metric) ? 'higher is closer' : 'lower is closer';
+    byId('results-summary').textContent = hits.length
+      ? `${hits.length} result${hits.length === 1 ? '' : 's'} by ${METRIC_TITLES[settings.metric]} (${direction})` +
+        (settings.label ? `, label ${settings.label}` : '')
+      : `No results${settings.label ? ` with label ${settings.label}` : ''}.`;
+    for (const hit of hits) grid.append(this.card(hit, settings));
+  }
+
+  clearResults(text: string): void {
+    clear(byId('result-grid'));
+    byId('results-summary').textContent = text;
+  }
+
+  private card(hit: Hit, settings: SearchSettings): HTMLLIElement {
+    const item = hit.item;
+    const name = itemName(item, hit.id);
+    const thumbnail = sitePathOrNull(item?.thumbnail);
+    const image = thumbnail
+      ? el('img', { src: thumbnail, alt: name, loading: 'lazy', decoding: 'async' })
+      : el('span', { className: 'no-thumb' }, name);
+    const button = el('button', { type: 'button', className: 'more', 'aria-label': `More like this: ${name} (rank ${hit.rank})` },
+      image, el('span', { className: 'rank', 'aria-hidden': 'true' }, String(hit.rank)));
+    button.addEventListener('click', () => this.onMoreLikeThis(hit.id, name, thumbnail));
+
+    const credit: (Node | string)[] = [];
+    if (item?.owner) credit.push(`by ${item.owner}`);
+    const licence = item?.licence ? link(item.licenceUrl, item.licence) ?? item.licence : null;
+    if (licence) credit.push(credit.length ? ' · ' : '', licence);
+    const source = link(item?.page ?? null, 'source');
+    if (source) credit.push(credit.length ? ' · ' : '', source);
+
+    return el('li', { className: 'result', 'data-id': String(hit.id), 'data-score': String(hit.score), 'data-rank': String(hit.rank) },
+      button,
+      el('div', { className: 'meta' },
+        el('span', { className: 'score', title: `${METRIC_TITLES[settings.metric]}: ${hit.score}` },
+          `${settings.metric} ${formatScore(hit.score)}`),
+        item?.label ? el('span', { className: 'label' }, item.label) : null,
+        item?.title ? el('span', { className: 'title' }, item.title) : null,
+        credit.length ? el('span', { className: 'credit' }, ...credit) : null));
+  }
+}

@@ -1,0 +1,100 @@
+// Loading progress (bytes per resource), the ready state, the per-query
+// timing line, the collection facts, isolation and thread count.
+import type { CollectionSummary, ProgressEvent, RuntimeInfo, SearchIndexInfo, Timings } from '../shared/protocol';
+import { byId, clear, el } from './dom';
+import { formatBytes, formatMs } from './format';
+
+export class StatusView {
+  private readonly rows = new Map<string, { row: HTMLLIElement; bar: HTMLProgressElement; text: HTMLSpanElement }>();
+  private runtime: RuntimeInfo | null = null;
+  private collection: CollectionSummary | null = null;
+  private index: SearchIndexInfo | null = null;
+
+  progress(p: ProgressEvent): void {
+    let row = this.rows.get(p.key);
+    if (!row) {
+      const bar = el('progress', { max: '1', 'aria-label': p.label });
+      const text = el('span');
+      const li = el('li', { 'data-resource': p.resource }, el('span', {}, p.label), bar, text);
+      byId('progress-list').append(li);
+      row = { row: li, bar, text };
+      this.rows.set(p.key, row);
+    }
+    const total = p.total && p.total >= p.loaded ? p.total : null;
+    if (total) {
+      row.bar.max = total;
+      row.bar.value = p.loaded;
+    } else if (p.done) {
+      row.bar.max = 1;
+      row.bar.value = 1;
+    } else {
+      row.bar.removeAttribute('value'); // indeterminate
+    }
+    const amount = total ? `${formatBytes(p.loaded)} of ${formatBytes(total)}` : formatBytes(p.loaded);
+    row.text.textContent = p.done ? `${formatBytes(p.loaded)}${p.fromCache ? ' (from cache)' : ''}` : amount;
+    row.row.dataset['done'] = String(p.done);
+  }
+
+  state(state: 'loading' | 'ready' | 'failed', text: string): void {
+    const element = byId('ready-state');
+    element.dataset['state'] = state;
+    element.textContent = text;
+  }
+
+  setRuntime(runtime: RuntimeInfo): void {
+    this.runtime = runtime;
+    this.renderFacts();
+  }
+
+  setCollection(collection: CollectionSummary): void {
+    this.collection = collection;
+    const note = byId('model-note');
+    note.textContent = collection.modelNote ?? '';
+    note.hidden = collection.modelNote === null;
+    // Until a search reports its index, describe the default one from the collection.
+    const choice = collection.features.find((f) => f.spec === collection.defaultFeature);
+    this.index = choice ? { featureSpec: choice.spec, metric: collection.defaultMetric, dim: choice.dim, count: collection.count,
+      kind: choice.kind, element: choice.element } : null;
+    this.renderFacts();
+  }
+
+  setIndex(index: SearchIndexInfo): void {
+    this.index = index;
+    this.renderFacts();
+  }
+
+  timings(t: Timings): void {
+    const parts = [
+      t.download !== null ? `download ${formatMs(t.download)}` : null,
+      `decode ${formatMs(t.decode)}`,
+      `preprocess ${formatMs(t.preprocess)}`,
+      `model ${formatMs(t.model)}`,
+      `search ${formatMs(t.search)}`,
+      `total ${formatMs(t.total)}`,
+    ].filter(Boolean);
+    byId('timing').textContent = parts.join(' · ');
+  }
+
+  notes(notes: string[]): void {
+    byId('notes').textContent = notes.join(' · ');
+  }
+
+  private renderFacts(): void {
+    const facts = byId('facts');
+    clear(facts);
+    const add = (term: string, value: string) => facts.append(el('dt', {}, term), el('dd', {}, value));
+    if (this.collection) {
+      add('Collection', `${this.collection.title} — ${this.collection.count.toLocaleString('en')} items, ${this.collection.labels.length} labels`);
+    }
+    if (this.index) {
+      add('Index', `${this.index.featureSpec} · ${this.index.metric} · dimension ${this.index.dim} · ${this.index.kind} (${this.index.element}) · ${this.index.count.toLocaleString('en')} vectors`);
+    }
+    if (this.runtime) {
+      const r = this.runtime;
+      add('Engine', `lookalike ${r.wasmVersion} (WebAssembly, ${r.kernels})${r.bundleReader ? '' : ' — reads no index bundles yet'}`);
+      add('Cross-origin isolated', self.crossOriginIsolated ? 'yes' : 'no (threads unavailable; GitHub Pages cannot enable them)');
+      add('ONNX Runtime', r.ortLoaded ? `${r.ortBackend} backend, ${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'}`
+        : `not loaded (would use ${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'})`);
+    }
+  }
+}

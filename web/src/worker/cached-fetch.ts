@@ -1,0 +1,153 @@
+// Downloads with byte progress, kept in the browser's Cache API so that a
+// second visit starts from cache and works offline.
+//
+// Why the Cache API from the worker (and not only the service worker): on a
+// first visit the service worker does not control the page yet, so the big
+// downloads (WASM module, index bundles, model) would not be cached until a
+// later visit; the worker caches them itself, the moment it has them. The
+// service worker (src/sw/service-worker.ts) caches the app shell.
+//
+// Versioning: callers put a version in the URL (a content hash for build
+// files, "?v=<collection created>-<bytes>" for data). Storing a URL removes
+// the entries of the same path with another version, so the cache holds one
+// copy of each file.
+
+export const DATA_CACHE = 'lookalike-data-v1';
+
+export type CachePolicy = 'cache-first' | 'network-first' | 'network-only';
+
+export interface DownloadProgress {
+  (loaded: number, total: number | null, fromCache: boolean, done: boolean): void;
+}
+
+export interface Downloaded {
+  bytes: Uint8Array;
+  fromCache: boolean;
+  contentType: string | null;
+}
+
+export class DownloadError extends Error {}
+
+async function openCache(): Promise<Cache | null> {
+  try {
+    return typeof caches === 'undefined' ? null : await caches.open(DATA_CACHE);
+  } catch {
+    return null; // e.g. an insecure context or storage disabled: no caching, still works
+  }
+}
+
+async function readBody(response: Response, total: number | null, fromCache: boolean, onProgress: DownloadProgress | undefined,
+  maxBytes: number, what: string): Promise<Uint8Array> {
+  if (!response.body) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    onProgress?.(bytes.length, total ?? bytes.length, fromCache, true);
+    return bytes;
+  }
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  let lastReport = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    if (loaded > maxBytes) {
+      await reader.cancel();
+      throw new DownloadError(`${what} is larger than ${Math.round(maxBytes / 1e6)} MB; refusing it`);
+    }
+    const now = performance.now();
+    if (now - lastReport > 80) {
+      lastReport = now;
+      onProgress?.(loaded, total, fromCache, false);
+    }
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  onProgress?.(loaded, total ?? loaded, fromCache, true);
+  return bytes;
+}
+
+function headerTotal(response: Response): number | null {
+  // A compressed transfer's Content-Length counts compressed bytes; the
+  // stream yields more, so the length is only trusted when not encoded.
+  const length = Number(response.headers.get('content-length'));
+  return Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding') ? length : null;
+}
+
+async function removeOtherVersions(cache: Cache, url: string): Promise<void> {
+  const path = new URL(url);
+  for (const request of await cache.keys()) {
+    const other = new URL(request.url);
+    if (other.origin === path.origin && other.pathname === path.pathname && other.href !== path.href) await cache.delete(request);
+  }
+}
+
+export interface FetchOptions {
+  what: string;
+  policy: CachePolicy;
+  expectedBytes?: number | null;
+  onProgress?: DownloadProgress;
+  maxBytes?: number;
+}
+
+/** Fetches `url` (absolute) as bytes; throws DownloadError with a message naming `what`. */
+export async function fetchBytes(url: string, options: FetchOptions): Promise<Downloaded> {
+  const { what, policy, onProgress } = options;
+  const maxBytes = options.maxBytes ?? 2 ** 31 - 1;
+  const cache = policy === 'network-only' ? null : await openCache();
+
+  const fromCache = async (): Promise<Downloaded | null> => {
+    const hit = cache ? await cache.match(url) : undefined;
+    if (!hit) return null;
+    const bytes = await readBody(hit, options.expectedBytes ?? headerTotal(hit), true, onProgress, maxBytes, what);
+    return { bytes, fromCache: true, contentType: hit.headers.get('content-type') };
+  };
+
+  if (policy === 'cache-first') {
+    const cached = await fromCache();
+    if (cached) return cached;
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(url, { cache: policy === 'network-first' ? 'no-cache' : 'default' });
+  } catch (error) {
+    if (policy === 'network-first') {
+      const cached = await fromCache();
+      if (cached) return cached;
+    }
+    throw new DownloadError(`could not download ${what} (${url}): ${(error as Error).message || 'network error'} — are you offline?`);
+  }
+  if (!response.ok) {
+    if (policy === 'network-first' && response.status >= 500) {
+      const cached = await fromCache();
+      if (cached) return cached;
+    }
+    throw new DownloadError(`could not download ${what} (${url}): HTTP ${response.status} ${response.statusText}`.trim());
+  }
+  const total = options.expectedBytes ?? headerTotal(response);
+  const bytes = await readBody(response, total, false, onProgress, maxBytes, what);
+  const contentType = response.headers.get('content-type');
+  if (cache) {
+    try {
+      const headers: Record<string, string> = { 'content-length': String(bytes.length) };
+      if (contentType) headers['content-type'] = contentType;
+      await cache.put(url, new Response(bytes.slice().buffer, { headers }));
+      await removeOtherVersions(cache, url);
+    } catch (error) {
+      // A full quota must not fail the download: the page works, uncached.
+      console.warn(`lookalike: could not cache ${what}: ${(error as Error).message}`);
+    }
+  }
+  return { bytes, fromCache: false, contentType };
+}
+
+/** Decodes UTF-8 bytes as text. */
+export function bytesToText(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8').decode(bytes);
+}

@@ -1,0 +1,374 @@
+// The page's one worker: hosts the WASM module and ONNX Runtime Web, owns
+// every download, decode, feature, model run and search, and answers the
+// UI thread with the messages of shared/protocol.ts.
+/// <reference lib="webworker" />
+import type {
+  ErrorStage, Event, Hit, ProgressEvent, QueryDescription, Request, ResourceKind, RuntimeInfo, SearchSettings, Timings,
+} from '../shared/protocol';
+import { parseCollectionsIndex, parseSidecar, SidecarError } from '../shared/sidecar';
+import { isModelSpec } from '../shared/feature-titles';
+import { bytesToText, DownloadError, fetchBytes } from './cached-fetch';
+import { CollectionSession } from './collection-session';
+import { IndexError } from './index-store';
+import { ModelError } from './model-runner';
+import { plannedOrtThreads } from './ort-runtime';
+import { decodeQuery, QueryError, type DecodedQuery } from './query-image';
+import { fetchRemoteImage, parseQueryUrl } from './remote-image';
+import { loadLookalikeModule, type LookalikeModule } from './wasm-runtime';
+import { warmUp } from './warm-up';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const MAX_K = 200;
+
+type CurrentQuery =
+  | { kind: 'image'; decoded: DecodedQuery; name: string; vectors: Map<string, Float32Array>; downloadMs: number | null; decodeMs: number }
+  | { kind: 'item'; itemId: number; name: string };
+
+class StageError extends Error {
+  constructor(readonly stage: ErrorStage, message: string) {
+    super(message);
+  }
+}
+
+let m: LookalikeModule | null = null;
+let siteUrl = '';
+let session: CollectionSession | null = null;
+let current: CurrentQuery | null = null;
+/** ONNX Runtime Web once a model has loaded: its backend and thread count. */
+let ortRuntime: { backend: string; threads: number } | null = null;
+
+function post(event: Event): void {
+  self.postMessage(event);
+}
+
+function resourceOf(key: string): ResourceKind {
+  const prefix = key.split(':')[0];
+  return (['wasm', 'collection', 'index', 'model', 'runtime', 'query'] as const).find((r) => r === prefix) ?? 'index';
+}
+
+function progress(key: string, label: string, expected: number | null) {
+  return (loaded: number, total: number | null, fromCache: boolean, done: boolean): void => {
+    const event: ProgressEvent = { type: 'progress', key, resource: resourceOf(key), label, loaded, total: total ?? expected, fromCache, done };
+    post(event);
+  };
+}
+
+function runtimeInfo(): RuntimeInfo {
+  const info = m?.buildInfo();
+  return {
+    wasmVersion: info?.version ?? '', kernels: info?.kernels ?? '', bundleReader: info?.bundleReader ?? false,
+    coreFormats: info?.coreFormats ?? [], crossOriginIsolated: self.crossOriginIsolated,
+    ortThreads: ortRuntime?.threads ?? plannedOrtThreads(), ortLoaded: ortRuntime !== null, ortBackend: ortRuntime?.backend ?? null,
+  };
+}
+
+function stageOf(error: unknown, fallback: ErrorStage): ErrorStage {
+  if (error instanceof StageError) return error.stage;
+  if (error instanceof QueryError) return error.stage;
+  if (error instanceof DownloadError) return 'download';
+  if (error instanceof IndexError) return 'index';
+  if (error instanceof ModelError) return 'model';
+  if (error instanceof SidecarError) return 'collection';
+  return fallback;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+// ---- initialisation --------------------------------------------------------
+
+async function openCollection(name: string | undefined): Promise<void> {
+  if (!m) throw new StageError('collection', 'the WebAssembly module is not loaded');
+  const indexUrl = new URL('index/collections.json', siteUrl).href;
+  let indexText: string;
+  try {
+    indexText = bytesToText((await fetchBytes(indexUrl, { what: 'the list of collections', policy: 'network-first',
+      onProgress: progress('collection:index', 'collections', null) })).bytes);
+  } catch (error) {
+    if (/HTTP 404/.test(message(error)))
+      throw new StageError('collection', 'this site has no collection yet (index/collections.json is missing). ' +
+        'Build one with `lookalike index` and assemble the site with scripts/build-site.sh.');
+    throw error;
+  }
+  const index = parseCollectionsIndex(indexText);
+  const ref = index.collections.find((c) => c.name === (name ?? index.defaultName));
+  if (!ref) throw new StageError('collection', `there is no collection "${name}" on this site`);
+  const sidecarUrl = new URL(`index/${ref.file}`, siteUrl).href;
+  const sidecarBytes = await fetchBytes(sidecarUrl, { what: `the collection ${ref.name}`, policy: 'network-first',
+    onProgress: progress(`collection:${ref.name}`, `collection ${ref.title}`, null) });
+  const sidecar = parseSidecar(bytesToText(sidecarBytes.bytes), `index/${ref.file}`);
+
+  session?.dispose();
+  // An image query carries over to the new collection (its features are
+  // per spec); an item of the old collection does not.
+  if (current?.kind === 'item') releaseQuery();
+  session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress);
+  await session.readModelCards();
+
+  // Load what the default settings need before saying "ready", so the first
+  // query is fast. A model that cannot load is offered as unavailable (with
+  // the reason) and the next best feature becomes the default; any failure
+  // is reported and leaves the page usable.
+  let summary = session.summary();
+  for (let attempt = 0; attempt < 2 && summary.defaultFeature; ++attempt) {
+    const feature = summary.defaultFeature;
+    const loads: Promise<unknown>[] = [session.store.get(feature, summary.defaultMetric)];
+    if (isModelSpec(feature))
+      loads.push(session.model(feature).then((runner) => {
+        ortRuntime = { backend: 'wasm', threads: runner.threads };
+      }).catch((error: unknown) => {
+        session?.markUnavailable(feature, `the model could not be loaded: ${message(error)}`);
+        throw error;
+      }));
+    const results = await Promise.allSettled(loads);
+    for (const r of results)
+      if (r.status === 'rejected') post({ type: 'error', requestId: null, stage: stageOf(r.reason, 'index'), message: message(r.reason) });
+    const next = session.summary();
+    if (next.defaultFeature === feature) break;
+    summary = next;
+  }
+  post({ type: 'ready', collection: summary, runtime: runtimeInfo() });
+  const opened = session;
+  void warmUp(m, summary.features.map((f) => f.spec), (spec, vector) => {
+    // A search on an index that is already loaded (never a download).
+    if (!opened.store.isLoaded(spec, summary.defaultMetric)) return;
+    opened.store.get(spec, summary.defaultMetric).then(({ index }) => {
+      try {
+        index.search(vector, { k: 10 });
+      } catch {
+        // the collection was closed meanwhile
+      }
+    }, () => undefined);
+  });
+}
+
+async function init(url: string, collection: string | undefined): Promise<void> {
+  siteUrl = url;
+  try {
+    m = await loadLookalikeModule(progress('wasm:module', 'WebAssembly module', null));
+  } catch (error) {
+    post({ type: 'fatal', message: `The search engine could not start: ${message(error)}` });
+    return;
+  }
+  post({ type: 'runtime', runtime: runtimeInfo() });
+  try {
+    await openCollection(collection);
+  } catch (error) {
+    post({ type: 'fatal', message: message(error) });
+  }
+}
+
+// ---- queries ---------------------------------------------------------------
+
+function releaseQuery(): void {
+  if (current?.kind === 'image') current.decoded.image.delete();
+  current = null;
+}
+
+function requireSession(): CollectionSession {
+  if (!session) throw new StageError('collection', 'no collection is open yet');
+  return session;
+}
+
+function checkSettings(s: CollectionSession, settings: SearchSettings): void {
+  const entry = s.store.entry(settings.feature, settings.metric);
+  if (!entry) throw new StageError('input', `this collection has no index for ${settings.feature} with ${settings.metric}`);
+  if (!Number.isInteger(settings.k) || settings.k < 1 || settings.k > MAX_K)
+    throw new StageError('input', `k must be a whole number from 1 to ${MAX_K}`);
+  s.labelIndex(settings.label);
+}
+
+async function queryVector(s: CollectionSession, query: Extract<CurrentQuery, { kind: 'image' }>, feature: string,
+  timings: Timings): Promise<Float32Array> {
+  const cached = query.vectors.get(feature);
+  if (cached) return cached;
+  let vector: Float32Array;
+  if (isModelSpec(feature)) {
+    const runner = await s.model(feature).catch((error: unknown) => {
+      throw new StageError('model', message(error));
+    });
+    ortRuntime = { backend: 'wasm', threads: runner.threads };
+    post({ type: 'runtime', runtime: runtimeInfo() });
+    const embedding = await runner.embed(query.decoded.image);
+    timings.preprocess = embedding.preprocessMs;
+    timings.model = embedding.modelMs;
+    vector = embedding.vector;
+  } else {
+    const t0 = performance.now();
+    const feature_ = m!.computeFeature(feature, query.decoded.image);
+    if (!feature_.ok) throw new StageError('feature', feature_.error);
+    timings.preprocess = performance.now() - t0;
+    vector = feature_.value.vector;
+  }
+  query.vectors.set(feature, vector);
+  return vector;
+}
+
+async function run(requestId: number, settings: SearchSettings, started: number, timings: Timings): Promise<void> {
+  const s = requireSession();
+  const query = current;
+  if (!query) throw new StageError('input', 'there is no query yet: choose an image first');
+  checkSettings(s, settings);
+  const notes: string[] = [];
+  const options = { k: settings.k, label: s.labelIndex(settings.label) };
+
+  let hits: { ids: Uint32Array; scores: Float32Array };
+  let description: QueryDescription;
+  const loadStarted = performance.now();
+  const wasLoaded = s.store.isLoaded(settings.feature, settings.metric);
+  // The query's feature and the index (downloaded on first use) in parallel.
+  const [vector, { index }] = await Promise.all([
+    query.kind === 'image' ? queryVector(s, query, settings.feature, timings) : Promise.resolve(null),
+    s.store.get(settings.feature, settings.metric),
+  ]);
+  if (!wasLoaded) notes.push(`index for ${settings.feature} / ${settings.metric} loaded in ${Math.round(performance.now() - loadStarted)} ms`);
+
+  if (query.kind === 'image') {
+    const t0 = performance.now();
+    const result = index.search(vector!, options);
+    timings.search = performance.now() - t0;
+    if (!result.ok) throw new StageError('search', result.error);
+    hits = result.value;
+    const d = query.decoded;
+    description = { kind: 'image', name: query.name, width: d.width, height: d.height, format: d.format, decodedBy: d.decodedBy,
+      orientation: d.orientation, item: null };
+    if (d.decodedBy === 'browser')
+      notes.push(`${d.format.toUpperCase()} is decoded by the browser, not by the core decoder the offline tools use: results may differ slightly from theirs`);
+    if (d.orientation !== null && d.orientation !== 1) notes.push(`turned upright (EXIF orientation ${d.orientation})`);
+  } else {
+    // "More like this" asks for one more and drops the item itself.
+    const t0 = performance.now();
+    const result = index.searchById(query.itemId, { ...options, k: settings.k + 1 });
+    timings.search = performance.now() - t0;
+    if (!result.ok) throw new StageError('search', result.error);
+    const keep = Array.from(result.value.ids, (_id, i) => i).filter((i) => result.value.ids[i] !== query.itemId).slice(0, settings.k);
+    hits = { ids: Uint32Array.from(keep, (i) => result.value.ids[i]!), scores: Float32Array.from(keep, (i) => result.value.scores[i]!) };
+    description = { kind: 'item', name: query.name, width: null, height: null, format: null, decodedBy: null, orientation: null,
+      item: s.itemView(query.itemId) };
+  }
+
+  const out: Hit[] = Array.from(hits.ids, (id, i) => ({ rank: i + 1, id, score: hits.scores[i]!, item: s.itemView(id) }));
+  const info = index.info();
+  timings.total = performance.now() - started;
+  post({
+    type: 'result', requestId, query: description, settings, hits: out, timings, notes,
+    index: { featureSpec: info.featureSpec, metric: info.metric, dim: info.dim, count: info.count, kind: info.kind, element: info.element },
+  });
+}
+
+function freshTimings(): Timings {
+  return { download: null, decode: null, preprocess: null, model: null, search: null, total: 0 };
+}
+
+async function imageQuery(requestId: number, bytes: Uint8Array, mime: string, name: string, settings: SearchSettings,
+  started: number, downloadMs: number | null): Promise<void> {
+  if (!m) throw new StageError('input', 'the WebAssembly module is not loaded');
+  const t0 = performance.now();
+  const decoded = await decodeQuery(m, bytes, mime);
+  const decodeMs = performance.now() - t0;
+  releaseQuery();
+  current = { kind: 'image', decoded, name, vectors: new Map(), downloadMs, decodeMs };
+  const timings = freshTimings();
+  timings.download = downloadMs;
+  timings.decode = decodeMs;
+  await run(requestId, settings, started, timings);
+}
+
+async function handle(request: Request): Promise<void> {
+  const started = performance.now();
+  switch (request.type) {
+    case 'init':
+      await init(request.siteUrl, request.collection);
+      return;
+    case 'open-collection':
+      try {
+        await openCollection(request.name);
+      } catch (error) {
+        post({ type: 'error', requestId: null, stage: stageOf(error, 'collection'), message: message(error) });
+        // The open collection stays; the page returns to it.
+        if (session) post({ type: 'ready', collection: session.summary(), runtime: runtimeInfo() });
+      }
+      return;
+    default:
+      break;
+  }
+  const requestId = request.requestId;
+  try {
+    switch (request.type) {
+      case 'query-bytes':
+        await imageQuery(requestId, new Uint8Array(request.bytes), request.mime, request.name, request.settings, started, null);
+        break;
+      case 'query-url': {
+        const url = parseQueryUrl(request.url, siteUrl);
+        const t0 = performance.now();
+        const { bytes, mime } = await fetchRemoteImage(url, progress('query:url', 'query image', null));
+        await imageQuery(requestId, bytes, mime, url.href, request.settings, started, performance.now() - t0);
+        break;
+      }
+      case 'query-sample': {
+        const sample = requireSession().sample(request.sampleIndex);
+        if (!sample) throw new StageError('input', `there is no sample ${request.sampleIndex}`);
+        const t0 = performance.now();
+        const { bytes, contentType } = await fetchBytes(sample.url, { what: `the sample ${sample.title}`, policy: 'cache-first' });
+        await imageQuery(requestId, bytes, contentType ?? '', `sample: ${sample.title}`, request.settings, started, performance.now() - t0);
+        break;
+      }
+      case 'query-item': {
+        const s = requireSession();
+        const item = s.item(request.itemId);
+        if (!item) throw new StageError('input', `there is no item ${request.itemId} in this collection`);
+        releaseQuery();
+        current = { kind: 'item', itemId: item.id, name: item.title ?? item.label ?? `item ${item.id}` };
+        await run(requestId, request.settings, started, freshTimings());
+        break;
+      }
+      case 'rerun': {
+        const timings = freshTimings();
+        await run(requestId, request.settings, started, timings);
+        break;
+      }
+    }
+  } catch (error) {
+    post({ type: 'error', requestId, stage: stageOf(error, 'search'), message: message(error) });
+  }
+}
+
+// Requests are handled one at a time, in order. A query request that a newer
+// query request already replaces is skipped (the page shows only the newest
+// answer), as is a re-run that a newer re-run replaces.
+const pending: Request[] = [];
+let busy = false;
+
+function superseded(request: Request): boolean {
+  if (!('requestId' in request)) return false;
+  const newer = pending.filter((r) => 'requestId' in r && r.requestId > request.requestId);
+  if (request.type === 'rerun') return newer.some((r) => r.type !== 'open-collection' && r.type !== 'init');
+  return newer.some((r) => r.type.startsWith('query-'));
+}
+
+async function drain(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  while (pending.length) {
+    const request = pending.shift()!;
+    if (superseded(request)) continue;
+    try {
+      await handle(request);
+    } catch (error) {
+      post({ type: 'error', requestId: null, stage: 'search', message: `unexpected error: ${message(error)}` });
+    }
+  }
+  busy = false;
+}
+
+self.addEventListener('message', (event: MessageEvent<Request>) => {
+  pending.push(event.data);
+  void drain();
+});
+
+self.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  post({ type: 'error', requestId: null, stage: 'search', message: `unexpected error: ${message(event.reason)}` });
+});
