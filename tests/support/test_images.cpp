@@ -147,12 +147,6 @@ Bytes encode_gif(int width, int height, const Bytes& palette_rgb, const Bytes& i
   return out;
 }
 
-// GCC 12 reports a bogus -Warray-bounds on vector<uint8_t>::insert here
-// (GCC bug 107852 and relatives); the code is plain vector appends.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#endif
 Bytes with_exif_orientation(const Bytes& jpeg, int orientation, bool big_endian) {
   Bytes tiff;
   // Byte by byte: GCC 12 warns (falsely) about inserting small initializer lists.
@@ -183,9 +177,6 @@ Bytes with_exif_orientation(const Bytes& jpeg, int orientation, bool big_endian)
   out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
   return out;
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 Bytes read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
