@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -93,6 +94,9 @@ void run(const PrepArguments& args) {
 
   if (result.manifest.images.empty())
     fail(ErrorKind::Corrupt, "no usable images: every file was set aside (reasons in " + manifest_path.string() + ")");
+  const auto missing = std::count_if(result.manifest.rejected.begin(), result.manifest.rejected.end(),
+                                     [](const ManifestRejection& r) { return r.reason == "missing"; });
+  if (missing > 0) log_warning(std::to_string(missing) + " file(s) listed in labels.csv are missing (listed in the manifest)");
   if (result.unreadable > 0) {
     log_error(std::to_string(result.unreadable) + " file(s) could not be read (listed as unreadable in the manifest)");
     request_exit_code(kExitPartial);

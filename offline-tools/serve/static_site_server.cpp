@@ -163,7 +163,9 @@ StaticSiteServer::StaticSiteServer(ServeOptions options) : options_(std::move(op
       res.set_header("Content-Range", "bytes */" + std::to_string(size));
       return plain(res, 416, "Range not satisfiable");
     }
-    if (plan.kind == RangePlan::Kind::Partial) {
+    // Several ranges would go out as multipart/byteranges, which this httplib
+    // labels with a wrong total length; the whole file is an allowed answer.
+    if (plan.kind == RangePlan::Kind::Partial && plan.ranges.size() == 1) {
       for (const auto& r : plan.ranges) ranges.emplace_back(r.first, r.second);
       res.status = 206;
     } else {

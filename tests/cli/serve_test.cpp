@@ -210,6 +210,11 @@ TEST_CASE("serve: byte ranges", "[serve]") {
   CHECK(beyond->status == 416);
   CHECK(beyond->get_header_value("Content-Range") == "bytes */3000");
 
+  auto several = client.Get("/app.wasm", {{"Range", "bytes=0-1,5-6"}});
+  REQUIRE(several);
+  CHECK(several->status == 200);  // answered with the whole file
+  CHECK(several->body == site.wasm);
+
   auto stale = client.Get("/app.wasm", {{"Range", "bytes=0-9"}, {"If-Range", "\"not-the-etag\""}});
   REQUIRE(stale);
   CHECK(stale->status == 200);
