@@ -26,6 +26,7 @@ FeatureExtraction extract_features(const std::vector<std::filesystem::path>& fil
   }
   out.ok.assign(files.size(), false);
   out.errors.assign(files.size(), std::string());
+  out.error_kinds.assign(files.size(), ErrorKind::Corrupt);
   std::optional<Progress> progress;
   if (show_progress) progress.emplace("features", files.size());
   parallel_for(files.size(), thread_count(threads), [&](std::size_t i) {
@@ -43,6 +44,7 @@ FeatureExtraction extract_features(const std::vector<std::filesystem::path>& fil
       out.ok[i] = true;
     } catch (const Error& e) {
       out.errors[i] = e.what();
+      out.error_kinds[i] = e.kind();
     }
     if (progress) progress->advance();
   });

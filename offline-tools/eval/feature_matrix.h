@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/error.h"
 #include "features/feature.h"
 
 namespace lookalike::cli {
@@ -27,6 +28,7 @@ struct FeatureExtraction {
   std::vector<FeatureMatrix> matrices;  // one per feature, in the order given
   std::vector<bool> ok;                 // per image: decoded and computed
   std::vector<std::string> errors;      // per image: why not (empty when ok)
+  std::vector<ErrorKind> error_kinds;   // per image: the kind of that error
   bool interrupted = false;
 };
 

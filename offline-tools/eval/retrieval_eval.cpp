@@ -140,6 +140,15 @@ EvalReport run_evaluation(const EvalDataset& input, const EvalConfig& config) {
   }
   for (std::size_t i = 0; i < files.size(); ++i)
     if (!extraction.ok[i]) report.excluded.push_back({input.images[i].path, extraction.errors[i]});
+  const std::size_t usable = std::size_t(std::count(extraction.ok.begin(), extraction.ok.end(), true));
+  if (usable < 2) {
+    // A report over fewer than two images would be all zeros: say why instead.
+    const auto first = std::find(extraction.ok.begin(), extraction.ok.end(), false) - extraction.ok.begin();
+    fail(extraction.error_kinds[std::size_t(first)],
+         std::to_string(files.size() - usable) + " of " + std::to_string(files.size()) + " images in " + input.source +
+             " could not be decoded, too few to evaluate; the first: " + input.images[std::size_t(first)].path + ": " +
+             extraction.errors[std::size_t(first)]);
+  }
   report.dataset = keep_images(input, extraction.ok);
   for (auto& m : extraction.matrices) m = keep_rows(m, extraction.ok);
   const EvalDataset& dataset = report.dataset;

@@ -19,6 +19,7 @@
 #include <random>
 
 #include "cli_test_support.h"
+#include "common/error.h"
 #include "dataset/manifest.h"
 #include "eval/eval_dataset.h"
 #include "eval/eval_report.h"
@@ -212,6 +213,23 @@ TEST_CASE("eval leaves out images it cannot decode and says which", "[eval]") {
   CHECK_FALSE(report.excluded[0].error.empty());
   CHECK(report.dataset.images.size() == 5);
   CHECK(report.runs[0].overall.map == Approx(17.0 / 30));  // the same five images as above
+}
+
+TEST_CASE("eval refuses to report on a dataset whose images are all gone", "[eval]") {
+  TempDir dir;
+  make_grey_tree(dir / "src");
+  PrepOptions prep;
+  prep.sources = {dir / "src"};
+  prep.show_progress = false;
+  write_manifest(dir / "manifest.json", run_prep(prep).manifest);
+  fs::remove_all(dir / "src");
+  try {
+    run_evaluation(load_eval_dataset(dir / "manifest.json"), tiny_config({Metric::L1}));
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::Io);
+    CHECK_THAT(e.what(), Catch::Contains("5 of 5 images") && Catch::Contains("A/1.png"));
+  }
 }
 
 TEST_CASE("eval reports: JSON fields, Markdown table, self-contained HTML with escaped names", "[eval][report]") {
