@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
     set_verbosity(quiet ? Verbosity::Quiet : verbose ? Verbosity::Verbose : Verbosity::Normal);
   });
 
+  add_prep_command(app);
+  add_eval_command(app);
+  add_serve_command(app);
   add_info_command(app);
   add_embed_command(app);
 

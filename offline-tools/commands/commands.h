@@ -10,5 +10,8 @@ namespace lookalike::cli {
 
 void add_info_command(CLI::App& app);
 void add_embed_command(CLI::App& app);
+void add_prep_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 }  // namespace lookalike::cli

@@ -28,6 +28,7 @@ GlobalOptions& global_options() { return g_options; }
 void request_exit_code(int code) { g_exit_code = code; }
 int requested_exit_code() { return g_exit_code; }
 bool interrupted() { return g_interrupted != 0; }
+void clear_interrupted() { g_interrupted = 0; }
 
 void install_interrupt_handlers() {
   std::signal(SIGINT, on_signal);

@@ -20,6 +20,8 @@ int requested_exit_code();
 // Set by SIGINT/SIGTERM. Long loops check it, stop cleanly, keep finished work
 // and let main exit with kExitInterrupted; a second signal kills at once.
 bool interrupted();
+// For commands whose normal end is Ctrl-C (serve): the interrupt is handled.
+void clear_interrupted();
 void install_interrupt_handlers();
 
 }  // namespace lookalike::cli

@@ -1,0 +1,147 @@
+// `lookalike eval DATASET`: retrieval quality of features × metrics ×
+// searches on a labelled image set (a folder tree or a prep manifest), under
+// the leave-one-out or the train/test protocol. Writes eval.json, eval.md and
+// a self-contained eval.html; prints the main table.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "commands/commands.h"
+#include "common/base64.h"
+#include "common/cli_context.h"
+#include "common/error.h"
+#include "common/exit_codes.h"
+#include "common/files.h"
+#include "common/log.h"
+#include "common/parallel.h"
+#include "common/text.h"
+#include "eval/eval_report.h"
+#include "features/feature.h"
+#include "image/decode.h"
+#include "site/thumbnail.h"
+
+namespace lookalike::cli {
+namespace {
+
+constexpr int kReportThumbnailSide = 96;
+
+struct EvalArguments {
+  std::string dataset;
+  std::vector<std::string> features, metrics, searches;
+  std::vector<std::size_t> ks{1, 5, 10, 20};
+  std::string protocol = "leave-one-out";
+  std::string out = "reports";
+  std::size_t examples = 4;
+  SearchSettings hnsw;
+};
+
+std::map<std::size_t, std::string> report_thumbnails(const EvalReport& report) {
+  const auto indices = report_thumbnail_indices(report);
+  std::vector<std::string> uris(indices.size());
+  parallel_for(indices.size(), thread_count(global_options().threads), [&](std::size_t i) {
+    try {
+      const auto bytes = read_file(report.dataset.images[indices[i]].file);
+      const auto decoded = decode_image(bytes.data(), bytes.size());
+      uris[i] = "data:image/jpeg;base64," + base64_encode(thumbnail_jpeg(decoded.image, kReportThumbnailSide, 75));
+    } catch (const Error&) {
+      // The report shows a grey square: the image decoded a moment ago, so
+      // this only happens when the file changed meanwhile.
+    }
+  });
+  std::map<std::size_t, std::string> out;
+  for (std::size_t i = 0; i < indices.size(); ++i) out[indices[i]] = uris[i];
+  return out;
+}
+
+void run(const EvalArguments& args) {
+  EvalConfig config;
+  config.features = args.features;
+  if (config.features.empty()) config.features = traditional_feature_names();
+  config.metrics.clear();
+  if (args.metrics.empty()) config.metrics.assign(kAllMetrics.begin(), kAllMetrics.end());
+  for (const auto& m : args.metrics) config.metrics.push_back(parse_metric(m));
+  config.searches.clear();
+  for (const auto& s : args.searches.empty() ? std::vector<std::string>{"exact"} : args.searches) {
+    SearchSettings settings = args.hnsw;
+    settings.kind = parse_search_kind(s);
+    config.searches.push_back(settings);
+  }
+  config.ks = args.ks;
+  config.protocol = parse_protocol(args.protocol);
+  config.examples = args.examples;
+  config.threads = global_options().threads;
+  config.show_progress = true;
+
+  // Wrong features or searches are reported before any file is read.
+  for (const auto& spec : config.features) make_feature(spec);
+  for (const auto& search : config.searches) make_ranker(search);
+
+  const EvalDataset dataset = load_eval_dataset(args.dataset);
+  log_info("evaluating " + std::to_string(dataset.images.size()) + " images in " + std::to_string(dataset.labels.size()) +
+           " classes from " + printable(args.dataset) + " (" + dataset.kind + ")");
+  const EvalReport report = run_evaluation(dataset, config);
+  if (report.interrupted && report.runs.empty()) {
+    log_warning("interrupted: no report written");
+    return;
+  }
+
+  const fs::path out = args.out;
+  const auto json = eval_report_json(report);
+  write_file_atomic(out / "eval.json", json.dump(2) + "\n");
+  write_file_atomic(out / "eval.md", eval_report_markdown(report));
+  const auto thumbnails = report_thumbnails(report);
+  write_file_atomic(out / "eval.html", eval_report_html(report, [&](std::size_t i) {
+                      const auto it = thumbnails.find(i);
+                      return it == thumbnails.end() ? std::string() : it->second;
+                    }));
+
+  if (global_options().json) std::cout << json.dump(2) << "\n";
+  else std::cout << eval_summary_table(report);
+  log_info("wrote " + (out / "eval.json").string() + ", eval.md and eval.html in " + fixed(report.total_seconds, 1) + " s");
+
+  if (!report.excluded.empty()) {
+    std::size_t shown = 0;
+    for (const auto& e : report.excluded)
+      if (shown++ < 10) log_warning("excluded " + printable(e.path) + ": " + printable(e.error));
+    log_error(std::to_string(report.excluded.size()) + " image(s) could not be decoded and were left out (listed in the report)");
+    request_exit_code(kExitPartial);
+  }
+  if (report.interrupted) log_warning("interrupted: the report holds the runs finished so far");
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  auto args = std::make_shared<EvalArguments>();
+  auto* command = app.add_subcommand("eval", "Measure retrieval quality (precision@k, mAP, per class) of features x metrics");
+  command->footer(
+      "DATASET is a folder tree (<class>/<file>, or with labels.csv), a manifest.json from `lookalike prep`,\n"
+      "or a folder holding one. leave-one-out: every image queries all others (never counting itself);\n"
+      "split: test images query train images (needs a manifest or a labels.csv with a split column).\n"
+      "Example: lookalike eval ../shared/datasets/wang1k --feature pixels:size=32 --feature colour");
+  command->add_option("dataset", args->dataset, "Folder tree, manifest.json, or a folder holding manifest.json")->required();
+  command->add_option("-f,--feature", args->features,
+                      "Feature spec, repeatable (default: every traditional feature with default parameters)");
+  command->add_option("-m,--metric", args->metrics, "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
+      ->delimiter(',');
+  command->add_option("--search", args->searches, "exact or hnsw; repeatable or comma-separated (default: exact)")->delimiter(',');
+  command->add_option("--hnsw-m", args->hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 256));
+  command->add_option("--ef-construction", args->hnsw.ef_construction, "HNSW: candidate list while building")
+      ->default_val(200)
+      ->check(CLI::Range(1, 100000));
+  command->add_option("--ef", args->hnsw.ef, "HNSW: candidate list while searching")->default_val(64)->check(CLI::Range(1, 100000));
+  command->add_option("-k,--k", args->ks, "Cut-offs for precision@k, comma-separated")->delimiter(',')->default_str("1,5,10,20");
+  command->add_option("--protocol", args->protocol, "leave-one-out or split")
+      ->default_val("leave-one-out")
+      ->check(CLI::IsMember({"leave-one-out", "split"}));
+  command->add_option("-o,--out", args->out, "Folder for eval.json, eval.md, eval.html")->default_val("reports");
+  command->add_option("--examples", args->examples, "Example queries shown with their results in eval.html")
+      ->default_val(4)
+      ->check(CLI::Range(0, 100));
+  command->callback([args] { run(*args); });
+}
+
+}  // namespace lookalike::cli

@@ -1,0 +1,27 @@
+// Small text helpers for tables and messages printed to a terminal.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace lookalike::cli {
+
+// Control characters (which could move the cursor or recolour a terminal:
+// labels and titles may come from crawled text) become '?'.
+std::string printable(const std::string& text);
+
+// "%.*f"
+std::string fixed(double value, int decimals);
+
+// A plain-text table: columns padded to their widest cell, the first
+// `left_columns` left-aligned and the others (numbers) right-aligned, two
+// spaces apart.
+std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t left_columns = 1);
+
+// Splits "1,5,10" at commas; empty items are dropped.
+std::vector<std::string> split_list(const std::string& text);
+
+// UTC now as "2026-11-27T10:00:00Z".
+std::string utc_timestamp();
+
+}  // namespace lookalike::cli

@@ -1,0 +1,21 @@
+// Thumbnails: small JPEG copies of collection images for the results grid of
+// the site (about 256 px) and for reports (smaller, inline).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "image/image.h"
+
+namespace lookalike::cli {
+
+constexpr int kThumbnailSide = 256;
+
+// Scaled to fit within max_side × max_side, aspect ratio kept (at least 1 px
+// each way), with an antialiased filter; never enlarged.
+Image make_thumbnail(const Image& image, int max_side = kThumbnailSide);
+
+// make_thumbnail, encoded as a baseline JPEG with the core's encoder.
+std::vector<std::uint8_t> thumbnail_jpeg(const Image& image, int max_side = kThumbnailSide, int quality = 85);
+
+}  // namespace lookalike::cli
