@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   });
 
   add_info_command(app);
+  add_crawl_command(app);
 
   install_interrupt_handlers();
   try {

@@ -9,5 +9,6 @@ class App;
 namespace lookalike::cli {
 
 void add_info_command(CLI::App& app);
+void add_crawl_command(CLI::App& app);
 
 }  // namespace lookalike::cli
