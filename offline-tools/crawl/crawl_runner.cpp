@@ -508,6 +508,27 @@ void write_crawl_metadata(const std::filesystem::path& root, const std::vector<C
   cli::write_file_atomic(root / "crawl.json", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
+// Photo files in the crawl's folders that crawl.jsonl does not list: left
+// by a crawl killed between placing a file and recording it, and not met
+// again since (the feed may no longer list them), or put there by hand.
+std::vector<std::string> unrecorded_files(const std::filesystem::path& root, const std::vector<CrawlRecord>& records) {
+  std::set<std::string> recorded;
+  for (const CrawlRecord& r : records) recorded.insert(r.path);
+  std::vector<std::string> unrecorded;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator folder(root, ec), end; !ec && folder != end; folder.increment(ec)) {
+    if (!folder->is_directory(ec) || folder->path().filename().string()[0] == '.') continue;
+    std::error_code inner;
+    for (std::filesystem::directory_iterator it(folder->path(), inner), stop; !inner && it != stop; it.increment(inner)) {
+      const std::string name = it->path().filename().string();
+      if (name[0] == '.' || !it->is_regular_file(inner) || !cli::has_image_extension(it->path())) continue;
+      const std::string relative = folder->path().filename().string() + "/" + name;
+      if (!recorded.count(relative)) unrecorded.push_back(relative);
+    }
+  }
+  return unrecorded;
+}
+
 }  // namespace
 
 CrawlSummary run_crawl(const CrawlOptions& options) {
@@ -528,7 +549,13 @@ CrawlSummary run_crawl(const CrawlOptions& options) {
   Crawl crawl(options, store, journal, summary);
   crawl.run();
   summary.interrupted = cli::interrupted();
-  write_crawl_metadata(options.out, journal.records(), summary, options);
+  const std::vector<CrawlRecord> records = journal.records();
+  write_crawl_metadata(options.out, records, summary, options);
+  const std::vector<std::string> unrecorded = unrecorded_files(options.out, records);
+  if (!unrecorded.empty())
+    log_warning(std::to_string(unrecorded.size()) + " photo file(s) in " + options.out.string() +
+                " have no line in crawl.jsonl, so no attribution (e.g. " + unrecorded.front() +
+                "): a later crawl that meets them records them; otherwise delete them before publishing");
   return summary;
 }
 

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <random>
@@ -85,6 +86,9 @@ struct CrawlRun {
   std::vector<std::string> env() const {
     std::vector<std::string> e = {"PATH=/usr/bin:/bin", "HOME=" + logs.string(), "LANG=C.UTF-8"};
     if (!key.empty()) e.push_back("FLICKR_API_KEY=" + key);
+    // Sanitizer settings reach the child (native-debug builds).
+    for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS"})
+      if (const char* value = std::getenv(name)) e.push_back(std::string(name) + "=" + value);
     return e;
   }
   ChildResult run() const { return run_child(argv(), env(), logs); }
@@ -325,7 +329,7 @@ TEST_CASE("keyless crawl uses the public feed and records licences as unknown") 
 
 TEST_CASE("network faults: retried with backoff and Retry-After, bounded, never a partial file") {
   Setup s;
-  s.flickr.timeout_sleep_ms = 2500;
+  s.flickr.timeout_sleep_ms = 8000;  // far past --timeout, so that only t1 ever times out
   s.flickr.retry_after_seconds = 1;
   const std::vector<std::pair<std::string, Fault>> faults = {
       {"t1", Fault::TimeoutOnce}, {"t2", Fault::TooManyRequestsOnce}, {"t3", Fault::UnavailableOnce},
@@ -340,7 +344,7 @@ TEST_CASE("network faults: retried with backoff and Retry-After, bounded, never 
   }
   CrawlRun run = s.crawl("storm");
   run.per_term = 10;
-  run.extra = {"--timeout", "1"};
+  run.extra = {"--timeout", "2"};
   run.parallel = 4;
   const ChildResult r = run.run();
   INFO("stderr: " << r.err);
@@ -624,4 +628,39 @@ TEST_CASE("a crawl killed mid-way and resumed ends like an uninterrupted one") {
   // Nothing recorded before the stop was asked for again.
   const auto requests = s.flickr.requests();
   for (std::size_t i = requests_before; i < requests.size(); ++i) CHECK(kept_before.count(requests[i].photo_id) == 0);
+}
+
+TEST_CASE("a photo file placed but not yet recorded is recorded without downloading it again") {
+  Setup s;
+  for (int i = 0; i < 4; ++i) s.flickr.add("beach", photo("p" + std::to_string(i), 900 + i));
+  CrawlRun run = s.crawl("beach");
+  run.per_term = 4;
+  REQUIRE(run.run().exit_code == 0);
+  const auto complete = journal_by_id(run.out);
+  REQUIRE(complete.size() == 4);
+
+  // As if the crawl had been killed between renaming a file and writing its
+  // line: drop the last line, keep the file; add a stray file of unknown origin.
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(run.out / "crawl.jsonl");
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+  }
+  const std::string dropped = nlohmann::json::parse(lines.back())["id"];
+  lines.pop_back();
+  {
+    std::ofstream out(run.out / "crawl.jsonl", std::ios::trunc);
+    for (const auto& line : lines) out << line << "\n";
+  }
+  fs::copy_file(run.out / complete.at(dropped)["path"].get<std::string>(), run.out / "beach" / "stray.jpg");
+  const int requests_before = s.flickr.image_requests(dropped);
+
+  const ChildResult r = run.run();
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(s.flickr.image_requests(dropped) == requests_before);  // not downloaded again
+  CHECK(journal_by_id(run.out) == complete);
+  CHECK(summary_of(r)["terms"][0]["recovered"] == 1);
+  CHECK(r.err.find("1 photo file(s)") != std::string::npos);  // the stray file has no attribution
+  CHECK(r.err.find("beach/stray.jpg") != std::string::npos);
 }
