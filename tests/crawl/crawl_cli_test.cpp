@@ -448,6 +448,26 @@ TEST_CASE("a rate-limited or exhausted key stops the crawl after bounded retries
   CHECK(s.flickr.image_requests("1") == 0);
 }
 
+TEST_CASE("a photo host that keeps answering 429 stops the crawl instead of being pushed") {
+  Setup s;
+  s.flickr.add("beach", photo("ok-1", 1));
+  s.flickr.add("beach", photo("busy", 2, 4, Fault::TooManyRequestsAlways));
+  for (int i = 0; i < 5; ++i) s.flickr.add("beach", photo("later-" + std::to_string(i), 10 + i));
+  CrawlRun run = s.crawl("beach,sea");
+  run.per_term = 7;
+  run.parallel = 1;
+  run.extra = {"--retries", "1"};
+  const ChildResult r = run.run();
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 5);
+  CHECK(r.err.find("keeps refusing") != std::string::npos);
+  CHECK(s.flickr.image_requests("busy") == 2);  // 1 + --retries 1
+  CHECK(s.flickr.search_pages("sea").empty());  // the crawl stopped: no further term
+  for (int i = 0; i < 5; ++i) CHECK(s.flickr.image_requests("later-" + std::to_string(i)) == 0);
+  CHECK(journal(run.out).size() == 1);
+  CHECK(hidden_files(run.out).empty());
+}
+
 TEST_CASE("an unreachable service fails quickly and clearly") {
   ScratchDir scratch;
   std::string dead;

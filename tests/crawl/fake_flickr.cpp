@@ -249,7 +249,8 @@ struct FakeFlickr::Impl {
         if (attempt == 1) nap(owner.timeout_sleep_ms);
         return full();
       case F::TooManyRequestsOnce:
-        if (attempt > 1) return full();
+      case F::TooManyRequestsAlways:
+        if (attempt > 1 && photo.fault == F::TooManyRequestsOnce) return full();
         res.set_header("Retry-After", std::to_string(owner.retry_after_seconds));
         return status(429, "slow down", "text/plain");
       case F::UnavailableOnce: {

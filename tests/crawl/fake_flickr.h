@@ -21,6 +21,7 @@ struct FakePhoto {
     None,
     TimeoutOnce,             // the first answer comes after a long sleep
     TooManyRequestsOnce,     // 429 with Retry-After: <seconds>, then fine
+    TooManyRequestsAlways,
     UnavailableOnce,         // 503 with Retry-After: <HTTP-date>, then fine
     ServerErrorOnce,         // 500, then fine
     CutShortOnce,            // the body stops half-way (connection closed), then fine
