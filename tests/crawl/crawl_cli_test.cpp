@@ -329,8 +329,10 @@ TEST_CASE("keyless crawl uses the public feed and records licences as unknown") 
 
 TEST_CASE("network faults: retried with backoff and Retry-After, bounded, never a partial file") {
   Setup s;
-  s.flickr.timeout_sleep_ms = 8000;  // far past --timeout, so that only t1 ever times out
-  s.flickr.retry_after_seconds = 1;
+  s.flickr.configure([](FakeBehaviour& b) {
+    b.timeout_sleep_ms = 8000;  // far past --timeout, so that only t1 ever times out
+    b.retry_after_seconds = 1;
+  });
   const std::vector<std::pair<std::string, Fault>> faults = {
       {"t1", Fault::TimeoutOnce}, {"t2", Fault::TooManyRequestsOnce}, {"t3", Fault::UnavailableOnce},
       {"t4", Fault::ServerErrorOnce}, {"t5", Fault::CutShortOnce},     {"t6", Fault::Redirect},
@@ -392,8 +394,10 @@ TEST_CASE("malformed JSON from the API is retried a bounded number of times") {
   Setup s;
   for (int i = 0; i < 3; ++i) s.flickr.add("calm", photo("c" + std::to_string(i), 200 + i));
   for (int i = 0; i < 3; ++i) s.flickr.add("broken", photo("b" + std::to_string(i), 300 + i));
-  s.flickr.malformed_answers_first["calm"] = 2;
-  s.flickr.always_malformed.insert("broken");
+  s.flickr.configure([](FakeBehaviour& b) {
+    b.malformed_answers_first["calm"] = 2;
+    b.always_malformed.insert("broken");
+  });
   CrawlRun run = s.crawl("calm,broken");
   run.per_term = 3;
   const ChildResult r = run.run();
@@ -426,9 +430,9 @@ TEST_CASE("an invalid API key stops the crawl at once with a clear message") {
 TEST_CASE("a rate-limited or exhausted key stops the crawl after bounded retries") {
   Setup s;
   s.flickr.add("beach", photo("1", 1));
-  s.flickr.api_throttled = true;
+  s.flickr.configure([](FakeBehaviour& b) { b.api_throttled = true; });
   SECTION("429 with a short Retry-After: retried, then given up") {
-    s.flickr.throttle_retry_after = 1;
+    s.flickr.configure([](FakeBehaviour& b) { b.throttle_retry_after = 1; });
     CrawlRun run = s.crawl("beach");
     run.extra = {"--retries", "2"};
     const ChildResult r = run.run();
@@ -437,7 +441,7 @@ TEST_CASE("a rate-limited or exhausted key stops the crawl after bounded retries
     CHECK(s.flickr.api_calls("flickr.photos.licenses.getInfo") == 3);
   }
   SECTION("429 asking to wait longer than --max-wait: no retry") {
-    s.flickr.throttle_retry_after = 3600;
+    s.flickr.configure([](FakeBehaviour& b) { b.throttle_retry_after = 3600; });
     CrawlRun run = s.crawl("beach");
     run.extra = {"--max-wait", "60"};
     const ChildResult r = run.run();
@@ -583,7 +587,7 @@ void add_resume_photos(FakeFlickr& flickr) {
       if (term == "forest" && i == 1) p.fault = Fault::NotImage;
       flickr.add(term, p);
     }
-  flickr.image_delay_ms = 150;
+  flickr.configure([](FakeBehaviour& b) { b.image_delay_ms = 150; });
 }
 
 void check_same_result(const fs::path& reference, const fs::path& resumed) {

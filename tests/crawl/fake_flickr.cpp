@@ -12,7 +12,7 @@
 namespace lookalike::testing {
 
 struct FakeFlickr::Impl {
-  FakeFlickr& owner;
+  FakeBehaviour behaviour;
   httplib::Server server;
   std::thread thread;
   int port = 0;
@@ -30,7 +30,10 @@ struct FakeFlickr::Impl {
   std::vector<std::string> licence_params;
   std::map<std::string, std::vector<int>> pages;
 
-  explicit Impl(FakeFlickr& o) : owner(o) {}
+  FakeBehaviour current() const {
+    std::lock_guard<std::mutex> lock(mutex);
+    return behaviour;
+  }
 
   void record(const httplib::Request& req, int status, const std::string& method = "", const std::string& id = "") {
     std::lock_guard<std::mutex> lock(mutex);
@@ -58,19 +61,20 @@ struct FakeFlickr::Impl {
   }
 
   void api(const httplib::Request& req, httplib::Response& res) {
+    const FakeBehaviour setting = current();
     const std::string method = req.get_param_value("method");
     auto reply = [&](int status, const std::string& body) {
       res.status = status;
       res.set_content(body, "application/json");
       record(req, status, method);
     };
-    if (owner.api_throttled) {
-      res.set_header("Retry-After", std::to_string(owner.throttle_retry_after));
+    if (setting.api_throttled) {
+      res.set_header("Retry-After", std::to_string(setting.throttle_retry_after));
       return reply(429, "Too Many Requests");
     }
     if (req.get_param_value("format") != "json" || req.get_param_value("nojsoncallback") != "1")
       return reply(200, R"json(jsonFlickrApi({"stat":"fail","code":111,"message":"Format \"xml\" not found"}))json");
-    if (req.get_param_value("api_key") != owner.api_key)
+    if (req.get_param_value("api_key") != setting.api_key)
       return reply(200, R"json({"stat":"fail","code":100,"message":"Invalid API Key (Key has invalid format)"})json");
 
     if (method == "flickr.photos.licenses.getInfo") {
@@ -102,10 +106,11 @@ struct FakeFlickr::Impl {
       licence_params.push_back(req.has_param("license") ? req.get_param_value("license") : "");
       pages[term].push_back(std::stoi(req.has_param("page") ? req.get_param_value("page") : "1"));
     }
-    if (owner.always_malformed.count(term)) return reply(200, R"json({"photos":{"page":1,"pages":3,"photo":[{"id":"1",)json");
+    if (setting.always_malformed.count(term)) return reply(200, R"json({"photos":{"page":1,"pages":3,"photo":[{"id":"1",)json");
     {
       std::unique_lock<std::mutex> lock(mutex);
-      if (malformed_sent[term] < owner.malformed_answers_first[term]) {
+      const auto first = setting.malformed_answers_first.find(term);
+      if (first != setting.malformed_answers_first.end() && malformed_sent[term] < first->second) {
         ++malformed_sent[term];
         lock.unlock();
         return reply(200, "<html><body>Bad gateway</body></html>");
@@ -199,6 +204,7 @@ struct FakeFlickr::Impl {
   }
 
   void image(const httplib::Request& req, httplib::Response& res, bool moved) {
+    const FakeBehaviour setting = current();
     // /img/65535/p<index>_<secret>[_<suffix>].jpg or /moved/p<index>.jpg
     const std::string name = req.matches[1].str();
     const std::string key = name.substr(0, name.find_first_of("_."));
@@ -217,7 +223,7 @@ struct FakeFlickr::Impl {
       attempt = ++attempts[index];
       photo = photos[index];
     }
-    if (owner.image_delay_ms > 0) nap(owner.image_delay_ms);
+    if (setting.image_delay_ms > 0) nap(setting.image_delay_ms);
     if (!moved) {
       // p<index>_<secret>[_<suffix>].jpg
       const std::string stem = name.substr(0, name.find('.'));
@@ -246,16 +252,16 @@ struct FakeFlickr::Impl {
     switch (photo.fault) {
       case F::None: return full();
       case F::TimeoutOnce:
-        if (attempt == 1) nap(owner.timeout_sleep_ms);
+        if (attempt == 1) nap(setting.timeout_sleep_ms);
         return full();
       case F::TooManyRequestsOnce:
       case F::TooManyRequestsAlways:
         if (attempt > 1 && photo.fault == F::TooManyRequestsOnce) return full();
-        res.set_header("Retry-After", std::to_string(owner.retry_after_seconds));
+        res.set_header("Retry-After", std::to_string(setting.retry_after_seconds));
         return status(429, "slow down", "text/plain");
       case F::UnavailableOnce: {
         if (attempt > 1) return full();
-        const std::time_t when = std::time(nullptr) + owner.retry_after_seconds + 1;
+        const std::time_t when = std::time(nullptr) + setting.retry_after_seconds + 1;
         std::tm tm{};
         gmtime_r(&when, &tm);
         char date[64];
@@ -298,7 +304,7 @@ struct FakeFlickr::Impl {
   }
 };
 
-FakeFlickr::FakeFlickr() : impl_(std::make_unique<Impl>(*this)) {
+FakeFlickr::FakeFlickr() : impl_(std::make_unique<Impl>()) {
   std::signal(SIGPIPE, SIG_IGN);  // a client that gave up must not kill the test
   auto& s = impl_->server;
   s.new_task_queue = [] { return new httplib::ThreadPool(24); };
@@ -321,6 +327,11 @@ FakeFlickr::~FakeFlickr() {
 std::string FakeFlickr::base() const { return "http://127.0.0.1:" + std::to_string(impl_->port); }
 std::string FakeFlickr::api_url() const { return base() + "/services/rest/"; }
 std::string FakeFlickr::feed_url() const { return base() + "/services/feeds/photos_public.gne"; }
+
+void FakeFlickr::configure(const std::function<void(FakeBehaviour&)>& change) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  change(impl_->behaviour);
+}
 
 void FakeFlickr::add(const std::string& term, FakePhoto photo) {
   std::lock_guard<std::mutex> lock(impl_->mutex);

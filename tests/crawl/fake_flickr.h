@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -43,6 +44,17 @@ struct FakePhoto {
   std::set<std::string> missing_sizes;  // size suffixes ("" medium, "z", "b"…) answered with 404
 };
 
+struct FakeBehaviour {
+  std::string api_key = "test-key";
+  std::map<std::string, int> malformed_answers_first;  // term → how many malformed search answers before good ones
+  std::set<std::string> always_malformed;              // terms whose search answers never parse
+  bool api_throttled = false;                          // every API call: 429
+  int throttle_retry_after = 1;                        // its Retry-After
+  int retry_after_seconds = 1;                         // Retry-After of the photo faults
+  int timeout_sleep_ms = 3000;                         // how late TimeoutOnce answers
+  int image_delay_ms = 0;                              // before every photo answer
+};
+
 struct FakeRequest {
   std::string path;
   std::string query_method;  // API method, for API calls
@@ -64,15 +76,8 @@ class FakeFlickr {
 
   void add(const std::string& term, FakePhoto photo);
 
-  // Behaviour, set before a crawl starts.
-  std::string api_key = "test-key";
-  std::map<std::string, int> malformed_answers_first;  // term → how many malformed search answers before good ones
-  std::set<std::string> always_malformed;              // terms whose search answers never parse
-  bool api_throttled = false;                          // every API call: 429
-  int throttle_retry_after = 1;
-  int retry_after_seconds = 1;
-  int timeout_sleep_ms = 3000;
-  int image_delay_ms = 0;
+  // Changes the behaviour (under the server's lock: its threads read it).
+  void configure(const std::function<void(FakeBehaviour&)>& change);
 
   // Observations.
   std::vector<FakeRequest> requests() const;
