@@ -34,11 +34,12 @@ int main(int argc, char** argv) {
     set_verbosity(quiet ? Verbosity::Quiet : verbose ? Verbosity::Verbose : Verbosity::Normal);
   });
 
+  add_crawl_command(app);
   add_prep_command(app);
+  add_embed_command(app);
   add_eval_command(app);
   add_serve_command(app);
   add_info_command(app);
-  add_embed_command(app);
 
   install_interrupt_handlers();
   try {

@@ -9,6 +9,7 @@ class App;
 namespace lookalike::cli {
 
 void add_info_command(CLI::App& app);
+void add_crawl_command(CLI::App& app);
 void add_embed_command(CLI::App& app);
 void add_prep_command(CLI::App& app);
 void add_eval_command(CLI::App& app);

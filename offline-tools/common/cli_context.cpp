@@ -1,5 +1,6 @@
 #include "common/cli_context.h"
 
+#include <cerrno>
 #include <csignal>
 #include <unistd.h>
 
@@ -8,18 +9,23 @@ namespace {
 
 GlobalOptions g_options;
 std::atomic<int> g_exit_code{0};
-volatile std::sig_atomic_t g_interrupted = 0;
+// Read by worker threads, written by the signal handler: a lock-free atomic
+// is safe in both places (a volatile sig_atomic_t is not, across threads).
+std::atomic<int> g_interrupted{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the interrupt flag must be usable in a signal handler");
 
 extern "C" void on_signal(int signal_number) {
-  if (g_interrupted) {
+  const int saved_errno = errno;  // the interrupted code may be about to read it
+  if (g_interrupted.exchange(1) != 0) {
     std::signal(signal_number, SIG_DFL);
     std::raise(signal_number);
+    errno = saved_errno;
     return;
   }
-  g_interrupted = 1;
   const char message[] = "\nlookalike: interrupted, finishing the current items (press Ctrl-C again to stop at once)\n";
   ssize_t ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
   (void)ignored;
+  errno = saved_errno;
 }
 
 }  // namespace

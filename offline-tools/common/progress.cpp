@@ -45,6 +45,11 @@ Progress::~Progress() { finish(); }
 
 void Progress::set_total(std::size_t total) { total_ = total; }
 
+void Progress::set_note(std::string note) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  note_ = std::move(note);
+}
+
 void Progress::advance(std::size_t n) {
   done_ += n;
   if (verbosity() == Verbosity::Quiet) return;
@@ -65,8 +70,9 @@ std::string Progress::line(bool final) const {
   const std::size_t done = done_, total = total_;
   const double elapsed = seconds_since(start_);
   const double rate = elapsed > 0 ? double(done) / elapsed : 0.0;
+  const std::string note = note_.empty() ? std::string() : "  " + note_;
   if (final)
-    return label_ + ": " + std::to_string(done) + " " + unit_ + " in " + fixed(elapsed, 1) + " s (" + fixed(rate, 1) + "/s)";
+    return label_ + ": " + std::to_string(done) + " " + unit_ + " in " + fixed(elapsed, 1) + " s (" + fixed(rate, 1) + "/s)" + note;
   std::string text = label_ + " ";
   if (total > 0) {
     const int width = 24;
@@ -78,7 +84,7 @@ std::string Progress::line(bool final) const {
   }
   text += "  " + fixed(rate, 1) + "/s";
   if (total > 0 && rate > 0 && done < total) text += "  ETA " + format_duration(double(total - done) / rate);
-  return text;
+  return text + note;
 }
 
 void Progress::render(bool final) {

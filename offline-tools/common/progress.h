@@ -22,6 +22,9 @@ class Progress {
 
   void advance(std::size_t n = 1);
   void set_total(std::size_t total);
+  // Extra text after the rate and ETA, e.g. an overall count when this bar
+  // covers one part of a longer job ("overall 62/150").
+  void set_note(std::string note);
   // Ends the bar with a final line ("label: 1000 images in 4.2 s (238/s)").
   void finish();
 
@@ -29,7 +32,7 @@ class Progress {
   void render(bool final);
   std::string line(bool final) const;
 
-  std::string label_, unit_;
+  std::string label_, unit_, note_;
   std::atomic<std::size_t> total_, done_{0};
   std::chrono::steady_clock::time_point start_, last_render_;
   std::size_t last_reported_tenth_ = 0;
