@@ -168,7 +168,15 @@ TEST_CASE("colour-texture: tiny, thin and large images never fail") {
     INFO(size.first << "×" << size.second);
     check_well_formed(feature->compute(make_pattern(size.first, size.second, 3)));
   }
-  // A 12-megapixel photo is reduced to 384 on its longer side first.
+  for (int w = 1; w <= 12; ++w)
+    for (int h = 1; h <= 12; ++h) {
+      INFO(w << "×" << h);
+      REQUIRE(feature->compute(make_pattern(w, h, w + h)).size() == ColourTextureFeature::kDim);
+    }
+  // Reductions to a side of 1 or 2 pixels, and a 12-megapixel photo, reduced
+  // to 384 on its longer side first.
+  check_well_formed(feature->compute(make_pattern(3000, 2, 1)));
+  check_well_formed(feature->compute(make_pattern(5, 2000, 1)));
   check_well_formed(feature->compute(make_pattern(4000, 3000)));
 }
 
