@@ -5,13 +5,14 @@
 
 #include "common/error.h"
 #include "features/colour_histogram.h"
+#include "features/colour_texture.h"
 #include "features/feature.h"
 #include "features/feature_params.h"
 #include "features/pixels.h"
 
 namespace lookalike {
 
-std::vector<std::string> traditional_feature_names() { return {"pixels", "colour"}; }
+std::vector<std::string> traditional_feature_names() { return {"pixels", "colour", "colour-texture"}; }
 
 std::unique_ptr<Feature> make_feature(const std::string& spec) {
   FeatureParams params = FeatureParams::parse(spec);
@@ -21,6 +22,8 @@ std::unique_ptr<Feature> make_feature(const std::string& spec) {
   } else if (params.name() == "colour" || params.name() == "color") {
     const auto bins = params.take_int_list("bins", {8, 4, 4}, 1, 64);
     feature = std::make_unique<ColourHistogramFeature>(std::array<int, 3>{bins[0], bins[1], bins[2]});
+  } else if (params.name() == "colour-texture" || params.name() == "color-texture") {
+    feature = std::make_unique<ColourTextureFeature>();
   } else {
     std::string known;
     for (const auto& name : traditional_feature_names()) known += (known.empty() ? "" : ", ") + name;
