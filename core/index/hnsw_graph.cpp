@@ -100,7 +100,13 @@ unsigned HnswGraph::level_for(std::uint64_t seed, std::uint32_t id, std::uint32_
 std::uint32_t HnswGraph::insert(std::uint32_t id, const std::uint8_t* element) {
   const int layer = static_cast<int>(level_for(impl_->params.seed, id, impl_->params.m));
   // hnswlib takes 0 as "draw a layer", which the zero multiplier makes 0.
-  return impl_->hnsw->addPoint(element, id, layer);
+  try {
+    return impl_->hnsw->addPoint(element, id, layer);
+  } catch (const std::runtime_error& e) {
+    // hnswlib checks its invariants with runtime_error; a loaded bundle is
+    // validated, so this means a bug or an inconsistent graph.
+    fail(ErrorKind::Corrupt, std::string("index graph: ") + e.what() + " (the index must be rebuilt)");
+  }
 }
 
 void HnswGraph::remove(std::uint32_t slot) { impl_->hnsw->markDeletedInternal(slot); }
@@ -216,7 +222,7 @@ void HnswGraph::import_links(std::uint32_t slot, unsigned level, const std::uint
   Hnsw& h = *impl_->hnsw;
   linklistsizeint* list = h.get_linklist_at_level(slot, static_cast<int>(level));
   h.setListCount(list, static_cast<unsigned short>(count));
-  std::memcpy(list + 1, links, count * sizeof(std::uint32_t));
+  if (count) std::memcpy(list + 1, links, count * sizeof(std::uint32_t));
 }
 
 void HnswGraph::import_entry_point(std::uint32_t entry_point, int max_level) {

@@ -294,10 +294,11 @@ TEST_CASE("inconsistent section contents (checksums recomputed) are refused prec
                ErrorKind::Corrupt, "which is only on layers 0..0");
 }
 
-TEST_CASE("int8 scales that would overflow or are negative are refused") {
-  const Bytes good = small_bundle(IndexKind::Flat, ElementType::Int8, false);
-  const std::size_t scales = find_section(good, "I8SC");
-  const auto with_scale = [&](float offset, float scale) {
+TEST_CASE("int8 scales that would overflow, are negative, or break normalisation are refused") {
+  const Bytes l2 = small_bundle(IndexKind::Flat, ElementType::Int8, false, Metric::L2);
+  const Bytes cosine = small_bundle(IndexKind::Hnsw, ElementType::Int8, false, Metric::Cosine);
+  const auto with_scale = [](const Bytes& good, float offset, float scale) {
+    const std::size_t scales = find_section(good, "I8SC");
     Bytes b = good;
     std::uint32_t o, s;
     std::memcpy(&o, &offset, 4);
@@ -307,11 +308,29 @@ TEST_CASE("int8 scales that would overflow or are negative are refused") {
     fix_section_checksum(b, scales);
     return b;
   };
-  expect_error(with_scale(0.0f, -1.0f), ErrorKind::Corrupt, "int8 scale of element 1 (id 101) is invalid");
-  expect_error(with_scale(0.0f, 3e37f), ErrorKind::Corrupt, "int8 scale of element 1");
-  expect_error(with_scale(std::numeric_limits<float>::infinity(), 0.0f), ErrorKind::Corrupt, "int8 scale of element 1");
-  const Bytes fine = with_scale(1.0f, 0.5f);
+  expect_error(with_scale(l2, 0.0f, -1.0f), ErrorKind::Corrupt, "int8 scale of element 1 (id 101) is invalid");
+  expect_error(with_scale(l2, 0.0f, 3e37f), ErrorKind::Corrupt, "int8 scale of element 1");
+  expect_error(with_scale(l2, std::numeric_limits<float>::infinity(), 0.0f), ErrorKind::Corrupt,
+               "int8 scale of element 1");
+  const Bytes fine = with_scale(l2, 1.0f, 0.5f);
   CHECK_NOTHROW(VectorIndex::load(fine.data(), fine.size()));
+  // Cosine stores normalised vectors: every dequantised value is within [−1, 1].
+  expect_error(with_scale(cosine, 1.0f, 0.5f), ErrorKind::Corrupt, "int8 scale of element 1");
+  const Bytes unit = with_scale(cosine, 0.0f, 1.0f / 128);
+  CHECK_NOTHROW(VectorIndex::load(unit.data(), unit.size()));
+}
+
+TEST_CASE("cosine and correlation float vectors that are not normalised are refused") {
+  for (const Metric metric : {Metric::Cosine, Metric::Correlation}) {
+    Bytes b = small_bundle(IndexKind::Hnsw, ElementType::Float32, false, metric);
+    const std::size_t floats = find_section(b, "VF32");
+    const float two = 2.0f;
+    std::uint32_t bits;
+    std::memcpy(&bits, &two, 4);
+    put32(b, section_offset(b, floats) + 4 * 5 * 2, bits);  // element 2, dimension 0
+    fix_section_checksum(b, floats);
+    expect_error(b, ErrorKind::Corrupt, "float vector of element 2 (id 102) has squared norm");
+  }
 }
 
 TEST_CASE("a flat bundle with removed elements is refused") {
