@@ -20,6 +20,7 @@
 #include "index/bundle_writer.h"
 #include "index/element_layout.h"
 #include "index/hnsw_graph.h"
+#include "index/prepared_exact_scan.h"
 #include "index/vector_preparation.h"
 #include "search/exact_search.h"
 
@@ -139,7 +140,19 @@ struct VectorIndex::Impl {
   // thread-safe once capacity is reserved).
   void add_parallel(const std::uint32_t* ids, const float* vectors, std::size_t count, unsigned threads);
 
+  // The exact top k among `slots`: through the surrogate pre-selection when
+  // scores are computed on float vectors, else by scoring every slot.
   std::vector<Hit> exact(const float* query, std::size_t k, const std::vector<std::uint32_t>& slots) const {
+    if (config.element == ElementType::Float32 || config.keep_float_vectors) {
+      PreparedRows rows;
+      rows.count = slots.size();
+      rows.vector = [this, &slots](std::size_t r) {
+        return config.keep_float_vectors ? float_copies.data() + std::size_t(slots[r]) * config.dim
+                                         : ElementLayout::floats(slot_element(slots[r]));
+      };
+      rows.id = [this, &slots](std::size_t r) { return slot_id(slots[r]); };
+      return prepared_exact_scan(config.metric, query, config.dim, k, rows);
+    }
     std::vector<float> buffer(config.dim);
     std::vector<Hit> hits;
     hits.reserve(slots.size());
