@@ -106,6 +106,13 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
+// "58×", "4.5×", "0.69×": two significant digits are what one run can tell.
+std::string ratio(double r) {
+  char text[32];
+  std::snprintf(text, sizeof text, r >= 10 ? "%.0f×" : r >= 1 ? "%.1f×" : "%.2f×", r);
+  return text;
+}
+
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 double percentile(std::vector<double> v, double p) {
@@ -219,10 +226,10 @@ int main(int argc, char** argv) {
         }
         std::partial_sort(scan.begin(), scan.begin() + 10, scan.end());
       });
-      std::printf("| %zu | exact (flat float32) | – | %.0f | – | 1.000 | %.3f | %.3f | 1× | %.2f× |\n", n, exact_bytes,
-                  exact_latency.p50_ms, exact_latency.p99_ms, scan_latency.p50_ms / exact_latency.p50_ms);
-      std::printf("| %zu | raw float32 scan | – | – | – | – | %.3f | %.3f | %.1f× | 1× |\n", n, scan_latency.p50_ms,
-                  scan_latency.p99_ms, exact_latency.p50_ms / scan_latency.p50_ms);
+      std::printf("| %zu | exact (flat float32) | – | %.0f | – | 1.000 | %.3f | %.3f | 1× | %s |\n", n, exact_bytes,
+                  exact_latency.p50_ms, exact_latency.p99_ms, ratio(scan_latency.p50_ms / exact_latency.p50_ms).c_str());
+      std::printf("| %zu | raw float32 scan | – | – | – | – | %.3f | %.3f | %s | 1× |\n", n, scan_latency.p50_ms,
+                  scan_latency.p99_ms, ratio(exact_latency.p50_ms / scan_latency.p50_ms).c_str());
       std::fflush(stdout);
 
       struct Variant {
@@ -255,8 +262,9 @@ int main(int argc, char** argv) {
             for (const Hit& h : results[q]) found += truth[q].count(h.id);
           const double recall = double(found) / double(o.queries * 10);
           const double speedup = exact_latency.p50_ms / latency.p50_ms;
-          std::printf("| %zu | %s | %.1f | %.0f | %u | %.3f | %.3f | %.3f | %.0f× | %.0f× |\n", n, v.name, build, bytes,
-                      ef, recall, latency.p50_ms, latency.p99_ms, speedup, scan_latency.p50_ms / latency.p50_ms);
+          std::printf("| %zu | %s | %.1f | %.0f | %u | %.3f | %.3f | %.3f | %s | %s |\n", n, v.name, build, bytes, ef,
+                      recall, latency.p50_ms, latency.p99_ms, ratio(speedup).c_str(),
+                      ratio(scan_latency.p50_ms / latency.p50_ms).c_str());
           std::fflush(stdout);
           if (!target_noted && recall >= 0.95) {
             at_target.push_back({n, v.name, bytes, ef, recall, latency.p50_ms, speedup, scan_latency.p50_ms / latency.p50_ms});
@@ -272,8 +280,9 @@ int main(int argc, char** argv) {
 
   std::printf("\nSmallest ef reaching recall@10 ≥ 0.95:\n\n");
   for (const Summary& s : at_target)
-    std::printf("- N = %zu, %s: ef %u, recall %.3f, p50 %.3f ms, %.0f× faster than exact search (%.0f× than a raw "
+    std::printf("- N = %zu, %s: ef %u, recall %.3f, p50 %.3f ms, %s faster than exact search (%s than a raw "
                 "float32 scan), %.0f bytes/vector\n",
-                s.n, s.element.c_str(), s.ef, s.recall, s.p50, s.speedup, s.scan_speedup, s.bytes);
+                s.n, s.element.c_str(), s.ef, s.recall, s.p50, ratio(s.speedup).c_str(), ratio(s.scan_speedup).c_str(),
+                s.bytes);
   return 0;
 }

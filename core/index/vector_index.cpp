@@ -28,9 +28,10 @@ namespace lookalike {
 namespace {
 
 // A filtered HNSW search walks roughly (unfiltered cost) / (accepted share)
-// nodes, an exact scan costs one distance per accepted item. With the
-// unfiltered cost near 40·ef distances (m = 16, measured), the scan is
-// cheaper when accepted² ≤ 40·ef·live; it is also exact.
+// nodes, an exact scan costs one distance per accepted item. Estimating the
+// unfiltered cost at 40·ef distances (the order of what a walk with m = 16
+// computes), the scan is cheaper when accepted² ≤ 40·ef·live; it is also
+// exact, so a selective filter loses nothing.
 constexpr double kFilterScanCostFactor = 40.0;
 
 std::string id_text(std::uint32_t id) { return "id " + std::to_string(id); }
@@ -227,8 +228,8 @@ std::vector<Hit> VectorIndex::Impl::search(const float* query, const SearchOptio
       std::max<std::size_t>(options.ef ? options.ef : config.hnsw.ef_search, options.k + (exclude ? 1 : 0));
   if (filtered) {
     if (accepted.empty()) return {};
-    const double share = double(accepted.size());
-    if (share * share <= kFilterScanCostFactor * double(ef) * double(live_count()))
+    const double accepted_count = double(accepted.size());
+    if (accepted_count * accepted_count <= kFilterScanCostFactor * double(ef) * double(live_count()))
       return exact(query, options.k, accepted);
   }
 
