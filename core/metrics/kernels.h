@@ -11,9 +11,16 @@
 // stay within 1e-5 relative. Cosine and correlation accumulate in double
 // (floats promoted lane by lane): a similarity near zero is a difference of
 // large sums, and only double keeps such a value within 1e-5 relative.
+//
+// The int8 kernels serve the compact element type of the index
+// (index/int8_quantization.h): a stored vector is x_i = offset + scale·c_i
+// with int8 codes c. Two codes vectors are compared by an exact integer dot
+// product (the graph build), a float query against codes by the affine
+// kernels (the search), so no vector is ever expanded to float32 in memory.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace lookalike {
@@ -31,7 +38,23 @@ struct Kernels {
   // Σ(a−ca)(b−cb), Σ(a−ca)², Σ(b−cb)² in one pass, in double (ca = cb = 0
   // gives cosine's terms).
   DotAndNorms (*centred_dot_and_norms)(const float* a, const float* b, std::size_t n, double ca, double cb);
+
+  // Σab over int8 codes, exact in int32 for n ≤ kMaxInt8KernelLength.
+  std::int32_t (*dot_i8)(const std::int8_t* a, const std::int8_t* b, std::size_t n);
+  // Σ a·c: a float vector against int8 codes.
+  float (*dot_f32_i8)(const float* a, const std::int8_t* c, std::size_t n);
+  // Σ((a − offset) − scale·c)²: squared L2 from a float vector to offset + scale·c.
+  float (*l2_squared_f32_i8)(const float* a, const std::int8_t* c, std::size_t n, float offset, float scale);
+  // Σ|(a − offset) − scale·c|: L1 from a float vector to offset + scale·c.
+  float (*l1_f32_i8)(const float* a, const std::int8_t* c, std::size_t n, float offset, float scale);
+  // Σ|(offset_difference + scale_a·a) − scale_b·b|: L1 between two affine
+  // int8 vectors (offset_difference = offset_a − offset_b).
+  float (*l1_i8)(const std::int8_t* a, const std::int8_t* b, std::size_t n, float offset_difference, float scale_a,
+                 float scale_b);
 };
+
+// dot_i8 sums products of at most 128·128 in int32 lanes: exact up to this length.
+constexpr std::size_t kMaxInt8KernelLength = 65536;
 
 const Kernels& scalar_kernels();
 // The fastest set this CPU (or the WASM build) supports, chosen once.

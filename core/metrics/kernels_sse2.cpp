@@ -1,6 +1,8 @@
 // SSE2 kernels: the x86-64 baseline, always available there.
 #include <emmintrin.h>
 
+#include <cstring>
+
 #include "metrics/simd_kernels.h"
 
 namespace lookalike {
@@ -30,6 +32,33 @@ struct Sse2 {
   static dreg dsub(dreg a, dreg b) { return _mm_sub_pd(a, b); }
   static dreg dmul(dreg a, dreg b) { return _mm_mul_pd(a, b); }
   static double dhsum(dreg a) { return _mm_cvtsd_f64(_mm_add_sd(a, _mm_unpackhi_pd(a, a))); }
+
+  // SSE2 has no sign extension: duplicate each byte into the high byte of
+  // its lane and shift it back down arithmetically.
+  static reg load_i8(const std::int8_t* p) {
+    std::int32_t bits;
+    std::memcpy(&bits, p, 4);
+    __m128i x = _mm_cvtsi32_si128(bits);
+    x = _mm_unpacklo_epi8(x, x);
+    x = _mm_unpacklo_epi16(x, x);
+    return _mm_cvtepi32_ps(_mm_srai_epi32(x, 24));
+  }
+  using ireg = __m128i;
+  static constexpr std::size_t iwidth = 16;
+  static ireg izero() { return _mm_setzero_si128(); }
+  static ireg madd_i8(ireg acc, const std::int8_t* a, const std::int8_t* b) {
+    const __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a));
+    const __m128i vb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b));
+    const __m128i a_low = _mm_srai_epi16(_mm_unpacklo_epi8(va, va), 8), a_high = _mm_srai_epi16(_mm_unpackhi_epi8(va, va), 8);
+    const __m128i b_low = _mm_srai_epi16(_mm_unpacklo_epi8(vb, vb), 8), b_high = _mm_srai_epi16(_mm_unpackhi_epi8(vb, vb), 8);
+    acc = _mm_add_epi32(acc, _mm_madd_epi16(a_low, b_low));
+    return _mm_add_epi32(acc, _mm_madd_epi16(a_high, b_high));
+  }
+  static std::int32_t ihsum(ireg a) {
+    a = _mm_add_epi32(a, _mm_shuffle_epi32(a, _MM_SHUFFLE(1, 0, 3, 2)));
+    a = _mm_add_epi32(a, _mm_shuffle_epi32(a, _MM_SHUFFLE(2, 3, 0, 1)));
+    return _mm_cvtsi128_si32(a);
+  }
 };
 
 }  // namespace

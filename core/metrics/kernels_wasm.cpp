@@ -32,6 +32,22 @@ struct Simd128 {
   static dreg dsub(dreg a, dreg b) { return wasm_f64x2_sub(a, b); }
   static dreg dmul(dreg a, dreg b) { return wasm_f64x2_mul(a, b); }
   static double dhsum(dreg a) { return wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1); }
+
+  static reg load_i8(const std::int8_t* p) {
+    return wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(wasm_i16x8_extend_low_i8x16(wasm_v128_load32_zero(p))));
+  }
+  using ireg = v128_t;
+  static constexpr std::size_t iwidth = 16;
+  static ireg izero() { return wasm_i32x4_splat(0); }
+  static ireg madd_i8(ireg acc, const std::int8_t* a, const std::int8_t* b) {
+    const v128_t va = wasm_v128_load(a), vb = wasm_v128_load(b);
+    acc = wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_low_i8x16(va), wasm_i16x8_extend_low_i8x16(vb)));
+    return wasm_i32x4_add(acc, wasm_i32x4_dot_i16x8(wasm_i16x8_extend_high_i8x16(va), wasm_i16x8_extend_high_i8x16(vb)));
+  }
+  static std::int32_t ihsum(ireg a) {
+    return wasm_i32x4_extract_lane(a, 0) + wasm_i32x4_extract_lane(a, 1) + wasm_i32x4_extract_lane(a, 2) +
+           wasm_i32x4_extract_lane(a, 3);
+  }
 };
 
 }  // namespace

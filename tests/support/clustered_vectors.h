@@ -1,0 +1,54 @@
+// Synthetic vectors shaped like image embeddings, for index tests and
+// benchmarks: points gather in clusters, and within a cluster they vary
+// along a few directions (a low intrinsic dimension, as real embeddings do)
+// plus a little isotropic noise. Queries are fresh points from the same
+// clusters, not copies of indexed ones. Deterministic for a seed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace lookalike {
+namespace testing {
+
+struct ClusteredVectors {
+  std::size_t dim = 0;
+  std::vector<float> points;   // count × dim
+  std::vector<float> queries;  // queries × dim
+};
+
+inline ClusteredVectors make_clustered_vectors(std::size_t count, std::size_t queries, std::size_t dim,
+                                               std::uint32_t seed, std::size_t clusters = 400,
+                                               std::size_t latent_dim = 32, float noise = 0.5f) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  // Per cluster: a centre and latent_dim directions of decreasing weight.
+  std::vector<float> centres(clusters * dim), directions(clusters * latent_dim * dim);
+  for (float& x : centres) x = normal(rng);
+  for (std::size_t c = 0; c < clusters; ++c)
+    for (std::size_t l = 0; l < latent_dim; ++l)
+      for (std::size_t j = 0; j < dim; ++j)
+        directions[(c * latent_dim + l) * dim + j] = normal(rng) * 0.6f / float(1 + l / 3);
+  std::uniform_int_distribution<std::size_t> pick(0, clusters - 1);
+  const auto sample = [&](float* out) {
+    const std::size_t c = pick(rng);
+    for (std::size_t j = 0; j < dim; ++j) out[j] = centres[c * dim + j] + noise * normal(rng);
+    for (std::size_t l = 0; l < latent_dim; ++l) {
+      const float z = normal(rng);
+      const float* d = &directions[(c * latent_dim + l) * dim];
+      for (std::size_t j = 0; j < dim; ++j) out[j] += z * d[j];
+    }
+  };
+  ClusteredVectors v;
+  v.dim = dim;
+  v.points.resize(count * dim);
+  v.queries.resize(queries * dim);
+  for (std::size_t i = 0; i < count; ++i) sample(&v.points[i * dim]);
+  for (std::size_t i = 0; i < queries; ++i) sample(&v.queries[i * dim]);
+  return v;
+}
+
+}  // namespace testing
+}  // namespace lookalike
