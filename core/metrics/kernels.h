@@ -3,8 +3,10 @@
 // One implementation per instruction set, all from one template
 // (metrics/simd_kernels.h): SSE2 and AVX2 natively (AVX2 chosen at run time,
 // never required), SIMD128 in the WASM build, and a portable scalar set that
-// is the reference for tests and benchmarks. Sums use several accumulators, so
-// vectorised results differ from scalar ones by rounding only.
+// is the reference for tests and benchmarks. The SIMD sets all add in one
+// canonical order (see simd_kernels.h), so they give bit-identical results:
+// the browser scores a query exactly as the CLI does. They differ from the
+// single-accumulator scalar set by rounding only.
 //
 // L1, L2 and dot accumulate in float: their terms are all positive (or, for
 // dot, only used as a ranking surrogate on normalised vectors) and float sums

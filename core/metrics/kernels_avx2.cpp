@@ -18,6 +18,7 @@ struct Avx2 {
   static reg sub(reg a, reg b) { return _mm256_sub_ps(a, b); }
   static reg mul(reg a, reg b) { return _mm256_mul_ps(a, b); }
   static reg abs(reg a) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), a); }
+  // Folds in the canonical order of simd_kernels.h: lanes j + j+4, then (0+2) + (1+3).
   static float hsum(reg a) {
     __m128 x = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
     x = _mm_add_ps(x, _mm_movehl_ps(x, x));
@@ -32,6 +33,7 @@ struct Avx2 {
   static dreg dadd(dreg a, dreg b) { return _mm256_add_pd(a, b); }
   static dreg dsub(dreg a, dreg b) { return _mm256_sub_pd(a, b); }
   static dreg dmul(dreg a, dreg b) { return _mm256_mul_pd(a, b); }
+  // Lanes (0+2) + (1+3), the canonical order of simd_kernels.h.
   static double dhsum(dreg a) {
     __m128d x = _mm_add_pd(_mm256_castpd256_pd128(a), _mm256_extractf128_pd(a, 1));
     return _mm_cvtsd_f64(_mm_add_sd(x, _mm_unpackhi_pd(x, x)));

@@ -18,6 +18,7 @@ struct Sse2 {
   static reg sub(reg a, reg b) { return _mm_sub_ps(a, b); }
   static reg mul(reg a, reg b) { return _mm_mul_ps(a, b); }
   static reg abs(reg a) { return _mm_andnot_ps(_mm_set1_ps(-0.0f), a); }
+  // Folds in the canonical order of simd_kernels.h: (0+2) + (1+3).
   static float hsum(reg a) {
     const reg pairs = _mm_add_ps(a, _mm_movehl_ps(a, a));
     return _mm_cvtss_f32(_mm_add_ss(pairs, _mm_shuffle_ps(pairs, pairs, 1)));

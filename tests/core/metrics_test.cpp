@@ -92,3 +92,47 @@ TEST_CASE("metric names, directions and degenerate vectors") {
   CHECK(metric_value(Metric::L1, ramp.data(), reversed.data(), 5) == Approx(12.0f));
   CHECK(metric_value(Metric::L2, ramp.data(), reversed.data(), 5) == Approx(std::sqrt(40.0f)));
 }
+
+TEST_CASE("every SIMD kernel set adds in the same order: bit-identical results") {
+  // The browser's SIMD128 set follows the same order; tests/wasm checks it
+  // against these native results.
+  std::vector<const Kernels*> simd;
+  for (const Kernels* k : available_kernels())
+    if (k != &scalar_kernels()) simd.push_back(k);
+  if (simd.size() < 2) {
+    WARN("skipped: only " << simd.size() << " SIMD kernel set on this CPU, nothing to compare");
+    return;
+  }
+  std::mt19937 rng(77);
+  std::normal_distribution<float> normal(0.2f, 1.0f);
+  for (std::size_t d : {1u, 7u, 15u, 16u, 17u, 31u, 100u, 512u, 1280u, 1537u, 12288u}) {
+    std::vector<float> a(d), b(d);
+    std::vector<std::int8_t> ca(d), cb(d);
+    for (std::size_t i = 0; i < d; ++i) {
+      a[i] = normal(rng);
+      b[i] = normal(rng);
+      ca[i] = std::int8_t(int(rng() % 255) - 127);
+      cb[i] = std::int8_t(int(rng() % 255) - 127);
+    }
+    const Kernels& first = *simd.front();
+    for (const Kernels* k : simd) {
+      INFO(first.name << " vs " << k->name << ", d = " << d);
+      CHECK(k->l1(a.data(), b.data(), d) == first.l1(a.data(), b.data(), d));
+      CHECK(k->l2_squared(a.data(), b.data(), d) == first.l2_squared(a.data(), b.data(), d));
+      CHECK(k->dot(a.data(), b.data(), d) == first.dot(a.data(), b.data(), d));
+      CHECK(k->sum(a.data(), d) == first.sum(a.data(), d));
+      const DotAndNorms x = k->centred_dot_and_norms(a.data(), b.data(), d, 0.1, -0.2);
+      const DotAndNorms y = first.centred_dot_and_norms(a.data(), b.data(), d, 0.1, -0.2);
+      CHECK(x.dot == y.dot);
+      CHECK(x.a_squared == y.a_squared);
+      CHECK(x.b_squared == y.b_squared);
+      CHECK(k->dot_i8(ca.data(), cb.data(), d) == first.dot_i8(ca.data(), cb.data(), d));
+      CHECK(k->dot_f32_i8(a.data(), cb.data(), d) == first.dot_f32_i8(a.data(), cb.data(), d));
+      CHECK(k->l2_squared_f32_i8(a.data(), cb.data(), d, 0.3f, 0.01f) ==
+            first.l2_squared_f32_i8(a.data(), cb.data(), d, 0.3f, 0.01f));
+      CHECK(k->l1_f32_i8(a.data(), cb.data(), d, 0.3f, 0.01f) == first.l1_f32_i8(a.data(), cb.data(), d, 0.3f, 0.01f));
+      CHECK(k->l1_i8(ca.data(), cb.data(), d, 0.05f, 0.01f, 0.02f) ==
+            first.l1_i8(ca.data(), cb.data(), d, 0.05f, 0.01f, 0.02f));
+    }
+  }
+}
