@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/text.h"
 #include "common/files.h"
 #include "crawl/safe_names.h"
 
@@ -52,7 +53,7 @@ void write_crawl_metadata(const std::filesystem::path& root, const std::vector<C
   }
   nlohmann::json j;
   j["schema"] = 1;
-  j["updated"] = utc_timestamp_now();
+  j["updated"] = cli::utc_timestamp();
   j["journal"] = "crawl.jsonl";
   j["photos"] = records.size();
   j["sources"] = sources;

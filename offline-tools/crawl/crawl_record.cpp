@@ -73,13 +73,4 @@ CrawlRecord record_from_json(const nlohmann::json& j) {
   return r;
 }
 
-std::string utc_timestamp_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 }  // namespace lookalike::crawl

@@ -49,7 +49,4 @@ nlohmann::json record_to_json(const CrawlRecord& record);
 // sha256) is missing or not a string.
 CrawlRecord record_from_json(const nlohmann::json& line);
 
-// "2026-11-27T10:00:00Z"
-std::string utc_timestamp_now();
-
 }  // namespace lookalike::crawl

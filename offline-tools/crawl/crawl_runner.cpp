@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "common/text.h"
 #include "common/cli_context.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -62,7 +63,7 @@ CrawlRecord make_record(const PhotoCandidate& photo, const std::string& relative
   r.height = decoded.image.height;
   r.bytes = bytes.size();
   r.sha256 = sha256_hex(bytes.data(), bytes.size());
-  r.downloaded = utc_timestamp_now();
+  r.downloaded = cli::utc_timestamp();
   return r;
 }
 
