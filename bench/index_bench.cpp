@@ -10,8 +10,8 @@
 // the ratios hold on a busy machine even when absolute times drift.
 //
 //   index_bench [--n 10000,100000] [--dim 512] [--queries 500] [--metric cosine]
-//               [--ef 16,32,64,128,256] [--threads 0] [--float-copies] [--seed 1]
-//               [--cluster-size 20] [--latent 32] [--noise 0.6]
+//               [--ef 16,32,48,64,128,256] [--threads 0] [--float-copies] [--seed 1]
+//               [--cluster-size 20] [--latent 32] [--noise 0.6] [--m 16] [--ef-construction 200]
 //
 // The data (tests/support/clustered_vectors.h): clusters of about
 // --cluster-size points, each varying along --latent directions plus
@@ -44,10 +44,11 @@ struct Options {
   std::size_t dim = 512;
   std::size_t queries = 500;
   Metric metric = Metric::Cosine;
-  std::vector<std::uint32_t> efs{16, 32, 64, 128, 256};
+  std::vector<std::uint32_t> efs{16, 32, 48, 64, 128, 256};
   unsigned threads = 0;
   bool float_copies = false;
   std::uint32_t seed = 1;
+  std::uint32_t m = 16, ef_construction = 200;
   std::size_t cluster_size = 20;
   std::size_t latent = 32;
   float noise = 0.6f;
@@ -85,6 +86,8 @@ Options parse(int argc, char** argv) {
     else if (a == "--float-copies") o.float_copies = true;
     else if (a == "--seed") o.seed = static_cast<std::uint32_t>(parse_list(value()).at(0));
     else if (a == "--cluster-size") o.cluster_size = parse_list(value()).at(0);
+    else if (a == "--m") o.m = static_cast<std::uint32_t>(parse_list(value()).at(0));
+    else if (a == "--ef-construction") o.ef_construction = static_cast<std::uint32_t>(parse_list(value()).at(0));
     else if (a == "--latent") o.latent = parse_list(value()).at(0);
     else if (a == "--noise") {
       o.noise = std::strtof(value(), nullptr);
@@ -93,8 +96,8 @@ Options parse(int argc, char** argv) {
     else if (a == "--help" || a == "-h") {
       std::printf(
           "usage: index_bench [--n 10000,100000] [--dim 512] [--queries 500] [--metric cosine]\n"
-          "                   [--ef 16,32,64,128,256] [--threads 0] [--float-copies] [--seed 1]\n"
-          "                   [--cluster-size 20] [--latent 32] [--noise 0.6]\n"
+          "                   [--ef 16,32,48,64,128,256] [--threads 0] [--float-copies] [--seed 1]\n"
+          "                   [--cluster-size 20] [--latent 32] [--noise 0.6] [--m 16] [--ef-construction 200]\n"
           "Prints a markdown table: build time, bundle bytes per vector, recall@10 against exact\n"
           "search, query latency p50/p99 and speedup over exact search, for float32 and int8.\n"
           "--threads 0 builds on every core; --float-copies adds int8 with float32 re-ranking.\n");
@@ -155,10 +158,10 @@ int main(int argc, char** argv) {
   }
   const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   std::printf("Index benchmark: metric %s, d = %zu, %zu queries, kernels %s, build threads %u, "
-              "HNSW m = 16, ef_construction = 200; clustered synthetic data (seed %u, %zu points per cluster, "
+              "HNSW m = %u, ef_construction = %u; clustered synthetic data (seed %u, %zu points per cluster, "
               "%zu latent directions, noise %.2f).\n\n",
-              metric_name(o.metric), o.dim, o.queries, best_kernels().name, threads, o.seed, o.cluster_size,
-              o.latent, double(o.noise));
+              metric_name(o.metric), o.dim, o.queries, best_kernels().name, threads, o.m, o.ef_construction, o.seed,
+              o.cluster_size, o.latent, double(o.noise));
   std::printf("| N | index | build s | bytes/vector | ef | recall@10 | p50 ms | p99 ms | speedup vs exact | vs raw scan |\n");
   std::printf("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   std::fflush(stdout);
@@ -186,6 +189,8 @@ int main(int argc, char** argv) {
       config.metric = o.metric;
       config.dim = static_cast<std::uint32_t>(o.dim);
       config.kind = IndexKind::Flat;
+      config.hnsw.m = o.m;
+      config.hnsw.ef_construction = o.ef_construction;
       VectorIndex exact(config);
       exact.add_many(ids.data(), data.points.data(), n);
       log("exact search for the ground truth");
