@@ -17,7 +17,7 @@ LOOKALIKE_APT_PACKAGES=(
   emscripten
   clang libclang-rt-14-dev
   chromium fonts-dejavu-core
-  darknet
+  darknet python3-onnx
 )
 
 missing_apt_packages() {
