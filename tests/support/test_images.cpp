@@ -170,11 +170,9 @@ Bytes with_exif_orientation(const Bytes& jpeg, int orientation, bool big_endian)
   segment.push_back(std::uint8_t(length));
   segment.insert(segment.end(), {'E', 'x', 'i', 'f', 0, 0});
   segment.insert(segment.end(), tiff.begin(), tiff.end());
-  Bytes out;
-  out.reserve(jpeg.size() + segment.size());
-  out.insert(out.end(), jpeg.begin(), jpeg.begin() + 2);
-  out.insert(out.end(), segment.begin(), segment.end());
-  out.insert(out.end(), jpeg.begin() + 2, jpeg.end());
+  // The APP1 segment goes right after SOI (the first two bytes).
+  Bytes out = jpeg;
+  out.insert(out.begin() + 2, segment.begin(), segment.end());
   return out;
 }
 
