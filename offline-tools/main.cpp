@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   add_crawl_command(app);
   add_prep_command(app);
   add_embed_command(app);
+  add_index_command(app);
+  add_query_command(app);
   add_eval_command(app);
   add_serve_command(app);
   add_info_command(app);
@@ -56,7 +58,9 @@ int main(int argc, char** argv) {
     return kExitUsage;
   } catch (const Error& e) {
     log_error(e.what());
-    return exit_code_for(e.kind());
+    // A step stopped by Ctrl-C may end in an error ("interrupted: …"): the
+    // exit code says it was the interrupt.
+    return interrupted() ? kExitInterrupted : exit_code_for(e.kind());
   } catch (const std::bad_alloc&) {
     log_error("out of memory");
     return kExitFailure;

@@ -7,7 +7,7 @@
 #   scripts/build-site.sh [--data DIR] [--out DIR] [--no-build]
 #
 #   --data DIR   folder holding index/, thumbs/, models/, samples/
-#                (default: the output folder itself, where `lookalike index --out site` writes)
+#                (default: the output folder itself, where `lookalike index --site site` writes)
 #   --out DIR    the site folder to write (default: site/)
 #   --no-build   use the existing builds (build/wasm, web/dist) instead of building them
 #

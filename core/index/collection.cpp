@@ -85,8 +85,10 @@ bool is_printable_ascii(const std::string& s) {
 
 std::string at(const std::string& array, std::size_t i) { return array + "[" + std::to_string(i) + "]"; }
 
+constexpr const char* kNameRule = "must be 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'";
+
 void validate(const Collection& c, const Reporter& bad) {
-  if (!is_name(c.name)) bad("name", "must be 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'");
+  if (!is_name(c.name)) bad("name", kNameRule);
   if (!c.created.empty() && !is_timestamp(c.created))
     bad("created", "must be an RFC 3339 time such as 2026-11-27T10:00:00Z");
   std::set<std::string> labels;
@@ -109,10 +111,13 @@ void validate(const Collection& c, const Reporter& bad) {
     if (!s.licence_url.empty() && !is_web_link(s.licence_url))
       bad(f + ".source.licence_url", "must be an http or https URL");
   }
-  std::set<std::string> files;
+  std::set<std::string> files, pairs;
   for (std::size_t i = 0; i < c.bundles.size(); ++i) {
     const CollectionBundle& b = c.bundles[i];
     const std::string f = at("bundles", i);
+    // The page picks a bundle by feature and metric: one each.
+    if (!pairs.insert(b.feature + " " + metric_name(b.metric)).second)
+      bad(f, "lists feature " + b.feature + " with metric " + metric_name(b.metric) + " a second time");
     if (b.feature.empty() || b.feature.size() > kMaxFeatureSpecBytes || !is_printable_ascii(b.feature))
       bad(f + ".feature", "must be a non-empty feature spec of printable ASCII");
     if (!is_name(b.slug)) bad(f + ".slug", "must be 1 to 100 letters, digits, '.', '_' or '-'");
@@ -122,6 +127,8 @@ void validate(const Collection& c, const Reporter& bad) {
   }
   for (std::size_t i = 0; i < c.models.size(); ++i)
     if (!is_site_path(c.models[i].card)) bad(at("models", i) + ".card", "must be a relative path inside the site");
+  for (std::size_t i = 0; i < c.samples.size(); ++i)
+    if (!is_site_path(c.samples[i].file)) bad(at("samples", i) + ".file", "must be a relative path inside the site");
 }
 
 void validate(const CollectionList& list, const Reporter& bad) {
@@ -207,6 +214,10 @@ void put(json& object, const char* key, const std::string& value) {
 
 }  // namespace
 
+void check_collection_name(const std::string& name) {
+  if (!is_name(name)) fail(ErrorKind::InvalidArgument, "collection name \"" + name + "\" " + kNameRule);
+}
+
 std::string collection_to_json(const Collection& c) {
   validate(c, Reporter{"collection", ErrorKind::InvalidArgument});
   json root = json::object();
@@ -252,6 +263,15 @@ std::string collection_to_json(const Collection& c) {
   json models = json::array();
   for (const CollectionModel& m : c.models) models.push_back({{"card", m.card}});
   root["models"] = std::move(models);
+  if (!c.samples.empty()) {
+    json samples = json::array();
+    for (const CollectionSample& s : c.samples) {
+      json j = {{"file", s.file}};
+      put(j, "title", s.title);
+      samples.push_back(std::move(j));
+    }
+    root["samples"] = std::move(samples);
+  }
   // Titles and owners are crawled text in any script: keep them as UTF-8;
   // invalid bytes become U+FFFD rather than an exception.
   return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
@@ -324,6 +344,11 @@ Collection parse_collection(const std::string& json_text) {
   for (std::size_t i = 0; i < models.size(); ++i) {
     const Fields f(models[i], at("models", i), bad);
     c.models.push_back({f.text("card", true)});
+  }
+  const json& samples = top.array("samples");
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const Fields f(samples[i], at("samples", i), bad);
+    c.samples.push_back({f.text("file", true), f.text("title")});
   }
   validate(c, bad);
   return c;

@@ -2,7 +2,8 @@
 // Written by `lookalike index` as site/index/<name>.json, listed in
 // site/index/collections.json. As in the examples below, a bundle's or a
 // collection's "file" is a name beside the JSON that lists it (in
-// site/index/); thumbnails and model cards are relative to site/.
+// site/index/); thumbnails, model cards and sample queries are relative to
+// site/.
 //
 //   { "schema": 1, "name": "demo", "title": "Demo photos", "created": "2026-11-27T10:00:00Z",
 //     "licence_note": "…what may be republished…",
@@ -13,7 +14,8 @@
 //     "bundles": [ { "feature": "colour:bins=8x4x4", "slug": "colour", "metric": "l1",
 //                    "file": "demo.colour.l1.lkx", "kind": "hnsw", "element": "float32",
 //                    "dim": 128, "count": 1000, "bytes": 123456 } ],
-//     "models": [ { "card": "models/mobilenetv2-int8.json" } ] }
+//     "models": [ { "card": "models/mobilenetv2-int8.json" } ],
+//     "samples": [ { "file": "samples/12.jpg", "title": "beach (item 12)" } ] }
 //
 //   collections.json: { "schema": 1, "default": "demo",
 //                       "collections": [ { "name": "demo", "title": "Demo photos", "file": "demo.json" } ] }
@@ -66,6 +68,12 @@ struct CollectionModel {
   std::string card;  // path of a model card (model/model_card.h)
 };
 
+// A query image the page offers ready-made (e.g. one photo per label).
+struct CollectionSample {
+  std::string file;   // an image inside the site, e.g. "samples/12.jpg"
+  std::string title;  // untrusted text; empty: the page shows the file name
+};
+
 struct Collection {
   std::string name;  // file-name-safe: letters, digits, '.', '_', '-'
   std::string title, created, licence_note;
@@ -73,6 +81,7 @@ struct Collection {
   std::vector<CollectionItem> items;
   std::vector<CollectionBundle> bundles;
   std::vector<CollectionModel> models;
+  std::vector<CollectionSample> samples;
 };
 
 struct CollectionEntry {
@@ -83,6 +92,11 @@ struct CollectionList {
   std::string default_name;  // "default" in JSON: one of the entries' names
   std::vector<CollectionEntry> collections;
 };
+
+// A collection name is also a file name (index/<name>.json): 1 to 100
+// letters, digits, '.', '_' or '-', not starting with '.'. Throws
+// Error(InvalidArgument) saying so.
+void check_collection_name(const std::string& name);
 
 // Both throw Error(InvalidArgument) naming the field that is wrong
 // ("collection: items[3].source.url must be an http or https URL").

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "commands/commands.h"
+#include "commands/model_run_options.h"
 #include "common/base64.h"
 #include "common/cli_context.h"
 #include "common/error.h"
@@ -20,6 +21,7 @@
 #include "common/text.h"
 #include "eval/eval_report.h"
 #include "features/feature.h"
+#include "vectors/feature_set.h"
 #include "image/decode.h"
 #include "site/thumbnail.h"
 
@@ -36,6 +38,7 @@ struct EvalArguments {
   std::string out = "reports";
   std::size_t examples = 4;
   SearchSettings hnsw;
+  ModelRunOptions model;
 };
 
 std::map<std::size_t, std::string> report_thumbnails(const EvalReport& report) {
@@ -74,9 +77,10 @@ void run(const EvalArguments& args) {
   config.examples = args.examples;
   config.threads = global_options().threads;
   config.show_progress = true;
+  config.model = args.model;
 
-  // Wrong features or searches are reported before any file is read.
-  for (const auto& spec : config.features) make_feature(spec);
+  // Wrong features, cards or searches are reported before any file is read.
+  choose_features(config.features);
   for (const auto& search : config.searches) make_ranker(search);
 
   const EvalDataset dataset = load_eval_dataset(args.dataset);
@@ -121,14 +125,18 @@ void add_eval_command(CLI::App& app) {
       "DATASET is a folder tree (<class>/<file>, or with labels.csv), a manifest.json from `lookalike prep`,\n"
       "or a folder holding one. leave-one-out: every image queries all others (never counting itself);\n"
       "split: test images query train images (needs a manifest or a labels.csv with a split column).\n"
-      "Example: lookalike eval ../shared/datasets/wang1k --feature pixels:size=32 --feature colour");
+      "A feature is a traditional spec (pixels, colour, colour-texture, with parameters such as pixels:size=32)\n"
+      "or model:<card> (a card name or file; each image is embedded once, see `lookalike embed`).\n"
+      "--search hnsw builds an HNSW index over the database per feature and metric (--hnsw-m, --ef-construction,\n"
+      "--ef) and adds recall against exact; it ranks only the top max(k), so its mAP is not measured.\n"
+      "Example: lookalike eval ../shared/datasets/wang1k --feature colour-texture --search exact,hnsw");
   command->add_option("dataset", args->dataset, "Folder tree, manifest.json, or a folder holding manifest.json")->required();
   command->add_option("-f,--feature", args->features,
                       "Feature spec, repeatable (default: every traditional feature with default parameters)");
   command->add_option("-m,--metric", args->metrics, "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
       ->delimiter(',');
   command->add_option("--search", args->searches, "exact or hnsw; repeatable or comma-separated (default: exact)")->delimiter(',');
-  command->add_option("--hnsw-m", args->hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 256));
+  command->add_option("--hnsw-m", args->hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));
   command->add_option("--ef-construction", args->hnsw.ef_construction, "HNSW: candidate list while building")
       ->default_val(200)
       ->check(CLI::Range(1, 100000));
@@ -141,6 +149,7 @@ void add_eval_command(CLI::App& app) {
   command->add_option("--examples", args->examples, "Example queries shown with their results in eval.html")
       ->default_val(4)
       ->check(CLI::Range(0, 100));
+  add_model_run_options(*command, args->model);
   command->callback([args] { run(*args); });
 }
 

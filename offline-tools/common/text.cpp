@@ -29,7 +29,7 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
-std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t left_columns) {
+std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t left_columns, std::size_t left_from) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows)
     for (std::size_t c = 0; c < row.size(); ++c) {
@@ -43,7 +43,7 @@ std::string format_table(const std::vector<std::vector<std::string>>& rows, std:
       const std::string cell = printable(row[c]);
       const std::string pad(widths[c] - display_width(cell), ' ');
       if (c > 0) line += "  ";
-      line += c < left_columns ? cell + pad : pad + cell;
+      line += c < left_columns || c >= left_from ? cell + pad : pad + cell;
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";

@@ -1,6 +1,7 @@
 // Small text helpers for tables and messages printed to a terminal.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -14,9 +15,10 @@ std::string printable(const std::string& text);
 std::string fixed(double value, int decimals);
 
 // A plain-text table: columns padded to their widest cell, the first
-// `left_columns` left-aligned and the others (numbers) right-aligned, two
-// spaces apart.
-std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t left_columns = 1);
+// `left_columns` and those from `left_from` on left-aligned and the others
+// (numbers) right-aligned, two spaces apart.
+std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t left_columns = 1,
+                         std::size_t left_from = SIZE_MAX);
 
 // Splits "1,5,10" at commas; empty items are dropped.
 std::vector<std::string> split_list(const std::string& text);

@@ -148,7 +148,7 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
     const std::string label = run_title(run);
     if (!run.overall.precision.empty())
       precision_bars.push_back({label, run.overall.precision[hk], run.overall.precision_stderr[hk], run.metric, start});
-    map_bars.push_back({label, run.overall.map, run.overall.map_stderr, run.metric, start});
+    if (run.full_ranking) map_bars.push_back({label, run.overall.map, run.overall.map_stderr, run.metric, start});
   }
   h += bar_chart("Mean precision@" + k_text, precision_bars);
   h += bar_chart("Mean average precision (mAP)", map_bars);
@@ -164,7 +164,7 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
          esc(run.search.description()) + "</td>";
     for (std::size_t i = 0; i < run.overall.precision.size(); ++i)
       h += "<td>" + fixed(run.overall.precision[i], 3) + (i == hk ? " ± " + fixed(run.overall.precision_stderr[i], 3) : "") + "</td>";
-    h += "<td>" + fixed(run.overall.map, 3) + "</td>";
+    h += "<td>" + (run.full_ranking ? fixed(run.overall.map, 3) : std::string("—")) + "</td>";
     if (approximate) h += "<td>" + (run.recall_vs_exact ? fixed(*run.recall_vs_exact, 3) : std::string("—")) + "</td>";
     h += "<td>" + fixed(run.seconds, 1) + "</td></tr>\n";
   }

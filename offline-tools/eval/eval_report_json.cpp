@@ -55,8 +55,9 @@ json eval_report_json(const EvalReport& report) {
     r["skipped_queries"] = run.skipped_queries;
     r["precision"] = by_k(report.ks, run.overall.precision);
     r["precision_stderr"] = by_k(report.ks, run.overall.precision_stderr);
-    r["map"] = run.overall.map;
-    r["map_stderr"] = run.overall.map_stderr;
+    r["full_ranking"] = run.full_ranking;
+    r["map"] = run.full_ranking ? json(run.overall.map) : json(nullptr);
+    r["map_stderr"] = run.full_ranking ? json(run.overall.map_stderr) : json(nullptr);
     r["recall_vs_exact"] = run.recall_vs_exact ? json(*run.recall_vs_exact) : json(nullptr);
     r["seconds"] = run.seconds;
     r["per_class"] = json::array();
@@ -64,7 +65,7 @@ json eval_report_json(const EvalReport& report) {
       r["per_class"].push_back({{"label", c.label},
                                 {"queries", c.scores.queries},
                                 {"precision", by_k(report.ks, c.scores.precision)},
-                                {"map", c.scores.map}});
+                                {"map", run.full_ranking ? json(c.scores.map) : json(nullptr)}});
     r["examples"] = json::array();
     for (std::size_t e = 0; e < run.examples.size() && e < report.example_queries.size(); ++e) {
       const std::size_t q = report.example_queries[e];

@@ -51,7 +51,7 @@ std::string eval_summary_table(const EvalReport& report) {
   for (const auto& run : report.runs) {
     std::vector<std::string> row{run.feature, metric_name(run.metric), run.search.description()};
     for (double p : run.overall.precision) row.push_back(fixed(p, 3));
-    row.push_back(fixed(run.overall.map, 3));
+    row.push_back(run.full_ranking ? fixed(run.overall.map, 3) : "-");
     if (approximate) row.push_back(run.recall_vs_exact ? fixed(*run.recall_vs_exact, 3) : "-");
     row.push_back(fixed(run.seconds, 1));
     rows.push_back(row);
@@ -64,7 +64,9 @@ std::string eval_report_markdown(const EvalReport& r) {
   const std::size_t hk = headline_k_index(r);
   std::string md = "# Retrieval evaluation\n\n" + dataset_sentence(r) + "\n\n";
   md += "Mean over queries; ± is the standard error of the mean. mAP: average precision over the whole ranking.";
-  if (approximate) md += " Recall: share of the exact top-" + std::to_string(r.ks.back()) + " that the approximate search returns.";
+  if (approximate)
+    md += " Recall: share of the exact top-" + std::to_string(r.ks.back()) +
+          " that the approximate search returns; it ranks only that top-" + std::to_string(r.ks.back()) + ", so it has no mAP (—).";
   md += "\n\n| feature | metric | search |";
   for (std::size_t k : r.ks) md += " P@" + std::to_string(k) + " |";
   md += " mAP |";
@@ -81,7 +83,7 @@ std::string eval_report_markdown(const EvalReport& r) {
       if (i == hk) md += " ± " + fixed(run.overall.precision_stderr[i], 3);
       md += " |";
     }
-    md += " " + fixed(run.overall.map, 3) + " |";
+    md += " " + (run.full_ranking ? fixed(run.overall.map, 3) : std::string("—")) + " |";
     if (approximate) md += " " + (run.recall_vs_exact ? fixed(*run.recall_vs_exact, 3) : std::string("—")) + " |";
     md += " " + fixed(run.seconds, 1) + " |\n";
   }

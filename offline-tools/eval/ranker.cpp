@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "eval/exact_ranker.h"
+#include "eval/hnsw_ranker.h"
 
 namespace lookalike::cli {
 
@@ -19,13 +20,8 @@ SearchKind parse_search_kind(const std::string& name) {
 }
 
 std::unique_ptr<Ranker> make_ranker(const SearchSettings& settings) {
-  switch (settings.kind) {
-    case SearchKind::Exact: return std::make_unique<ExactRanker>();
-    case SearchKind::Hnsw: break;
-  }
-  // The HNSW ranker builds a VectorIndex (core/index) over the database rows
-  // and searches it with SearchOptions{k = depth + 1, ef}; it arrives with the index.
-  fail(ErrorKind::InvalidArgument, "--search hnsw needs the vector index (core/index), which this build does not have yet; use --search exact");
+  if (settings.kind == SearchKind::Hnsw) return std::make_unique<HnswRanker>(settings);
+  return std::make_unique<ExactRanker>();
 }
 
 }  // namespace lookalike::cli

@@ -1,6 +1,6 @@
-// How an evaluation ranks the database for each query: by exact search now,
-// and by the HNSW index once core/index lands (one more Ranker; the report
-// already has the columns: search kind, its parameters, recall against exact).
+// How an evaluation ranks the database for each query: by exact search
+// (exact_ranker.h), or through an HNSW index (hnsw_ranker.h), whose report
+// rows add recall against exact.
 #pragma once
 
 #include <cstddef>
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/feature_matrix.h"
+#include "vectors/feature_matrix.h"
 #include "metrics/metric.h"
 #include "search/hit.h"
 
@@ -45,7 +45,7 @@ class Ranker {
                     const RankingVisitor& visit) const = 0;
 };
 
-// Throws Error(InvalidArgument) for a search this build does not have.
+// Throws Error(InvalidArgument) for HNSW parameters outside the index's limits.
 std::unique_ptr<Ranker> make_ranker(const SearchSettings& settings);
 
 }  // namespace lookalike::cli

@@ -31,7 +31,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 struct QueryMeasures {
   std::vector<std::vector<double>> precision;  // [k index][query]
   std::vector<double> ap;
-  std::vector<bool> counted;  // had at least one relevant item
+  // Had at least one relevant item. One byte per query, not vector<bool>:
+  // rankers call the visitor from several threads at once, and neighbouring
+  // bits of a vector<bool> share a word, so concurrent writes would race.
+  std::vector<char> counted;
 };
 
 Scores aggregate(const QueryMeasures& m, const std::vector<std::size_t>& members) {
@@ -104,12 +107,7 @@ EvalReport run_evaluation(const EvalDataset& input, const EvalConfig& config) {
   std::sort(ks.begin(), ks.end());
   ks.erase(std::unique(ks.begin(), ks.end()), ks.end());
   report.ks = ks;
-  std::vector<std::unique_ptr<Feature>> features;
-  std::set<std::string> seen_specs;
-  for (const auto& spec : config.features) {
-    auto feature = make_feature(spec);
-    if (seen_specs.insert(feature->spec()).second) features.push_back(std::move(feature));
-  }
+  const std::vector<FeatureChoice> features = choose_features(config.features);
   if (features.empty()) fail(ErrorKind::InvalidArgument, "no feature to evaluate");
   std::vector<Metric> metrics = config.metrics;
   if (metrics.empty()) fail(ErrorKind::InvalidArgument, "no metric to evaluate");
@@ -131,7 +129,11 @@ EvalReport run_evaluation(const EvalDataset& input, const EvalConfig& config) {
   std::vector<std::filesystem::path> files;
   for (const auto& image : input.images) files.push_back(image.file);
   const auto feature_start = std::chrono::steady_clock::now();
-  FeatureExtraction extraction = extract_features(files, features, config.threads, config.show_progress);
+  ExtractionOptions extraction_options;
+  extraction_options.threads = config.threads;
+  extraction_options.show_progress = config.show_progress;
+  extraction_options.model = config.model;
+  FeatureExtraction extraction = extract_features(files, features, extraction_options);
   report.feature_seconds = seconds_since(feature_start);
   if (extraction.interrupted) {
     report.interrupted = true;
@@ -183,28 +185,31 @@ EvalReport run_evaluation(const EvalDataset& input, const EvalConfig& config) {
       for (std::size_t s = 0; s < rankers.size(); ++s) {
         if (interrupted()) break;
         const SearchSettings& search = searches[s];
+        // An approximate search returns its top k, not a whole ranking: it
+        // is measured by precision@k and recall, not by average precision.
+        const bool full_ranking = search.kind == SearchKind::Exact;
         const auto run_start = std::chrono::steady_clock::now();
         QueryMeasures measures;
         measures.precision.assign(ks.size(), std::vector<double>(queries.size(), 0.0));
         measures.ap.assign(queries.size(), 0.0);
-        measures.counted.assign(queries.size(), false);
+        measures.counted.assign(queries.size(), 0);
         std::vector<std::vector<Hit>> example_hits(examples.size());
         std::vector<std::vector<std::uint32_t>> top(queries.size());
         const bool keep_top = searches.size() > 1;
         std::optional<Progress> progress;
         if (config.show_progress)
           progress.emplace(matrix.spec + " " + metric_name(metric) + " " + search.name(), queries.size(), "queries");
-        rankers[s]->rank(matrix, metric, queries, database, 0, config.threads,
+        rankers[s]->rank(matrix, metric, queries, database, full_ranking ? 0 : k_max, config.threads,
                          [&](std::size_t q, const std::vector<Hit>& ranking) {
                            const std::uint32_t query = queries[q];
                            const std::vector<bool> relevance = leave_one_out_relevance(ranking, query, labels);
                            std::size_t total = relevant_in_database[std::size_t(labels[query])];
                            if (query_in_database) --total;
                            if (total > 0) {
-                             measures.counted[q] = true;
+                             measures.counted[q] = 1;
                              for (std::size_t k = 0; k < ks.size(); ++k)
                                measures.precision[k][q] = precision_at_k(relevance, ks[k]);
-                             measures.ap[q] = average_precision(relevance, total);
+                             if (full_ranking) measures.ap[q] = average_precision(relevance, total);
                            }
                            if (keep_top)
                              for (std::size_t r = 0; r < ranking.size() && r < k_max; ++r) top[q].push_back(ranking[r].id);
@@ -222,6 +227,7 @@ EvalReport run_evaluation(const EvalDataset& input, const EvalConfig& config) {
         run.dim = matrix.dim;
         run.metric = metric;
         run.search = search;
+        run.full_ranking = full_ranking;
         run.overall = aggregate(measures, all_queries);
         run.skipped_queries = queries.size() - run.overall.queries;
         for (std::size_t c = 0; c < dataset.labels.size(); ++c) {

@@ -7,6 +7,8 @@
 // Average precision runs over the whole ranking, divided by all relevant
 // items (the usual mAP); queries without any relevant item are skipped and
 // counted. Features are computed once per image and shared by every metric.
+// An approximate (HNSW) search ranks only the top max(k) and has no mAP; its
+// recall against the exact top-k says how much it misses.
 #pragma once
 
 #include <cstddef>
@@ -18,6 +20,7 @@
 
 #include "eval/eval_dataset.h"
 #include "eval/ranker.h"
+#include "vectors/feature_set.h"
 #include "metrics/metric.h"
 #include "search/hit.h"
 
@@ -28,7 +31,8 @@ const char* protocol_name(Protocol protocol);  // "leave-one-out", "split"
 Protocol parse_protocol(const std::string& name);
 
 struct EvalConfig {
-  std::vector<std::string> features;  // specs for make_feature
+  std::vector<std::string> features;  // specs for choose_feature: traditional or model:<card>
+  ModelRunOptions model;              // how model features run
   std::vector<Metric> metrics;
   // Exact search always runs first; an approximate search without it adds it
   // (recall against exact needs it).
@@ -61,6 +65,7 @@ struct RunResult {
   std::size_t dim = 0;
   Metric metric = Metric::L1;
   SearchSettings search;
+  bool full_ranking = true;  // false: only the top max(k) was ranked, the mAP fields are not measured
   Scores overall;
   std::vector<ClassScores> per_class;  // in label order, classes with queries only
   std::size_t skipped_queries = 0;     // no relevant item in the database

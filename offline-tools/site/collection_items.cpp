@@ -1,25 +1,43 @@
 #include "site/collection_items.h"
 
+#include <algorithm>
 #include <map>
-#include <optional>
 
-#include "common/cli_context.h"
 #include "common/error.h"
-#include "common/files.h"
-#include "common/parallel.h"
-#include "common/progress.h"
-#include "image/decode.h"
-#include "site/thumbnail.h"
+#include "common/log.h"
+#include "common/text.h"
 
 namespace lookalike::cli {
+namespace {
+
+// Crawled links the page must not follow (not http(s), spaces, quotes) are
+// dropped with a warning rather than failing the whole index at the end:
+// the core's own rule decides (collection_to_json validates).
+void drop_unsafe_links(CollectionItem& item) {
+  Collection probe;
+  probe.name = "probe";
+  probe.labels = {item.label};
+  if (item.label.empty()) probe.labels.clear();
+  probe.items = {item};
+  try {
+    collection_to_json(probe);
+  } catch (const Error& e) {
+    log_warning(printable(item.source.path) + ": links left out (" + e.what() + ")");
+    item.source.url.clear();
+    item.source.page.clear();
+    item.source.licence_url.clear();
+  }
+}
+
+}  // namespace
 
 CollectionItem collection_item(const Manifest& manifest, const ManifestImage& image, std::uint32_t id) {
   CollectionItem item;
   item.id = id;
   item.label = image.label;
-  item.thumbnail = "thumbs/" + std::to_string(id) + ".jpg";
-  item.width = image.width;
-  item.height = image.height;
+  item.thumbnail = thumbnail_path(id);
+  item.width = std::uint32_t(std::max(image.width, 0));
+  item.height = std::uint32_t(std::max(image.height, 0));
   item.source.path = manifest.roots.size() > 1 ? manifest.roots[image.root].path.filename().string() + "/" + image.path : image.path;
   if (image.source) {
     item.source.url = image.source->url;
@@ -28,61 +46,20 @@ CollectionItem collection_item(const Manifest& manifest, const ManifestImage& im
     item.source.title = image.source->title;
     item.source.licence = image.source->licence;
     item.source.licence_url = image.source->licence_url;
+    drop_unsafe_links(item);
   }
   return item;
 }
 
-CollectionItemsResult build_collection_items(const Manifest& manifest, const std::filesystem::path& site,
-                                             const CollectionItemsOptions& options) {
-  const std::size_t n = manifest.images.size();
-  if (!options.ids.empty() && options.ids.size() != n)
-    fail(ErrorKind::InvalidArgument, std::to_string(options.ids.size()) + " ids given for " + std::to_string(n) + " images");
-  auto id_of = [&](std::size_t i) { return options.ids.empty() ? std::uint32_t(i) : options.ids[i]; };
+std::string thumbnail_path(std::uint32_t id) { return "thumbs/" + std::to_string(id) + ".jpg"; }
 
-  std::vector<std::string> errors(n);
-  std::vector<char> reused(n, 0);
-  std::optional<Progress> progress;
-  if (options.show_progress) progress.emplace("thumbnails", n);
-  parallel_for(n, thread_count(options.threads), [&](std::size_t i) {
-    if (interrupted()) return;
-    const ManifestImage& image = manifest.images[i];
-    const fs::path source = manifest.file(image);
-    const fs::path target = site / "thumbs" / (std::to_string(id_of(i)) + ".jpg");
-    std::error_code ec;
-    if (options.reuse_existing && fs::exists(target, ec)) {
-      const auto t = fs::last_write_time(target, ec);
-      const auto s = fs::last_write_time(source, ec);
-      if (!ec && t >= s) {
-        reused[i] = 1;
-        if (progress) progress->advance();
-        return;
-      }
-    }
-    try {
-      const auto bytes = read_file(source);
-      const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
-      const auto jpeg = thumbnail_jpeg(decoded.image, options.thumbnail_side, options.jpeg_quality);
-      write_file_atomic(target, jpeg.data(), jpeg.size());
-    } catch (const Error& e) {
-      errors[i] = e.what();
-    }
-    if (progress) progress->advance();
-  });
-  CollectionItemsResult result;
-  result.interrupted = interrupted();
-  for (std::size_t i = 0; i < n; ++i) {
-    const ManifestImage& image = manifest.images[i];
-    if (!errors[i].empty()) {
-      result.failures.push_back(image.path + ": " + errors[i]);
-      continue;
-    }
-    if (result.interrupted && !reused[i]) continue;
-    result.items.push_back(collection_item(manifest, image, id_of(i)));
-    result.manifest_indices.push_back(i);
-    if (reused[i]) ++result.reused;
-    else ++result.written;
-  }
-  return result;
+bool thumbnail_is_current(const fs::path& source, const fs::path& thumbnail) {
+  std::error_code ec;
+  if (!fs::is_regular_file(thumbnail, ec)) return false;
+  const auto made = fs::last_write_time(thumbnail, ec);
+  if (ec) return false;
+  const auto changed = fs::last_write_time(source, ec);
+  return !ec && made >= changed;
 }
 
 std::string licence_note_for(const std::vector<CollectionItem>& items) {

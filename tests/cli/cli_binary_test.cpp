@@ -38,7 +38,8 @@ void make_small_tree(const fs::path& root) {
 TEST_CASE("lookalike --help lists the subcommands and the exit codes", "[cli]") {
   const CliResult r = run_cli({"--help"});
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("prep") && Catch::Contains("eval") && Catch::Contains("serve") && Catch::Contains("Exit codes"));
+  CHECK_THAT(r.out, Catch::Contains("prep") && Catch::Contains("index") && Catch::Contains("query") && Catch::Contains("eval") &&
+                       Catch::Contains("serve") && Catch::Contains("Exit codes"));
   CHECK(run_cli({"frobnicate"}).exit_code == kExitUsage);
 }
 
@@ -99,9 +100,14 @@ TEST_CASE("lookalike eval: reports, and clear errors for missing, corrupt and un
   CHECK(corrupt.exit_code == kExitBadInput);
   require_one_error_line(corrupt, "not valid JSON");
 
-  const CliResult hnsw = run_cli({"eval", (dir / "src").string(), "--search", "hnsw"});
-  CHECK(hnsw.exit_code == kExitUsage);
-  require_one_error_line(hnsw, "--search hnsw needs the vector index");
+  const CliResult hnsw = run_cli({"eval", (dir / "src").string(), "--feature", "pixels:size=1", "--metric", "l1", "--k", "1,2,3",
+                                  "--search", "exact,hnsw", "--out", (dir / "reports-hnsw").string(), "-q"});
+  INFO(hnsw.err);
+  CHECK(hnsw.exit_code == 0);
+  CHECK_THAT(hnsw.out, Catch::Contains("pixels:size=1  l1      hnsw m=16 efc=200 ef=64  0.400  0.300  0.400      -   1.000"));
+
+  const CliResult bad_m = run_cli({"eval", (dir / "src").string(), "--search", "hnsw", "--hnsw-m", "100"});
+  CHECK(bad_m.exit_code == kExitUsage);
 
   const CliResult feature = run_cli({"eval", (dir / "src").string(), "--feature", "sift"});
   CHECK(feature.exit_code == kExitUsage);

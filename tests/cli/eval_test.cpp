@@ -24,6 +24,7 @@
 #include "eval/eval_dataset.h"
 #include "eval/eval_report.h"
 #include "eval/exact_ranker.h"
+#include "eval/hnsw_ranker.h"
 #include "eval/retrieval_eval.h"
 #include "prep/prep_run.h"
 #include "search/exact_search.h"
@@ -53,18 +54,17 @@ EvalConfig tiny_config(std::vector<Metric> metrics) {
   return c;
 }
 
-// Returns the exact ranking with its best hit moved to the end: a stand-in
-// for an approximate search, to check the recall-against-exact column.
+// Returns the exact ranking without its best hit: a stand-in for an
+// approximate search, to check the recall-against-exact column.
 class MissesTheBestRanker : public Ranker {
  public:
   void rank(const FeatureMatrix& m, Metric metric, const std::vector<std::uint32_t>& queries,
             const std::vector<std::uint32_t>& database, std::size_t depth, unsigned threads,
             const RankingVisitor& visit) const override {
-    ExactRanker().rank(m, metric, queries, database, depth, threads, [&](std::size_t q, const std::vector<Hit>& ranking) {
-      std::vector<Hit> worse(ranking.begin() + 1, ranking.end());
-      worse.push_back(ranking.front());
-      visit(q, worse);
-    });
+    ExactRanker().rank(m, metric, queries, database, depth == 0 ? 0 : depth + 1, threads,
+                       [&](std::size_t q, const std::vector<Hit>& ranking) {
+                         visit(q, std::vector<Hit>(ranking.begin() + 1, ranking.end()));
+                       });
   }
 };
 
@@ -173,11 +173,72 @@ TEST_CASE("eval measures an approximate search's recall against exact", "[eval]"
   CHECK_THAT(md, Catch::Contains("| 0.667 |"));
 }
 
-TEST_CASE("the HNSW search is refused clearly until the index exists", "[eval]") {
+TEST_CASE("eval with HNSW: the index's search, recall against exact, no mAP", "[eval]") {
+  TempDir dir;
+  make_grey_tree(dir.path());
+  EvalConfig config = tiny_config({Metric::L1, Metric::Correlation});
   SearchSettings hnsw;
   hnsw.kind = SearchKind::Hnsw;
-  CHECK_THROWS_WITH(make_ranker(hnsw), Catch::Contains("--search hnsw") && Catch::Contains("--search exact"));
+  hnsw.m = 4;
+  hnsw.ef_construction = 20;
+  hnsw.ef = 10;
+  config.searches = {SearchSettings{}, hnsw};
+  const EvalReport report = run_evaluation(load_eval_dataset(dir.path()), config);
+  REQUIRE(report.runs.size() == 4);
+  for (std::size_t r : {1, 3}) {
+    const RunResult& exact = report.runs[r - 1];
+    const RunResult& approximate = report.runs[r];
+    CHECK(approximate.search.kind == SearchKind::Hnsw);
+    CHECK_FALSE(approximate.full_ranking);
+    REQUIRE(approximate.recall_vs_exact);
+    // Five items and ef 10: the graph search sees every item, so it is exact.
+    CHECK(*approximate.recall_vs_exact == 1.0);
+    CHECK(approximate.overall.precision == exact.overall.precision);
+  }
+  CHECK(report.runs[1].overall.precision[0] == Approx(2.0 / 5));  // the hand-worked L1 numbers
+  const std::string md = eval_report_markdown(report);
+  CHECK_THAT(md, Catch::Contains("| hnsw m=4 efc=20 ef=10 |") && Catch::Contains("| — | 1.000 |"));
+  CHECK(eval_report_json(report)["runs"][1]["map"].is_null());
+
+  SearchSettings bad = hnsw;
+  bad.m = 1000;
+  CHECK_THROWS_WITH(make_ranker(bad), Catch::Contains("m"));
   CHECK_THROWS_WITH(parse_search_kind("annoy"), Catch::Contains("expected exact or hnsw"));
+}
+
+TEST_CASE("HnswRanker with a wide search returns the exact ranking of the core's index", "[eval]") {
+  std::mt19937 rng(9);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  FeatureMatrix m;
+  m.spec = "test";
+  m.dim = 24;
+  m.values.resize(200 * m.dim);
+  for (float& v : m.values) v = u(rng);
+  std::vector<std::uint32_t> all(200), queries, database;
+  for (std::uint32_t i = 0; i < 200; ++i) {
+    all[i] = i;
+    (i % 4 == 0 ? queries : database).push_back(i);
+  }
+  SearchSettings wide;
+  wide.kind = SearchKind::Hnsw;
+  wide.ef = 400;  // more than the database: the walk reaches every item
+  for (Metric metric : kAllMetrics) {
+    INFO(metric_name(metric));
+    // Leave-one-out (queries in the database, searched by id) and split (queries outside it).
+    for (const auto* q : {&all, &queries}) {
+      const auto& db = q == &all ? all : database;
+      std::vector<std::vector<Hit>> exact(q->size()), approximate(q->size());
+      ExactRanker().rank(m, metric, *q, db, 10, 2, [&](std::size_t i, const std::vector<Hit>& r) { exact[i] = r; });
+      HnswRanker(wide).rank(m, metric, *q, db, 10, 2, [&](std::size_t i, const std::vector<Hit>& r) { approximate[i] = r; });
+      for (std::size_t i = 0; i < q->size(); ++i) {
+        REQUIRE(approximate[i].size() == 10);
+        for (std::size_t r = 0; r < 10; ++r) {
+          CHECK(approximate[i][r].id == exact[i][r].id);
+          CHECK(approximate[i][r].score == Approx(exact[i][r].score).margin(1e-5));
+        }
+      }
+    }
+  }
 }
 
 TEST_CASE("ExactRanker ranks exactly as the core's exact_search", "[eval]") {

@@ -39,6 +39,7 @@ Collection sample() {
   bundle.bytes = 123456;
   c.bundles = {bundle};
   c.models = {{"models/mobilenetv2-int8.json"}};
+  c.samples = {{"samples/7.jpg", "A <i>mountain</i>"}, {"samples/0.jpg", ""}};
   return c;
 }
 
@@ -76,11 +77,17 @@ TEST_CASE("a collection survives JSON and back, field by field") {
   CHECK(back.bundles[0].element == ElementType::Int8);
   CHECK(back.bundles[0].bytes == 123456);
   CHECK(back.models[0].card == "models/mobilenetv2-int8.json");
+  REQUIRE(back.samples.size() == 2);
+  CHECK(back.samples[0].file == "samples/7.jpg");
+  CHECK(back.samples[0].title == "A <i>mountain</i>");
+  CHECK(back.samples[1].title.empty());
   CHECK(collection_to_json(back) == text);
   // Optional parts may be absent.
   const Collection minimal = parse_collection(R"({"schema":1,"name":"x","items":[{"id":3}]})");
   CHECK(minimal.items.size() == 1);
   CHECK(minimal.bundles.empty());
+  CHECK(minimal.samples.empty());
+  CHECK(collection_to_json(minimal).find("samples") == std::string::npos);
 }
 
 TEST_CASE("a collection with a wrong field is refused, naming the field") {
@@ -117,6 +124,24 @@ TEST_CASE("a collection with a wrong field is refused, naming the field") {
                  "bundles[0].metric must be");
   expect_corrupt(R"({"schema":1,"name":"x","items":[],"bundles":[{"metric":"l2"}]})", "bundles[0].feature is missing");
   expect_corrupt(R"({"schema":1,"name":"x","items":[],"models":[{"card":"https://x/y.json"}]})", "models[0].card");
+  expect_corrupt(R"({"schema":1,"name":"x","items":[],"bundles":[{"metric":"l2",)" + bundle + R"(},{"metric":"l2",)" +
+                     bundle.substr(0, bundle.find("x.pixels")) + R"(x.other.lkx","kind":"flat","element":"float32","dim":3,"count":1,"bytes":9}]})",
+                 "bundles[1] lists feature pixels:size=64 with metric l2 a second time");
+  expect_corrupt(R"({"schema":1,"name":"x","items":[],"samples":[{"title":"t"}]})", "samples[0].file is missing");
+  expect_corrupt(R"({"schema":1,"name":"x","items":[],"samples":[{"file":"../s.jpg"}]})", "samples[0].file must be a relative path");
+}
+
+TEST_CASE("collection names are checked on their own, before anything is written") {
+  CHECK_NOTHROW(check_collection_name("demo-2_b.v1"));
+  CHECK_THROWS_WITH(check_collection_name("../x"), Catch::Contains("collection name \"../x\" must be 1 to 100 letters"));
+  CHECK_THROWS(check_collection_name(""));
+  CHECK_THROWS(check_collection_name(".hidden"));
+  CHECK_THROWS(check_collection_name("a b"));
+  try {
+    check_collection_name("a/b");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::InvalidArgument);
+  }
 }
 
 TEST_CASE("writing a collection validates it first") {

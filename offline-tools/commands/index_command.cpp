@@ -1,0 +1,150 @@
+// `lookalike index INPUT --site DIR`: thumbnails, the collection sidecar and
+// one bundle per feature x metric for the web page (indexing/index_build.h
+// describes what is written where). `--update` adds new images and removes
+// vanished ones in the existing bundles, keeping every kept image's id.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <memory>
+
+#include "commands/commands.h"
+#include "commands/model_run_options.h"
+#include "common/cli_context.h"
+#include "common/error.h"
+#include "common/exit_codes.h"
+#include "common/log.h"
+#include "common/text.h"
+#include "indexing/index_build.h"
+
+namespace lookalike::cli {
+namespace {
+
+struct IndexArguments {
+  std::string input, site = "site", name, title, kind, element;
+  std::vector<std::string> features, metrics;
+  std::uint32_t m = 0, ef_construction = 0, ef_search = 0;
+  std::size_t samples = 8;
+  bool update = false, make_default = false;
+  ModelRunOptions model;
+};
+
+std::string size_text(std::uint64_t bytes) {
+  return bytes < 1'000'000 ? fixed(double(bytes) / 1e3, 1) + " kB" : fixed(double(bytes) / 1e6, 1) + " MB";
+}
+
+void print_summary(const IndexSummary& s) {
+  if (global_options().json) {
+    nlohmann::json j;
+    j["collection"] = s.name;
+    j["title"] = s.title;
+    j["sidecar"] = s.sidecar;
+    j["input"] = s.input_kind;
+    j["update"] = s.update;
+    j["items"] = s.items;
+    j["added"] = s.added;
+    j["removed"] = s.removed;
+    j["changed"] = s.changed;
+    j["kept"] = s.kept;
+    j["thumbnails"] = {{"written", s.thumbnails_written}, {"reused", s.thumbnails_reused}};
+    j["failures"] = s.failures;
+    j["bundles"] = nlohmann::json::array();
+    for (const auto& b : s.bundles)
+      j["bundles"].push_back({{"file", b.entry.file}, {"feature", b.entry.feature}, {"metric", metric_name(b.entry.metric)},
+                              {"kind", index_kind_name(b.entry.kind)}, {"element", element_type_name(b.entry.element)},
+                              {"dim", b.entry.dim}, {"count", b.entry.count}, {"bytes", b.entry.bytes},
+                              {"added", b.added}, {"removed", b.removed}, {"seconds", b.seconds}});
+    j["models"] = s.models;
+    j["samples"] = s.samples;
+    j["seconds"] = s.seconds;
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows{{"bundle", "kind", "element", "dim", "items", "size", "seconds"}};
+  for (const auto& b : s.bundles)
+    rows.push_back({b.entry.file, index_kind_name(b.entry.kind), element_type_name(b.entry.element), std::to_string(b.entry.dim),
+                    std::to_string(b.entry.count), size_text(b.entry.bytes), fixed(b.seconds, 1)});
+  std::cout << format_table(rows, 3);
+  std::cout << (s.update ? "updated " : "indexed ") << printable(s.name) << ": " << s.items << " items";
+  if (s.update) std::cout << " (" << s.added << " added, " << s.removed << " removed, " << s.changed << " changed)";
+  std::cout << ", " << s.bundles.size() << " bundles, " << s.thumbnails_written << " thumbnails written";
+  if (s.thumbnails_reused) std::cout << " (" << s.thumbnails_reused << " reused)";
+  if (s.samples) std::cout << ", " << s.samples << " sample queries";
+  if (!s.models.empty()) std::cout << ", " << s.models.size() << " model(s)";
+  std::cout << " in " << fixed(s.seconds, 1) << " s -> " << s.sidecar << "\n";
+}
+
+void run(const IndexArguments& args) {
+  IndexOptions options;
+  options.input = args.input;
+  options.site = args.site;
+  options.name = args.name;
+  options.title = args.title;
+  options.features = args.features;
+  for (const auto& m : args.metrics) options.metrics.push_back(parse_metric(m));
+  if (!args.kind.empty()) options.kind = parse_kind_choice(args.kind);
+  if (!args.element.empty()) options.element = parse_element_type(args.element);
+  if (args.m) options.m = args.m;
+  if (args.ef_construction) options.ef_construction = args.ef_construction;
+  if (args.ef_search) options.ef_search = args.ef_search;
+  options.samples = args.samples;
+  options.update = args.update;
+  options.make_default = args.make_default;
+  options.threads = global_options().threads;
+  options.model = args.model;
+
+  const IndexSummary summary = run_index(options);
+  print_summary(summary);
+  if (!summary.failures.empty()) {
+    std::size_t shown = 0;
+    for (const auto& f : summary.failures)
+      if (shown++ < 10) log_warning("left out " + printable(f));
+    log_error(std::to_string(summary.failures.size()) + " image(s) could not be indexed and were left out (listed above" +
+              std::string(summary.failures.size() > 10 ? " in part; all with --json" : "") + ")");
+    request_exit_code(kExitPartial);
+  }
+}
+
+}  // namespace
+
+void add_index_command(CLI::App& app) {
+  auto args = std::make_shared<IndexArguments>();
+  auto* command = app.add_subcommand("index", "Build a site's collection: thumbnails, sidecar JSON and one index bundle per feature x metric");
+  command->footer(
+      "INPUT is a manifest.json from `lookalike prep`, a folder holding one, or an image folder (prepped in memory\n"
+      "the same way: corrupt, too small and duplicate images are left out). Writes into --site:\n"
+      "  thumbs/<id>.jpg, samples/<id>.jpg, index/<name>.<feature>.<metric>.lkx, index/<name>.json,\n"
+      "  index/collections.json, and models/<card>.json with its ONNX file for model:<card> features.\n"
+      "Features: traditional specs (pixels, colour, colour-texture; default: all three at default parameters)\n"
+      "or model:<card> (a card name or file; each image is embedded once for every metric).\n"
+      "--kind auto builds flat (exact) bundles up to 10000 items and HNSW above.\n"
+      "--update keeps the ids of kept images, adds new ones and removes vanished ones in the existing bundles;\n"
+      "it refuses options that differ from those bundles (then rebuild without --update).\n"
+      "Nothing in the site changes unless the whole build succeeds.\n"
+      "Example: lookalike index prep/manifest.json --site site --name demo --title \"Demo photos\"");
+  command->add_option("input", args->input, "manifest.json, a folder holding one, or an image folder")->required();
+  command->add_option("--site", args->site, "Site folder to write into")->capture_default_str();
+  command->add_option("--name", args->name, "Collection name, used in file names (default: from the input's folder name)");
+  command->add_option("--title", args->title, "Title shown by the page (default: the name, or the collection's title when updating)");
+  command->add_option("-f,--feature", args->features, "Feature spec, repeatable (default: pixels, colour, colour-texture)");
+  command->add_option("-m,--metric", args->metrics, "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"l1", "l2", "cosine", "correlation"}));
+  command->add_option("--kind", args->kind, "flat, hnsw or auto (default: auto)")->check(CLI::IsMember({"flat", "hnsw", "auto"}));
+  command->add_option("--element", args->element, "float32 or int8 (about a quarter of the bytes; default: float32)")
+      ->check(CLI::IsMember({"float32", "int8"}));
+  command->add_option("--m", args->m, "HNSW: links per node (default 16)")->check(CLI::Range(2, 64));
+  command->add_option("--ef-construction", args->ef_construction, "HNSW: candidate list while building (default 200)")
+      ->check(CLI::Range(1, 100000));
+  command->add_option("--ef-search", args->ef_search, "HNSW: the page's candidate list while searching (default 64)")
+      ->check(CLI::Range(1, 100000));
+  command->add_option("--samples", args->samples, "Sample queries for the page, spread over the labels (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  command->add_flag("--update", args->update, "Update the existing collection: add new images, remove vanished ones, keep ids");
+  command->add_flag("--default", args->make_default, "Make this the site's default collection (else only when it has none)");
+  add_model_run_options(*command, args->model);
+  command->callback([args] { run(*args); });
+}
+
+}  // namespace lookalike::cli

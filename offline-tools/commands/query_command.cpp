@@ -1,0 +1,158 @@
+// `lookalike query IMAGE --site DIR`: the top k of a collection for a query
+// image (or, with --item, for an item's stored vector: "more like this"), as
+// the web page finds them: the same decoder, feature or model, bundle and
+// search, so the same ids, order and scores.
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "commands/commands.h"
+#include "commands/model_run_options.h"
+#include "common/cli_context.h"
+#include "common/error.h"
+#include "common/text.h"
+#include "query/query_target.h"
+#include "query/query_vector.h"
+
+namespace lookalike::cli {
+namespace {
+
+struct QueryArguments {
+  std::string image;
+  QueryTargetRequest target;
+  std::string site, index_file;
+  std::size_t k = 10;
+  std::uint32_t ef = 0;
+  std::string label;
+  std::int64_t item = -1;
+  ModelRunOptions model;
+};
+
+std::string score_text(float score) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6f", double(score));
+  return buffer;
+}
+
+nlohmann::json source_json(const CollectionSource& s) {
+  nlohmann::json j = nlohmann::json::object();
+  const auto put = [&](const char* key, const std::string& value) {
+    if (!value.empty()) j[key] = value;
+  };
+  put("path", s.path);
+  put("url", s.url);
+  put("page", s.page);
+  put("owner", s.owner);
+  put("title", s.title);
+  put("licence", s.licence);
+  put("licence_url", s.licence_url);
+  return j;
+}
+
+void print(const QueryArguments& args, const QueryTarget& target, const std::vector<Hit>& hits, std::size_t k) {
+  const IndexConfig& c = target.index.config();
+  if (global_options().json) {
+    nlohmann::json j;
+    j["collection"] = target.collection ? nlohmann::json(target.collection->name) : nlohmann::json(nullptr);
+    j["bundle"] = target.bundle_file.string();
+    j["feature"] = c.feature_spec;
+    j["metric"] = metric_name(c.metric);
+    j["kind"] = index_kind_name(c.kind);
+    j["k"] = k;
+    j["ef"] = c.kind == IndexKind::Hnsw ? nlohmann::json(args.ef ? args.ef : c.hnsw.ef_search) : nlohmann::json(nullptr);
+    j["label"] = args.label.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.label);
+    j["query"] = args.item >= 0 ? nlohmann::json{{"item", args.item}} : nlohmann::json{{"image", args.image}};
+    j["results"] = nlohmann::json::array();
+    for (std::size_t r = 0; r < hits.size(); ++r) {
+      nlohmann::json hit{{"rank", r + 1}, {"id", hits[r].id}, {"score", hits[r].score}};
+      if (const CollectionItem* item = target.item(hits[r].id)) {
+        hit["label"] = item->label.empty() ? nlohmann::json(nullptr) : nlohmann::json(item->label);
+        hit["thumbnail"] = item->thumbnail.empty() ? nlohmann::json(nullptr) : nlohmann::json(item->thumbnail);
+        hit["source"] = source_json(item->source);
+      }
+      j["results"].push_back(std::move(hit));
+    }
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  // Without a collection (--index) there are only ids and scores.
+  std::vector<std::vector<std::string>> rows{{"rank", "id", "score"}};
+  if (target.collection) rows.front().insert(rows.front().end(), {"label", "thumbnail", "source"});
+  for (std::size_t r = 0; r < hits.size(); ++r) {
+    std::vector<std::string> row{std::to_string(r + 1), std::to_string(hits[r].id), score_text(hits[r].score)};
+    if (target.collection) {
+      const CollectionItem* item = target.item(hits[r].id);
+      row.push_back(item ? item->label : "");
+      row.push_back(item && !item->thumbnail.empty() ? (target.site / item->thumbnail).string() : "");
+      row.push_back(item ? item->source.path : "");
+    }
+    rows.push_back(std::move(row));
+  }
+  std::cout << format_table(rows, 0, 3);
+}
+
+void run(QueryArguments args) {
+  args.target.site = args.site;
+  args.target.index_file = args.index_file;
+  if (args.item >= 0 && !args.image.empty()) fail(ErrorKind::InvalidArgument, "give a query IMAGE or --item ID, not both");
+  if (args.item < 0 && args.image.empty()) fail(ErrorKind::InvalidArgument, "give a query IMAGE, or --item ID for more like an item");
+  const QueryTarget target = open_query_target(args.target);
+
+  SearchOptions options;
+  options.k = args.k;
+  options.ef = args.ef;
+  if (!args.label.empty()) {
+    if (!target.collection) fail(ErrorKind::InvalidArgument, "--label needs the collection's labels: use --site instead of --index");
+    const auto& labels = target.collection->labels;
+    if (std::find(labels.begin(), labels.end(), args.label) == labels.end()) {
+      std::string known;
+      for (const auto& l : labels) known += (known.empty() ? "" : ", ") + l;
+      fail(ErrorKind::InvalidArgument, "collection " + target.collection->name + " has no label \"" + printable(args.label) +
+                                           "\" (it has: " + (known.empty() ? "none" : printable(known)) + ")");
+    }
+    options.accept = [&target, label = args.label](std::uint32_t id) {
+      const CollectionItem* item = target.item(id);
+      return item && item->label == label;
+    };
+  }
+  std::vector<Hit> hits;
+  if (args.item >= 0) {
+    const auto id = std::uint32_t(args.item);
+    if (!target.index.contains(id)) fail(ErrorKind::InvalidArgument, "item " + std::to_string(id) + " is not in " + target.bundle_file.string());
+    hits = target.index.search_by_id(id, options);
+  } else {
+    const std::vector<float> vector = query_vector(args.image, target.index.config(), target.model_card, args.model);
+    hits = target.index.search(vector.data(), options);
+  }
+  print(args, target, hits, args.k);
+}
+
+}  // namespace
+
+void add_query_command(CLI::App& app) {
+  auto args = std::make_shared<QueryArguments>();
+  auto* command = app.add_subcommand("query", "Search a collection with an image (or an item): the top k, as the web page finds them");
+  command->footer(
+      "Searches one bundle of a site built by `lookalike index` (--site, --collection, --feature, --metric: by default\n"
+      "the page's choice: the default collection, a model feature if any, else colour-texture; cosine if present),\n"
+      "or a bundle file (--index). The image is decoded with EXIF orientation and its feature computed exactly as\n"
+      "the page does, so the ids, order and scores are the page's.\n"
+      "Example: lookalike query photo.jpg --site site --feature colour-texture --metric l1 -k 5");
+  command->add_option("image", args->image, "Query image (JPEG, PNG, BMP, GIF, TGA)");
+  command->add_option("--site", args->site, "Site folder built by `lookalike index`");
+  command->add_option("--collection", args->target.collection, "Collection of the site (default: the site's default)");
+  command->add_option("-f,--feature", args->target.feature, "Feature spec of the bundle, e.g. colour-texture or model:mobilenetv2-int8");
+  command->add_option("-m,--metric", args->target.metric, "l1, l2, cosine or correlation")->check(CLI::IsMember({"l1", "l2", "cosine", "correlation"}));
+  command->add_option("--index", args->index_file, "Search this bundle file instead of a site's (no labels or thumbnails)");
+  command->add_option("-k,--k", args->k, "Results")->capture_default_str()->check(CLI::Range(1, 100000));
+  command->add_option("--ef", args->ef, "HNSW candidate list (default: the bundle's, as the page uses)")->check(CLI::Range(1, 100000));
+  command->add_option("--label", args->label, "Only items with this label");
+  command->add_option("--item", args->item, "More like this item: search with its stored vector (leaves it out)")->check(CLI::Range(0LL, 4294967295LL));
+  add_model_run_options(*command, args->model, false);
+  command->callback([args] { run(*args); });
+}
+
+}  // namespace lookalike::cli

@@ -1,0 +1,185 @@
+#include "indexing/bundle_settings.h"
+
+#include <algorithm>
+#include <set>
+
+#include "common/error.h"
+#include "common/files.h"
+#include "model/model_card.h"
+#include "site/bundle_files.h"
+
+namespace lookalike::cli {
+namespace {
+
+constexpr const char* kRebuild = ": rebuild the collection without --update (its ids are then assigned afresh)";
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+std::vector<std::string> metric_names(const std::vector<Metric>& metrics) {
+  std::vector<std::string> names;
+  for (const Metric m : metrics) names.push_back(metric_name(m));
+  return names;
+}
+
+std::vector<Metric> chosen_metrics(const std::vector<Metric>& given) {
+  std::vector<Metric> metrics;
+  for (const Metric m : given.empty() ? std::vector<Metric>(kAllMetrics.begin(), kAllMetrics.end()) : given)
+    if (std::find(metrics.begin(), metrics.end(), m) == metrics.end()) metrics.push_back(m);
+  return metrics;
+}
+
+// A model feature of a built site is the card the site carries, when it is there.
+FeatureChoice existing_feature(const std::string& spec, const std::filesystem::path& site) {
+  if (is_model_spec(spec)) {
+    const std::filesystem::path card = site / "models" / (spec.substr(6) + ".json");
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(card, ec)) return choose_feature("model:" + card.string());
+  }
+  return choose_feature(spec);
+}
+
+// The sha256 the site's copy of a card names, or "" when there is no copy.
+std::string site_card_sha256(const std::filesystem::path& site, const std::string& name) {
+  const std::filesystem::path card = site / "models" / (name + ".json");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(card, ec)) return "";
+  return parse_model_card(read_text_file(card)).sha256;
+}
+
+}  // namespace
+
+KindChoice parse_kind_choice(const std::string& name) {
+  if (name == "auto") return KindChoice::Auto;
+  if (name == "flat" || name == "exact") return KindChoice::Flat;
+  if (name == "hnsw") return KindChoice::Hnsw;
+  fail(ErrorKind::InvalidArgument, "unknown index kind \"" + name + "\" (expected flat, hnsw or auto)");
+}
+
+IndexKind resolve_kind(KindChoice choice, std::size_t items) {
+  switch (choice) {
+    case KindChoice::Flat: return IndexKind::Flat;
+    case KindChoice::Hnsw: return IndexKind::Hnsw;
+    case KindChoice::Auto: break;
+  }
+  return items <= kAutoFlatMaxItems ? IndexKind::Flat : IndexKind::Hnsw;
+}
+
+IndexConfig bundle_config(const BundleSettings& settings, const FeatureChoice& feature, Metric metric) {
+  IndexConfig config;
+  config.feature_spec = feature.spec;
+  config.feature_version = std::uint32_t(feature.version);
+  config.metric = metric;
+  config.dim = std::uint32_t(feature.dim);
+  config.kind = settings.kind;
+  config.element = settings.element;
+  config.hnsw = settings.hnsw;
+  return config;
+}
+
+BundleSettings fresh_settings(const IndexOptions& options, std::size_t items) {
+  BundleSettings s;
+  s.features = choose_features(options.features.empty() ? traditional_feature_names() : options.features);
+  if (s.features.empty()) fail(ErrorKind::InvalidArgument, "no feature to index");
+  s.metrics = chosen_metrics(options.metrics);
+  s.kind = resolve_kind(options.kind.value_or(KindChoice::Auto), items);
+  s.element = options.element.value_or(ElementType::Float32);
+  if (options.m) s.hnsw.m = *options.m;
+  if (options.ef_construction) s.hnsw.ef_construction = *options.ef_construction;
+  if (options.ef_search) s.hnsw.ef_search = *options.ef_search;
+  for (const auto& f : s.features) validate_index_config(bundle_config(s, f, s.metrics.front()));
+  return s;
+}
+
+BundleSettings update_settings(const IndexOptions& options, const Collection& existing, const std::filesystem::path& site,
+                               std::size_t items) {
+  const std::string what = "collection " + existing.name;
+  if (existing.bundles.empty()) fail(ErrorKind::Corrupt, what + " has no bundles to update" + kRebuild);
+
+  // Features and metrics as the sidecar lists them, in its order.
+  std::vector<std::string> specs;
+  std::vector<Metric> metrics;
+  for (const CollectionBundle& b : existing.bundles) {
+    if (std::find(specs.begin(), specs.end(), b.feature) == specs.end()) specs.push_back(b.feature);
+    if (std::find(metrics.begin(), metrics.end(), b.metric) == metrics.end()) metrics.push_back(b.metric);
+  }
+  for (const std::string& spec : specs)
+    for (const Metric m : metrics)
+      if (std::none_of(existing.bundles.begin(), existing.bundles.end(),
+                       [&](const CollectionBundle& b) { return b.feature == spec && b.metric == m; }))
+        fail(ErrorKind::Corrupt, what + " has no " + metric_name(m) + " bundle for " + spec + kRebuild);
+
+  BundleSettings s;
+  for (const std::string& spec : specs) s.features.push_back(existing_feature(spec, site));
+  s.metrics = metrics;
+  if (!options.features.empty()) {
+    std::vector<FeatureChoice> asked = choose_features(options.features);
+    std::set<std::string> asked_specs, have_specs(specs.begin(), specs.end());
+    for (const auto& f : asked) asked_specs.insert(f.spec);
+    if (asked_specs != have_specs)
+      fail(ErrorKind::InvalidArgument, what + " was built with the features " + joined(specs) + ", not " +
+                                           joined(std::vector<std::string>(asked_specs.begin(), asked_specs.end())) + kRebuild);
+    for (const FeatureChoice& f : asked) {
+      if (!f.is_model()) continue;
+      const std::string have = site_card_sha256(site, f.card->card.name);
+      if (!have.empty() && have != f.card->card.sha256)
+        fail(ErrorKind::InvalidArgument, "the model card " + f.card->path + " names another model file (sha256 " +
+                                             f.card->card.sha256.substr(0, 12) + "…) than the one " + what +
+                                             " was built with (" + have.substr(0, 12) + "…)" + kRebuild);
+    }
+  }
+  if (!options.metrics.empty()) {
+    const std::vector<Metric> asked = chosen_metrics(options.metrics);
+    if (std::set<Metric>(asked.begin(), asked.end()) != std::set<Metric>(metrics.begin(), metrics.end()))
+      fail(ErrorKind::InvalidArgument, what + " was built with the metrics " + joined(metric_names(metrics)) + ", not " +
+                                           joined(metric_names(asked)) + kRebuild);
+  }
+
+  std::vector<std::uint32_t> item_ids;
+  for (const CollectionItem& item : existing.items) item_ids.push_back(item.id);
+  std::sort(item_ids.begin(), item_ids.end());
+  bool first = true;
+  for (const CollectionBundle& b : existing.bundles) {
+    const std::filesystem::path file = site / "index" / b.file;
+    const VectorIndex index = load_bundle_file(file);
+    const IndexConfig& c = index.config();
+    const FeatureChoice& f = *std::find_if(s.features.begin(), s.features.end(), [&](const FeatureChoice& x) { return x.spec == b.feature; });
+    const std::string where = file.string();
+    if (c.feature_spec != b.feature || c.metric != b.metric)
+      fail(ErrorKind::Corrupt, where + " holds " + c.feature_spec + " with metric " + metric_name(c.metric) + ", but the sidecar lists it as " +
+                                   b.feature + " with " + metric_name(b.metric) + kRebuild);
+    if (c.feature_version != std::uint32_t(f.version))
+      fail(ErrorKind::InvalidArgument, where + " was built with " + b.feature + " version " + std::to_string(c.feature_version) +
+                                           ", this lookalike computes version " + std::to_string(f.version) + kRebuild);
+    if (c.dim != f.dim)
+      fail(ErrorKind::InvalidArgument, where + " holds " + std::to_string(c.dim) + "-d vectors, " + f.spec + " now has " +
+                                           std::to_string(f.dim) + kRebuild);
+    if (index.ids() != item_ids) fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
+    if (options.kind && c.kind != resolve_kind(*options.kind, items))
+      fail(ErrorKind::InvalidArgument, where + " is a " + index_kind_name(c.kind) + " index, not " +
+                                           index_kind_name(resolve_kind(*options.kind, items)) + kRebuild);
+    if (options.element && c.element != *options.element)
+      fail(ErrorKind::InvalidArgument, where + " stores " + element_type_name(c.element) + " vectors, not " +
+                                           element_type_name(*options.element) + kRebuild);
+    const auto check_param = [&](const std::optional<std::uint32_t>& asked, std::uint32_t have, const char* name) {
+      if (asked && *asked != have)
+        fail(ErrorKind::InvalidArgument, where + " was built with " + name + " " + std::to_string(have) + ", not " +
+                                             std::to_string(*asked) + kRebuild);
+    };
+    check_param(options.m, c.hnsw.m, "--m");
+    check_param(options.ef_construction, c.hnsw.ef_construction, "--ef-construction");
+    check_param(options.ef_search, c.hnsw.ef_search, "--ef-search");
+    if (first) {
+      s.kind = c.kind;
+      s.element = c.element;
+      s.hnsw = c.hnsw;
+      first = false;
+    }
+  }
+  return s;
+}
+
+}  // namespace lookalike::cli

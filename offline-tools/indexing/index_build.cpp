@@ -1,0 +1,256 @@
+#include "indexing/index_build.h"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <set>
+
+#include "common/cli_context.h"
+#include "common/error.h"
+#include "common/files.h"
+#include "common/log.h"
+#include "common/parallel.h"
+#include "common/progress.h"
+#include "common/staged_files.h"
+#include "common/text.h"
+#include "index/vector_index.h"
+#include "indexing/bundle_settings.h"
+#include "indexing/index_input.h"
+#include "indexing/index_plan.h"
+#include "indexing/sample_queries.h"
+#include "indexing/site_models.h"
+#include "site/bundle_files.h"
+#include "site/collection_files.h"
+#include "site/collection_items.h"
+#include "site/thumbnail.h"
+#include "vectors/feature_matrix.h"
+
+namespace lookalike::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Vectors go into a bundle in chunks so that the progress bar moves while
+// an HNSW graph is built (each chunk is inserted on every thread).
+constexpr std::size_t kAddChunk = 1024;
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+void fail_if_interrupted(const fs::path& site) {
+  if (interrupted()) fail(ErrorKind::Io, "interrupted: nothing was changed in " + site.string());
+}
+
+// Files that the new collection does not list: those of the old one
+// (bundles of features or metrics a rebuild dropped, thumbnails and samples
+// of removed items) and the thumbnails of images that failed after theirs
+// was made. Only paths inside the site that a sidecar names or we wrote.
+void remove_stale_files(const std::optional<Collection>& before, const Collection& after, std::set<fs::path> stale,
+                        const fs::path& site) {
+  std::set<fs::path> keep;
+  for (const auto& b : after.bundles) keep.insert(site / "index" / b.file);
+  for (const auto& i : after.items) keep.insert(site / i.thumbnail);
+  for (const auto& s : after.samples) keep.insert(site / s.file);
+  if (before) {
+    for (const auto& b : before->bundles) stale.insert(site / "index" / b.file);
+    for (const auto& i : before->items)
+      if (!i.thumbnail.empty()) stale.insert(site / i.thumbnail);
+    for (const auto& s : before->samples) stale.insert(site / s.file);
+  }
+  for (const auto& file : stale) {
+    if (keep.count(file)) continue;
+    std::error_code ec;
+    fs::remove(file, ec);
+    if (ec) log_warning("could not remove " + file.string() + ", which the collection no longer uses: " + ec.message());
+  }
+}
+
+std::vector<std::string> sorted_labels(const std::vector<CollectionItem>& items) {
+  std::set<std::string> labels;
+  for (const auto& item : items)
+    if (!item.label.empty()) labels.insert(item.label);
+  return {labels.begin(), labels.end()};
+}
+
+}  // namespace
+
+IndexSummary run_index(const IndexOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path& site = options.site;
+  // Everything that can be checked without reading an image is checked first.
+  if (!options.name.empty()) check_collection_name(options.name);
+  {
+    std::error_code ec;
+    if (fs::exists(site, ec) && !fs::is_directory(site, ec)) fail(ErrorKind::Io, "--site " + site.string() + " is a file, not a folder");
+  }
+  if (!options.update) fresh_settings(options, 0);
+  else if (!options.features.empty()) choose_features(options.features);
+  if (options.thumbnail_side < 16) fail(ErrorKind::InvalidArgument, "thumbnails must be at least 16 px");
+
+  const IndexInput input = load_index_input(options.input, options.threads, options.show_progress);
+  const Manifest& manifest = input.manifest;
+  const std::string name = options.name.empty() ? input.default_name : options.name;
+  check_collection_name(name);
+
+  std::optional<Collection> old;
+  if (collection_exists(site, name)) {
+    try {
+      old = read_collection(site, name);
+    } catch (const Error& e) {
+      if (options.update) throw;
+      log_warning(std::string(e.what()) + ": rebuilding it");
+    }
+  }
+  if (options.update && !old)
+    fail(ErrorKind::InvalidArgument, "--update: " + collection_file(site, name).string() + " does not exist; build the collection first (without --update)");
+  // A damaged list of collections is reported before anything is written.
+  if (fs::exists(collection_list_file(site))) read_collection_list(site);
+
+  IndexSummary summary;
+  summary.name = name;
+  summary.update = options.update;
+  summary.input_kind = input.kind;
+  const IndexPlan plan = options.update ? plan_update(manifest, *old, site) : plan_fresh(manifest);
+  const BundleSettings settings =
+      options.update ? update_settings(options, *old, site, plan.items.size()) : fresh_settings(options, plan.items.size());
+  if (!options.update && old) log_info("rebuilding collection " + name + " from scratch (new ids; --update keeps them)");
+  log_info(std::string(options.update ? "updating " : "building ") + name + ": " + std::to_string(plan.items.size()) + " images (" +
+           std::to_string(plan.added) + " new, " + std::to_string(plan.changed) + " changed, " + std::to_string(plan.kept) + " kept, " +
+           std::to_string(plan.removed.size()) + " removed), " + std::to_string(settings.features.size()) + " feature(s) x " +
+           std::to_string(settings.metrics.size()) + " metric(s)");
+
+  StagedFiles staged(site, name);
+
+  // 1. Decode each new or changed image once: thumbnail and features.
+  std::vector<std::size_t> computed;  // positions in plan.items
+  std::vector<fs::path> files;
+  for (std::size_t i = 0; i < plan.items.size(); ++i) {
+    if (!plan.items[i].compute) continue;
+    computed.push_back(i);
+    files.push_back(manifest.file(manifest.images[plan.items[i].manifest_index]));
+  }
+  ExtractionOptions extraction_options;
+  extraction_options.threads = options.threads;
+  extraction_options.show_progress = options.show_progress;
+  extraction_options.model = options.model;
+  // A thumbnail that cannot be written (a full disk) stops the build: it is
+  // not a problem of that one image.
+  std::mutex write_error_mutex;
+  std::string write_error;
+  extraction_options.on_decoded = [&](std::size_t k, const Image& image) {
+    const auto jpeg = thumbnail_jpeg(image, options.thumbnail_side);
+    try {
+      staged.write(site / plan.items[computed[k]].item.thumbnail, jpeg.data(), jpeg.size());
+    } catch (const Error& e) {
+      std::lock_guard<std::mutex> lock(write_error_mutex);
+      if (write_error.empty()) write_error = e.what();
+      throw;
+    }
+  };
+  const FeatureExtraction extraction = extract_features(files, settings.features, extraction_options);
+  fail_if_interrupted(site);
+  if (!write_error.empty()) fail(ErrorKind::Io, write_error);
+
+  // 2. The items that made it, and what changes in every bundle.
+  std::vector<bool> usable(plan.items.size(), true);
+  std::vector<std::uint32_t> add_ids, remove_ids = plan.removed;
+  std::set<fs::path> failed_thumbnails;
+  for (std::size_t k = 0; k < computed.size(); ++k) {
+    const PlannedItem& p = plan.items[computed[k]];
+    if (!p.is_new) remove_ids.push_back(p.item.id);  // changed: its old vectors go
+    if (extraction.ok[k]) {
+      add_ids.push_back(p.item.id);
+      if (p.is_new) ++summary.added;
+    } else {
+      usable[computed[k]] = false;
+      failed_thumbnails.insert(site / p.item.thumbnail);
+      summary.failures.push_back(p.item.source.path + ": " + extraction.errors[k]);
+    }
+  }
+  std::vector<PlannedItem> final_items;
+  for (std::size_t i = 0; i < plan.items.size(); ++i)
+    if (usable[i]) final_items.push_back(plan.items[i]);
+  if (final_items.empty())
+    fail(extraction.error_kinds.empty() ? ErrorKind::Corrupt : extraction.error_kinds.front(),
+         "none of the " + std::to_string(plan.items.size()) + " images could be indexed; the first: " +
+             (summary.failures.empty() ? std::string("(no images)") : summary.failures.front()));
+
+  // 3. One bundle per feature and metric: built afresh, or the existing one
+  // with the removed vectors taken out and the new ones added.
+  const std::size_t total_vectors = add_ids.size() * settings.features.size() * settings.metrics.size();
+  std::optional<Progress> progress;
+  if (options.show_progress && total_vectors > 0) progress.emplace("bundles", total_vectors, "vectors");
+  for (std::size_t f = 0; f < settings.features.size(); ++f) {
+    const FeatureChoice& feature = settings.features[f];
+    const FeatureMatrix rows = keep_rows(extraction.matrices[f], extraction.ok);
+    for (const Metric metric : settings.metrics) {
+      const auto bundle_start = std::chrono::steady_clock::now();
+      std::string file = bundle_file_name(name, feature.slug, metric);
+      std::optional<VectorIndex> index;
+      if (options.update) {
+        for (const CollectionBundle& b : old->bundles)
+          if (b.feature == feature.spec && b.metric == metric) file = b.file;
+        index.emplace(load_bundle_file(site / "index" / file));
+      } else {
+        index.emplace(bundle_config(settings, feature, metric));
+      }
+      if (progress) progress->set_note(file);
+      for (const std::uint32_t id : remove_ids) index->remove(id);
+      for (std::size_t first = 0; first < add_ids.size(); first += kAddChunk) {
+        const std::size_t count = std::min(kAddChunk, add_ids.size() - first);
+        index->add_many(add_ids.data() + first, rows.row(first), count, thread_count(options.threads));
+        if (progress) progress->advance(count);
+        fail_if_interrupted(site);
+      }
+      if (index->size() != final_items.size())
+        fail(ErrorKind::Corrupt, file + " would hold " + std::to_string(index->size()) + " items for " +
+                                     std::to_string(final_items.size()) + " in the collection: rebuild without --update");
+      const std::vector<std::uint8_t> bytes = index->save();
+      staged.write(site / "index" / file, bytes.data(), bytes.size());
+      BuiltBundle built;
+      built.entry = {feature.spec, feature.slug, metric, file, index->config().kind, index->config().element,
+                     index->config().dim, index->size(), bytes.size()};
+      built.added = add_ids.size();
+      built.removed = remove_ids.size();
+      built.seconds = seconds_since(bundle_start);
+      summary.bundles.push_back(std::move(built));
+    }
+  }
+  if (progress) progress->finish();
+
+  // 4. Model cards and files, sample queries, and the sidecar listing it all.
+  Collection collection;
+  collection.name = name;
+  collection.title = !options.title.empty() ? options.title : old ? old->title : name;
+  collection.created = utc_timestamp();
+  for (const PlannedItem& p : final_items) collection.items.push_back(p.item);
+  collection.labels = sorted_labels(collection.items);
+  collection.licence_note = licence_note_for(collection.items);
+  for (const BuiltBundle& b : summary.bundles) collection.bundles.push_back(b.entry);
+  collection.models = stage_site_models(settings.features, options.model, site, staged);
+  collection.samples = stage_samples(pick_samples(final_items, options.samples), manifest, site, staged);
+  const std::string sidecar = collection_to_json(collection);  // validated before anything moves
+  fail_if_interrupted(site);
+
+  staged.commit();
+  write_file_atomic(collection_file(site, name), sidecar);
+  register_collection(site, collection, options.make_default);
+  remove_stale_files(old, collection, failed_thumbnails, site);
+
+  summary.title = collection.title;
+  summary.sidecar = collection_file(site, name).string();
+  summary.items = collection.items.size();
+  summary.removed = plan.removed.size();
+  summary.changed = plan.changed;
+  summary.kept = plan.kept;
+  summary.thumbnails_written = add_ids.size();
+  summary.thumbnails_reused = plan.kept;
+  for (const auto& m : collection.models) summary.models.push_back(m.card);
+  summary.samples = collection.samples.size();
+  summary.seconds = seconds_since(start);
+  return summary;
+}
+
+}  // namespace lookalike::cli

@@ -1,0 +1,54 @@
+// What `lookalike index` is asked to build (commands/index_command.cpp parses
+// the command line into this; indexing/index_build.h does the work).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "index/index_config.h"
+#include "metrics/metric.h"
+#include "vectors/feature_set.h"
+
+namespace lookalike::cli {
+
+// --kind auto builds flat (exact) bundles up to this many items and HNSW
+// above. Measured (docs/BENCHMARKS.md, d = 512): at 10 000 items an exact
+// scan takes about 0.5 ms natively and a few ms in the browser, while HNSW at
+// its default ef 64 is only 3.6x faster; a flat bundle is exact (recall 1),
+// carries no graph (about 100 bytes less per item) and builds at once. Past
+// that, exact search grows with the item count and HNSW barely does (22x at
+// 100 000 items).
+constexpr std::size_t kAutoFlatMaxItems = 10000;
+
+enum class KindChoice { Auto, Flat, Hnsw };
+KindChoice parse_kind_choice(const std::string& name);  // "auto", "flat", "hnsw"; throws Error(InvalidArgument)
+IndexKind resolve_kind(KindChoice choice, std::size_t items);
+
+struct IndexOptions {
+  std::filesystem::path input;        // a manifest.json, a folder holding one, or an image folder (prepped in memory)
+  std::filesystem::path site = "site";
+  std::string name;                   // empty: from the input folder's name
+  std::string title;                  // empty: the name (a fresh build) or the collection's title (an update)
+  // Empty: the traditional features at their defaults and all four metrics
+  // (a fresh build), or exactly what the collection has (an update).
+  std::vector<std::string> features;
+  std::vector<Metric> metrics;
+  // Unset: auto / float32 / the index's defaults (a fresh build), or what the
+  // bundles have (an update). Set for an update: must match the bundles.
+  std::optional<KindChoice> kind;
+  std::optional<ElementType> element;
+  std::optional<std::uint32_t> m, ef_construction, ef_search;
+  std::size_t samples = 8;            // sample queries for the page (0: none)
+  bool update = false;
+  bool make_default = false;          // the site's default collection (else only when it has none)
+  int thumbnail_side = 256;
+  unsigned threads = 0;               // decoding, features, HNSW building; 0 = all cores
+  bool show_progress = true;
+  ModelRunOptions model;
+};
+
+}  // namespace lookalike::cli

@@ -1,0 +1,41 @@
+// What `lookalike query` searches: one bundle, chosen in a site's collection
+// by feature and metric as the page chooses it (or given as a file), loaded
+// and checked against the sidecar the way the page checks it.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "index/collection.h"
+#include "index/vector_index.h"
+
+namespace lookalike::cli {
+
+struct QueryTargetRequest {
+  std::filesystem::path site;        // a site folder, or
+  std::filesystem::path index_file;  // one .lkx bundle
+  std::string collection;            // empty: the site's default
+  std::string feature;               // empty: the page's default (a model, else colour-texture, else colour, …)
+  std::string metric;                // empty: the first of cosine, correlation, l2, l1 the feature has
+};
+
+struct QueryTarget {
+  std::optional<Collection> collection;  // with --site
+  std::filesystem::path site;
+  std::filesystem::path bundle_file;
+  VectorIndex index;
+  // Model features: the card file to embed the query with (the site's copy,
+  // whose model file sits next to it, as for the page); empty otherwise.
+  std::string model_card;
+
+  const CollectionItem* item(std::uint32_t id) const;  // null without a collection or for an unknown id
+};
+
+// Throws Error(InvalidArgument) for a collection, feature or metric the site
+// does not have (listing those it has), Error(Io) for missing files, and
+// Error(Corrupt) "<file>: …" for a damaged bundle or sidecar, or a bundle that
+// does not match its sidecar entry.
+QueryTarget open_query_target(const QueryTargetRequest& request);
+
+}  // namespace lookalike::cli

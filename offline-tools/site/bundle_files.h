@@ -1,0 +1,21 @@
+// Index bundles as files of a site: their names and loading one with an
+// error that names the file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "index/vector_index.h"
+#include "metrics/metric.h"
+
+namespace lookalike::cli {
+
+// "<collection>.<feature slug>.<metric>.lkx", beside the sidecar in site/index/.
+std::string bundle_file_name(const std::string& collection, const std::string& feature_slug, Metric metric);
+
+// Reads and validates the whole bundle (VectorIndex::load). Throws Error(Io)
+// for an unreadable file; Error(Corrupt) or Error(Unsupported) "<file>: <what
+// is wrong>" for bytes that are not a valid bundle.
+VectorIndex load_bundle_file(const std::filesystem::path& file);
+
+}  // namespace lookalike::cli
