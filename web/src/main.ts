@@ -87,6 +87,7 @@ function onEvent(event: Event): void {
     case 'ready':
       status.setRuntime(event.runtime);
       status.setCollection(event.collection);
+      if (event.index) status.setIndex(event.index);
       controls.show(event.collection);
       showSamples(event.collection.samples, (sample) => {
         const settings = currentSettings();
