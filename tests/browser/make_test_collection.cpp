@@ -46,6 +46,7 @@
 #include "metrics/metric.h"
 #include "model/model_card.h"
 #include "model/preprocess.h"
+#include "site_bundle.h"
 #include "support/test_images.h"
 #include "tiny_gap_model.h"
 
@@ -113,14 +114,8 @@ Bytes encode_with(int (*writer)(stbi_write_func*, void*, int, int, int, const vo
   return out;
 }
 
-void write_bytes(const fs::path& path, const void* data, std::size_t size) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-  if (!out) throw std::runtime_error("cannot write " + path.string());
-}
-
-void write_text(const fs::path& path, const std::string& text) { write_bytes(path, text.data(), text.size()); }
+void write_bytes(const fs::path& path, const void* data, std::size_t size) { write_site_file(path, data, size); }
+void write_text(const fs::path& path, const std::string& text) { write_site_text(path, text); }
 
 // How each traditional feature is indexed: every kind and element type the
 // page must read appears at least once.
@@ -138,27 +133,6 @@ IndexConfig config_for(const std::string& spec, Metric metric) {
   config.hnsw.ef_construction = 16;
   config.hnsw.ef_search = 8;
   return config;
-}
-
-// Builds, saves and writes one bundle; returns the index as loaded back from
-// the written bytes (the native answers are those of the very file the page
-// reads) and fills in its sidecar entry.
-VectorIndex write_bundle(const fs::path& index_dir, const std::string& file, const IndexConfig& config,
-                         const std::vector<std::uint32_t>& ids, const std::vector<float>& rows, CollectionBundle& entry) {
-  VectorIndex index(config);
-  index.add_many(ids.data(), rows.data(), ids.size(), 1);
-  const std::vector<std::uint8_t> bytes = index.save();
-  write_bytes(index_dir / file, bytes.data(), bytes.size());
-  entry.feature = config.feature_spec;
-  entry.slug = feature_slug(config.feature_spec);
-  entry.metric = config.metric;
-  entry.file = file;
-  entry.kind = config.kind;
-  entry.element = config.element;
-  entry.dim = config.dim;
-  entry.count = index.size();
-  entry.bytes = bytes.size();
-  return VectorIndex::load(bytes.data(), bytes.size());
 }
 
 json hits_json(const std::vector<Hit>& hits) {
@@ -271,10 +245,10 @@ int main(int argc, char** argv) {
     std::map<std::string, VectorIndex> indexes;  // "<spec> <metric>" -> as loaded from its bundle
     for (const auto& spec : specs)
       for (Metric metric : kAllMetrics) {
-        CollectionBundle entry;
         const std::string file = "test." + feature_slug(spec) + "." + metric_name(metric) + ".lkx";
-        indexes.emplace(spec + " " + metric_name(metric), write_bundle(index_dir, file, config_for(spec, metric), ids, rows[spec], entry));
-        test.bundles.push_back(entry);
+        VectorIndex loaded(config_for(spec, metric));
+        test.bundles.push_back(write_site_bundle(index_dir, file, config_for(spec, metric), ids, rows[spec], &loaded));
+        indexes.emplace(spec + " " + metric_name(metric), std::move(loaded));
       }
     // The core writer refuses javascript: links; a sidecar from elsewhere may carry them.
     json test_json = json::parse(collection_to_json(test));
@@ -297,10 +271,10 @@ int main(int argc, char** argv) {
       config.metric = metric;
       config.dim = 3;
       config.kind = IndexKind::Flat;
-      CollectionBundle entry;
       const std::string file = "test-model." + feature_slug(model_spec) + "." + metric_name(metric) + ".lkx";
-      indexes.emplace(model_spec + " " + metric_name(metric), write_bundle(index_dir, file, config, ids, model_rows, entry));
-      with_model.bundles.push_back(entry);
+      VectorIndex loaded(config);
+      with_model.bundles.push_back(write_site_bundle(index_dir, file, config, ids, model_rows, &loaded));
+      indexes.emplace(model_spec + " " + metric_name(metric), std::move(loaded));
     }
     for (const auto& b : test.bundles)
       if (b.feature.rfind("colour:", 0) == 0) with_model.bundles.push_back(b);
@@ -322,8 +296,7 @@ int main(int argc, char** argv) {
     {
       IndexConfig config = config_for(colour, Metric::Cosine);
       config.feature_version = 7;
-      CollectionBundle entry;
-      write_bundle(out / "variants", "test.colour.cosine.v7.lkx", config, ids, rows[colour], entry);
+      write_site_bundle(out / "variants", "test.colour.cosine.v7.lkx", config, ids, rows[colour]);
     }
 
     // Query files: new pictures of each look, in several formats.
