@@ -1,107 +1,157 @@
-// Exact-search latency of the WASM module in headless Chromium against the
-// native build on the same vectors and queries, in one run; prints the
-// ratio (issue target: WASM within 2× of native).
+// Search in the browser against native search, on the same index bundles, in
+// one run: the WASM module in headless Chromium and the native build
+// (bench/search_latency) load the very same .lkx files and run the very same
+// queries, one at a time; the program checks that both return the same ids
+// in the same order and prints p50 latencies and their ratio (issue target:
+// WASM within 2× of native for HNSW). Then the time from navigation to
+// "ready" of the real page for a collection of --site-count items (an HNSW
+// bundle of the same kind plus its sidecar; every item shares one tiny
+// thumbnail), on a first visit (nothing cached) and a second (from cache).
 //
-//   node bench/web_search_latency.mjs [--dim 512] [--counts 10000,100000] [--metric cosine] [--queries 200]
+//   node bench/web_search_latency.mjs [--counts 10000,100000] [--kinds hnsw,flat] [--dim 512]
+//        [--metric cosine] [--queries 220] [--warmup 20] [--ef 0] [--site-count 10000]
 //
-// Needs build/native (bench/search_latency) and build/wasm. The vectors are
-// random (seeded), unit-length for cosine. This measures exact (flat)
-// search; HNSW latency and time-to-ready need index bundles (core/index)
-// and are added to this program when they exist.
+// Needs build/native (bench/search_latency, offline-tools/lookalike), build/wasm
+// and the web build (web/dist). Everything is served by `lookalike serve`
+// (cross-origin isolated, so performance.now() has 5 µs resolution). Data:
+// clustered synthetic vectors (tests/support/clustered_vectors.h), about 20
+// per cluster; HNSW m = 16, ef_construction = 200, ef_search 64 (the defaults).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startStaticServer } from '../tests/browser/static-server.mjs';
+import { startLookalikeServe } from '../tests/browser/lookalike-serve.mjs';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
-const dim = Number(args.dim ?? 512);
-const counts = String(args.counts ?? '10000,100000').split(',').map(Number);
+const counts = String(args.counts ?? '10000,100000').split(',');
+const kinds = String(args.kinds ?? 'hnsw,flat').split(',');
+const dim = String(args.dim ?? 512);
 const metric = args.metric ?? 'cosine';
-const queryCount = Number(args.queries ?? 200);
-const warmup = 20;
+const queries = String(args.queries ?? 220);
+const warmup = Number(args.warmup ?? 20);
+const ef = Number(args.ef ?? 0);
+const siteCount = String(args['site-count'] ?? 10000);
 const k = 10;
 
-function randomRows(n, seed) {
-  // xorshift32 → uniform [-1, 1), rows normalised: a deterministic stand-in for embeddings.
-  let s = seed >>> 0 || 1;
-  const rows = new Float32Array(n * dim);
-  for (let r = 0; r < n; ++r) {
-    let norm = 0;
-    for (let i = 0; i < dim; ++i) {
-      s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-      const x = (s / 2 ** 32) * 2 - 1;
-      rows[r * dim + i] = x;
-      norm += x * x;
-    }
-    norm = Math.sqrt(norm);
-    for (let i = 0; i < dim; ++i) rows[r * dim + i] /= norm;
-  }
-  return rows;
+const native = join(root, 'build/native/bench/search_latency');
+for (const [path, how] of [[native, 'build the native preset'], [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
+  [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)']])
+  if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
+
+function run(command, commandArgs) {
+  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
 }
 
 const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-'));
-const native = join(root, 'build/native/bench/search_latency');
+const siteCountIncluded = counts.includes(siteCount) && kinds.includes('hnsw');
+console.log(`building bundles (${kinds.join(', ')} × ${counts.join(', ')} items, d = ${dim}, ${metric}) in ${work} …`);
+run(native, ['make', work, '--counts', [...new Set([...counts, ...(siteCountIncluded ? [] : [siteCount])])].join(','), '--kinds',
+  [...new Set([...kinds, 'hnsw'])].join(','), '--dim', dim, '--metric', metric, '--queries', queries]);
 copyFileSync(join(root, 'build/wasm/wasm/lookalike_wasm.mjs'), join(work, 'lookalike_wasm.mjs'));
 copyFileSync(join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), join(work, 'lookalike_wasm.wasm'));
 writeFileSync(join(work, 'bench.html'), `<!doctype html><meta charset="utf-8"><title>bench</title>
 <script type="module">
 import create from './lookalike_wasm.mjs';
-window.runBench = async (vectorsFile, queriesFile, dim, metric, k, warmup) => {
-  const m = await create({ wasmBinary: await (await fetch('./lookalike_wasm.wasm')).arrayBuffer() });
-  const vectors = new Float32Array(await (await fetch(vectorsFile)).arrayBuffer());
+const m = await create({ wasmBinary: await (await fetch('./lookalike_wasm.wasm')).arrayBuffer() });
+window.runBench = async (bundleFile, queriesFile, k, ef, warmup) => {
+  const bytes = new Uint8Array(await (await fetch(bundleFile)).arrayBuffer());
   const queries = new Float32Array(await (await fetch(queriesFile)).arrayBuffer());
-  const count = vectors.length / dim;
-  const built = m.SearchIndex.fromVectors({ featureSpec: 'bench', metric, dim }, Uint32Array.from({ length: count }, (_, i) => i), vectors);
-  if (!built.ok) throw new Error(built.error);
-  const index = built.value;
+  const t0 = performance.now();
+  const loaded = m.SearchIndex.load(bytes);
+  const loadMs = performance.now() - t0;
+  if (!loaded.ok) throw new Error(loaded.error);
+  const index = loaded.value;
+  const dim = index.info().dim;
   const times = [];
-  let checksum = 0;
+  let checksum = 1469598103934665603n; // FNV-1a over the ids in rank order, as the native program
   for (let q = 0; q < queries.length / dim; ++q) {
     const query = queries.subarray(q * dim, (q + 1) * dim);
-    const t0 = performance.now();
-    const r = index.search(query, { k });
     const t1 = performance.now();
+    const r = index.search(query, { k, ef });
+    const t2 = performance.now();
     if (!r.ok) throw new Error(r.error);
-    if (q >= warmup) times.push((t1 - t0) * 1000);
-    for (const id of r.value.ids) checksum += id;
+    if (q >= warmup) times.push((t2 - t1) * 1000);
+    for (const id of r.value.ids) checksum = ((checksum ^ BigInt(id)) * 1099511628211n) & 0xffffffffffffffffn;
   }
+  const info = index.info();
   index.delete();
   times.sort((a, b) => a - b);
   return { p50_us: times[times.length >> 1], mean_us: times.reduce((a, b) => a + b, 0) / times.length, queries: times.length,
-    count, kernels: m.buildInfo().kernels, checksum };
+    count: info.count, kernels: m.buildInfo().kernels, checksum: checksum.toString(16).padStart(16, '0'), loadMs,
+    memoryMiB: (performance.memory?.usedJSHeapSize ?? 0) / 2 ** 20 };
 };
 window.benchReady = true;
 </script>`);
 
-const server = await startStaticServer({ root: work, prefix: '/', isolate: true });
-const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
+const server = await startLookalikeServe({ root: work });
+const rows = [];
+let context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
   executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS,
 });
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${server.url}bench.html`);
-  await page.waitForFunction(() => window.benchReady === true);
-  console.log(`exact search, d=${dim}, ${metric}, k=${k}, ${queryCount - warmup} timed queries (after ${warmup} warm-up)`);
-  console.log('items     native p50    WASM p50 (Chromium)   ratio WASM/native');
-  for (const count of counts) {
-    const vectorsFile = `vectors-${count}.f32`;
-    const queriesFile = `queries-${count}.f32`;
-    writeFileSync(join(work, vectorsFile), randomRows(count, 12345 + count));
-    writeFileSync(join(work, queriesFile), randomRows(queryCount, 777 + count));
-    const run = spawnSync(native, [join(work, vectorsFile), join(work, queriesFile), String(dim), metric, String(k), String(warmup)], { encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`search_latency failed: ${run.stderr}`);
-    const n = JSON.parse(run.stdout);
-    const w = await page.evaluate(([v, q, d, mt, kk, wu]) => window.runBench(v, q, d, mt, kk, wu), [vectorsFile, queriesFile, dim, metric, k, warmup]);
-    if (n.checksum !== w.checksum) throw new Error(`native and WASM returned different ids (checksums ${n.checksum} and ${w.checksum})`);
-    console.log(`${String(count).padEnd(9)} ${`${n.p50_us.toFixed(0)} µs (${n.kernels})`.padEnd(13)} ${`${w.p50_us.toFixed(0)} µs (${w.kernels})`.padEnd(21)} ${(w.p50_us / n.p50_us).toFixed(2)}×`);
+  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 120_000 });
+  for (const kind of kinds)
+    for (const count of counts) {
+      const bundle = `${kind}-${count}.lkx`;
+      const queriesFile = `queries-${count}.f32`;
+      const n = JSON.parse(run(native, ['search', join(work, bundle), join(work, queriesFile), '--k', String(k), '--ef', String(ef),
+        '--warmup', String(warmup)]));
+      const w = await page.evaluate(([b, q, kk, e, wu]) => window.runBench(b, q, kk, e, wu), [bundle, queriesFile, k, ef, warmup]);
+      if (n.checksum !== w.checksum) throw new Error(`${bundle}: native and WASM returned different ids (checksums ${n.checksum} and ${w.checksum})`);
+      rows.push({ kind, count, n, w });
+      console.log(`${kind} ${count}: native ${n.p50_us.toFixed(1)} µs, WASM ${w.p50_us.toFixed(1)} µs (load ${w.loadMs.toFixed(0)} ms) — same ids`);
+    }
+} finally {
+  await context.close();
+}
+
+// Time to ready: the real page, a fresh profile (first visit), then a reload (second visit, from cache).
+const data = join(work, 'site-data');
+const served = join(work, 'served');
+mkdirSync(served, { recursive: true });
+run(native, ['site', data, join(work, `hnsw-${siteCount}.lkx`)]);
+run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', join(served, 'site')]);
+const siteServer = await startLookalikeServe({ root: served, prefix: '/site/' });
+const ready = [];
+context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
+  executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS,
+});
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  for (const visit of ['first visit (nothing cached)', 'second visit (from cache)']) {
+    if (ready.length === 0) await page.goto(siteServer.url);
+    else await page.reload();
+    await page.waitForFunction(() => performance.getEntriesByName('lookalike-ready').length > 0 ||
+      document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed', null, { timeout: 300_000 });
+    const state = await page.evaluate(() => ({
+      ms: performance.getEntriesByName('lookalike-ready')[0]?.startTime ?? null,
+      message: document.querySelector('#message')?.hidden ? '' : document.querySelector('#message')?.textContent,
+      facts: document.querySelector('#facts')?.textContent,
+    }));
+    if (state.ms === null || state.message) throw new Error(`the page did not get ready: ${state.message}`);
+    ready.push({ visit, ms: state.ms });
+    console.log(`time to ready, ${visit}: ${state.ms.toFixed(0)} ms (${state.facts})`);
+    if (ready.length === 1) await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
   }
 } finally {
   await context.close();
+  await siteServer.close();
   await server.close();
-  rmSync(work, { recursive: true, force: true });
 }
+
+console.log(`\nsearch, d = ${dim}, ${metric}, k = ${k}, ef = ${ef || 'the bundle default (64)'}, ${rows[0]?.n.queries} timed queries after ${warmup} warm-up`);
+console.log('| index | items | native p50 | WASM p50 (Chromium) | WASM / native | WASM bundle load |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const { kind, count, n, w } of rows)
+  console.log(`| ${kind} | ${count} | ${n.p50_us.toFixed(0)} µs (${n.kernels}) | ${w.p50_us.toFixed(0)} µs (${w.kernels}) | ${(w.p50_us / n.p50_us).toFixed(2)}× | ${w.loadMs.toFixed(0)} ms |`);
+console.log(`\ntime from navigation to ready, ${siteCount}-item collection (HNSW bundle, d = ${dim}), served by lookalike serve on 127.0.0.1`);
+for (const r of ready) console.log(`| ${r.visit} | ${r.ms.toFixed(0)} ms |`);
+rmSync(work, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 // What this build of the module can do, for the page's status line and for
 // tests that must know whether a capability is there before checking it.
 //
-//   buildInfo() -> {version, bundleReader, kernels, features, metrics, coreFormats}
+//   buildInfo() -> {version, bundleVersion, kernels, features, metrics, coreFormats}
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include "features/feature.h"
+#include "index/bundle_format.h"
 #include "js_arrays.h"
 #include "metrics/kernels.h"
 #include "metrics/metric.h"
@@ -15,13 +16,12 @@ namespace {
 
 using emscripten::val;
 
-// WAITS FOR core/index: true once SearchIndex.load reads bundles.
-constexpr bool kBundleReader = false;
-
 val build_info_js() {
   val out = val::object();
   out.set("version", std::string(LOOKALIKE_VERSION));
-  out.set("bundleReader", kBundleReader);
+  // The bundle format version SearchIndex.load reads (docs/FORMAT.md); the
+  // page's engine line shows it, next to the version of the module.
+  out.set("bundleVersion", bundle::kFormatVersion);
   out.set("kernels", std::string(best_kernels().name));
   out.set("features", to_js_strings(traditional_feature_names()));
   std::vector<std::string> metrics;

@@ -4,6 +4,7 @@
 #include <limits>
 #include <type_traits>
 
+#include <emscripten/heap.h>
 #include <emscripten/val.h>
 
 #include "common/error.h"
@@ -23,6 +24,20 @@ bool is_instance(const val& value, const char* constructor) {
   return value.instanceof(val::global(constructor));
 }
 
+// The element count of an array-like, refused with a clear message when its
+// copy could never fit in the module's memory (a std::vector that large
+// would otherwise fail with an uninformative length_error).
+std::size_t copy_length(const val& value, std::size_t element_bytes, const char* what) {
+  const double length = value["length"].as<double>();
+  const double bytes = length * double(element_bytes);
+  const double heap_max = double(emscripten_get_heap_max());
+  if (bytes > heap_max)
+    fail(ErrorKind::TooLarge, std::string(what) + " is " + std::to_string(static_cast<long long>(bytes)) +
+                                  " bytes, more than this module's memory (" +
+                                  std::to_string(static_cast<long long>(heap_max / (1 << 20))) + " MiB) can hold");
+  return static_cast<std::size_t>(length);
+}
+
 // Copies a typed array or plain array into `out` through a view of `out`'s
 // memory, so the element conversion is done by the JavaScript engine.
 template <class T>
@@ -34,12 +49,12 @@ void copy_into(std::vector<T>& out, const val& source) {
 template <class T>
 std::vector<T> numbers_from_js(const val& value, const char* what, const char* typed_name, const char* element) {
   if (is_instance(value, typed_name)) {
-    std::vector<T> out(value["length"].as<std::size_t>());
+    std::vector<T> out(copy_length(value, sizeof(T), what));
     copy_into(out, value);
     return out;
   }
   if (val::global("Array").call<bool>("isArray", value)) {
-    const std::size_t n = value["length"].as<std::size_t>();
+    const std::size_t n = copy_length(value, sizeof(T), what);
     std::vector<T> out(n);
     for (std::size_t i = 0; i < n; ++i) {
       const val item = value[i];
@@ -68,7 +83,7 @@ std::vector<std::uint8_t> bytes_from_js(const val& value, const char* what) {
   } else {
     bad_argument(what, "must be an ArrayBuffer or a typed array of bytes");
   }
-  std::vector<std::uint8_t> out(bytes["length"].as<std::size_t>());
+  std::vector<std::uint8_t> out(copy_length(bytes, 1, what));
   copy_into(out, bytes);
   return out;
 }

@@ -96,27 +96,37 @@ export interface ModelInput {
   inputName: string;
 }
 
-export interface IndexConfig {
-  featureSpec: string;
-  featureVersion?: number;
-  metric: MetricName | 'pearson' | 'euclidean' | 'manhattan';
-  dim: number;
+export type IndexKind = 'flat' | 'hnsw';
+export type ElementType = 'float32' | 'int8';
+
+export interface HnswInfo {
+  /** Links per node per layer (2·m on the bottom layer). */
+  m: number;
+  efConstruction: number;
+  /** The candidate list a search uses when SearchOptions.ef is absent or 0. */
+  efSearch: number;
 }
 
 export interface IndexInfo {
   featureSpec: string;
+  /** The version of the feature extractor that made the vectors (from the bundle). */
   featureVersion: number;
   metric: MetricName;
   dim: number;
+  /** Live items (removed ones are not counted and never returned). */
   count: number;
-  kind: 'flat' | 'hnsw';
-  element: 'float32' | 'int8';
+  kind: IndexKind;
+  element: ElementType;
+  /** Scores come from float32 vectors (float32 elements, or int8 with float copies kept). */
+  floatVectors: boolean;
+  /** HNSW parameters; null for a flat index. */
+  hnsw: HnswInfo | null;
 }
 
 export interface SearchOptions {
   /** How many results (default 10, at most 100 000). */
   k?: number;
-  /** HNSW search breadth (0 or absent: the bundle's default). Ignored by flat indexes. */
+  /** HNSW candidate list (0 or absent: the bundle's efSearch; raised to k when smaller). Ignored by flat indexes. */
   ef?: number;
   /** Only items whose label (as given to setLabels) is this; absent or -1: all. */
   label?: number;
@@ -130,26 +140,34 @@ export interface SearchHits {
 
 export interface SearchIndex {
   info(): IndexInfo;
+  /** The live ids, ascending. */
+  ids(): Result<Uint32Array>;
   /** Item labels for label filters: positions in the collection's label list, -1 for none. */
   setLabels(ids: Uint32Array | number[], labels: Int32Array | number[]): Result<null>;
   search(query: Float32Array | number[], options?: SearchOptions): Result<SearchHits>;
-  /** "More like this": ranks against the stored vector of an item (the item itself included). */
+  /**
+   * "More like this": searches with the stored vector of an item and leaves
+   * that item out of the k results (as `lookalike query --item` does).
+   */
   searchById(id: number, options?: SearchOptions): Result<SearchHits>;
+  /** The vector scores are computed on: prepared for the metric (normalised for cosine and correlation), dequantised for int8. */
   storedVector(id: number): Result<Float32Array>;
   delete(): void;
 }
 
 export interface SearchIndexStatic {
-  /** Reads an index bundle (.lkx). Until core/index is part of the build this always fails (buildInfo().bundleReader). */
+  /**
+   * Reads an index bundle (.lkx, docs/FORMAT.md), flat or HNSW, float32 or
+   * int8. Everything is validated first: a truncated, corrupt or newer bundle
+   * gives an error result ('corrupt' or 'unsupported') with a precise message.
+   */
   load(bundle: ByteSource): Result<SearchIndex>;
-  /** An exact index over `vectors` (ids.length rows of config.dim floats). */
-  fromVectors(config: IndexConfig, ids: Uint32Array | number[], vectors: Float32Array | number[]): Result<SearchIndex>;
 }
 
 export interface BuildInfo {
   version: string;
-  /** Whether SearchIndex.load reads bundles in this build. */
-  bundleReader: boolean;
+  /** The index bundle format version SearchIndex.load reads. */
+  bundleVersion: number;
   /** The metric kernel set in use ("simd128"). */
   kernels: string;
   features: string[];

@@ -1,25 +1,22 @@
-// SearchIndex: one searchable index (one feature × metric of a collection),
-// shaped for the index bundles the page downloads.
+// SearchIndex: one index bundle (one feature × metric of a collection) as a
+// lookalike::VectorIndex inside the module, flat or HNSW, float32 or int8.
 //
-//   SearchIndex.load(bundleBytes)                       -> SearchIndex   (WAITS FOR core/index)
-//   SearchIndex.fromVectors({featureSpec, featureVersion?, metric, dim}, ids, vectors) -> SearchIndex
-//   index.info()                     -> {featureSpec, featureVersion, metric, dim, count, kind, element}
+//   SearchIndex.load(bundleBytes)    -> SearchIndex   (validates everything; bad bytes give an error result)
+//   index.info()                     -> {featureSpec, featureVersion, metric, dim, count, kind, element,
+//                                        floatVectors, hnsw: {m, efConstruction, efSearch} | null}
+//   index.ids()                      -> Uint32Array   (the live ids, ascending)
 //   index.setLabels(ids, labels)     -> null
 //   index.search(query, {k?, ef?, label?})     -> {ids: Uint32Array, scores: Float32Array}
-//   index.searchById(id, {k?, ef?, label?})    -> {ids, scores}   ("more like this")
+//   index.searchById(id, {k?, ef?, label?})    -> {ids, scores}   ("more like this", the item left out)
 //   index.storedVector(id)           -> Float32Array
 //   index.delete()                   frees it (embind)
 //
 // Scores are the metric's natural values (distances ascending, similarities
-// descending), ties broken by the lower id, exactly as the offline tools rank.
-//
-// WAITS FOR core/index: today the index is InterimFlatIndex (exact search
-// over vectors passed in with fromVectors) and `load` reports that this build
-// reads no bundles (buildInfo().bundleReader is false). When core/index
-// lands: `Index` becomes lookalike::VectorIndex, `load` calls
-// VectorIndex::load(bytes) (which validates everything and throws Error with
-// a precise message), fromVectors builds a VectorIndex of kind Flat, and
-// info() reports config().kind / config().element.
+// descending), ties broken by the lower id: VectorIndex's own ranking, the
+// same code the offline tools run, so the page and `lookalike query` agree.
+// searchById is VectorIndex::search_by_id: the item's stored vector is the
+// query and the item itself is not among the k results, as in
+// `lookalike query --item`.
 #include <cmath>
 #include <string>
 
@@ -27,7 +24,7 @@
 #include <emscripten/val.h>
 
 #include "common/error.h"
-#include "interim_flat_index.h"
+#include "index/vector_index.h"
 #include "item_labels.h"
 #include "js_arrays.h"
 #include "js_result.h"
@@ -37,54 +34,54 @@ namespace lookalike::wasm {
 namespace {
 
 using emscripten::val;
-using Index = InterimFlatIndex;
-using IndexSearchOptions = InterimSearchOptions;
 
 constexpr double kMaxK = 100000;
-constexpr double kMaxEf = 100000;
 
 class SearchIndex {
  public:
-  explicit SearchIndex(Index index) : index_(std::move(index)) {}
+  explicit SearchIndex(VectorIndex index) : index_(std::move(index)) {}
   SearchIndex(SearchIndex&&) = default;
   SearchIndex& operator=(SearchIndex&&) = default;
 
   static val load(val bytes_value) {
-    return guarded([&]() -> val {
-      const auto bytes = bytes_from_js(bytes_value, "bundle");
-      fail(ErrorKind::Unsupported, "this build cannot read index bundles yet (" + std::to_string(bytes.size()) +
-                                       " bytes given): the bundle reader (core/index) is not part of it");
-    });
-  }
-
-  static val from_vectors(val config, val ids_value, val vectors_value) {
     return guarded([&] {
-      if (is_absent(config) || config.typeOf().as<std::string>() != "object")
-        fail(ErrorKind::InvalidArgument, "config must be an object {featureSpec, featureVersion?, metric, dim}");
-      InterimIndexConfig c;
-      c.feature_spec = string_option(config, "featureSpec", "");
-      if (c.feature_spec.empty()) fail(ErrorKind::InvalidArgument, "config.featureSpec is missing");
-      c.feature_version = static_cast<std::uint32_t>(number_option(config, "featureVersion", 1, 1, 1e9));
-      c.metric = parse_metric(string_option(config, "metric", "cosine"));
-      const double dim = number_option(config, "dim", 0, 1, 1 << 20);
-      if (dim != std::floor(dim)) fail(ErrorKind::InvalidArgument, "config.dim must be an integer");
-      c.dim = static_cast<std::uint32_t>(dim);
-      Index index(std::move(c), uint32s_from_js(ids_value, "ids"), floats_from_js(vectors_value, "vectors"));
+      std::vector<std::uint8_t> bytes = bytes_from_js(bytes_value, "bundle");
+      VectorIndex index = VectorIndex::load(bytes.data(), bytes.size());
+      // The bundle's bytes are no longer needed; free them before handing
+      // the index out, so the module's peak memory is the index plus one copy.
+      std::vector<std::uint8_t>().swap(bytes);
       return val(SearchIndex(std::move(index)));
     });
   }
 
   val info() const {
-    const auto& c = index_.config();
+    const IndexConfig& c = index_.config();
     val out = val::object();
     out.set("featureSpec", c.feature_spec);
     out.set("featureVersion", c.feature_version);
     out.set("metric", std::string(metric_name(c.metric)));
     out.set("dim", c.dim);
     out.set("count", static_cast<double>(index_.size()));
-    out.set("kind", std::string("flat"));
-    out.set("element", std::string("float32"));
+    out.set("kind", std::string(index_kind_name(c.kind)));
+    out.set("element", std::string(element_type_name(c.element)));
+    out.set("floatVectors", c.element == ElementType::Float32 || c.keep_float_vectors);
+    if (c.kind == IndexKind::Hnsw) {
+      val hnsw = val::object();
+      hnsw.set("m", c.hnsw.m);
+      hnsw.set("efConstruction", c.hnsw.ef_construction);
+      hnsw.set("efSearch", c.hnsw.ef_search);
+      out.set("hnsw", hnsw);
+    } else {
+      out.set("hnsw", val::null());
+    }
     return out;
+  }
+
+  val ids() const {
+    return guarded([&] {
+      const std::vector<std::uint32_t> ids = index_.ids();
+      return to_uint32_array(ids.data(), ids.size());
+    });
   }
 
   val set_labels(val ids_value, val labels_value) {
@@ -97,10 +94,10 @@ class SearchIndex {
   val search(val query_value, val options) const {
     return guarded([&] {
       const std::vector<float> query = floats_from_js(query_value, "query");
-      if (query.size() != index_.config().dim)
+      const IndexConfig& c = index_.config();
+      if (query.size() != c.dim)
         fail(ErrorKind::InvalidArgument, "query has " + std::to_string(query.size()) + " values but the index (" +
-                                             index_.config().feature_spec + ") has dimension " +
-                                             std::to_string(index_.config().dim));
+                                             c.feature_spec + ") has dimension " + std::to_string(c.dim));
       for (float x : query)
         if (!std::isfinite(x)) fail(ErrorKind::InvalidArgument, "query holds a non-finite value");
       return hits_to_js(index_.search(query.data(), search_options(options)));
@@ -108,7 +105,9 @@ class SearchIndex {
   }
 
   val search_by_id(val id_value, val options) const {
-    return guarded([&] { return hits_to_js(index_.search_by_id(item_id(id_value), search_options(options))); });
+    return guarded([&] {
+      return hits_to_js(index_.search_by_id(item_id(id_value), search_options(options)));
+    });
   }
 
   val stored_vector(val id_value) const {
@@ -130,11 +129,13 @@ class SearchIndex {
     return static_cast<std::uint32_t>(x);
   }
 
-  IndexSearchOptions search_options(const val& options) const {
+  SearchOptions search_options(const val& options) const {
     require_options_object(options, "search options");
-    IndexSearchOptions out;
+    SearchOptions out;
     out.k = static_cast<std::size_t>(number_option(options, "k", 10, 1, kMaxK));
-    out.ef = static_cast<std::uint32_t>(number_option(options, "ef", 0, 0, kMaxEf));
+    const double ef = number_option(options, "ef", 0, 0, kMaxHnswEf);
+    if (ef != std::floor(ef)) fail(ErrorKind::InvalidArgument, "option ef must be an integer");
+    out.ef = static_cast<std::uint32_t>(ef);
     const double label = number_option(options, "label", -1, -1, 2147483647.0);
     if (label != std::floor(label)) fail(ErrorKind::InvalidArgument, "option label must be an integer");
     if (label >= 0) {
@@ -160,7 +161,7 @@ class SearchIndex {
     return out;
   }
 
-  Index index_;
+  VectorIndex index_;
   ItemLabels labels_;
 };
 
@@ -172,8 +173,8 @@ EMSCRIPTEN_BINDINGS(lookalike_search_index) {
   // embind checks the argument count, so optional arguments are overloads.
   emscripten::class_<SearchIndex>("SearchIndex")
       .class_function("load", &SearchIndex::load)
-      .class_function("fromVectors", &SearchIndex::from_vectors)
       .function("info", &SearchIndex::info)
+      .function("ids", &SearchIndex::ids)
       .function("setLabels", &SearchIndex::set_labels)
       .function("search", &SearchIndex::search_default)
       .function("search", &SearchIndex::search)

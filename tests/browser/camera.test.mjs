@@ -22,7 +22,8 @@ test('a photo from the camera is searched', { timeout: 3 * TIMEOUT }, async () =
     assert.equal(await page.evaluate(() => document.querySelector('#camera-dialog').open), false, 'the dialog closed');
     assert.equal(await page.evaluate(() => document.querySelector('#camera-video').srcObject), null, 'the camera is off');
     await page.click('#camera-button');
-    await page.waitForFunction(() => document.querySelector('#camera-dialog').open, null, { timeout: TIMEOUT });
+    await page.waitForFunction(() => document.querySelector('#camera-dialog').open &&
+      document.querySelector('#camera-video').videoWidth > 0, null, { timeout: TIMEOUT });
     await page.click('#camera-cancel');
     assert.equal(await page.evaluate(() => document.querySelector('#camera-dialog').open), false);
     assert.deepEqual(site.console.unexpected(), []);

@@ -1,11 +1,14 @@
 // What the browser tests share: the test site and its native answers (made
-// by run.mjs), headless Debian Chromium driven by playwright-core with a
-// fresh profile, the page's state read from the DOM, and console checks.
+// by run.mjs), served by `lookalike serve` (or, for a host without
+// cross-origin isolation, the Node server), headless Debian Chromium driven
+// by playwright-core with a fresh profile, the page's state read from the
+// DOM, and console checks.
 import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startLookalikeServe } from './lookalike-serve.mjs';
 import { startStaticServer } from './static-server.mjs';
 
 export const sourceDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -21,6 +24,7 @@ export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '-
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 export const TIMEOUT = 90_000;
 
+/** The native answers (make_test_collection's expected.json). */
 export function expected() {
   return JSON.parse(readFileSync(join(workDir, 'collection/expected.json'), 'utf8'));
 }
@@ -30,9 +34,15 @@ export function screenshotPath(name) {
   return join(outDir, name);
 }
 
-/** Starts a server for the site (COOP/COEP unless isolate is false) and a browser with a fresh profile. */
+/**
+ * Serves the site and starts a browser with a fresh profile. The server is
+ * `lookalike serve` (cross-origin isolated, as DESIGN.md has the page
+ * served); `isolate: false` stands for a host such as GitHub Pages, which
+ * sends no COOP/COEP: lookalike serve always sends them, so the Node server
+ * (static-server.mjs) plays that host.
+ */
 export async function openSite({ isolate = true, root = siteRoot, prefix = SUB_PATH, viewport = { width: 1280, height: 900 }, extraArgs = [] } = {}) {
-  const server = await startStaticServer({ root, prefix, isolate });
+  const server = isolate ? await startLookalikeServe({ root, prefix }) : await startStaticServer({ root, prefix });
   const profile = mkdtempSync(join(tmpdir(), 'lookalike-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs], viewport,
@@ -125,4 +135,27 @@ export async function uploadQuery(page, file) {
 
 export async function choose(page, select, value) {
   return answerTo(page, () => page.selectOption(select, value));
+}
+
+/**
+ * Sets a control to `value` explicitly (tests never rely on which option a
+ * list happens to start with). When the page has a query, a change re-runs
+ * it: waits for that answer and returns it; returns null when nothing ran
+ * (no query yet, or the value was already set).
+ */
+export async function setControl(page, select, value) {
+  if ((await page.inputValue(select)) === value) return null;
+  const asked = await page.evaluate(() => Boolean(document.body.dataset.lastResult || document.body.dataset.lastError));
+  if (!asked) {
+    await page.selectOption(select, value);
+    return null;
+  }
+  return choose(page, select, value);
+}
+
+/** Sets feature and metric explicitly, then runs `file` as the query. */
+export async function queryWith(page, file, { feature, metric }) {
+  await setControl(page, '#feature-select', feature);
+  if (metric) await setControl(page, '#metric-select', metric);
+  return uploadQuery(page, file);
 }

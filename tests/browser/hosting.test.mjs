@@ -1,12 +1,18 @@
 // The page on other hosts and with broken data: a host without COOP/COEP
 // (GitHub Pages) works single-threaded and says so; a site without a
-// collection, with a truncated index file or a broken sidecar shows a
-// precise message and stays up.
+// collection, with a truncated or corrupt index bundle, a bundle that
+// disagrees with its sidecar, or a broken sidecar shows a precise message
+// and stays up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { choose, openSite, siteRoot, SUB_PATH, uploadQuery, waitReady, workDir, TIMEOUT } from './harness.mjs';
+import { choose, expected, openSite, queryWith, setControl, siteRoot, SUB_PATH, uploadQuery, waitReady, workDir, TIMEOUT } from './harness.mjs';
+
+const reference = expected();
+const colour = reference.colour;
+const texture = reference.features.find((f) => f.startsWith('colour-texture'));
+const pixels = reference.features.find((f) => f.startsWith('pixels:'));
 
 /** A copy of the test site under its own root, changed by `change(siteDir)`. */
 function variant(name, change) {
@@ -32,9 +38,9 @@ test('without cross-origin isolation (GitHub Pages) the page works with one thre
     const facts = await site.page.textContent('#facts');
     assert.match(facts, /Cross-origin isolatedno/);
     assert.match(facts, /would use 1 thread\)/);
-    const r = await uploadQuery(site.page, 'stripes.png');
+    const r = await queryWith(site.page, 'stripes.png', { feature: texture, metric: 'cosine' });
     assert.equal(r.kind, 'result', r.message);
-    assert.equal(r.hits.length, 10);
+    assert.deepEqual(r.hits.map((h) => h.id), reference.queries['stripes.png'][`${texture} cosine`].k10.ids);
     assert.deepEqual(site.console.unexpected(), []);
   } finally {
     await site.close();
@@ -56,24 +62,74 @@ test('a site without a collection says how to make one', { timeout: 3 * TIMEOUT 
   }
 });
 
-test('a truncated index file is reported, and the other features still work', { timeout: 3 * TIMEOUT }, async () => {
+test('a truncated index bundle is reported, and the other features still work', { timeout: 3 * TIMEOUT }, async () => {
+  // The default feature's bundle, so the page meets it while getting ready.
+  const file = 'test.colour-texture.cosine.lkx';
   const root = variant('truncated-index', (dir) => {
-    const file = join(dir, 'index/test.colour.f32');
-    truncateSync(file, statSync(file).size - 100);
+    const path = join(dir, 'index', file);
+    truncateSync(path, statSync(path).size - 100);
   });
   const site = await openSite({ root });
   try {
     await site.page.goto(site.server.url);
     const { state, message } = await readyState(site.page);
     assert.equal(state, 'ready', 'the page is usable');
-    assert.match(message, /test\.colour\.f32 is \d+ bytes, expected \d+ .*truncated or corrupt/);
+    assert.equal(await site.page.inputValue('#feature-select'), texture);
+    assert.match(message, new RegExp(`the index ${file.replace(/\./g, '\\.')} cannot be used: index bundle: .* runs past the end of the \\d+-byte bundle: truncated\\?`));
     const failed = await uploadQuery(site.page, 'stripes.png');
     assert.equal(failed.kind, 'error');
-    assert.match(failed.message, /truncated or corrupt/);
-    const pixels = await site.page.$$eval('#feature-select option', (o) => o.map((x) => x.value).find((v) => v.startsWith('pixels')));
+    assert.match(failed.message, /truncated\?/);
     const r = await choose(site.page, '#feature-select', pixels);
     assert.equal(r.kind, 'result', r.message);
     assert.equal(r.hits.length, 10);
+    assert.deepEqual(site.console.unexpected(), []);
+  } finally {
+    await site.close();
+  }
+});
+
+test('a corrupt index bundle is reported when chosen, and a following good query works', { timeout: 3 * TIMEOUT }, async () => {
+  const file = 'test.colour.l2.lkx';
+  const root = variant('corrupt-index', (dir) => {
+    const path = join(dir, 'index', file);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 40] ^= 0x01; // one bit of a vector: the section checksum no longer matches
+    writeFileSync(path, bytes);
+  });
+  const site = await openSite({ root });
+  try {
+    await site.page.goto(site.server.url);
+    await waitReady(site.page);
+    await setControl(site.page, '#feature-select', colour);
+    await setControl(site.page, '#metric-select', 'l2');
+    const bad = await uploadQuery(site.page, 'stripes.png');
+    assert.equal(bad.kind, 'error');
+    assert.match(bad.message, new RegExp(`the index ${file.replace(/\./g, '\\.')} cannot be used: index bundle: float vectors section checksum mismatch`));
+    const good = await choose(site.page, '#metric-select', 'l1');
+    assert.equal(good.kind, 'result', good.message);
+    assert.deepEqual(good.hits.map((h) => h.id), reference.queries['stripes.png'][`${colour} l1`].k10.ids);
+    assert.deepEqual(site.console.unexpected(), []);
+  } finally {
+    await site.close();
+  }
+});
+
+test('a bundle that disagrees with its sidecar entry is refused with the reasons', { timeout: 3 * TIMEOUT }, async () => {
+  const root = variant('mismatched-index', (dir) => {
+    const path = join(dir, 'index/test.json');
+    const sidecar = JSON.parse(readFileSync(path, 'utf8'));
+    const entry = sidecar.bundles.find((b) => b.file === 'test.colour-texture.cosine.lkx');
+    entry.kind = 'flat';
+    entry.count = 31;
+    sidecar.items.pop(); // an item the bundle still holds
+    writeFileSync(path, JSON.stringify(sidecar));
+  });
+  const site = await openSite({ root });
+  try {
+    await site.page.goto(site.server.url);
+    const { state, message } = await readyState(site.page);
+    assert.equal(state, 'ready');
+    assert.match(message, /the index test\.colour-texture\.cosine\.lkx does not match: it holds 30 items, the collection says 31; it is a hnsw index, the collection says flat; 1 of its ids are not items of the collection \(e\.g\. 293\)/);
   } finally {
     await site.close();
   }
@@ -115,18 +171,17 @@ test('a missing WebAssembly module is reported and the page stays up', { timeout
 });
 
 test('an index file missing from the site is reported when chosen, and the page stays usable', { timeout: 3 * TIMEOUT }, async () => {
-  const root = variant('missing-index', (dir) => rmSync(join(dir, 'index/test.pixels.f32')));
+  const root = variant('missing-index', (dir) => rmSync(join(dir, 'index/test.pixels.cosine.lkx')));
   const site = await openSite({ root });
   try {
     await site.page.goto(site.server.url);
     await waitReady(site.page);
-    const first = await uploadQuery(site.page, 'stripes.png');
+    const first = await queryWith(site.page, 'stripes.png', { feature: colour, metric: 'cosine' });
     assert.equal(first.kind, 'result', first.message);
-    const pixels = await site.page.$$eval('#feature-select option', (o) => o.map((x) => x.value).find((v) => v.startsWith('pixels')));
     const failed = await site.console.allowing(/404/, () => choose(site.page, '#feature-select', pixels));
     assert.equal(failed.kind, 'error');
-    assert.match(failed.message, /could not download the index test\.pixels\.f32 .*HTTP 404/);
-    const colour = await site.page.$$eval('#feature-select option', (o) => o.map((x) => x.value).find((v) => v.startsWith('colour')));
+    assert.match(failed.message, /could not download the index test\.pixels\.cosine\.lkx .*HTTP 404/);
+    assert.deepEqual(site.server.notFound.map((p) => p.replace(/.*\//, '')), ['test.pixels.cosine.lkx']);
     const back = await choose(site.page, '#feature-select', colour);
     assert.equal(back.kind, 'result', back.message);
     assert.deepEqual(back.hits.map((h) => h.id), first.hits.map((h) => h.id));
@@ -136,18 +191,20 @@ test('an index file missing from the site is reported when chosen, and the page 
 });
 
 test('an index built with another version of its feature is refused with the reason', { timeout: 3 * TIMEOUT }, async () => {
+  // make_test_collection wrote the colour cosine bundle as an indexer with
+  // version 7 of the feature would (the same size: only the header differs).
   const root = variant('feature-version', (dir) => {
-    const path = join(dir, 'index/test.json');
-    const sidecar = JSON.parse(readFileSync(path, 'utf8'));
-    for (const bundle of sidecar.bundles) if (bundle.feature.startsWith('colour')) bundle.feature_version = 7;
-    writeFileSync(path, JSON.stringify(sidecar));
+    copyFileSync(join(workDir, 'collection/variants/test.colour.cosine.v7.lkx'), join(dir, 'index/test.colour.cosine.lkx'));
   });
   const site = await openSite({ root });
   try {
     await site.page.goto(site.server.url);
-    const { state, message } = await readyState(site.page);
-    assert.equal(state, 'ready');
-    assert.match(message, /it was built with colour:bins=8x4x4 version 7, this page computes version 1: rebuild the index/);
+    await waitReady(site.page);
+    const refused = await queryWith(site.page, 'stripes.png', { feature: colour, metric: 'cosine' });
+    assert.equal(refused.kind, 'error');
+    assert.match(refused.message, /it was built with colour:bins=8x4x4 version 7, this page computes version 1: rebuild the index/);
+    const other = await choose(site.page, '#metric-select', 'l1');
+    assert.equal(other.kind, 'result', other.message);
   } finally {
     await site.close();
   }

@@ -3,21 +3,27 @@
 //
 //   make_test_collection OUT_DIR
 //
-// OUT_DIR/site/     index/collections.json, index/test.json (the sidecar),
-//                   index/test.<feature-slug>.f32 (vectors), thumbs/<id>.jpg,
-//                   and a second collection "test-model" with a learned
-//                   feature: models/tiny-gap.{json,onnx} (a tiny ONNX model,
-//                   the mean of each channel) and its vectors
+// OUT_DIR/site/     index/collections.json, index/test.json (the sidecar,
+//                   written with core/index/collection.h), one index bundle
+//                   per feature × metric (index/test.<slug>.<metric>.lkx,
+//                   written with VectorIndex::save: colour flat float32,
+//                   colour-texture HNSW float32, pixels HNSW int8),
+//                   thumbs/<id>.jpg, and a second collection "test-model"
+//                   with a learned feature: models/tiny-gap.{json,onnx} (a
+//                   tiny ONNX model, the mean of each channel) and its bundles
 // OUT_DIR/queries/  query files (PNG, JPEG with EXIF orientation, GIF, BMP,
-//                   a truncated JPEG)
-// OUT_DIR/expected.json  native top-k for every query file × feature × metric,
-//                   with and without a label filter, and "more like this"
+//                   TGA, a truncated JPEG)
+// OUT_DIR/variants/ files the hosting tests swap in: a colour bundle made
+//                   with another feature version
+// OUT_DIR/expected.json  the native answers: VectorIndex search on the same
+//                   bundles (as loaded back from their bytes) for every query
+//                   file × feature × metric, with k 5, 10, 20 and every label
+//                   filter, and "more like this" (search_by_id) for every item
 //
-// Until `lookalike index` writes bundles, vectors are stored in the interim
-// "raw-f32" format of the sidecar (rows of float32 in item order), which the
-// page searches exactly, as the native exact search here does. Item titles,
-// owners and one label carry HTML and script on purpose: the page must show
-// them as text.
+// Item titles, owners and one label carry HTML and script on purpose: the
+// page must show them as text. Two items get javascript: links, which the
+// core's sidecar writer refuses to write: they are put into the JSON
+// afterwards, as a hostile or hand-edited sidecar would carry them.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -33,13 +39,14 @@
 
 #include "features/feature.h"
 #include "image/decode.h"
+#include "index/collection.h"
+#include "index/vector_index.h"
 #include "image/encode.h"
 #include "image/resize.h"
-#include "metrics/kernels.h"
 #include "metrics/metric.h"
 #include "model/model_card.h"
 #include "model/preprocess.h"
-#include "search/exact_search.h"
+#include "site_bundle.h"
 #include "support/test_images.h"
 #include "tiny_gap_model.h"
 
@@ -107,29 +114,42 @@ Bytes encode_with(int (*writer)(stbi_write_func*, void*, int, int, int, const vo
   return out;
 }
 
-void write_bytes(const fs::path& path, const void* data, std::size_t size) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-  if (!out) throw std::runtime_error("cannot write " + path.string());
+void write_bytes(const fs::path& path, const void* data, std::size_t size) { write_site_file(path, data, size); }
+void write_text(const fs::path& path, const std::string& text) { write_site_text(path, text); }
+
+// How each traditional feature is indexed: every kind and element type the
+// page must read appears at least once.
+IndexConfig config_for(const std::string& spec, Metric metric) {
+  IndexConfig config;
+  config.feature_spec = spec;
+  config.feature_version = make_feature(spec)->version();
+  config.metric = metric;
+  config.dim = make_feature(spec)->dim();
+  const std::string name = spec.substr(0, spec.find(':'));
+  config.kind = name == "colour" ? IndexKind::Flat : IndexKind::Hnsw;
+  config.element = name == "pixels" ? ElementType::Int8 : ElementType::Float32;
+  // A small graph for 30 items, so searches really walk it.
+  config.hnsw.m = 4;
+  config.hnsw.ef_construction = 16;
+  config.hnsw.ef_search = 8;
+  return config;
 }
 
-void write_text(const fs::path& path, const std::string& text) { write_bytes(path, text.data(), text.size()); }
-
-// Native exact search with a chosen kernel set: exact_search's loop.
-json ranked(Metric metric, const float* query, const std::vector<float>& rows, std::size_t dim,
-            const std::vector<std::uint32_t>& ids, std::size_t k, const std::function<bool(std::size_t)>& accept,
-            const Kernels& kernels) {
-  std::vector<Hit> hits;
-  for (std::size_t row = 0; row < ids.size(); ++row)
-    if (!accept || accept(row)) hits.push_back({ids[row], metric_value(metric, query, rows.data() + row * dim, dim, kernels)});
-  keep_top_k(hits, metric, k);
+json hits_json(const std::vector<Hit>& hits) {
   json out = {{"ids", json::array()}, {"scores", json::array()}};
   for (const Hit& h : hits) {
     out["ids"].push_back(h.id);
     out["scores"].push_back(h.score);
   }
   return out;
+}
+
+json search_json(const VectorIndex& index, const float* query, std::size_t k,
+                 std::function<bool(std::uint32_t)> accept = {}) {
+  SearchOptions options;
+  options.k = k;
+  options.accept = std::move(accept);
+  return hits_json(index.search(query, options));
 }
 
 const char* kTinyCard = R"json({"schema": 1, "name": "tiny-gap",
@@ -171,17 +191,18 @@ int main(int argc, char** argv) {
     for (const auto& name : traditional_feature_names()) specs.push_back(make_feature(name)->spec());
 
     // Items: ids are not positions (10·i + 3), to check that the page maps them.
-    json sidecar = {{"schema", 1}, {"name", "test"}, {"title", "Test shapes <b>& colours</b>"},
-                    {"created", "2026-11-27T10:00:00Z"},
-                    {"licence_note", "Generated test images; <script>alert('note')</script> is text."},
-                    {"labels", kLabels}, {"items", json::array()}, {"bundles", json::array()}, {"models", json::array()}};
+    Collection test;
+    test.name = "test";
+    test.title = "Test shapes <b>& colours</b>";
+    test.created = "2026-11-27T10:00:00Z";
+    test.licence_note = "Generated test images; <script>alert('note')</script> is text.";
+    test.labels = kLabels;
     const ModelCard tiny_card = parse_model_card(kTinyCard);
     const std::string model_spec = tiny_card.feature_spec();
     std::vector<float> model_rows;
     std::vector<std::uint32_t> ids;
-    std::vector<int> item_labels;
+    std::map<std::uint32_t, int> label_of;
     std::map<std::string, std::vector<float>> rows;
-    std::map<std::string, std::size_t> dims;
     for (int label = 0; label < int(kLabels.size()); ++label)
       for (int j = 0; j < kPerLabel; ++j) {
         const std::uint32_t id = std::uint32_t(10 * ids.size() + 3);
@@ -192,70 +213,91 @@ int main(int argc, char** argv) {
         for (const auto& spec : specs) {
           const auto vector = make_feature(spec)->compute(decoded.image);
           rows[spec].insert(rows[spec].end(), vector.begin(), vector.end());
-          dims[spec] = vector.size();
         }
         const auto embedding = tiny_gap_embedding(decoded.image, tiny_card);
         model_rows.insert(model_rows.end(), embedding.begin(), embedding.end());
         const Image thumb = resize_shortest_side(image, 96, ResizeFilter::Bilinear);
         const Bytes jpeg = encode_jpeg(thumb, 85);
         write_bytes(site / "thumbs" / (std::to_string(id) + ".jpg"), jpeg.data(), jpeg.size());
-        json item = {{"id", id}, {"label", kLabels[label]}, {"thumbnail", "thumbs/" + std::to_string(id) + ".jpg"},
-                     {"width", image.width}, {"height", image.height},
-                     {"source", {{"path", kLabels[label] + "/" + std::to_string(j) + ".png"},
-                                 {"page", "https://example.org/photos/" + std::to_string(id)},
-                                 {"owner", "owner " + std::to_string(j)},
-                                 {"title", "Picture " + std::to_string(id)},
-                                 {"licence", "CC BY 2.0"},
-                                 {"licence_url", "https://creativecommons.org/licenses/by/2.0/"}}}};
-        if (ids.size() == 0) item["source"]["title"] = "<img src=x onerror=\"document.body.dataset.xss='title'\">Picture";
+        CollectionItem item;
+        item.id = id;
+        item.label = kLabels[label];
+        item.thumbnail = "thumbs/" + std::to_string(id) + ".jpg";
+        item.width = std::uint32_t(image.width);
+        item.height = std::uint32_t(image.height);
+        item.source.path = kLabels[label] + "/" + std::to_string(j) + ".png";
+        item.source.page = "https://example.org/photos/" + std::to_string(id);
+        item.source.owner = "owner " + std::to_string(j);
+        item.source.title = "Picture " + std::to_string(id);
+        item.source.licence = "CC BY 2.0";
+        item.source.licence_url = "https://creativecommons.org/licenses/by/2.0/";
+        if (ids.size() == 0) item.source.title = "<img src=x onerror=\"document.body.dataset.xss='title'\">Picture";
         if (ids.size() == 1) {
-          item["source"]["owner"] = "<script>document.body.dataset.xss='owner'</script>";
-          item["source"]["licence"] = "<b>CC</b> BY";
-          item["source"]["licence_url"] = "javascript:document.body.dataset.xss='link'";
-          item["source"]["page"] = "javascript:document.body.dataset.xss='page'";
+          item.source.owner = "<script>document.body.dataset.xss='owner'</script>";
+          item.source.licence = "<b>CC</b> BY";
         }
-        sidecar["items"].push_back(item);
+        test.items.push_back(item);
         ids.push_back(id);
-        item_labels.push_back(label);
+        label_of[id] = label;
       }
-    for (const auto& spec : specs) {
-      const std::string slug = feature_slug(spec);
-      const std::string file = "test." + slug + ".f32";
-      write_bytes(site / "index" / file, rows[spec].data(), rows[spec].size() * sizeof(float));
-      for (Metric metric : kAllMetrics)
-        sidecar["bundles"].push_back({{"feature", spec}, {"feature_version", make_feature(spec)->version()}, {"slug", slug},
-                                      {"metric", metric_name(metric)}, {"file", file},
-                                      {"kind", "flat"}, {"element", "float32"}, {"dim", dims[spec]},
-                                      {"count", ids.size()}, {"bytes", rows[spec].size() * sizeof(float)},
-                                      {"format", "raw-f32"}});
-    }
-    write_text(site / "index" / "test.json", sidecar.dump(1));
 
-    // The same items with the tiny model's embeddings (and colour), and the model.
-    json with_model = sidecar;
-    with_model["name"] = "test-model";
-    with_model["title"] = "Test shapes with a model";
-    with_model["models"] = json::array({{{"card", "models/tiny-gap.json"}}});
-    json bundles = json::array();
-    const std::string model_file = "test-model." + feature_slug(model_spec) + ".f32";
-    write_bytes(site / "index" / model_file, model_rows.data(), model_rows.size() * sizeof(float));
-    for (Metric metric : kAllMetrics)
-      bundles.push_back({{"feature", model_spec}, {"slug", feature_slug(model_spec)}, {"metric", metric_name(metric)},
-                         {"file", model_file}, {"kind", "flat"}, {"element", "float32"}, {"dim", 3}, {"count", ids.size()},
-                         {"bytes", model_rows.size() * sizeof(float)}, {"format", "raw-f32"}});
-    for (const auto& b : sidecar["bundles"])
-      if (b["feature"].get<std::string>().rfind("colour", 0) == 0) bundles.push_back(b);
-    with_model["bundles"] = bundles;
-    write_text(site / "index" / "test-model.json", with_model.dump(1));
+    const fs::path index_dir = site / "index";
+    std::map<std::string, VectorIndex> indexes;  // "<spec> <metric>" -> as loaded from its bundle
+    for (const auto& spec : specs)
+      for (Metric metric : kAllMetrics) {
+        const std::string file = "test." + feature_slug(spec) + "." + metric_name(metric) + ".lkx";
+        VectorIndex loaded(config_for(spec, metric));
+        test.bundles.push_back(write_site_bundle(index_dir, file, config_for(spec, metric), ids, rows[spec], &loaded));
+        indexes.emplace(spec + " " + metric_name(metric), std::move(loaded));
+      }
+    // The core writer refuses javascript: links; a sidecar from elsewhere may carry them.
+    json test_json = json::parse(collection_to_json(test));
+    test_json["items"][1]["source"]["licence_url"] = "javascript:document.body.dataset.xss='link'";
+    test_json["items"][1]["source"]["page"] = "javascript:document.body.dataset.xss='page'";
+    write_text(index_dir / "test.json", test_json.dump(1));
+
+    // The same items with the tiny model's embeddings (a flat index: the
+    // page embeds with ONNX Runtime, whose float sums differ slightly from
+    // the native ones, and an exact search ranks such near-equal queries
+    // alike) and the colour bundles, and the model.
+    Collection with_model = test;
+    with_model.name = "test-model";
+    with_model.title = "Test shapes with a model";
+    with_model.models = {{"models/tiny-gap.json"}};
+    with_model.bundles.clear();
+    for (Metric metric : kAllMetrics) {
+      IndexConfig config;
+      config.feature_spec = model_spec;
+      config.metric = metric;
+      config.dim = 3;
+      config.kind = IndexKind::Flat;
+      const std::string file = "test-model." + feature_slug(model_spec) + "." + metric_name(metric) + ".lkx";
+      VectorIndex loaded(config);
+      with_model.bundles.push_back(write_site_bundle(index_dir, file, config, ids, model_rows, &loaded));
+      indexes.emplace(model_spec + " " + metric_name(metric), std::move(loaded));
+    }
+    for (const auto& b : test.bundles)
+      if (b.feature.rfind("colour:", 0) == 0) with_model.bundles.push_back(b);
+    json model_json = json::parse(collection_to_json(with_model));
+    model_json["items"] = test_json["items"];
+    write_text(index_dir / "test-model.json", model_json.dump(1));
     write_text(site / "models" / "tiny-gap.json", kTinyCard);
     const Bytes onnx = tiny_gap_onnx_model(tiny_card.input_name, tiny_card.output_name, tiny_card.height, tiny_card.width);
     write_bytes(site / "models" / "tiny-gap.onnx", onnx.data(), onnx.size());
 
-    write_text(site / "index" / "collections.json",
-               json({{"schema", 1}, {"default", "test"},
-                     {"collections", {{{"name", "test"}, {"title", "Test shapes"}, {"file", "test.json"}},
-                                      {{"name", "test-model"}, {"title", "Test shapes with a model"}, {"file", "test-model.json"}}}}})
-                   .dump(1));
+    CollectionList list;
+    list.default_name = "test";
+    list.collections = {{"test", "Test shapes", "test.json"}, {"test-model", "Test shapes with a model", "test-model.json"}};
+    write_text(index_dir / "collections.json", collection_list_to_json(list));
+
+    // A colour bundle as an indexer with another version of the feature
+    // would write it (same size as the one it replaces).
+    const std::string colour = make_feature("colour")->spec();
+    {
+      IndexConfig config = config_for(colour, Metric::Cosine);
+      config.feature_version = 7;
+      write_site_bundle(out / "variants", "test.colour.cosine.v7.lkx", config, ids, rows[colour]);
+    }
 
     // Query files: new pictures of each look, in several formats.
     struct Query {
@@ -279,14 +321,14 @@ int main(int argc, char** argv) {
     const Bytes good_jpeg = encode_jpeg(make_item(2, 11), 90);
     write_bytes(out / "queries" / "truncated.jpg", good_jpeg.data(), good_jpeg.size() / 2);
 
-    json expected = {{"kernels", json::array()}, {"best", best_kernels().name}, {"labels", kLabels}, {"ids", ids},
-                     {"features", specs}, {"modelFeature", model_spec}, {"queries", json::object()}, {"moreLikeThis", json::object()}};
-    for (const Kernels* kernels : available_kernels()) expected["kernels"].push_back(kernels->name);
-    auto all_kernels = [&](const std::function<json(const Kernels&)>& f) {
-      json by;
-      for (const Kernels* kernels : available_kernels()) by[kernels->name] = f(*kernels);
-      return by;
-    };
+    json expected = {{"labels", kLabels}, {"ids", ids}, {"features", specs}, {"modelFeature", model_spec},
+                     {"colour", colour}, {"queries", json::object()}, {"moreLikeThis", json::object()},
+                     {"bundles", json::object()}};
+    for (const auto& [key, index] : indexes) {
+      const IndexConfig& c = index.config();
+      expected["bundles"][key] = {{"kind", index_kind_name(c.kind)}, {"element", element_type_name(c.element)},
+                                  {"dim", c.dim}, {"m", c.hnsw.m}, {"efSearch", c.hnsw.ef_search}};
+    }
     for (const Query& q : queries) {
       write_bytes(out / "queries" / q.name, q.bytes.data(), q.bytes.size());
       const DecodedImage d = decode_image(q.bytes.data(), q.bytes.size());
@@ -296,46 +338,33 @@ int main(int argc, char** argv) {
       entry["orientation"] = d.exif_orientation;
       {
         const auto embedding = tiny_gap_embedding(d.image, tiny_card);
-        for (Metric metric : kAllMetrics)
-          entry[model_spec + " " + metric_name(metric)]["k10"] = all_kernels([&](const Kernels& kernels) {
-            return ranked(metric, embedding.data(), model_rows, 3, ids, 10, {}, kernels);
-          });
+        for (Metric metric : kAllMetrics) {
+          const std::string key = model_spec + " " + metric_name(metric);
+          entry[key]["k10"] = search_json(indexes.at(key), embedding.data(), 10);
+        }
       }
       for (const auto& spec : specs) {
         const auto vector = make_feature(spec)->compute(d.image);
         for (Metric metric : kAllMetrics) {
           const std::string key = spec + " " + metric_name(metric);
+          const VectorIndex& index = indexes.at(key);
           for (std::size_t k : {std::size_t(5), std::size_t(10), std::size_t(20)})
-            entry[key]["k" + std::to_string(k)] = all_kernels([&](const Kernels& kernels) {
-              return ranked(metric, vector.data(), rows[spec], dims[spec], ids, k, {}, kernels);
-            });
+            entry[key]["k" + std::to_string(k)] = search_json(index, vector.data(), k);
           for (int label = 0; label < int(kLabels.size()); ++label)
-            entry[key]["label" + std::to_string(label)] = all_kernels([&](const Kernels& kernels) {
-              return ranked(metric, vector.data(), rows[spec], dims[spec], ids, 10,
-                            [&](std::size_t row) { return item_labels[row] == label; }, kernels);
-            });
+            entry[key]["label" + std::to_string(label)] =
+                search_json(index, vector.data(), 10, [&, label](std::uint32_t id) { return label_of.at(id) == label; });
         }
       }
     }
-    // "More like this": the stored vector of each item, top 11, the item itself dropped.
-    for (std::size_t row = 0; row < ids.size(); ++row)
-      for (const auto& spec : specs)
-        for (Metric metric : kAllMetrics) {
-          const float* stored = rows[spec].data() + row * dims[spec];
-          expected["moreLikeThis"][std::to_string(ids[row])][spec + " " + metric_name(metric)] =
-              all_kernels([&](const Kernels& kernels) {
-                json r = ranked(metric, stored, rows[spec], dims[spec], ids, 11, {}, kernels);
-                json kept = {{"ids", json::array()}, {"scores", json::array()}};
-                for (std::size_t i = 0; i < r["ids"].size() && kept["ids"].size() < 10; ++i)
-                  if (r["ids"][i] != ids[row]) {
-                    kept["ids"].push_back(r["ids"][i]);
-                    kept["scores"].push_back(r["scores"][i]);
-                  }
-                return kept;
-              });
-        }
+    // "More like this": each item's stored vector, top 10, the item itself left out.
+    for (const std::uint32_t id : ids)
+      for (const auto& [key, index] : indexes) {
+        SearchOptions options;
+        options.k = 10;
+        expected["moreLikeThis"][std::to_string(id)][key] = hits_json(index.search_by_id(id, options));
+      }
     write_text(out / "expected.json", expected.dump(1));
-    std::cout << "test collection: " << ids.size() << " items, " << specs.size() << " features, " << queries.size()
+    std::cout << "test collection: " << ids.size() << " items, " << indexes.size() << " bundles, " << queries.size()
               << " queries in " << out << "\n";
     return 0;
   } catch (const std::exception& e) {

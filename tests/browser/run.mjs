@@ -1,12 +1,14 @@
 // Runs the browser tests: builds the test collection with the native
 // fixture program, assembles the site from the web build (web/dist) with
-// scripts/build-site.sh, then runs tests/browser/*.test.mjs.
+// scripts/build-site.sh, then runs tests/browser/*.test.mjs, which serve it
+// with the native `lookalike serve`.
 //
 //   node tests/browser/run.mjs    (scripts/test.sh does this after building)
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sourceDir, workDir, siteRoot, SUB_PATH, CHROMIUM } from './harness.mjs';
+import { LOOKALIKE } from './lookalike-serve.mjs';
 
 function need(path, how) {
   if (!existsSync(path)) {
@@ -15,6 +17,7 @@ function need(path, how) {
   }
 }
 need(join(sourceDir, 'build/native/tests/browser/make_test_collection'), 'build the native preset');
+need(LOOKALIKE, 'build the native preset (the tests serve the site with lookalike serve)');
 need(join(sourceDir, 'web/dist/index.html'), 'build the web app (scripts/build-site.sh builds it)');
 need(CHROMIUM, 'install Debian chromium (scripts/setup.sh does)');
 

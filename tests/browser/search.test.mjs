@@ -1,41 +1,47 @@
-// End-to-end: the built site, served from a sub-path with COOP/COEP, in
-// headless Chromium. Query files give the native build's ids in the native
-// order with native scores; switching feature, metric, k and label re-runs at
-// once; "more like this" works by stored vector; failures are inline and the
-// page stays usable; untrusted metadata is shown as text; no console errors.
+// End-to-end: the built site, served from a sub-path by `lookalike serve`
+// (cross-origin isolated), in headless Chromium, searching real index
+// bundles (flat and HNSW, float32 and int8). Query files give the native
+// VectorIndex's ids in the native order with scores within 1e-5; switching
+// feature, metric, k and label re-runs at once; "more like this" works by
+// stored vector; failures are inline and the page stays usable; untrusted
+// metadata is shown as text; no console errors. Every test sets the feature
+// and metric it checks explicitly.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerTo, choose, expected, openSite, queriesDir, readResults, screenshotPath, uploadQuery, waitReady, TIMEOUT } from './harness.mjs';
+import {
+  answerTo, choose, expected, openSite, queriesDir, queryWith, readResults, screenshotPath, setControl, uploadQuery, waitReady, TIMEOUT,
+} from './harness.mjs';
 import { startStaticServer } from './static-server.mjs';
-import { assertIdentical, assertSameRanking } from '../support/ranking.mjs';
+import { assertSameHits } from '../support/ranking.mjs';
 
 const reference = expected();
-const twin = reference.kernels.includes('sse2') ? 'sse2' : null;
-const colour = reference.features.find((f) => f.startsWith('colour:'));
+const colour = reference.colour;
+const texture = reference.features.find((f) => f.startsWith('colour-texture'));
 const pixels = reference.features.find((f) => f.startsWith('pixels:'));
+const METRICS = ['l1', 'l2', 'cosine', 'correlation'];
 let site;
 let page;
 
-/** The page's results equal the native answer (bit-identical to the twin kernels, within 1e-5 of the tools' own). */
-function assertNative(results, answer, metric, truncated, what) {
+/** The page's results equal the native answer: same ids, same order, scores within 1e-5. */
+function assertNative(results, answer, what) {
+  assert.equal(results.kind, 'result', `${what}: ${results.message}`);
   assert.ok(answer, `${what}: no native answer recorded`);
   const ids = results.hits.map((h) => h.id);
-  const scores = results.hits.map((h) => h.score);
   assert.deepEqual(results.hits.map((h) => h.rank), ids.map((_, i) => i + 1), `${what}: ranks`);
-  if (twin) assertIdentical(ids, scores, answer[twin], `${what} (vs native ${twin})`);
-  try {
-    assertSameRanking(ids, scores, answer[reference.best], metric, truncated, `${what} (vs native ${reference.best})`);
-  } catch (error) {
-    // See tests/wasm/search.test.mjs: L1/L2 over thousands of dimensions sum in float in core/metrics.
-    if (!(/beyond 1e-5 relative/.test(error.message) && (metric === 'l1' || metric === 'l2'))) throw error;
-    console.log(`# known core limitation (float sums): ${error.message}`);
-  }
+  assertSameHits(ids, results.hits.map((h) => h.score), answer, what);
 }
 
 function answerFor(file, feature, metric, key = 'k10') {
   return reference.queries[file]?.[`${feature} ${metric}`]?.[key];
+}
+
+/** How the facts line describes a bundle of the test collection. */
+function indexFacts(feature, metric) {
+  const b = reference.bundles[`${feature} ${metric}`];
+  const kind = b.kind === 'flat' ? 'flat \\(exact\\)' : `HNSW \\(M ${b.m}, ef ${b.efSearch}\\)`;
+  return new RegExp(`${feature.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · ${metric} · dimension ${b.dim} · ${kind} · ${b.element} · 30 vectors`);
 }
 
 async function settings() {
@@ -59,34 +65,38 @@ after(async () => {
 });
 
 describe('the search page', { timeout: 10 * TIMEOUT }, () => {
-  test('loads from a sub-path, shows progress with bytes, collection facts, isolation and threads', async () => {
+  test('loads from a sub-path, shows progress with bytes, the index, isolation and threads', async () => {
     assert.match(await page.textContent('#ready-state'), /^Ready/);
     const progress = await page.$$eval('#progress-list li', (rows) => rows.map((r) => ({
       resource: r.getAttribute('data-resource'), done: r.getAttribute('data-done'), text: r.textContent })));
     for (const resource of ['wasm', 'collection', 'index'])
       assert.ok(progress.some((p) => p.resource === resource && p.done === 'true' && /\d+(\.\d)? (B|KB|MB)/.test(p.text)),
         `progress with bytes for ${resource}: ${JSON.stringify(progress)}`);
+    const { feature, metric } = await settings();
+    // The page's policy: the strongest classic feature when there is no model.
+    assert.equal(feature, texture, 'the default feature is colour-texture');
     const facts = await page.textContent('#facts');
     assert.match(facts, /30 items, 5 labels/);
-    assert.match(facts, /dimension 128/);
-    assert.match(facts, /flat \(float32\)/);
+    assert.match(facts, indexFacts(feature, metric), 'kind, element type and dimension of the loaded index');
+    assert.match(facts, /reads index bundles version 1/);
     assert.match(facts, /Cross-origin isolatedyes/);
     const threads = await page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)));
     assert.match(facts, new RegExp(`would use ${threads} thread`));
     assert.match(await page.textContent('#model-note'), /No learned model in this collection/);
     assert.deepEqual(site.server.notFound, [], 'every file the page asked for exists');
-    assert.ok(site.server.requests.every((path) => path.startsWith('/repo/')), 'every request stays under the sub-path');
-    assert.equal((await settings()).feature, colour, 'the strongest classic feature is the default');
+    assert.ok(site.server.requests.length > 0 && site.server.requests.every((path) => path.startsWith('/repo/')),
+      `every request stays under the sub-path: ${site.server.requests}`);
   });
 
-  test('an uploaded query gives the native ids, order and scores', async () => {
-    const { metric } = await settings();
-    const results = await uploadQuery(page, 'stripes.png');
-    assert.equal(results.kind, 'result', results.message);
-    assert.equal(results.hits.length, 10);
-    assertNative(results, answerFor('stripes.png', colour, metric), metric, true, `stripes.png ${colour} ${metric}`);
-    assert.match(results.timing, /decode [\d.]+ ms · preprocess [\d.]+ ms · model – · search [\d.]+ ms · total [\d.]+ ms/);
-    assert.match(results.caption, /stripes\.png — 264×120 PNG/);
+  test('an uploaded query gives the native ids, order and scores, on flat and HNSW bundles', async () => {
+    for (const feature of [colour, texture]) {
+      const results = await queryWith(page, 'stripes.png', { feature, metric: 'cosine' });
+      assert.equal(results.hits.length, 10);
+      assertNative(results, answerFor('stripes.png', feature, 'cosine'), `stripes.png ${feature} cosine`);
+      assert.match(results.timing, /decode [\d.]+ ms · preprocess [\d.]+ ms · model – · search [\d.]+ ms · total [\d.]+ ms/);
+      assert.match(results.caption, /stripes\.png — 264×120 PNG/);
+      assert.match(await page.textContent('#facts'), indexFacts(feature, 'cosine'));
+    }
     await page.screenshot({ path: screenshotPath('results.png'), fullPage: true });
   });
 
@@ -95,19 +105,14 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     for (const feature of reference.features) {
       const options = await page.$$eval('#feature-select option', (o) => o.map((x) => x.value));
       assert.ok(options.includes(feature), `feature ${feature} offered`);
-      if ((await settings()).feature !== feature) {
-        const r = await choose(page, '#feature-select', feature);
-        assert.equal(r.kind, 'result', r.message);
-      }
-      for (const metric of ['l1', 'l2', 'cosine', 'correlation']) {
-        const r = (await settings()).metric === metric ? await answerTo(page, () => page.selectOption('#k-select', '10'))
-          : await choose(page, '#metric-select', metric);
-        if (r.kind !== 'result') {
-          // selecting the value already selected fires no change: read the current results
-          assert.fail(r.message);
-        }
-        assertNative(r, answerFor('stripes.png', feature, metric), metric, true, `${feature} ${metric}`);
+      const switched = await setControl(page, '#feature-select', feature);
+      if (switched) assert.equal(switched.kind, 'result', switched.message);
+      for (const metric of METRICS) {
+        const r = (await setControl(page, '#metric-select', metric)) ?? await readResults(page).then((x) => ({ kind: 'result', ...x }));
+        assert.deepEqual({ feature: (await settings()).feature, metric: (await settings()).metric }, { feature, metric });
+        assertNative(r, answerFor('stripes.png', feature, metric), `${feature} ${metric}`);
         assert.match(r.summary, new RegExp(metric === 'l1' || metric === 'l2' ? 'lower is closer' : 'higher is closer'));
+        assert.match(await page.textContent('#facts'), indexFacts(feature, metric));
         seen.add(r.hits.map((h) => h.id).join());
       }
     }
@@ -115,52 +120,58 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
   });
 
   test('k and the label filter restrict the results', async () => {
-    await choose(page, '#feature-select', colour);
-    const metric = (await settings()).metric;
+    await setControl(page, '#feature-select', colour);
+    await setControl(page, '#metric-select', 'l1');
     for (const k of ['5', '20']) {
       const r = await choose(page, '#k-select', k);
       assert.equal(r.hits.length, Number(k));
-      assertNative(r, answerFor('stripes.png', colour, metric, `k${k}`), metric, true, `k=${k}`);
+      assertNative(r, answerFor('stripes.png', colour, 'l1', `k${k}`), `k=${k}`);
     }
     await choose(page, '#k-select', '10');
     const labels = await page.$$eval('#label-select option', (o) => o.map((x) => x.textContent));
     assert.deepEqual(labels, ['All labels', ...reference.labels], 'label names shown as text, HTML included');
-    for (let label = 0; label < reference.labels.length; ++label) {
-      const r = await choose(page, '#label-select', String(label));
-      assert.equal(r.kind, 'result', r.message);
-      assert.ok(r.hits.every((h) => h.label === reference.labels[label]), `only label ${reference.labels[label]}`);
-      assertNative(r, answerFor('stripes.png', colour, metric, `label${label}`), metric, false, `label ${label}`);
+    for (const feature of [colour, pixels]) {
+      await setControl(page, '#feature-select', feature);
+      for (let label = 0; label < reference.labels.length; ++label) {
+        const r = await choose(page, '#label-select', String(label));
+        assert.ok(r.hits.every((h) => h.label === reference.labels[label]), `only label ${reference.labels[label]}`);
+        assertNative(r, answerFor('stripes.png', feature, 'l1', `label${label}`), `${feature} label ${label}`);
+      }
+      await choose(page, '#label-select', '');
     }
-    await choose(page, '#label-select', '');
   });
 
   test('"more like this" searches from the stored vector, by click and by keyboard', async () => {
-    const { feature, metric } = await settings();
-    const first = (await readResults(page)).hits[0];
+    await setControl(page, '#feature-select', texture);
+    await setControl(page, '#metric-select', 'cosine');
+    const start = await uploadQuery(page, 'stripes.png');
+    const first = start.hits[0];
     const r = await answerTo(page, () => page.click('#result-grid li.result:nth-child(1) button.more'));
-    assert.equal(r.kind, 'result', r.message);
     assert.match(r.caption, /^More like: /);
     assert.ok(!r.hits.some((h) => h.id === first.id), 'the item itself is not among its results');
-    assertNative(r, reference.moreLikeThis[String(first.id)][`${feature} ${metric}`], metric, true, `more like ${first.id}`);
+    assert.equal(r.hits.length, 10, 'k results besides the item');
+    assertNative(r, reference.moreLikeThis[String(first.id)][`${texture} cosine`], `more like ${first.id}`);
     const second = r.hits[1];
     const byKeyboard = await answerTo(page, async () => {
       await page.focus('#result-grid li.result:nth-child(2) button.more');
       await page.keyboard.press('Enter');
     });
-    assertNative(byKeyboard, reference.moreLikeThis[String(second.id)][`${feature} ${metric}`], metric, true, `more like ${second.id}`);
-    // Switching re-runs "more like this" with the new metric.
-    const other = metric === 'l1' ? 'l2' : 'l1';
-    const switched = await choose(page, '#metric-select', other);
-    assertNative(switched, reference.moreLikeThis[String(second.id)][`${feature} ${other}`], other, true, `more like ${second.id} ${other}`);
+    assertNative(byKeyboard, reference.moreLikeThis[String(second.id)][`${texture} cosine`], `more like ${second.id}`);
+    // Switching re-runs "more like this" with the new metric and feature.
+    const switched = await choose(page, '#metric-select', 'l1');
+    assertNative(switched, reference.moreLikeThis[String(second.id)][`${texture} l1`], `more like ${second.id} l1`);
+    const flat = await choose(page, '#feature-select', colour);
+    assertNative(flat, reference.moreLikeThis[String(second.id)][`${colour} l1`], `more like ${second.id} ${colour} l1`);
   });
 
   test('every format the core decodes gives the native answer', async () => {
-    const { metric } = await settings();
+    await setControl(page, '#feature-select', colour);
+    await setControl(page, '#metric-select', 'correlation');
     for (const [file, info] of Object.entries(reference.queries)) {
       const r = await uploadQuery(page, file);
       assert.equal(r.kind, 'result', `${file}: ${r.message}`);
       assert.match(r.caption, new RegExp(`${info.width}×${info.height}`), `${file}: upright size`);
-      assertNative(r, answerFor(file, colour, metric), metric, true, file);
+      assertNative(r, answerFor(file, colour, 'correlation'), file);
       if (info.orientation !== 1) assert.match(r.notes, new RegExp(`EXIF orientation ${info.orientation}`));
     }
   });
@@ -176,10 +187,10 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     const text = await uploadQuery(page, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
     assert.equal(text.kind, 'error');
     assert.match(text.message, /not an image format this page can read/);
-    const good = await uploadQuery(page, 'stripes.png');
-    assert.equal(good.kind, 'result');
+    const good = await queryWith(page, 'stripes.png', { feature: texture, metric: 'l2' });
     assert.equal(good.message, '', 'the error is gone');
     assert.equal(good.hits.length, 10);
+    assertNative(good, answerFor('stripes.png', texture, 'l2'), 'the query after the errors');
   });
 
   test('formats the core lacks go through the browser decoder, and the page says so', async () => {
@@ -205,8 +216,8 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
   });
 
   test('titles, owners, labels and links from the collection are shown as text, never as HTML', async () => {
-    await choose(page, '#label-select', '0'); // "reds": items 3 and 13 carry the HTML
-    const r = await uploadQuery(page, 'reds-exif6.jpg');
+    await setControl(page, '#label-select', '0'); // "reds": items 3 and 13 carry the HTML
+    const r = await queryWith(page, 'reds-exif6.jpg', { feature: colour, metric: 'cosine' });
     assert.equal(r.kind, 'result', r.message);
     const item3 = r.hits.find((h) => h.id === 3);
     const item13 = r.hits.find((h) => h.id === 13);
@@ -225,16 +236,17 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
   });
 
   test('an image URL is fetched when its site allows it, with a clear message when CORS forbids', async () => {
-    const open = await startStaticServer({ root: queriesDir, prefix: '/', isolate: false, cors: true });
-    const closed = await startStaticServer({ root: queriesDir, prefix: '/', isolate: false, cors: false });
+    // Other origins' image servers: the Node server, which can allow or forbid CORS (lookalike serve never sends CORS headers).
+    const open = await startStaticServer({ root: queriesDir, prefix: '/', cors: true });
+    const closed = await startStaticServer({ root: queriesDir, prefix: '/', cors: false });
     try {
-      const { metric } = await settings();
+      await setControl(page, '#feature-select', colour);
+      await setControl(page, '#metric-select', 'cosine');
       const r = await answerTo(page, async () => {
         await page.fill('#url-input', `${open.url}stripes.png`);
         await page.press('#url-input', 'Enter');
       });
-      assert.equal(r.kind, 'result', r.message);
-      assertNative(r, answerFor('stripes.png', colour, metric), metric, true, 'stripes.png by URL');
+      assertNative(r, answerFor('stripes.png', colour, 'cosine'), 'stripes.png by URL');
       assert.match(r.timing, /^download [\d.]+ ms/);
       const refused = await site.console.allowing(/CORS|Failed to load resource|net::ERR_FAILED/, () => answerTo(page, async () => {
         await page.fill('#url-input', `${closed.url}stripes.png`);
@@ -259,22 +271,21 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
   });
 
   test('drag and drop and paste give queries too', async () => {
-    const { metric } = await settings();
+    await setControl(page, '#feature-select', texture);
+    await setControl(page, '#metric-select', 'correlation');
     const bytes = Array.from(readFileSync(join(queriesDir, 'checks.bmp')));
     const dropped = await answerTo(page, () => page.evaluate((data) => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
       document.querySelector('#drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
     }, bytes));
-    assert.equal(dropped.kind, 'result', dropped.message);
-    assertNative(dropped, answerFor('checks.bmp', colour, metric), metric, true, 'dropped checks.bmp');
+    assertNative(dropped, answerFor('checks.bmp', texture, 'correlation'), 'dropped checks.bmp');
     const pasted = await answerTo(page, () => page.evaluate((data) => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
       document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
     }, bytes));
-    assert.equal(pasted.kind, 'result', pasted.message);
-    assertNative(pasted, answerFor('checks.bmp', colour, metric), metric, true, 'pasted checks.bmp');
+    assertNative(pasted, answerFor('checks.bmp', texture, 'correlation'), 'pasted checks.bmp');
     await page.evaluate(() => {
       document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: new DataTransfer(), bubbles: true, cancelable: true }));
     });
@@ -282,6 +293,8 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
   });
 
   test('a sample query runs the whole pipeline', async () => {
+    await setControl(page, '#feature-select', colour);
+    await setControl(page, '#metric-select', 'l1');
     const samples = await page.$$eval('#sample-list button', (b) => b.length);
     assert.equal(samples, 5, 'one sample per label');
     const r = await answerTo(page, () => page.click('#sample-list li:nth-child(2) button'));

@@ -1,8 +1,10 @@
-// A tiny static file server for the browser tests, standing in for
-// `lookalike serve` until it exists: serves a folder under a URL prefix
-// (to prove the site works from a sub-path), with COOP/COEP when asked (so
-// the page is cross-origin isolated), optionally with CORS, and records
-// requests that found nothing.
+// A tiny static file server for the browser tests that need what `lookalike
+// serve` deliberately does not do (the site itself is served by lookalike
+// serve, lookalike-serve.mjs): a host WITHOUT cross-origin isolation
+// headers, as GitHub Pages is (lookalike serve always sends COOP/COEP/CORP),
+// and other origins' image servers that allow or forbid cross-origin reads
+// (CORS), for the image-URL query. Serves a folder under a URL prefix and
+// records the requests and those that found nothing.
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
@@ -15,20 +17,16 @@ const TYPES = {
 
 /**
  * Serves `root` as the document root; only paths under `prefix` are answered.
- * @param {{root: string, prefix?: string, isolate?: boolean, cors?: boolean}} options
+ * @param {{root: string, prefix?: string, cors?: boolean}} options
  * @returns {Promise<{url: string, origin: string, notFound: string[], requests: string[], close: () => Promise<void>}>}
  */
-export async function startStaticServer({ root, prefix = '/', isolate = true, cors = false }) {
+export async function startStaticServer({ root, prefix = '/', cors = false }) {
   const notFound = [];
   const requests = [];
   const base = normalize(root);
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     requests.push(path);
-    if (isolate) {
-      response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-      response.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    }
     if (cors) response.setHeader('Access-Control-Allow-Origin', '*');
     response.setHeader('Cache-Control', 'no-cache');
     if (!path.startsWith(prefix) || (request.method !== 'GET' && request.method !== 'HEAD')) {

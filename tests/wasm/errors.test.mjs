@@ -4,9 +4,10 @@
 // JavaScript Errors with a message.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadModule, readBytes, ok, failed } from './support.mjs';
+import { loadModule, manifest, readBytes, ok, failed } from './support.mjs';
 
 const m = await loadModule();
+const reference = manifest();
 
 test('every entry point answers bad data with an error result, and the module keeps working', () => {
   const good = readBytes('inputs/pattern-rgb.png');
@@ -20,8 +21,7 @@ test('every entry point answers bad data with an error result, and the module ke
     failed(m.parseModelCard('[]'));
     failed(m.l2Normalize('x'));
     failed(m.metricValue('l9', [], []));
-    failed(m.SearchIndex.fromVectors({ featureSpec: 'x', metric: 'l2', dim: 3 }, [0], [1]));
-    failed(m.SearchIndex.load(new Uint8Array(8)));
+    for (const broken of reference.brokenBundles) failed(m.SearchIndex.load(readBytes(broken.file)));
   }
   const d = ok(m.decodeImage(good));
   try {
@@ -38,20 +38,30 @@ test('results carry a kind the page can act on', () => {
   assert.equal(m.featureInfo('nonsense').kind, 'invalid-argument');
 });
 
-test('an allocation the module cannot satisfy is an error result, not an abort', () => {
-  // 2.16 GB of floats cannot be copied into a module limited to 2 GiB: the
-  // std::bad_alloc must come back as a message. (The JavaScript array is
-  // never written, so it costs no real memory; the module fails before
-  // touching any.)
-  let big;
+test('arrays too large for the module\'s memory are an error result, not an abort', () => {
+  // Neither JavaScript array is ever written, so they cost no real memory;
+  // the module refuses them before allocating anything. (An allocation that
+  // fails anyway, e.g. when a browser refuses to grow the memory, comes back
+  // as a 'too-large' "out of memory" result from js_result.h.)
+  let ids;
+  let bundle;
   try {
-    big = new Float32Array(540_000_000);
+    ids = new Uint32Array(540_000_000);
+    bundle = new Uint8Array(2_160_000_000);
   } catch {
-    return; // this Node cannot reserve it either; nothing to check
+    return; // this Node cannot reserve them either; nothing to check
   }
-  const result = failed(m.SearchIndex.fromVectors({ featureSpec: 'x', metric: 'l2', dim: 4 }, [0], big));
-  assert.equal(result.kind, 'too-large');
-  assert.match(result.error, /out of memory/);
+  const index = ok(m.SearchIndex.load(readBytes(reference.bundles[0].file)));
+  try {
+    const result = failed(index.setLabels(ids, ids));
+    assert.equal(result.kind, 'too-large');
+    assert.equal(result.error, "ids is 2160000000 bytes, more than this module's memory (2048 MiB) can hold");
+  } finally {
+    index.delete();
+  }
+  const tooBig = failed(m.SearchIndex.load(bundle));
+  assert.equal(tooBig.kind, 'too-large');
+  assert.equal(tooBig.error, "bundle is 2160000000 bytes, more than this module's memory (2048 MiB) can hold");
   const d = ok(m.decodeImage(readBytes('inputs/pattern-rgb.png')));
   d.image.delete();
 });

@@ -59,11 +59,21 @@ export function firstDifference(a, b) {
 }
 
 export { RELATIVE_TOLERANCE, closeRelative } from '../support/ranking.mjs';
-import { closeRelative } from '../support/ranking.mjs';
+import { closeRelative, assertSameHits as assertSameIdsAndScores } from '../support/ranking.mjs';
 
 export function assertCloseArrays(actual, expected, what) {
   assert.equal(actual.length, expected.length, `${what}: length`);
   for (let i = 0; i < actual.length; ++i)
     if (!closeRelative(actual[i], expected[i]))
       assert.fail(`${what}: element ${i} is ${actual[i]}, native ${expected[i]} (beyond 1e-5 relative)`);
+}
+
+/** A WASM search answer ({ids, scores}) equals the native one (ranking.mjs's rule). */
+export function assertSameHits(actual, expected, what) {
+  assertSameIdsAndScores(actual.ids, actual.scores, expected, what);
+}
+
+/** Loads a bundle file of the reference folder, failing the test with the module's message. */
+export function loadBundle(m, file) {
+  return ok(m.SearchIndex.load(readBytes(file)), `loading ${file}`);
 }

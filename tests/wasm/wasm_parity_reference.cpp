@@ -6,9 +6,12 @@
 // images the core must refuse, and the photos of PHOTO_DIR, by default
 // Debian darknet's /usr/share/darknet/data/*.jpg) and what the native build
 // makes of them: decoded pixels, model tensors for a few model cards,
-// features, L2-normalised features, exact search results for every feature ×
-// metric, and error messages. OUT_DIR/manifest.json lists everything; the
-// Node tests run the same inputs through the WASM module and compare.
+// features, L2-normalised features, error messages, and index bundles with
+// the native VectorIndex's answers: a flat bundle of the images' features for
+// every feature × metric, bundles of every kind × element type × metric over
+// synthetic vectors, and broken bundles with the loader's messages.
+// OUT_DIR/manifest.json lists everything; the Node tests run the same inputs
+// and bundles through the WASM module and compare.
 // Binary outputs are raw little-endian arrays (both targets are little-endian).
 #include <algorithm>
 #include <cstdio>
@@ -26,11 +29,13 @@
 #include "features/feature.h"
 #include "image/decode.h"
 #include "image/encode.h"
+#include "index/index_config.h"
 #include "metrics/kernels.h"
 #include "metrics/metric.h"
 #include "model/model_card.h"
 #include "model/preprocess.h"
-#include "search/exact_search.h"
+#include "index/vector_index.h"
+#include "support/clustered_vectors.h"
 #include "support/test_images.h"
 
 namespace fs = std::filesystem;
@@ -177,6 +182,197 @@ std::vector<std::string> feature_specs() {
   return specs;
 }
 
+
+json hits_json(const std::vector<Hit>& hits) {
+  json out = {{"ids", json::array()}, {"scores", json::array()}};
+  for (const Hit& h : hits) {
+    out["ids"].push_back(h.id);
+    out["scores"].push_back(h.score);
+  }
+  return out;
+}
+
+// Saves `index`, writes the bytes, and returns the index as loaded back from
+// them: the answers recorded are those of the very bytes the WASM side reads.
+VectorIndex write_bundle(const fs::path& out_dir, const std::string& file, const VectorIndex& index) {
+  const std::vector<std::uint8_t> bytes = index.save();
+  write_array(out_dir / file, bytes);
+  return VectorIndex::load(bytes.data(), bytes.size());
+}
+
+void write_collection_bundles(const fs::path& out_dir, const std::vector<std::string>& specs,
+                              std::map<std::string, std::vector<float>>& rows, std::map<std::string, std::size_t>& dims,
+                              std::size_t n, json& manifest) {
+  manifest["searches"] = json::array();
+  manifest["collectionBundles"] = json::array();
+  std::vector<std::uint32_t> ids(n);
+  for (std::size_t i = 0; i < n; ++i) ids[i] = std::uint32_t(i);
+  for (const std::string& spec : specs) {
+    const std::size_t dim = dims[spec];
+    for (Metric metric : kAllMetrics) {
+      IndexConfig config;
+      config.feature_spec = spec;
+      config.feature_version = make_feature(spec)->version();
+      config.metric = metric;
+      config.dim = std::uint32_t(dim);
+      config.kind = IndexKind::Flat;
+      VectorIndex built(config);
+      built.add_many(ids.data(), rows[spec].data(), n);
+      const std::string file = "bundles/collection." + feature_slug(spec) + "." + metric_name(metric) + ".lkx";
+      const VectorIndex index = write_bundle(out_dir, file, built);
+      manifest["collectionBundles"].push_back({{"feature", spec}, {"metric", metric_name(metric)}, {"file", file}});
+      for (std::size_t q = 0; q < n; ++q) {
+        const float* query = rows[spec].data() + q * dim;
+        struct Case {
+          const char* name;
+          std::size_t k;
+          int label;
+        };
+        for (const Case c : {Case{"top10", 10, -1}, Case{"label1", 5, 1}, Case{"all", n + 5, -1}}) {
+          SearchOptions options;
+          options.k = c.k;
+          if (c.label >= 0) options.accept = [&c](std::uint32_t id) { return int(id % 3) == c.label; };
+          json result = {{"feature", spec}, {"metric", metric_name(metric)}, {"file", file}, {"query", q},
+                         {"case", c.name}, {"k", c.k}, {"label", c.label}};
+          result["hits"] = hits_json(index.search(query, options));
+          result["byId"] = hits_json(index.search_by_id(std::uint32_t(q), options));
+          manifest["searches"].push_back(result);
+        }
+      }
+    }
+  }
+}
+
+// Bundles of every kind × element type × metric over clustered synthetic
+// vectors (tests/support/clustered_vectors.h): a graph big enough to have
+// several layers, ids that are not positions, removed items, label filters
+// selective enough for an exact scan and broad enough for a filtered graph
+// walk (index/vector_index.cpp), and the ef option. Then broken bundles and
+// the native loader's message for each.
+void write_synthetic_bundles(const fs::path& out_dir, json& manifest) {
+  const std::size_t count = 2000, query_count = 12, dim = 40;
+  const ClusteredVectors data = make_clustered_vectors(count, query_count, dim, 20261127);
+  std::vector<std::uint32_t> ids(count);
+  for (std::size_t i = 0; i < count; ++i) ids[i] = std::uint32_t(5 * i + 2);
+  // Label 0 holds three items in four (a broad filter), label 1 the rest.
+  const auto label_of = [](std::uint32_t id) { return (id / 5) % 4 == 0 ? 1 : 0; };
+  write_array(out_dir / "bundles/synthetic-queries.f32", data.queries);
+  json& synthetic = manifest["synthetic"];
+  synthetic = {{"dim", dim}, {"queries", "bundles/synthetic-queries.f32"}, {"queryCount", query_count},
+               {"ids", ids}, {"labels", json::array()}};
+  for (const std::uint32_t id : ids) synthetic["labels"].push_back(label_of(id));
+
+  struct Variant {
+    const char* name;
+    IndexKind kind;
+    ElementType element;
+    bool keep_floats;
+  };
+  const Variant variants[] = {
+      {"flat-float32", IndexKind::Flat, ElementType::Float32, false},
+      {"flat-int8", IndexKind::Flat, ElementType::Int8, false},
+      {"flat-int8-floats", IndexKind::Flat, ElementType::Int8, true},
+      {"hnsw-float32", IndexKind::Hnsw, ElementType::Float32, false},
+      {"hnsw-int8", IndexKind::Hnsw, ElementType::Int8, false},
+      {"hnsw-int8-floats", IndexKind::Hnsw, ElementType::Int8, true},
+  };
+  manifest["bundles"] = json::array();
+  std::vector<std::uint8_t> hnsw_bytes;
+  for (const Variant& v : variants) {
+    for (Metric metric : kAllMetrics) {
+      IndexConfig config;
+      config.feature_spec = "synthetic:clusters=400";
+      config.feature_version = 3;
+      config.metric = metric;
+      config.dim = std::uint32_t(dim);
+      config.kind = v.kind;
+      config.element = v.element;
+      config.keep_float_vectors = v.keep_floats;
+      config.hnsw.m = 6;
+      config.hnsw.ef_construction = 32;
+      config.hnsw.ef_search = 10;
+      config.hnsw.seed = 7;
+      VectorIndex built(config);
+      built.add_many(ids.data(), data.points.data(), count, 1);
+      std::vector<std::uint32_t> removed;
+      for (std::size_t i = 13; i < count; i += 97) {
+        built.remove(ids[i]);
+        removed.push_back(ids[i]);
+      }
+      const std::string file = std::string("bundles/synthetic.") + v.name + "." + metric_name(metric) + ".lkx";
+      const VectorIndex index = write_bundle(out_dir, file, built);
+      if (v.kind == IndexKind::Hnsw && v.element == ElementType::Float32 && metric == Metric::Cosine)
+        hnsw_bytes = index.save();
+      json entry = {{"name", std::string(v.name) + " " + metric_name(metric)}, {"file", file},
+                    {"metric", metric_name(metric)}, {"kind", index_kind_name(v.kind)},
+                    {"element", element_type_name(v.element)}, {"floatVectors", v.element == ElementType::Float32 || v.keep_floats},
+                    {"count", index.size()}, {"removed", removed}, {"searches", json::array()}, {"byId", json::array()}};
+      struct Case {
+        const char* name;
+        std::size_t k;
+        std::uint32_t ef;
+        int label;
+      };
+      const Case cases[] = {{"k10", 10, 0, -1}, {"k10-ef80", 10, 80, -1}, {"k30", 30, 0, -1},
+                            {"label0", 10, 0, 0}, {"label1", 10, 0, 1}};
+      for (std::size_t q = 0; q < query_count; ++q)
+        for (const Case& c : cases) {
+          SearchOptions options;
+          options.k = c.k;
+          options.ef = c.ef;
+          if (c.label >= 0) options.accept = [&](std::uint32_t id) { return label_of(id) == c.label; };
+          json result = {{"query", q}, {"case", c.name}, {"k", c.k}, {"ef", c.ef}, {"label", c.label}};
+          result["hits"] = hits_json(index.search(data.queries.data() + q * dim, options));
+          entry["searches"].push_back(result);
+        }
+      for (const std::size_t i : {std::size_t(0), std::size_t(7), std::size_t(500), count - 1})
+        for (const int label : {-1, 0}) {
+          SearchOptions options;
+          options.k = 10;
+          if (label >= 0) options.accept = [&](std::uint32_t id) { return label_of(id) == label; };
+          entry["byId"].push_back({{"id", ids[i]}, {"label", label}, {"hits", hits_json(index.search_by_id(ids[i], options))}});
+        }
+      manifest["bundles"].push_back(entry);
+    }
+  }
+
+  // Broken bundles, made from the HNSW float32 cosine bundle, with the
+  // native loader's kind and message (the WASM module runs the same code).
+  std::vector<std::pair<std::string, std::vector<std::uint8_t>>> broken;
+  broken.push_back({"truncated to half", {hnsw_bytes.begin(), hnsw_bytes.begin() + std::ptrdiff_t(hnsw_bytes.size() / 2)}});
+  broken.push_back({"last byte missing", {hnsw_bytes.begin(), hnsw_bytes.end() - 1}});
+  broken.push_back({"header only", {hnsw_bytes.begin(), hnsw_bytes.begin() + 100}});
+  {
+    std::vector<std::uint8_t> b = hnsw_bytes;
+    b[b.size() / 2] ^= 0x10;  // inside the float vectors: a section checksum mismatch
+    broken.push_back({"one bit flipped in the vectors", b});
+  }
+  {
+    std::vector<std::uint8_t> b = hnsw_bytes;
+    b[8] = 2;  // format_version
+    broken.push_back({"a newer format version", b});
+  }
+  {
+    std::vector<std::uint8_t> b = hnsw_bytes;
+    b.push_back(0);
+    broken.push_back({"a trailing byte", b});
+  }
+  broken.push_back({"not a bundle", {'n', 'o', 't', ' ', 'a', ' ', 'b', 'u', 'n', 'd', 'l', 'e'}});
+  broken.push_back({"empty", {}});
+  manifest["brokenBundles"] = json::array();
+  for (std::size_t i = 0; i < broken.size(); ++i) {
+    const std::string file = "bundles/broken-" + std::to_string(i) + ".lkx";
+    write_array(out_dir / file, broken[i].second);
+    try {
+      VectorIndex::load(broken[i].second.data(), broken[i].second.size());
+      throw std::runtime_error("the native loader accepted the broken bundle \"" + broken[i].first + "\"");
+    } catch (const Error& e) {
+      manifest["brokenBundles"].push_back({{"name", broken[i].first}, {"file", file}, {"kind", kind_name(e.kind())},
+                                           {"error", e.what()}});
+    }
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -262,59 +458,19 @@ int main(int argc, char** argv) {
       manifest["images"].push_back(entry);
     }
 
-    // Exact search: the collection is every decodable image (id = position),
-    // each image is a query, for every feature × metric; plus a label filter
-    // (label = id % 3, restricted to label 1) and k larger than the collection.
-    // Ranked once per native kernel set: the SSE2 set pairs its sums exactly
-    // as WASM SIMD128 does, the best set (AVX2 here) is what the tools use.
+    // Search: the collection is every decodable image (id = position,
+    // label = id % 3), one flat float32 bundle per feature × metric; each
+    // image is a query, plus a label filter (label 1) and k larger than the
+    // collection, and "more like this" from each image's stored vector.
+    // Answers are the native VectorIndex's, on the bundle as loaded back.
     manifest["collection"] = decodable;
-    manifest["searches"] = json::array();
-    const std::size_t n = decodable.size();
-    for (const Kernels* kernels : available_kernels()) manifest["kernels"].push_back(kernels->name);
-    manifest["bestKernels"] = best_kernels().name;
-    for (const std::string& spec : specs) {
-      const std::size_t dim = dims[spec];
-      for (Metric metric : kAllMetrics) {
-        for (std::size_t q = 0; q < n; ++q) {
-          const float* query = rows[spec].data() + q * dim;
-          struct Case {
-            const char* name;
-            std::size_t k;
-            int label;
-          };
-          for (const Case c : {Case{"top10", 10, -1}, Case{"label1", 5, 1}, Case{"all", n + 5, -1}}) {
-            json result = {{"feature", spec}, {"metric", metric_name(metric)}, {"query", q}, {"case", c.name},
-                           {"k", c.k}, {"label", c.label}};
-            for (const Kernels* kernels : available_kernels()) {
-              // exact_search's own loop, with the kernel set chosen.
-              std::vector<Hit> hits;
-              for (std::size_t row = 0; row < n; ++row)
-                if (c.label < 0 || int(row % 3) == c.label)
-                  hits.push_back({std::uint32_t(row), metric_value(metric, query, rows[spec].data() + row * dim, dim, *kernels)});
-              keep_top_k(hits, metric, c.k);
-              json ranked = {{"ids", json::array()}, {"scores", json::array()}};
-              for (const Hit& h : hits) {
-                ranked["ids"].push_back(h.id);
-                ranked["scores"].push_back(h.score);
-              }
-              result["by"][kernels->name] = ranked;
-            }
-            // The tools' own search path must agree with the best set.
-            ExactSearchOptions options;
-            if (c.label >= 0) options.accept = [&](std::size_t row) { return int(row % 3) == c.label; };
-            const auto hits = exact_search(metric, query, rows[spec].data(), n, dim, c.k, options);
-            for (std::size_t i = 0; i < hits.size(); ++i)
-              if (hits[i].id != result["by"][best_kernels().name]["ids"][i].get<std::uint32_t>())
-                throw std::runtime_error("exact_search disagrees with its own kernels");
-            manifest["searches"].push_back(result);
-          }
-        }
-      }
-    }
+    manifest["kernels"] = best_kernels().name;
+    write_collection_bundles(out_dir, specs, rows, dims, decodable.size(), manifest);
+    write_synthetic_bundles(out_dir, manifest);
 
     std::ofstream(out_dir / "manifest.json") << manifest.dump(1);
-    std::cout << "wrote " << inputs.size() << " inputs, " << manifest["searches"].size() << " searches to " << out_dir
-              << "\n";
+    std::cout << "wrote " << inputs.size() << " inputs, " << manifest["searches"].size() << " collection searches, "
+              << manifest["bundles"].size() << " synthetic bundles to " << out_dir << "\n";
     for (const auto& s : manifest["skipped"]) std::cout << "skipped " << s.get<std::string>() << "\n";
     return 0;
   } catch (const std::exception& e) {

@@ -31,7 +31,7 @@ const CONTENT_SECURITY_POLICY = [
 
 const TYPES: Record<string, string> = {
   '.json': 'application/json', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp',
-  '.onnx': 'application/octet-stream', '.lkx': 'application/octet-stream', '.f32': 'application/octet-stream',
+  '.onnx': 'application/octet-stream', '.lkx': 'application/octet-stream',
 };
 
 export function sitePlugin(): Plugin {

@@ -72,8 +72,8 @@ export interface FeatureChoice {
   title: string;
   metrics: MetricName[];
   dim: number;
-  kind: string;
-  element: string;
+  kind: 'flat' | 'hnsw';
+  element: 'float32' | 'int8';
   isModel: boolean;
   /** Null when usable; otherwise why not (e.g. the model card is missing). */
   unavailable: string | null;
@@ -106,7 +106,8 @@ export interface CollectionSummary {
 export interface RuntimeInfo {
   wasmVersion: string;
   kernels: string;
-  bundleReader: boolean;
+  /** The index bundle format version the module reads. */
+  bundleVersion: number;
   coreFormats: string[];
   crossOriginIsolated: boolean;
   /** Threads ONNX Runtime Web uses (or would use once a model loads). */
@@ -151,13 +152,18 @@ export interface SearchIndexInfo {
   metric: MetricName;
   dim: number;
   count: number;
-  kind: string;
-  element: string;
+  kind: 'flat' | 'hnsw';
+  element: 'float32' | 'int8';
+  /** Int8 elements with float32 copies kept for exact re-ranking. */
+  floatVectors: boolean;
+  /** HNSW parameters (known once the bundle is loaded); null for flat indexes. */
+  hnsw: { m: number; efSearch: number } | null;
 }
 
 export type Event =
   | ProgressEvent
-  | { type: 'ready'; collection: CollectionSummary; runtime: RuntimeInfo }
+  /** `index`: the default index as loaded, when it loaded. */
+  | { type: 'ready'; collection: CollectionSummary; runtime: RuntimeInfo; index: SearchIndexInfo | null }
   | { type: 'runtime'; runtime: RuntimeInfo }
   /** Initialisation failed; the page stays up and says why. */
   | { type: 'fatal'; message: string }

@@ -33,25 +33,26 @@ export interface SidecarItem {
   page: string | null;
 }
 
+export type IndexKind = 'flat' | 'hnsw';
+export type ElementType = 'float32' | 'int8';
+
 /**
- * One searchable index. `format` "lkx" is the bundle format (docs/FORMAT.md);
- * "raw-f32" is a stand-in used by tests until `lookalike index` writes
- * bundles: `count` rows of `dim` little-endian float32 in the order of the
- * sidecar's items.
+ * One searchable index: an index bundle (docs/FORMAT.md) for one feature ×
+ * metric. The bundle itself records the same facts; the page checks that
+ * they agree (worker/index-store.ts).
  */
 export interface BundleEntry {
   feature: string;
-  /** The feature's version the vectors were computed with (bundles also record it; raw-f32 only here). */
-  featureVersion: number;
   slug: string;
   metric: MetricName;
+  /** Relative to index/. */
   file: string;
-  kind: string;
-  element: string;
+  kind: IndexKind;
+  element: ElementType;
   dim: number;
   count: number;
+  /** File size for download progress; null when the sidecar says 0 (unknown). */
   bytes: number | null;
-  format: 'lkx' | 'raw-f32';
 }
 
 export interface SampleEntry {
@@ -78,6 +79,8 @@ type Json = unknown;
 type JsonObject = Record<string, Json>;
 
 const METRICS: readonly MetricName[] = ['l1', 'l2', 'cosine', 'correlation'];
+const KINDS: readonly IndexKind[] = ['flat', 'hnsw'];
+const ELEMENTS: readonly ElementType[] = ['float32', 'int8'];
 
 function isObject(value: Json): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -108,6 +111,12 @@ class Reader {
   optionalString(value: Json, field: string): string | null {
     if (value === undefined || value === null) return null;
     return this.string(value, field);
+  }
+
+  oneOf<T extends string>(value: Json, field: string, choices: readonly T[]): T {
+    const text = this.string(value, field);
+    if (!(choices as readonly string[]).includes(text)) this.fail(field, `must be one of ${choices.map((c) => `"${c}"`).join(', ')}`);
+    return text as T;
   }
 
   nonNegativeInteger(value: Json, field: string): number {
@@ -199,27 +208,19 @@ export function parseSidecar(text: string, file: string): Sidecar {
   const bundles = (root['bundles'] === undefined ? [] : r.array(root['bundles'], 'bundles')).map((entry, i): BundleEntry => {
     const field = `bundles[${i}]`;
     const o = r.object(entry, field);
-    const metric = r.string(o['metric'], `${field}.metric`);
-    if (!(METRICS as readonly string[]).includes(metric)) r.fail(`${field}.metric`, `must be one of ${METRICS.join(', ')}`);
-    const formatText = r.optionalString(o['format'], `${field}.format`) ?? 'lkx';
-    if (formatText !== 'lkx' && formatText !== 'raw-f32') r.fail(`${field}.format`, 'must be "lkx" or "raw-f32"');
-    const format = formatText as BundleEntry['format'];
-    const feature = r.string(o['feature'], `${field}.feature`);
     const dim = r.nonNegativeInteger(o['dim'], `${field}.dim`);
     if (dim === 0) r.fail(`${field}.dim`, 'must be positive');
-    const featureVersion = o['feature_version'] === undefined ? 1 : r.nonNegativeInteger(o['feature_version'], `${field}.feature_version`);
+    const bytes = r.nonNegativeInteger(o['bytes'], `${field}.bytes`);
     return {
-      feature,
-      featureVersion,
-      slug: r.optionalString(o['slug'], `${field}.slug`) ?? feature,
-      metric: metric as MetricName,
+      feature: r.string(o['feature'], `${field}.feature`),
+      slug: r.string(o['slug'], `${field}.slug`),
+      metric: r.oneOf(o['metric'], `${field}.metric`, METRICS),
       file: r.sitePath(o['file'], `${field}.file`),
-      kind: r.optionalString(o['kind'], `${field}.kind`) ?? 'hnsw',
-      element: r.optionalString(o['element'], `${field}.element`) ?? 'float32',
+      kind: r.oneOf(o['kind'], `${field}.kind`, KINDS),
+      element: r.oneOf(o['element'], `${field}.element`, ELEMENTS),
       dim,
       count: r.nonNegativeInteger(o['count'], `${field}.count`),
-      bytes: r.optionalDimension(o['bytes'], `${field}.bytes`),
-      format,
+      bytes: bytes > 0 ? bytes : null,
     };
   });
   const pairs = new Set<string>();

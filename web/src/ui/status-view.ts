@@ -54,7 +54,7 @@ export class StatusView {
     // Until a search reports its index, describe the default one from the collection.
     const choice = collection.features.find((f) => f.spec === collection.defaultFeature);
     this.index = choice ? { featureSpec: choice.spec, metric: collection.defaultMetric, dim: choice.dim, count: collection.count,
-      kind: choice.kind, element: choice.element } : null;
+      kind: choice.kind, element: choice.element, floatVectors: false, hnsw: null } : null;
     this.renderFacts();
   }
 
@@ -87,11 +87,14 @@ export class StatusView {
       add('Collection', `${this.collection.title} — ${this.collection.count.toLocaleString('en')} items, ${this.collection.labels.length} labels`);
     }
     if (this.index) {
-      add('Index', `${this.index.featureSpec} · ${this.index.metric} · dimension ${this.index.dim} · ${this.index.kind} (${this.index.element}) · ${this.index.count.toLocaleString('en')} vectors`);
+      const i = this.index;
+      const kind = i.kind === 'flat' ? 'flat (exact)' : `HNSW${i.hnsw ? ` (M ${i.hnsw.m}, ef ${i.hnsw.efSearch})` : ''}`;
+      const element = i.element === 'int8' && i.floatVectors ? 'int8 + float32 re-ranking' : i.element;
+      add('Index', `${i.featureSpec} · ${i.metric} · dimension ${i.dim} · ${kind} · ${element} · ${i.count.toLocaleString('en')} vectors`);
     }
     if (this.runtime) {
       const r = this.runtime;
-      add('Engine', `lookalike ${r.wasmVersion} (WebAssembly, ${r.kernels})${r.bundleReader ? '' : ' — reads no index bundles yet'}`);
+      add('Engine', `lookalike ${r.wasmVersion} (WebAssembly, ${r.kernels}; reads index bundles version ${r.bundleVersion})`);
       add('Cross-origin isolated', self.crossOriginIsolated ? 'yes' : 'no (threads unavailable; GitHub Pages cannot enable them)');
       add('ONNX Runtime', r.ortLoaded ? `${r.ortBackend} backend, ${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'}`
         : `not loaded (would use ${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'})`);

@@ -147,6 +147,16 @@ export async function fetchBytes(url: string, options: FetchOptions): Promise<Do
   return { bytes, fromCache: false, contentType };
 }
 
+/** Drops a cached copy of `url` (e.g. one that turned out unusable), so the next fetch goes to the network. */
+export async function evictCached(url: string): Promise<void> {
+  const cache = await openCache();
+  try {
+    await cache?.delete(url);
+  } catch {
+    // nothing cached, or storage unavailable: nothing to drop
+  }
+}
+
 /** Decodes UTF-8 bytes as text. */
 export function bytesToText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);

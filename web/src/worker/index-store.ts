@@ -1,15 +1,13 @@
-// The collection's searchable indexes, one per feature × metric, loaded on
-// first use (the default one at start) and kept for the session.
-//
-// A bundle entry of format "lkx" is an index bundle read by
-// SearchIndex.load — WAITS FOR core/index: until the bundle reader is part
-// of the WASM build, such entries fail with the module's message. Entries of
-// format "raw-f32" (tests, until `lookalike index` writes bundles) are rows
-// of float32 in item order, searched exactly (SearchIndex.fromVectors).
+// The collection's searchable indexes, one index bundle (.lkx, flat or HNSW)
+// per feature × metric, downloaded on first use (the default one at start),
+// read by the WASM module's SearchIndex.load (which validates every byte) and
+// kept for the session. A bundle that disagrees with its sidecar entry, holds
+// items the sidecar lacks, or was built with another version of its feature
+// is refused with the reason.
 import type { BundleEntry, Sidecar } from '../shared/sidecar';
 import type { MetricName } from '../shared/protocol';
 import { isModelSpec } from '../shared/feature-titles';
-import { fetchBytes, type DownloadProgress } from './cached-fetch';
+import { evictCached, fetchBytes, type DownloadProgress } from './cached-fetch';
 import type { LookalikeModule, SearchIndex } from './wasm-runtime';
 
 export class IndexError extends Error {}
@@ -23,6 +21,7 @@ export class IndexStore {
   private readonly loaded = new Map<string, Promise<LoadedIndex>>();
   private readonly ids: Uint32Array;
   private readonly labels: Int32Array;
+  private readonly known: Set<number>;
 
   constructor(
     private readonly m: LookalikeModule,
@@ -33,6 +32,7 @@ export class IndexStore {
   ) {
     this.ids = Uint32Array.from(sidecar.items, (item) => item.id);
     this.labels = Int32Array.from(sidecar.items, (item) => item.labelIndex);
+    this.known = new Set(this.ids);
   }
 
   entry(feature: string, metric: MetricName): BundleEntry | undefined {
@@ -67,11 +67,23 @@ export class IndexStore {
     const version = encodeURIComponent(`${this.sidecar.created ?? ''}-${entry.bytes ?? ''}`);
     const url = new URL(`${entry.file}?v=${version}`, this.sidecarUrl).href;
     const label = `index ${entry.file}`;
-    const { bytes } = await fetchBytes(url, {
+    const download = () => fetchBytes(url, {
       what: `the index ${entry.file}`, policy: 'cache-first', expectedBytes: entry.bytes,
       onProgress: this.progress(`index:${entry.file}`, label, entry.bytes),
     });
-    const index = entry.format === 'raw-f32' ? this.fromRawVectors(entry, bytes) : this.fromBundle(entry, bytes);
+    const first = await download();
+    let loaded = this.m.SearchIndex.load(first.bytes);
+    if (!loaded.ok) {
+      // An unusable bundle is never kept; one that came from the cache (a
+      // damaged copy) is downloaded again before giving up.
+      await evictCached(url);
+      if (first.fromCache) {
+        loaded = this.m.SearchIndex.load((await download()).bytes);
+        if (!loaded.ok) await evictCached(url);
+      }
+    }
+    if (!loaded.ok) throw new IndexError(`the index ${entry.file} cannot be used: ${loaded.error}`);
+    const index = loaded.value;
     try {
       this.check(entry, index);
       if (this.sidecar.labels.length > 0) {
@@ -85,26 +97,6 @@ export class IndexStore {
     return { entry, index };
   }
 
-  private fromBundle(entry: BundleEntry, bytes: Uint8Array): SearchIndex {
-    const result = this.m.SearchIndex.load(bytes);
-    if (!result.ok) throw new IndexError(`the index ${entry.file} cannot be used: ${result.error}`);
-    return result.value;
-  }
-
-  private fromRawVectors(entry: BundleEntry, bytes: Uint8Array): SearchIndex {
-    const expected = entry.count * entry.dim * 4;
-    if (entry.count !== this.ids.length)
-      throw new IndexError(`${entry.file}: lists ${entry.count} vectors for ${this.ids.length} items`);
-    if (bytes.length !== expected)
-      throw new IndexError(`${entry.file} is ${bytes.length} bytes, expected ${expected} (${entry.count} × ${entry.dim} float32): truncated or corrupt`);
-    // Little-endian float32, as every browser's typed arrays are.
-    const vectors = new Float32Array(bytes.buffer, bytes.byteOffset, entry.count * entry.dim);
-    const result = this.m.SearchIndex.fromVectors(
-      { featureSpec: entry.feature, featureVersion: entry.featureVersion, metric: entry.metric, dim: entry.dim }, this.ids, vectors);
-    if (!result.ok) throw new IndexError(`the vectors ${entry.file} cannot be used: ${result.error}`);
-    return result.value;
-  }
-
   private check(entry: BundleEntry, index: SearchIndex): void {
     const info = index.info();
     const problems: string[] = [];
@@ -112,6 +104,15 @@ export class IndexStore {
     if (info.metric !== entry.metric) problems.push(`its metric is ${info.metric}, the collection says ${entry.metric}`);
     if (info.dim !== entry.dim) problems.push(`its dimension is ${info.dim}, the collection says ${entry.dim}`);
     if (info.count !== entry.count) problems.push(`it holds ${info.count} items, the collection says ${entry.count}`);
+    if (info.kind !== entry.kind) problems.push(`it is a ${info.kind} index, the collection says ${entry.kind}`);
+    if (info.element !== entry.element) problems.push(`its elements are ${info.element}, the collection says ${entry.element}`);
+    const ids = index.ids();
+    if (!ids.ok) problems.push(ids.error);
+    else {
+      // Results are shown with the sidecar's metadata: every id must have an item.
+      const unknown = ids.value.filter((id) => !this.known.has(id));
+      if (unknown.length) problems.push(`${unknown.length} of its ids are not items of the collection (e.g. ${unknown[0]})`);
+    }
     if (!isModelSpec(entry.feature)) {
       // The page must compute the query's feature exactly as the index was built.
       const feature = this.m.featureInfo(entry.feature);

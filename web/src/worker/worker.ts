@@ -3,7 +3,8 @@
 // UI thread with the messages of shared/protocol.ts.
 /// <reference lib="webworker" />
 import type {
-  ErrorStage, Event, Hit, ProgressEvent, QueryDescription, Request, ResourceKind, RuntimeInfo, SearchSettings, Timings,
+  ErrorStage, Event, Hit, ProgressEvent, QueryDescription, Request, ResourceKind, RuntimeInfo, SearchIndexInfo, SearchSettings,
+  Timings,
 } from '../shared/protocol';
 import { parseCollectionsIndex, parseSidecar, SidecarError } from '../shared/sidecar';
 import { isModelSpec } from '../shared/feature-titles';
@@ -14,7 +15,7 @@ import { ModelError } from './model-runner';
 import { plannedOrtThreads } from './ort-runtime';
 import { decodeQuery, QueryError, type DecodedQuery } from './query-image';
 import { fetchRemoteImage, parseQueryUrl } from './remote-image';
-import { loadLookalikeModule, type LookalikeModule } from './wasm-runtime';
+import { loadLookalikeModule, type LookalikeModule, type SearchIndex } from './wasm-runtime';
 import { warmUp } from './warm-up';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -57,9 +58,17 @@ function progress(key: string, label: string, expected: number | null) {
 function runtimeInfo(): RuntimeInfo {
   const info = m?.buildInfo();
   return {
-    wasmVersion: info?.version ?? '', kernels: info?.kernels ?? '', bundleReader: info?.bundleReader ?? false,
+    wasmVersion: info?.version ?? '', kernels: info?.kernels ?? '', bundleVersion: info?.bundleVersion ?? 0,
     coreFormats: info?.coreFormats ?? [], crossOriginIsolated: self.crossOriginIsolated,
     ortThreads: ortRuntime?.threads ?? plannedOrtThreads(), ortLoaded: ortRuntime !== null, ortBackend: ortRuntime?.backend ?? null,
+  };
+}
+
+function indexView(index: SearchIndex): SearchIndexInfo {
+  const info = index.info();
+  return {
+    featureSpec: info.featureSpec, metric: info.metric, dim: info.dim, count: info.count, kind: info.kind, element: info.element,
+    floatVectors: info.floatVectors, hnsw: info.hnsw && { m: info.hnsw.m, efSearch: info.hnsw.efSearch },
   };
 }
 
@@ -129,7 +138,13 @@ async function openCollection(name: string | undefined): Promise<void> {
     if (next.defaultFeature === feature) break;
     summary = next;
   }
-  post({ type: 'ready', collection: summary, runtime: runtimeInfo() });
+  // The facts line describes the default index as loaded (its HNSW parameters are in the bundle only).
+  let defaultIndex: SearchIndexInfo | null = null;
+  if (summary.defaultFeature && session.store.isLoaded(summary.defaultFeature, summary.defaultMetric)) {
+    defaultIndex = await session.store.get(summary.defaultFeature, summary.defaultMetric)
+      .then(({ index }) => indexView(index), () => null);
+  }
+  post({ type: 'ready', collection: summary, runtime: runtimeInfo(), index: defaultIndex });
   const opened = session;
   void warmUp(m, summary.features.map((f) => f.spec), (spec, vector) => {
     // A search on an index that is already loaded (never a download).
@@ -238,23 +253,22 @@ async function run(requestId: number, settings: SearchSettings, started: number,
       notes.push(`${d.format.toUpperCase()} is decoded by the browser, not by the core decoder the offline tools use: results may differ slightly from theirs`);
     if (d.orientation !== null && d.orientation !== 1) notes.push(`turned upright (EXIF orientation ${d.orientation})`);
   } else {
-    // "More like this" asks for one more and drops the item itself.
+    // "More like this": the item's stored vector; the item itself is not
+    // among the k results (VectorIndex::search_by_id, as `lookalike query --item`).
     const t0 = performance.now();
-    const result = index.searchById(query.itemId, { ...options, k: settings.k + 1 });
+    const result = index.searchById(query.itemId, options);
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
-    const keep = Array.from(result.value.ids, (_id, i) => i).filter((i) => result.value.ids[i] !== query.itemId).slice(0, settings.k);
-    hits = { ids: Uint32Array.from(keep, (i) => result.value.ids[i]!), scores: Float32Array.from(keep, (i) => result.value.scores[i]!) };
+    hits = result.value;
     description = { kind: 'item', name: query.name, width: null, height: null, format: null, decodedBy: null, orientation: null,
       item: s.itemView(query.itemId) };
   }
 
   const out: Hit[] = Array.from(hits.ids, (id, i) => ({ rank: i + 1, id, score: hits.scores[i]!, item: s.itemView(id) }));
-  const info = index.info();
   timings.total = performance.now() - started;
   post({
     type: 'result', requestId, query: description, settings, hits: out, timings, notes,
-    index: { featureSpec: info.featureSpec, metric: info.metric, dim: info.dim, count: info.count, kind: info.kind, element: info.element },
+    index: indexView(index),
   });
 }
 
@@ -288,7 +302,7 @@ async function handle(request: Request): Promise<void> {
       } catch (error) {
         post({ type: 'error', requestId: null, stage: stageOf(error, 'collection'), message: message(error) });
         // The open collection stays; the page returns to it.
-        if (session) post({ type: 'ready', collection: session.summary(), runtime: runtimeInfo() });
+        if (session) post({ type: 'ready', collection: session.summary(), runtime: runtimeInfo(), index: null });
       }
       return;
     default:
