@@ -27,7 +27,8 @@ if (all.length < count * per) throw new Error(`${tensorsFile} holds ${all.length
 const loadStart = process.hrtime.bigint();
 const session = await ort.InferenceSession.create(model, {
   intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3,
-  ...(spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+  // QDQ fusion off, as lookalike's worker and page run models (onnx_worker.mjs).
+  extra: { session: { disable_quant_qdq: '1', ...(spin ? {} : { intra_op: { allow_spinning: '0' } }) } },
 });
 const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
 const run = async (begin, n) => {

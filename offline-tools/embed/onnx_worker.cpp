@@ -151,6 +151,13 @@ void OnnxWorker::spawn(const NodeRuntime& runtime) {
     fail(ErrorKind::Io, std::string("cannot create a pipe: ") + std::strerror(errno));
   }
 
+  // Batches of tensors are megabytes (16 images of 224×224 are 9.6 MB): a
+  // pipe of 1 MiB (Linux's default limit for it) rather than 64 KiB moves
+  // them with a sixteenth of the wake-ups (bench_model_embedding, MobileNetV2
+  // on a quiet machine: 0.63 → 0.80 of a bare onnxruntime-node loop's
+  // throughput). Best effort: the default size works too.
+  for (const int fd : {in_pipe[1], out_pipe[1]}) (void)::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);

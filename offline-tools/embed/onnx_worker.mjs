@@ -120,8 +120,12 @@ async function open(ort, request) {
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
     // Idle intra-op threads sleep instead of spinning: the CLI decodes the
-    // next batch on the same cores while this one runs.
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
+    // next batch on the same cores while this one runs. QDQ fusion off: a
+    // DequantizeLinear → op → QuantizeLinear group stays float arithmetic,
+    // which every platform computes alike, instead of becoming a fused int8
+    // kernel that ONNX Runtime approximates differently on x86 and in
+    // WebAssembly (the page sets the same; models/mobilenetv2_derive.py).
+    extra: { session: { intra_op: { allow_spinning: '0' }, disable_quant_qdq: '1' } },
   };
   const session = await ort.InferenceSession.create(request.model, options);
   return session;

@@ -1,7 +1,7 @@
 // The page's UI thread: wires the inputs, switches and views to the worker.
 // It does UI only; all computing happens in the worker (worker/worker.ts).
 import './styles.css';
-import type { Event, SearchSettings } from './shared/protocol';
+import type { BackendPreference, Event, SearchSettings } from './shared/protocol';
 import { setUpCamera } from './ui/camera';
 import { Controls } from './ui/controls';
 import { byId } from './ui/dom';
@@ -43,6 +43,10 @@ const controls = new Controls(
     client.openCollection(name);
   },
 );
+
+function backendPreference(value: string | null): BackendPreference | undefined {
+  return value === 'wasm' || value === 'webgpu' || value === 'auto' ? value : undefined;
+}
 
 function currentSettings(): SearchSettings | null {
   const settings = controls.settings();
@@ -145,5 +149,7 @@ setUpCamera((blob) => queryFile(blob, 'camera photo'), showError);
 registerOfflineCache();
 
 // The site's root is this page's folder, so the site works from any sub-path.
-// ?collection=<name> opens another collection of the site.
-client.init(new URL('./', document.baseURI).href, new URLSearchParams(location.search).get('collection') ?? undefined);
+// ?collection=<name> opens another collection of the site; ?backend=wasm|webgpu|auto
+// chooses the model's ONNX Runtime backend (worker/webgpu-backend.ts).
+const params = new URLSearchParams(location.search);
+client.init(new URL('./', document.baseURI).href, params.get('collection') ?? undefined, backendPreference(params.get('backend')));

@@ -9,6 +9,8 @@
 
 export type MetricName = 'l1' | 'l2' | 'cosine' | 'correlation';
 
+export type BackendPreference = 'auto' | 'wasm' | 'webgpu';
+
 /** What the user chose in the controls; re-running a query applies new settings. */
 export interface SearchSettings {
   /** Canonical feature spec of a bundle in the collection ("colour:bins=8x4x4", "model:clip-vit-b32"). */
@@ -20,8 +22,12 @@ export interface SearchSettings {
 }
 
 export type Request =
-  /** Load the module and the collection; `siteUrl` is the absolute URL of the site's root folder. */
-  | { type: 'init'; siteUrl: string; collection?: string }
+  /**
+   * Load the module and the collection; `siteUrl` is the absolute URL of the site's root folder.
+   * `backend`: the model's ONNX Runtime backend, from the page's ?backend= (default 'auto': WebGPU
+   * when an adapter passes the check, else WASM; see worker/webgpu-backend.ts).
+   */
+  | { type: 'init'; siteUrl: string; collection?: string; backend?: BackendPreference }
   /** Switch to another collection of collections.json. */
   | { type: 'open-collection'; name: string }
   /** A query image as bytes (file picker, drop, paste, camera). */
@@ -113,7 +119,10 @@ export interface RuntimeInfo {
   /** Threads ONNX Runtime Web uses (or would use once a model loads). */
   ortThreads: number;
   ortLoaded: boolean;
-  ortBackend: string | null;
+  /** The backend the model runs on, once loaded. */
+  ortBackend: 'wasm' | 'webgpu' | null;
+  /** Why that backend: WebGPU's adapter and check result, or why WebGPU is not used. */
+  ortBackendNote: string | null;
 }
 
 export interface Hit {
@@ -176,6 +185,12 @@ export type Event =
       hits: Hit[];
       timings: Timings;
       notes: string[];
+      /**
+       * The vector searched with: the query image's feature, or its model
+       * embedding (L2-normalised when the card says so), as the offline tools
+       * compute it for the same file; null for "more like this".
+       */
+      queryVector: Float32Array | null;
     }
   | { type: 'error'; requestId: number | null; stage: ErrorStage; message: string };
 

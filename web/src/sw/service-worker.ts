@@ -59,16 +59,22 @@ async function networkFirst(request: Request): Promise<Response> {
   }
 }
 
-async function cacheFirst(request: Request, cacheName: string, store: boolean): Promise<Response> {
+async function storeMedia(cache: Cache, request: Request, response: Response): Promise<void> {
+  await cache.put(request, response);
+  const keys = await cache.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - MEDIA_LIMIT))) await cache.delete(old);
+}
+
+async function cacheFirst(event: FetchEvent, cacheName: string, store: boolean): Promise<Response> {
+  const request = event.request;
   const cache = await caches.open(cacheName);
   const cached = await cache.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  if (store && response.ok) {
-    await cache.put(request, response.clone());
-    const keys = await cache.keys();
-    for (const old of keys.slice(0, Math.max(0, keys.length - MEDIA_LIMIT))) await cache.delete(old);
-  }
+  // Stored after the page has its answer, so a thumbnail is painted as soon
+  // as it arrives rather than after the cache write and the trimming (which
+  // lists the whole cache): a results grid asks for ten or more at once.
+  if (store && response.ok) event.waitUntil(storeMedia(cache, request, response.clone()).catch(() => undefined));
   return response;
 }
 
@@ -80,9 +86,9 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate' || path === '' || path === 'index.html') {
     event.respondWith(networkFirst(request));
   } else if (MANIFEST.files.includes(path)) {
-    event.respondWith(cacheFirst(request, SHELL, false));
+    event.respondWith(cacheFirst(event, SHELL, false));
   } else if (path.startsWith('thumbs/') || path.startsWith('samples/')) {
-    event.respondWith(cacheFirst(request, MEDIA, true));
+    event.respondWith(cacheFirst(event, MEDIA, true));
   }
   // Everything else (index/, models/, the WASM binaries) goes to the network;
   // the page's worker caches those itself.

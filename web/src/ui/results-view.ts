@@ -16,6 +16,13 @@ function link(href: string | null, text: string): HTMLAnchorElement | null {
   return url ? el('a', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow' }, text) : null;
 }
 
+/**
+ * The first results' thumbnails load at once: a lazy image is only requested
+ * after the page has laid out the grid, a frame later. The rest (k may be
+ * 200) load as they scroll into view.
+ */
+const EAGER_THUMBNAILS = 12;
+
 export class ResultsView {
   private previewUrl: string | null = null;
 
@@ -61,7 +68,7 @@ export class ResultsView {
       ? `${hits.length} result${hits.length === 1 ? '' : 's'} by ${METRIC_TITLES[settings.metric]} (${direction})` +
         (settings.label ? `, label ${settings.label}` : '')
       : `No results${settings.label ? ` with label ${settings.label}` : ''}.`;
-    for (const hit of hits) grid.append(this.card(hit, settings));
+    hits.forEach((hit, i) => grid.append(this.card(hit, settings, i < EAGER_THUMBNAILS)));
   }
 
   clearResults(text: string): void {
@@ -69,12 +76,12 @@ export class ResultsView {
     byId('results-summary').textContent = text;
   }
 
-  private card(hit: Hit, settings: SearchSettings): HTMLLIElement {
+  private card(hit: Hit, settings: SearchSettings, eager: boolean): HTMLLIElement {
     const item = hit.item;
     const name = itemName(item, hit.id);
     const thumbnail = sitePathOrNull(item?.thumbnail);
     const image = thumbnail
-      ? el('img', { src: thumbnail, alt: name, loading: 'lazy', decoding: 'async' })
+      ? el('img', { src: thumbnail, alt: name, loading: eager ? 'eager' : 'lazy', decoding: 'async' })
       : el('span', { className: 'no-thumb' }, name);
     const button = el('button', { type: 'button', className: 'more', 'aria-label': `More like this: ${name} (rank ${hit.rank})` },
       image, el('span', { className: 'rank', 'aria-hidden': 'true' }, String(hit.rank)));

@@ -96,8 +96,10 @@ export class StatusView {
       const r = this.runtime;
       add('Engine', `lookalike ${r.wasmVersion} (WebAssembly, ${r.kernels}; reads index bundles version ${r.bundleVersion})`);
       add('Cross-origin isolated', self.crossOriginIsolated ? 'yes' : 'no (threads unavailable; GitHub Pages cannot enable them)');
-      add('ONNX Runtime', r.ortLoaded ? `${r.ortBackend} backend, ${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'}`
-        : `not loaded (would use ${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'})`);
+      const threads = `${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'}`;
+      add('ONNX Runtime', r.ortLoaded ? `${r.ortBackend} backend, ${threads}${r.ortBackendNote ? ` (${r.ortBackendNote})` : ''}`
+        : `not loaded (would use ${threads})`);
+      facts.dataset['ortBackend'] = r.ortBackend ?? '';
     }
   }
 }

@@ -1,5 +1,5 @@
 // The UI thread's side of the worker protocol (shared/protocol.ts).
-import type { Event, Request, SearchSettings } from '../shared/protocol';
+import type { BackendPreference, Event, Request, SearchSettings } from '../shared/protocol';
 
 type QueryRequest = Extract<Request, { requestId: number }>;
 type WithoutId<T> = T extends unknown ? Omit<T, 'requestId'> : never;
@@ -20,8 +20,8 @@ export class WorkerClient {
     this.worker.addEventListener('messageerror', () => onCrash('a message from the search worker could not be read'));
   }
 
-  init(siteUrl: string, collection?: string): void {
-    this.send(collection ? { type: 'init', siteUrl, collection } : { type: 'init', siteUrl });
+  init(siteUrl: string, collection?: string, backend?: BackendPreference): void {
+    this.send({ type: 'init', siteUrl, ...(collection ? { collection } : {}), ...(backend ? { backend } : {}) });
   }
 
   openCollection(name: string): void {

@@ -1,7 +1,7 @@
 // One open collection: its sidecar, its indexes, its model cards, and the
 // summary the page's controls are built from.
 import type { CollectionsIndex, Sidecar, SidecarItem } from '../shared/sidecar';
-import type { CollectionSummary, FeatureChoice, ItemView, MetricName, SampleView } from '../shared/protocol';
+import type { BackendPreference, CollectionSummary, FeatureChoice, ItemView, MetricName, SampleView } from '../shared/protocol';
 import { featureTitle, isModelSpec } from '../shared/feature-titles';
 import { fetchBytes, bytesToText, type DownloadProgress } from './cached-fetch';
 import { IndexStore } from './index-store';
@@ -35,6 +35,7 @@ export class CollectionSession {
     readonly sidecar: Sidecar,
     sidecarUrl: string,
     private readonly progress: ProgressFactory,
+    private readonly backend: BackendPreference = 'auto',
   ) {
     this.store = new IndexStore(m, sidecar, sidecarUrl, progress);
     for (const item of sidecar.items) this.itemsById.set(item.id, item);
@@ -92,7 +93,7 @@ export class CollectionSession {
     if (!runner) {
       const ref = this.modelCardFor(spec);
       if (!ref) return Promise.reject(new Error(this.featureProblem(spec) ?? `no model card for ${spec}`));
-      runner = ModelRunner.load(this.m, ref.url, this.progress);
+      runner = ModelRunner.load(this.m, ref.url, this.progress, this.backend);
       runner.catch(() => this.models.delete(spec));
       this.models.set(spec, runner);
     }

@@ -3,7 +3,7 @@
 // UI thread with the messages of shared/protocol.ts.
 /// <reference lib="webworker" />
 import type {
-  ErrorStage, Event, Hit, ProgressEvent, QueryDescription, Request, ResourceKind, RuntimeInfo, SearchIndexInfo, SearchSettings,
+  BackendPreference, ErrorStage, Event, Hit, ProgressEvent, QueryDescription, Request, ResourceKind, RuntimeInfo, SearchIndexInfo, SearchSettings,
   Timings,
 } from '../shared/protocol';
 import { parseCollectionsIndex, parseSidecar, SidecarError } from '../shared/sidecar';
@@ -36,8 +36,9 @@ let m: LookalikeModule | null = null;
 let siteUrl = '';
 let session: CollectionSession | null = null;
 let current: CurrentQuery | null = null;
-/** ONNX Runtime Web once a model has loaded: its backend and thread count. */
-let ortRuntime: { backend: string; threads: number } | null = null;
+let backendPreference: BackendPreference = 'auto';
+/** ONNX Runtime Web once a model has loaded: its backend, why, and thread count. */
+let ortRuntime: { backend: 'wasm' | 'webgpu'; note: string; threads: number } | null = null;
 
 function post(event: Event): void {
   self.postMessage(event);
@@ -61,6 +62,7 @@ function runtimeInfo(): RuntimeInfo {
     wasmVersion: info?.version ?? '', kernels: info?.kernels ?? '', bundleVersion: info?.bundleVersion ?? 0,
     coreFormats: info?.coreFormats ?? [], crossOriginIsolated: self.crossOriginIsolated,
     ortThreads: ortRuntime?.threads ?? plannedOrtThreads(), ortLoaded: ortRuntime !== null, ortBackend: ortRuntime?.backend ?? null,
+    ortBackendNote: ortRuntime?.note ?? null,
   };
 }
 
@@ -113,7 +115,7 @@ async function openCollection(name: string | undefined): Promise<void> {
   // An image query carries over to the new collection (its features are
   // per spec); an item of the old collection does not.
   if (current?.kind === 'item') releaseQuery();
-  session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress);
+  session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress, backendPreference);
   await session.readModelCards();
 
   // Load what the default settings need before saying "ready", so the first
@@ -126,7 +128,7 @@ async function openCollection(name: string | undefined): Promise<void> {
     const loads: Promise<unknown>[] = [session.store.get(feature, summary.defaultMetric)];
     if (isModelSpec(feature))
       loads.push(session.model(feature).then((runner) => {
-        ortRuntime = { backend: 'wasm', threads: runner.threads };
+        ortRuntime = { backend: runner.backend, note: runner.backendNote, threads: runner.threads };
       }).catch((error: unknown) => {
         session?.markUnavailable(feature, `the model could not be loaded: ${message(error)}`);
         throw error;
@@ -159,8 +161,9 @@ async function openCollection(name: string | undefined): Promise<void> {
   });
 }
 
-async function init(url: string, collection: string | undefined): Promise<void> {
+async function init(url: string, collection: string | undefined, backend: BackendPreference | undefined): Promise<void> {
   siteUrl = url;
+  backendPreference = backend ?? 'auto';
   try {
     m = await loadLookalikeModule(progress('wasm:module', 'WebAssembly module', null));
   } catch (error) {
@@ -204,8 +207,11 @@ async function queryVector(s: CollectionSession, query: Extract<CurrentQuery, { 
     const runner = await s.model(feature).catch((error: unknown) => {
       throw new StageError('model', message(error));
     });
-    ortRuntime = { backend: 'wasm', threads: runner.threads };
-    post({ type: 'runtime', runtime: runtimeInfo() });
+    // Said once, when it changes: a runtime event re-renders the page's facts, work the query does not need.
+    if (ortRuntime?.backend !== runner.backend || ortRuntime.note !== runner.backendNote || ortRuntime.threads !== runner.threads) {
+      ortRuntime = { backend: runner.backend, note: runner.backendNote, threads: runner.threads };
+      post({ type: 'runtime', runtime: runtimeInfo() });
+    }
     const embedding = await runner.embed(query.decoded.image);
     timings.preprocess = embedding.preprocessMs;
     timings.model = embedding.modelMs;
@@ -268,7 +274,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
   timings.total = performance.now() - started;
   post({
     type: 'result', requestId, query: description, settings, hits: out, timings, notes,
-    index: indexView(index),
+    index: indexView(index), queryVector: vector, // copied by postMessage; the worker keeps its own
   });
 }
 
@@ -294,7 +300,7 @@ async function handle(request: Request): Promise<void> {
   const started = performance.now();
   switch (request.type) {
     case 'init':
-      await init(request.siteUrl, request.collection);
+      await init(request.siteUrl, request.collection, request.backend);
       return;
     case 'open-collection':
       try {

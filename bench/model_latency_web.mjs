@@ -1,0 +1,293 @@
+// Model latency in the browser against onnxruntime-node, and the browser's
+// whole query against its inference alone, measured in one run:
+//
+//  1. per image, batch 1, for MobileNetV2 int8 and the ViT-B/32-shaped model:
+//     onnxruntime-node (bench/ort_bare_loop.mjs: a bare loop over the same
+//     preprocessed tensors the page makes, 1 and 2 intra-op threads), and
+//     ONNX Runtime Web in headless Chromium (the page's worker, WASM backend:
+//     1 thread on a host without cross-origin isolation, 2 threads when
+//     isolated, as `lookalike serve` serves it);
+//  2. in the same page runs, the whole query as a user sees it: from the
+//     file input's change event (file chosen) to the frame that shows the
+//     results (their scores; Element Timing's renderTime), and to the frame
+//     that shows the thumbnails in the viewport, against the worker's
+//     inference time (ONNX Runtime's run alone) for the same query. Target:
+//     ≤ 1.15×. The rest is broken down: decode, preprocess, search (the
+//     worker's own timings), the file read, messages, the page's result
+//     handler, and rendering (handler done → frame shown).
+//
+// The page is 1280×2000 CSS pixels, so that the results grid is in view.
+//
+//   node bench/model_latency_web.mjs [--queries 20] [--warmup 3] [--items 100] [--models mobilenet,vit]
+//
+// Needs build/native (lookalike), build/wasm, the web build (web/dist), the
+// MobileNetV2 file (models/fetch.sh --from ../shared/models --dest build/models
+// mobilenetv2-int8) and the ViT (/usr/bin/python3 models/export_vit_b32_random.py,
+// into build/models). Images: ../shared/datasets/wang1k; the collection is
+// the first --items of them (spread over the classes), the queries the next
+// ones. Everything is built in a temporary folder, removed at the end.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, cpus, loadavg } from 'node:os';
+import { join, resolve, dirname, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startLookalikeServe, LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
+import { startStaticServer } from '../tests/browser/static-server.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const queryCount = Number(args.queries ?? 20);
+const warmup = Number(args.warmup ?? 3);
+const itemCount = Number(args.items ?? 100);
+const wanted = String(args.models ?? 'mobilenet,vit').split(',');
+const shared = process.env.LOOKALIKE_SHARED_DIR ?? join(root, '../shared');
+const wang = join(shared, 'datasets/wang1k');
+
+const MODELS = [
+  { key: 'mobilenet', title: 'MobileNetV2 int8', card: join(root, 'models/mobilenetv2-int8.json'),
+    file: join(root, 'build/models/mobilenetv2-12-int8-embed-float-add.onnx'), input: 'input', output: 'embedding',
+    how: `models/fetch.sh --from ${join(shared, 'models')} --dest build/models mobilenetv2-int8` },
+  { key: 'vit', title: 'ViT-B/32-shaped (random weights)', card: join(root, 'build/models/vit-b32-random.json'),
+    file: join(root, 'build/models/vit-b32-random.onnx'), input: 'pixel_values', output: 'image_embeds',
+    how: '/usr/bin/python3 models/export_vit_b32_random.py' },
+].filter((m) => wanted.includes(m.key));
+
+for (const [path, how] of [[LOOKALIKE, 'build the native preset'], [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
+  [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'], [wang, 'the shared WANG images'],
+  ...MODELS.flatMap((m) => [[m.card, m.how], [m.file, m.how]])])
+  if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
+
+function run(command, commandArgs, options = {}) {
+  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
+  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stderr}`);
+  return result.stdout;
+}
+
+const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// ---- images: the collection (first items of each class) and the queries (the next ones) ----
+const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-model-web-'));
+const classes = readdirSync(wang, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+const byClass = classes.map((c) => readdirSync(join(wang, c)).filter((f) => /\.jpe?g$/i.test(f))
+  .sort((a, b) => parseInt(a, 10) - parseInt(b, 10)).map((f) => join(wang, c, f)));
+const perClass = Math.ceil(itemCount / classes.length);
+const collection = join(work, 'collection');
+classes.forEach((c, i) => {
+  mkdirSync(join(collection, c), { recursive: true });
+  for (const f of byClass[i].slice(0, perClass)) copyFileSync(f, join(collection, c, basename(f)));
+});
+const queries = [];
+for (let j = perClass; queries.length < warmup + queryCount; ++j)
+  for (let i = 0; i < classes.length && queries.length < warmup + queryCount; ++i) if (byClass[i][j]) queries.push(byClass[i][j]);
+
+// The tensors the page makes for these files, made by the WASM module in Node (the same core code).
+const { default: createModule } = await import(join(root, 'build/wasm/wasm/lookalike_wasm.mjs'));
+const wasm = await createModule({ wasmBinary: readFileSync(join(root, 'build/wasm/wasm/lookalike_wasm.wasm')) });
+function tensorsFile(model) {
+  const cardJson = readFileSync(model.card, 'utf8');
+  const parts = queries.slice(warmup).map((path) => {
+    const decoded = wasm.decodeImage(new Uint8Array(readFileSync(path)));
+    if (!decoded.ok) throw new Error(`${path}: ${decoded.error}`);
+    const t = wasm.preprocessForModel(cardJson, decoded.value.image);
+    decoded.value.image.delete();
+    if (!t.ok) throw new Error(`${path}: ${t.error}`);
+    return Buffer.from(t.value.tensor.buffer.slice(t.value.tensor.byteOffset, t.value.tensor.byteOffset + t.value.tensor.byteLength));
+  });
+  const file = join(work, `${model.key}-tensors.f32`);
+  writeFileSync(file, Buffer.concat(parts));
+  return file;
+}
+
+function nodeLatency(model, threads) {
+  const out = run(process.execPath, [join(root, 'bench/ort_bare_loop.mjs'), join(root, 'node_modules'), model.file, model.input, model.output,
+    tensorsFile(model), String(queryCount), '224', '224', '1', String(threads)]);
+  return JSON.parse(out.trim().split('\n').pop()).ms_per_image;
+}
+
+// ---- the page: instrumentation added by the benchmark (init script), not by the app ----
+// "Painted" comes from the Element Timing API: the benchmark marks the result
+// grid's score texts and thumbnails with `elementtiming` as the page inserts
+// them (before they are painted), and the browser reports each one's
+// renderTime, the time of the frame that first showed it.
+function instrument() {
+  const NativeWorker = window.Worker;
+  const bench = { runs: [], current: null };
+  window.__bench = bench;
+  const read = Blob.prototype.arrayBuffer;
+  Blob.prototype.arrayBuffer = function () {
+    const run = bench.current;
+    if (run) run.readStart = performance.now();
+    return read.call(this).then((bytes) => {
+      if (run) run.readEnd = performance.now();
+      return bytes;
+    });
+  };
+  document.addEventListener('change', (event) => {
+    if (event.target?.id === 'file-input') bench.current = { chosen: performance.now() };
+  }, true);
+  window.Worker = class extends NativeWorker {
+    postMessage(message, transfer) {
+      if (message?.type === 'query-bytes' && bench.current && !bench.current.sentAt) bench.current.sentAt = performance.now();
+      return super.postMessage(message, transfer);
+    }
+
+    constructor(...a) {
+      super(...a);
+      this.addEventListener('message', (event) => {
+        if (event.data?.type === 'result' && bench.current && !bench.current.resultAt) {
+          bench.current.resultAt = performance.now();
+          bench.current.timings = event.data.timings;
+        }
+        if (event.data?.type === 'error' && bench.current) bench.current.error = event.data.message;
+      });
+    }
+  };
+  let serial = 0;
+  const finish = (run) => {
+    if (run.done || run.pendingText.size || run.pendingImages.size) return;
+    run.done = true;
+    bench.runs.push(run);
+    if (bench.current === run) bench.current = null;
+  };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const [id, kind] = entry.identifier.split(':');
+      const run = bench.marked?.get(id);
+      if (!run) continue;
+      const time = entry.renderTime || entry.loadTime;
+      if (kind === 'text') {
+        run.pendingText.delete(entry.identifier);
+        run.painted = Math.max(run.painted ?? 0, time);
+      } else {
+        run.pendingImages.delete(entry.identifier);
+        run.thumbsPainted = Math.max(run.thumbsPainted ?? 0, time);
+      }
+      finish(run);
+    }
+  }).observe({ type: 'element', buffered: false });
+  document.addEventListener('DOMContentLoaded', () => {
+    const grid = document.getElementById('result-grid');
+    new MutationObserver(() => {
+      const run = bench.current;
+      if (!run || !run.resultAt || run.domAt) return;
+      run.domAt = performance.now();
+      const id = String(++serial);
+      (bench.marked ??= new Map()).set(id, run);
+      run.pendingText = new Set();
+      run.pendingImages = new Set();
+      grid.querySelectorAll('li.result').forEach((li, i) => {
+        const score = li.querySelector('.score');
+        if (score) {
+          score.setAttribute('elementtiming', `${id}:text:${i}`);
+          run.pendingText.add(`${id}:text:${i}`);
+        }
+        const img = li.querySelector('img');
+        // Only thumbnails in the viewport are painted without scrolling.
+        if (img && li.getBoundingClientRect().top < innerHeight) {
+          img.setAttribute('elementtiming', `${id}:image:${i}`);
+          run.pendingImages.add(`${id}:image:${i}`);
+        }
+      });
+      run.thumbnails = run.pendingImages.size;
+      if (!run.pendingText.size) throw new Error('the result grid has no score texts to time');
+    }).observe(grid, { childList: true });
+  });
+}
+
+async function browserRuns(model, site, isolate) {
+  const server = isolate ? await startLookalikeServe({ root: site, prefix: '/site/' }) : await startStaticServer({ root: site, prefix: '/site/' });
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 2000 },
+  });
+  try {
+    await context.addInitScript(instrument);
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.url}?collection=bench`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true' ||
+      document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed', null, { timeout: 600_000 });
+    const facts = await page.textContent('#facts');
+    if (!/ONNX Runtime(wasm|webgpu) backend/.test(facts)) throw new Error(`the model did not load: ${await page.textContent('#message')}`);
+    await page.selectOption('#metric-select', 'cosine');
+    const runs = [];
+    for (const [i, file] of queries.entries()) {
+      const before = await page.evaluate(() => window.__bench.runs.length);
+      await page.setInputFiles('#file-input', file);
+      await page.waitForFunction((n) => window.__bench.runs.length > n || Boolean(window.__bench.current?.error), before, { timeout: 600_000 });
+      const r = await page.evaluate(() => {
+        const b = window.__bench;
+        if (b.current?.error) throw new Error(b.current.error);
+        return b.runs[b.runs.length - 1];
+      });
+      if (i >= warmup) runs.push(r);
+    }
+    const threads = Number(/backend, (\d+) thread/.exec(facts)?.[1] ?? 0);
+    return { runs, threads, backend: /ONNX Runtime(\w+) backend/.exec(facts)?.[1] ?? '?' };
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
+
+// ---- the run ----
+console.log(`model latency, web vs node: ${queryCount} timed queries after ${warmup} warm-up, collection of ${perClass * classes.length} WANG images; ` +
+  `${cpus().length} cores, load average ${loadavg()[0].toFixed(2)} at the start`);
+const results = [];
+for (const model of MODELS) {
+  const data = join(work, `${model.key}-data`);
+  const site = join(work, `${model.key}-served`);
+  console.log(`\n${model.title}: indexing the collection with lookalike index …`);
+  run(LOOKALIKE, ['-q', 'index', collection, '--site', data, '--name', 'bench', '--title', `bench ${model.key}`, '--feature', `model:${model.card}`,
+    '--model', model.file, '--metric', 'cosine', '--samples', '0']);
+  run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', join(site, 'site')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const node1 = nodeLatency(model, 1);
+  const node2 = nodeLatency(model, 2);
+  console.log(`  onnxruntime-node: ${node1.toFixed(1)} ms (1 thread), ${node2.toFixed(1)} ms (2 threads)`);
+  const web = {};
+  for (const isolate of [false, true]) {
+    const r = await browserRuns(model, site, isolate);
+    const part = (f) => median(r.runs.map(f));
+    const row = {
+      threads: r.threads, backend: r.backend,
+      model: part((x) => x.timings.model), decode: part((x) => x.timings.decode), preprocess: part((x) => x.timings.preprocess),
+      search: part((x) => x.timings.search), worker: part((x) => x.timings.total),
+      toWorker: part((x) => x.resultAt - x.chosen - x.timings.total), toPaint: part((x) => x.painted - x.resultAt),
+      handler: part((x) => x.domAt - x.resultAt), rendering: part((x) => x.painted - x.domAt),
+      fileRead: part((x) => x.sentAt - x.chosen), readStart: part((x) => x.readStart - x.chosen),
+      readTime: part((x) => x.readEnd - x.readStart), messages: part((x) => x.resultAt - x.sentAt - x.timings.total),
+      grid: part((x) => x.painted - x.chosen), thumbs: part((x) => x.thumbsPainted - x.chosen),
+      ratioGrid: part((x) => (x.painted - x.chosen) / x.timings.model), ratioThumbs: part((x) => (x.thumbsPainted - x.chosen) / x.timings.model),
+      thumbnails: part((x) => x.thumbnails),
+    };
+    web[isolate ? 'isolated' : 'plain'] = row;
+    console.log(`  Chromium, ${isolate ? 'cross-origin isolated' : 'not isolated'} (${row.backend}, ${row.threads} thread${row.threads === 1 ? '' : 's'}): ` +
+      `inference ${row.model.toFixed(1)} ms; whole query ${row.grid.toFixed(1)} ms to the results (${row.ratioGrid.toFixed(2)}×), ` +
+      `${row.thumbs.toFixed(1)} ms to their thumbnails (${row.ratioThumbs.toFixed(2)}×); decode ${row.decode.toFixed(1)}, ` +
+      `preprocess ${row.preprocess.toFixed(1)}, search ${row.search.toFixed(2)}, worker total ${row.worker.toFixed(1)}, ` +
+      `file read ${row.fileRead.toFixed(1)} (starts +${row.readStart.toFixed(1)}, takes ${row.readTime.toFixed(1)}), ` +
+      `messages ${row.messages.toFixed(1)}, file read + messages ${row.toWorker.toFixed(1)}, ` +
+      `result → painted ${row.toPaint.toFixed(1)} ms (handler ${row.handler.toFixed(1)}, rendering ${row.rendering.toFixed(1)})`);
+  }
+  results.push({ model, node1, node2, web });
+}
+
+console.log(`\nmodel latency per image, batch 1 (medians of ${queryCount}; the browser's is the worker's inference time)`);
+console.log('| model | onnxruntime-node, 1 thread | 2 threads | Chromium WASM, 1 thread (not isolated) | 2 threads (isolated) | Chromium / node, 1 thread | 2 threads |');
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const { model, node1, node2, web } of results)
+  console.log(`| ${model.title} | ${node1.toFixed(1)} ms | ${node2.toFixed(1)} ms | ${web.plain.model.toFixed(1)} ms | ` +
+    `${web.isolated.model.toFixed(1)} ms (${web.isolated.threads} threads) | ${(web.plain.model / node1).toFixed(2)}× | ${(web.isolated.model / node2).toFixed(2)}× |`);
+console.log(`\nthe browser's whole query, file chosen → painted, against its inference (medians of ${queryCount}; per-query ratios)`);
+console.log('| model | threads | inference | decode | preprocess | search | file read + messages | result → painted | results painted | ratio | thumbnails painted | ratio |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const { model, web } of results)
+  for (const w of [web.plain, web.isolated])
+    console.log(`| ${model.title} | ${w.threads} | ${w.model.toFixed(1)} ms | ${w.decode.toFixed(1)} ms | ${w.preprocess.toFixed(1)} ms | ` +
+      `${w.search.toFixed(2)} ms | ${w.toWorker.toFixed(1)} ms | ${w.toPaint.toFixed(1)} ms | ${w.grid.toFixed(1)} ms | **${w.ratioGrid.toFixed(2)}×** | ` +
+      `${w.thumbs.toFixed(1)} ms (${w.thumbnails}) | ${w.ratioThumbs.toFixed(2)}× |`);
+console.log(`load average at the end ${loadavg()[0].toFixed(2)}`);
+rmSync(work, { recursive: true, force: true });
