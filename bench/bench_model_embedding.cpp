@@ -11,21 +11,28 @@
 //         worker, the pipe protocol, batching, normalisation) on those tensors —
 //         the overhead of running inference out of process; target ≥ 0.9 ×;
 //      b. the whole `lookalike embed` command from image files (decoding and
-//         preprocessing included, on the same cores as the model).
+//         preprocessing included, on the same cores as the model);
+//      c. decoding and preprocessing alone (the CLI's code, no model), and
+//         the CPU time per image it and the bare loop's model take: on a
+//         machine with few cores these add up, which bounds b (printed as
+//         the ceiling for b).
 //
 //   bench_model_embedding [--images N] [--vit-images N] [--batch B] [--threads T] [--vit CARD.json]
 //
 // Images: the first N of ../shared/datasets/wang1k (else darknet's photos,
 // repeated). Startup (Node + model load) is excluded from both throughputs and
 // reported separately.
+#include <time.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,7 +93,7 @@ std::vector<std::string> image_files(std::size_t count) {
 }
 
 struct BareResult {
-  double seconds = 0, load_seconds = 0, ms_per_image = 0;
+  double seconds = 0, load_seconds = 0, ms_per_image = 0, cpu_seconds = 0;
 };
 
 BareResult bare_loop(const NodeRuntime& runtime, const std::string& model, const ModelCard& card, const std::string& tensors,
@@ -97,11 +104,11 @@ BareResult bare_loop(const NodeRuntime& runtime, const std::string& model, const
                               std::to_string(card.height) + " " + std::to_string(card.width) + " " + std::to_string(batch) + " " +
                               std::to_string(threads) + (spin ? " 1" : " 0");
   const auto j = nlohmann::json::parse(run_capture(command));
-  return {j["seconds"], j["load_seconds"], j["ms_per_image"]};
+  return {j["seconds"], j["load_seconds"], j["ms_per_image"], j["cpu_seconds"]};
 }
 
 struct EmbedResult {
-  double seconds = 0, wall_seconds = 0;
+  double seconds = 0, wall_seconds = 0, inference_seconds = 0;
   std::size_t embedded = 0;
 };
 
@@ -116,8 +123,53 @@ EmbedResult lookalike_embed(const std::string& card_path, const std::string& mod
   EmbedResult r;
   r.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   r.seconds = j["seconds"];
+  r.inference_seconds = j["inference_seconds"];
   r.embedded = j["embedded"];
   return r;
+}
+
+double cpu_clock(clockid_t clock) {
+  timespec t{};
+  ::clock_gettime(clock, &t);
+  return double(t.tv_sec) + t.tv_nsec * 1e-9;
+}
+
+struct DecodeResult {
+  double seconds = 0, cpu_seconds = 0;
+  double read_seconds = 0, decode_seconds = 0, preprocess_seconds = 0;  // CPU time per step, summed over the threads
+};
+
+// What embed_image_files does per image besides the model: read the file,
+// decode it, preprocess it into a batch buffer, on `threads` threads.
+DecodeResult decode_alone(const std::vector<std::string>& files, const ModelCard& card, unsigned threads) {
+  const std::size_t per = 3 * std::size_t(card.width) * card.height;
+  std::atomic<std::size_t> next{0};
+  std::mutex mutex;
+  DecodeResult result;
+  const double cpu = cpu_clock(CLOCK_PROCESS_CPUTIME_ID);
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      std::vector<float> batch(per);
+      double steps[3] = {0, 0, 0};
+      for (std::size_t i; (i = next.fetch_add(1)) < files.size();) {
+        const double t0 = cpu_clock(CLOCK_THREAD_CPUTIME_ID);
+        const auto bytes = read_file(files[i]);
+        const double t1 = cpu_clock(CLOCK_THREAD_CPUTIME_ID);
+        const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
+        const double t2 = cpu_clock(CLOCK_THREAD_CPUTIME_ID);
+        preprocess_for_model_into(decoded.image, card, batch.data());
+        const double t3 = cpu_clock(CLOCK_THREAD_CPUTIME_ID);
+        steps[0] += t1 - t0, steps[1] += t2 - t1, steps[2] += t3 - t2;
+      }
+      std::lock_guard<std::mutex> lock(mutex);
+      result.read_seconds += steps[0], result.decode_seconds += steps[1], result.preprocess_seconds += steps[2];
+    });
+  for (auto& t : pool) t.join();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.cpu_seconds = cpu_clock(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+  return result;
 }
 
 void bench_model(const std::string& label, const std::string& card_path, const std::string& model, std::size_t count,
@@ -154,7 +206,7 @@ void bench_model(const std::string& label, const std::string& card_path, const s
   std::printf("\n");
   const BareResult bare = bare_loop(runtime, model, card, tensor_file, files.size(), config.batch, config.threads);
   const BareResult spinning = bare_loop(runtime, model, card, tensor_file, files.size(), config.batch, config.threads, true);
-  double worker_seconds = 0;
+  double worker_seconds = 0, worker_inference_seconds = 0;
   {
     ModelEmbedderOptions options;
     options.batch_size = config.batch;
@@ -162,9 +214,11 @@ void bench_model(const std::string& label, const std::string& card_path, const s
     options.model_path = model;
     ModelEmbedder embedder = ModelEmbedder::open(card_path, options);
     embedder.embed_tensors(tensors.data(), std::min(config.batch, files.size()));  // warm-up, as the bare loop does
+    const double warm_up_inference = embedder.inference_seconds();
     const auto started = std::chrono::steady_clock::now();
     const std::vector<float> vectors = embedder.embed_tensors(tensors.data(), files.size());
     worker_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    worker_inference_seconds = embedder.inference_seconds() - warm_up_inference;
     if (vectors.size() != files.size() * embedder.dim()) throw std::runtime_error("embed_tensors returned the wrong size");
   }
   const EmbedResult ours = lookalike_embed(card_path, model, list_file, config.batch, config.threads, work.string());
@@ -175,11 +229,30 @@ void bench_model(const std::string& label, const std::string& card_path, const s
   std::printf("    bare onnxruntime-node loop on preprocessed tensors             %8.1f images/s  (%.2f s; model load %.2f s)\n",
               bare_rate, bare.seconds, bare.load_seconds);
   std::printf("    (the same loop with ONNX Runtime's default spinning threads    %8.1f images/s)\n", double(files.size()) / spinning.seconds);
-  std::printf("    a. lookalike model path (worker + protocol) on the same tensors %8.1f images/s  (%.2f s)\n", worker_rate,
-              worker_seconds);
-  std::printf("    b. lookalike embed command (decode + preprocess + model)       %8.1f images/s  (%.2f s; with startup %.2f s)\n",
-              our_rate, ours.seconds, ours.wall_seconds);
+  std::printf("    a. lookalike model path (worker + protocol) on the same tensors %8.1f images/s  (%.2f s, the model's own %.2f s)\n",
+              worker_rate, worker_seconds, worker_inference_seconds);
+  std::printf("    b. lookalike embed command (decode + preprocess + model)       %8.1f images/s  (%.2f s, the model's own %.2f s; "
+              "with startup %.2f s)\n",
+              our_rate, ours.seconds, ours.inference_seconds, ours.wall_seconds);
   std::printf("    ratio a / bare = %.3f  (target >= 0.9)    ratio b / bare = %.3f\n", worker_rate / bare_rate, our_rate / bare_rate);
+
+  const double images = double(files.size());
+  std::printf("  c. decoding + preprocessing alone (read, decode, preprocess into a batch; no model):");
+  double decode_cpu_ms = 0;
+  DecodeResult one;
+  for (unsigned t : {1u, 2u}) {
+    const DecodeResult d = decode_alone(files, card, t);
+    if (t == 1) one = d, decode_cpu_ms = 1000 * d.cpu_seconds / images;
+    std::printf("  %u thread%s %.1f images/s", t, t > 1 ? "s" : "", images / d.seconds);
+  }
+  std::printf("\n    CPU per image on 1 thread: read %.2f ms, decode %.2f ms, preprocess (resize, crop, normalise) %.2f ms",
+              1000 * one.read_seconds / images, 1000 * one.decode_seconds / images, 1000 * one.preprocess_seconds / images);
+  const double model_cpu_ms = 1000 * bare.cpu_seconds / images;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const double ceiling = std::min(bare_rate, 1000.0 * cores / (model_cpu_ms + decode_cpu_ms));
+  std::printf("\n  CPU per image: the model %.2f ms (the bare loop keeps %.2f cores busy), decoding + preprocessing %.2f ms;\n"
+              "    sharing %u cores, b can reach at most %.1f images/s = %.3f of the bare loop (b measured %.3f)\n",
+              model_cpu_ms, bare.cpu_seconds / bare.seconds, decode_cpu_ms, cores, ceiling, ceiling / bare_rate, our_rate / bare_rate);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 // SPIN 0 (the default) lets idle intra-op threads sleep, as lookalike's worker
 // does; SPIN 1 keeps ONNX Runtime's own default (threads spin between ops).
 //
-// Prints one JSON line: {"images", "batch", "threads", "seconds", "load_seconds", "ms_per_image"}.
+// Prints one JSON line: {"images", "batch", "threads", "seconds", "load_seconds", "ms_per_image",
+// "cpu_seconds"} — cpu_seconds is the CPU time of the whole process (every
+// ONNX Runtime thread) during the timed loop: how many cores the model keeps busy.
 // The session is created and warmed up (one batch) before the clock starts.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,6 +40,11 @@ const run = async (begin, n) => {
 };
 await run(0, Math.min(batch, count));  // warm-up
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 for (let begin = 0; begin < count; begin += batch) await run(begin, Math.min(batch, count - begin));
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-console.log(JSON.stringify({ images: count, batch, threads, spin, seconds, load_seconds: loadSeconds, ms_per_image: (1000 * seconds) / count }));
+const cpu = process.cpuUsage(cpuStart);
+console.log(JSON.stringify({
+  images: count, batch, threads, spin, seconds, load_seconds: loadSeconds, ms_per_image: (1000 * seconds) / count,
+  cpu_seconds: (cpu.user + cpu.system) / 1e6,
+}));

@@ -1,6 +1,7 @@
 #include "model/preprocess.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "common/error.h"
 
@@ -13,16 +14,31 @@ Image model_input_image(const Image& image, const ModelCard& card) {
   return centre_crop(scaled, card.width, card.height);
 }
 
-std::vector<float> preprocess_for_model(const Image& image, const ModelCard& card) {
+void preprocess_for_model_into(const Image& image, const ModelCard& card, float* tensor) {
   const Image input = model_input_image(image, card);
   const std::size_t plane = std::size_t(card.width) * card.height;
-  std::vector<float> tensor(3 * plane);
+  // A channel value is one of 256 bytes: a table of their floats, each
+  // computed by the same expression, gives the very same tensor as computing
+  // every pixel (two divisions each) at a fraction of the cost.
+  float table[3][256];
+  float* planes[3];
   for (int c = 0; c < 3; ++c) {
     const int source = card.channel_order == ChannelOrder::RGB ? c : 2 - c;
     const float mean = card.mean[c], stddev = card.stddev[c], scale = card.scale;
-    float* out = tensor.data() + std::size_t(c) * plane;
-    for (std::size_t i = 0; i < plane; ++i) out[i] = (float(input.rgb[i * 3 + source]) / scale - mean) / stddev;
+    for (int v = 0; v < 256; ++v) table[source][v] = (float(v) / scale - mean) / stddev;
+    planes[source] = tensor + std::size_t(c) * plane;
   }
+  const std::uint8_t* rgb = input.rgb.data();
+  for (std::size_t i = 0; i < plane; ++i, rgb += 3) {
+    planes[0][i] = table[0][rgb[0]];
+    planes[1][i] = table[1][rgb[1]];
+    planes[2][i] = table[2][rgb[2]];
+  }
+}
+
+std::vector<float> preprocess_for_model(const Image& image, const ModelCard& card) {
+  std::vector<float> tensor(3 * std::size_t(card.width) * card.height);
+  preprocess_for_model_into(image, card, tensor.data());
   return tensor;
 }
 

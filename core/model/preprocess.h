@@ -16,6 +16,9 @@ Image model_input_image(const Image& image, const ModelCard& card);
 
 // 3 · height · width floats, channel planes in the card's channel order.
 std::vector<float> preprocess_for_model(const Image& image, const ModelCard& card);
+// The same floats written to `out` (3 · height · width of them), e.g. straight
+// into a batch, which saves a buffer and a copy per image.
+void preprocess_for_model_into(const Image& image, const ModelCard& card, float* out);
 
 // Scales a vector to unit L2 norm in place (a zero vector stays zero).
 void l2_normalize(std::vector<float>& vector);

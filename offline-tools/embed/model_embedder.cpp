@@ -5,12 +5,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <mutex>
 #include <thread>
 
 #include "common/error.h"
 #include "common/files.h"
 #include "common/parallel.h"
+#include "embed/worker_protocol.h"
 #include "image/decode.h"
 #include "model/preprocess.h"
 
@@ -109,24 +111,49 @@ const WorkerMetadata& ModelEmbedder::runtime_info() const { return worker_->meta
 pid_t ModelEmbedder::worker_pid() const { return worker_ ? worker_->pid() : -1; }
 std::size_t ModelEmbedder::tensor_floats() const { return 3 * std::size_t(card_.card.width) * std::size_t(card_.card.height); }
 
-void ModelEmbedder::run_batch(const float* tensors, std::size_t count, float* out) {
-  const WorkerOutput result = worker_->run(tensors, std::uint32_t(count), 3, std::uint32_t(card_.card.height),
-                                           std::uint32_t(card_.card.width));
+void ModelEmbedder::send_batch(const float* tensors, std::size_t count) {
+  if (count == 0 || count > batch_size_)
+    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(count) + " images was given to an embedder that sends 1 to " +
+                                         std::to_string(batch_size_) + " (a bug in the CLI)");
+  worker_->submit(tensors, std::uint32_t(count), 3, std::uint32_t(card_.card.height), std::uint32_t(card_.card.width));
+}
+
+std::vector<float> ModelEmbedder::take_batch() {
+  WorkerOutput result = worker_->next_result();
   if (result.dim != dim())
     fail(ErrorKind::Corrupt, "model card " + card_.path + " does not match " + model_path_ + ": the card says output.dim = " +
                                  std::to_string(dim()) + ", the model's output " + card_.card.output_name + " has " +
                                  std::to_string(result.dim) + " values per image");
   inference_seconds_ += result.inference_seconds;
-  std::memcpy(out, result.values.data(), result.values.size() * sizeof(float));
   if (normalize_)
-    for (std::size_t i = 0; i < count; ++i) normalize_row(out + i * dim(), dim());
+    for (std::size_t i = 0; i < result.batch; ++i) normalize_row(result.values.data() + i * dim(), dim());
+  return std::move(result.values);
 }
 
+std::size_t ModelEmbedder::batches_in_flight() const { return worker_->in_flight(); }
+std::size_t ModelEmbedder::max_batches_in_flight() { return worker_protocol::kMaxInFlight; }
+void ModelEmbedder::discard_batches() noexcept { worker_->discard_in_flight(); }
+
 std::vector<float> ModelEmbedder::embed_tensors(const float* tensors, std::size_t count) {
+  if (batches_in_flight() != 0)
+    fail(ErrorKind::InvalidArgument, "embed_tensors() called while batches sent with send_batch() are in flight (a bug in the CLI)");
   std::vector<float> out(count * dim());
-  for (std::size_t begin = 0; begin < count; begin += batch_size_) {
-    const std::size_t n = std::min(batch_size_, count - begin);
-    run_batch(tensors + begin * tensor_floats(), n, out.data() + begin * dim());
+  std::deque<std::size_t> sent;  // the first image of each batch in flight, oldest first
+  const auto take_oldest = [&] {
+    const std::vector<float> vectors = take_batch();
+    std::memcpy(out.data() + sent.front() * dim(), vectors.data(), vectors.size() * sizeof(float));
+    sent.pop_front();
+  };
+  try {
+    for (std::size_t begin = 0; begin < count; begin += batch_size_) {
+      if (sent.size() == max_batches_in_flight()) take_oldest();
+      send_batch(tensors + begin * tensor_floats(), std::min(batch_size_, count - begin));
+      sent.push_back(begin);
+    }
+    while (!sent.empty()) take_oldest();
+  } catch (...) {
+    discard_batches();
+    throw;
   }
   return out;
 }
@@ -164,7 +191,9 @@ EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<st
   if (n == 0) return result;
 
   // Batches are prepared in a ring of slots: decode threads fill up to
-  // kSlots batches ahead while the worker runs the current one.
+  // kSlots batches ahead of the next one to send. A slot is free again as
+  // soon as its batch is sent (send_batch has read it by then), while the
+  // worker computes up to max_batches_in_flight() sent batches.
   constexpr std::size_t kSlots = 3;
   struct Slot {
     std::vector<float> tensors;
@@ -175,7 +204,7 @@ EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<st
   for (auto& s : slots) s.tensors.resize(B * T), s.ok.assign(B, 0);
   std::mutex mutex;
   std::condition_variable changed;
-  std::size_t current = 0;  // the batch the worker consumes next
+  std::size_t current = 0;  // the batch sent next
   bool abort = false;
   std::atomic<std::size_t> next{0};
   const ModelCard& card = embedder.card();
@@ -195,8 +224,7 @@ EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<st
       try {
         const std::vector<std::uint8_t> bytes = read_file(paths[i]);
         const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
-        const std::vector<float> tensor = preprocess_for_model(decoded.image, card);
-        std::memcpy(slot.tensors.data() + k * T, tensor.data(), T * sizeof(float));
+        preprocess_for_model_into(decoded.image, card, slot.tensors.data() + k * T);
       } catch (const Error& e) {
         error = e.what();
       } catch (const std::bad_alloc&) {
@@ -214,6 +242,28 @@ EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<st
     }
   };
 
+  // Batches sent (or with no image to send) whose results are not stored
+  // yet, in input order; `rows` are the items each result row belongs to.
+  struct Sent {
+    std::size_t end;
+    std::vector<std::size_t> rows;
+  };
+  std::deque<Sent> sent;
+  auto finish_oldest = [&] {
+    const Sent& s = sent.front();
+    if (!s.rows.empty()) {
+      const std::vector<float> out = embedder.take_batch();
+      for (std::size_t r = 0; r < s.rows.size(); ++r) {
+        std::memcpy(result.vectors.data() + s.rows[r] * D, out.data() + r * D, D * sizeof(float));
+        result.done[s.rows[r]] = true;
+      }
+      result.embedded += s.rows.size();
+    }
+    const std::size_t end = s.end;
+    sent.pop_front();
+    if (options.on_progress) options.on_progress(end);
+  };
+
   const unsigned threads = std::max(1u, std::min<unsigned>(thread_count(options.decode_threads), unsigned(n)));
   std::vector<std::thread> pool;
   auto shut_down = [&] {
@@ -228,7 +278,6 @@ EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<st
   try {
     for (unsigned t = 0; t < threads; ++t) pool.emplace_back(prepare);
     const std::size_t batches = (n + B - 1) / B;
-    std::vector<std::size_t> rows;
     for (std::size_t b = 0; b < batches; ++b) {
       if (options.should_stop && options.should_stop()) {
         result.stopped = true;
@@ -240,20 +289,19 @@ EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<st
         std::unique_lock<std::mutex> lock(mutex);
         changed.wait(lock, [&] { return slot.finished == count; });
       }
-      rows.clear();
+      Sent entry{begin + count, {}};
       for (std::size_t k = 0; k < count; ++k) {
         if (!slot.ok[k]) continue;
-        if (rows.size() != k) std::memmove(slot.tensors.data() + rows.size() * T, slot.tensors.data() + k * T, T * sizeof(float));
-        rows.push_back(begin + k);
+        if (entry.rows.size() != k)
+          std::memmove(slot.tensors.data() + entry.rows.size() * T, slot.tensors.data() + k * T, T * sizeof(float));
+        entry.rows.push_back(begin + k);
       }
-      if (!rows.empty()) {
-        const std::vector<float> out = embedder.embed_tensors(slot.tensors.data(), rows.size());
-        for (std::size_t r = 0; r < rows.size(); ++r) {
-          std::memcpy(result.vectors.data() + rows[r] * D, out.data() + r * D, D * sizeof(float));
-          result.done[rows[r]] = true;
-        }
-        result.embedded += rows.size();
+      if (!entry.rows.empty()) {
+        // Room for this batch: the worker holds at most max_batches_in_flight().
+        while (embedder.batches_in_flight() >= ModelEmbedder::max_batches_in_flight()) finish_oldest();
+        embedder.send_batch(slot.tensors.data(), entry.rows.size());
       }
+      sent.push_back(std::move(entry));
       {
         std::lock_guard<std::mutex> lock(mutex);
         slot.finished = 0;
@@ -261,10 +309,12 @@ EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<st
         ++current;
       }
       changed.notify_all();
-      if (options.on_progress) options.on_progress(begin + count);
+      while (!sent.empty() && sent.front().rows.empty()) finish_oldest();  // nothing to wait for: report it now
     }
+    while (!sent.empty()) finish_oldest();
   } catch (...) {
     shut_down();
+    embedder.discard_batches();
     throw;
   }
   shut_down();

@@ -64,16 +64,27 @@ class ModelEmbedder {
   std::vector<std::vector<float>> embed(const std::vector<Image>& images);
 
   // Embeds already preprocessed tensors (count × tensor_floats(), NCHW per
-  // image) in batches of batch_size(); returns count × dim() floats.
+  // image) in batches of batch_size(), the next batch sent while the worker
+  // computes the current one; returns count × dim() floats.
   std::vector<float> embed_tensors(const float* tensors, std::size_t count);
+
+  // Batches one at a time, pipelined (embed_image_files): send_batch hands
+  // `count` ≤ batch_size() tensors to the worker (they are read before it
+  // returns, so their buffer can be refilled at once); take_batch returns the
+  // oldest sent batch's count × dim() floats. Up to max_batches_in_flight()
+  // may be sent before their results are taken. On an error of its own, a
+  // caller calls discard_batches() so the embedder is idle again.
+  void send_batch(const float* tensors, std::size_t count);
+  std::vector<float> take_batch();
+  std::size_t batches_in_flight() const;
+  static std::size_t max_batches_in_flight();
+  void discard_batches() noexcept;
 
   // Seconds of inference reported by the worker so far (excludes transfer).
   double inference_seconds() const { return inference_seconds_; }
   pid_t worker_pid() const;
 
  private:
-  void run_batch(const float* tensors, std::size_t count, float* out);
-
   LoadedCard card_;
   std::string model_path_;
   std::size_t batch_size_ = 1;
@@ -90,7 +101,7 @@ std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCa
 struct EmbedFilesOptions {
   unsigned decode_threads = 0;                          // 0 = all hardware threads
   std::function<void(std::size_t done)> on_progress;    // called after each batch with the items finished so far
-  std::function<bool()> should_stop;                    // true: stop after the current batch (Ctrl-C)
+  std::function<bool()> should_stop;                    // true: send no further batch (Ctrl-C)
 };
 
 struct EmbedFilesResult {
@@ -103,9 +114,11 @@ struct EmbedFilesResult {
 };
 
 // Reads, decodes (EXIF-upright), preprocesses on `decode_threads` threads
-// while the worker embeds the previous batch, so the model is kept busy.
+// while the worker embeds the previous batches, so the model is kept busy.
 // A file that cannot be read or decoded is recorded in `errors` and the rest
-// go on; a worker or model failure throws.
+// go on; a worker or model failure throws. When should_stop says so, no
+// further batch is sent; those already sent (at most
+// ModelEmbedder::max_batches_in_flight()) are finished and kept.
 EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<std::string>& paths,
                                    const EmbedFilesOptions& options = {});
 

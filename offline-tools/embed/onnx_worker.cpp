@@ -1,30 +1,24 @@
 #include "embed/onnx_worker.h"
 
-#include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "embed/worker_protocol.h"
 
-extern char** environ;
-
 namespace lookalike::cli {
 namespace {
 
 namespace wp = worker_protocol;
-constexpr std::size_t kStderrKeep = 6000;  // the last bytes of the worker's stderr kept for messages
 
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
@@ -35,23 +29,6 @@ void put_u32(std::uint8_t* out, std::uint32_t v) {
 }
 std::uint32_t get_u32(const std::uint8_t* in) {
   return std::uint32_t(in[0]) | std::uint32_t(in[1]) << 8 | std::uint32_t(in[2]) << 16 | std::uint32_t(in[3]) << 24;
-}
-
-void close_fd(int& fd) {
-  if (fd >= 0) ::close(fd);
-  fd = -1;
-}
-
-std::string signal_text(int sig) {
-  const char* name = ::strsignal(sig);
-  return "signal " + std::to_string(sig) + (name ? std::string(" (") + name + ")" : "");
-}
-
-std::string trim_tail(const std::string& text) {
-  std::string t = text;
-  while (!t.empty() && (t.back() == '\n' || t.back() == ' ' || t.back() == '\r')) t.pop_back();
-  if (t.size() > 1500) t = "…" + t.substr(t.size() - 1500);
-  return t;
 }
 
 WorkerTensorInfo tensor_info(const nlohmann::json& j) {
@@ -94,12 +71,7 @@ const WorkerTensorInfo* WorkerMetadata::output(const std::string& name) const {
 }
 
 OnnxWorker::OnnxWorker(const NodeRuntime& runtime, const OnnxWorkerOptions& options) : options_(options) {
-  // A worker that exits makes writes to its stdin fail; that must be an
-  // error return (EPIPE), not a signal that kills the CLI.
-  struct sigaction current {};
-  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
-
-  spawn(runtime);
+  process_ = std::make_unique<WorkerProcess>(runtime);
   try {
     const nlohmann::json open = {{"protocol", wp::kVersion},
                                  {"model", options_.model_path},
@@ -107,19 +79,19 @@ OnnxWorker::OnnxWorker(const NodeRuntime& runtime, const OnnxWorkerOptions& opti
                                  {"input", options_.input_name},
                                  {"output", options_.output_name}};
     const std::string text = open.dump();
+    owed_ = 1;
     send(wp::kOpen, nullptr, 0, text.data(), text.size(), options_.startup_timeout_seconds);
-    std::vector<std::uint8_t> payload;
-    const std::uint32_t type = receive(payload, options_.startup_timeout_seconds);
-    if (type == wp::kError) {
+    const Frame answer = receive(options_.startup_timeout_seconds);
+    if (answer.type == wp::kError) {
       std::string stage;
-      const std::string message = worker_error_message(payload, &stage);
+      const std::string message = error_message(answer, &stage, nullptr);
       broken_ = message;
       fail(stage == "open" ? ErrorKind::Corrupt : ErrorKind::Io, message);
     }
-    if (type != wp::kReady) die("answered OPEN with frame type " + std::to_string(type));
+    if (answer.type != wp::kReady) die("answered OPEN with frame type " + std::to_string(answer.type));
     nlohmann::json ready;
     try {
-      ready = nlohmann::json::parse(payload.begin(), payload.end());
+      ready = nlohmann::json::parse(answer.payload.begin(), answer.payload.end());
     } catch (const nlohmann::json::exception& e) {
       die(std::string("sent a READY frame that is not JSON: ") + e.what());
     }
@@ -131,6 +103,7 @@ OnnxWorker::OnnxWorker(const NodeRuntime& runtime, const OnnxWorkerOptions& opti
     metadata_.threads = ready.value("threads", 0u);
     for (const auto& i : ready.value("inputs", nlohmann::json::array())) metadata_.inputs.push_back(tensor_info(i));
     for (const auto& o : ready.value("outputs", nlohmann::json::array())) metadata_.outputs.push_back(tensor_info(o));
+    ready_ = true;
   } catch (...) {
     stop();
     throw;
@@ -139,171 +112,170 @@ OnnxWorker::OnnxWorker(const NodeRuntime& runtime, const OnnxWorkerOptions& opti
 
 OnnxWorker::~OnnxWorker() { stop(); }
 
-void OnnxWorker::spawn(const NodeRuntime& runtime) {
-  int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0) fail(ErrorKind::Io, std::string("cannot create a pipe: ") + std::strerror(errno));
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
-    ::close(in_pipe[0]), ::close(in_pipe[1]);
-    fail(ErrorKind::Io, std::string("cannot create a pipe: ") + std::strerror(errno));
-  }
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) {
-    ::close(in_pipe[0]), ::close(in_pipe[1]), ::close(out_pipe[0]), ::close(out_pipe[1]);
-    fail(ErrorKind::Io, std::string("cannot create a pipe: ") + std::strerror(errno));
-  }
-
-  // Batches of tensors are megabytes (16 images of 224×224 are 9.6 MB): a
-  // pipe of 1 MiB (Linux's default limit for it) rather than 64 KiB moves
-  // them with a sixteenth of the wake-ups (bench_model_embedding, MobileNetV2
-  // on a quiet machine: 0.63 → 0.80 of a bare onnxruntime-node loop's
-  // throughput). Best effort: the default size works too.
-  for (const int fd : {in_pipe[1], out_pipe[1]}) (void)::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
-  posix_spawnattr_t attributes;
-  posix_spawnattr_init(&attributes);
-  // Its own process group: Ctrl-C in the terminal reaches the CLI, which
-  // finishes the current batch and then stops the worker itself.
-  posix_spawnattr_setpgroup(&attributes, 0);
-  sigset_t default_signals;
-  sigemptyset(&default_signals);
-  sigaddset(&default_signals, SIGPIPE);
-  sigaddset(&default_signals, SIGINT);
-  sigaddset(&default_signals, SIGTERM);
-  posix_spawnattr_setsigdefault(&attributes, &default_signals);
-  sigset_t no_signals;
-  sigemptyset(&no_signals);
-  posix_spawnattr_setsigmask(&attributes, &no_signals);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-
-  std::vector<std::string> args = {runtime.node};
-  if (runtime.worker_file.empty()) {
-    args.insert(args.end(), {"--input-type=module", "--eval", embedded_worker_script()});
-  } else {
-    args.push_back(runtime.worker_file);
-  }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  std::vector<std::string> env_strings;
-  for (char** e = environ; e && *e; ++e) {
-    if (std::strncmp(*e, "LOOKALIKE_NODE_MODULES=", 23) == 0 || std::strncmp(*e, "NODE_OPTIONS=", 13) == 0) continue;
-    env_strings.emplace_back(*e);
-  }
-  env_strings.push_back("LOOKALIKE_NODE_MODULES=" + runtime.node_modules);
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  const int rc = ::posix_spawn(&pid_, runtime.node.c_str(), &actions, &attributes, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attributes);
-  ::close(in_pipe[0]), ::close(out_pipe[1]), ::close(err_pipe[1]);
-  stdin_fd_ = in_pipe[1], stdout_fd_ = out_pipe[0], stderr_fd_ = err_pipe[0];
-  if (rc != 0) {
-    pid_ = -1;
-    close_fd(stdin_fd_), close_fd(stdout_fd_), close_fd(stderr_fd_);
-    fail(ErrorKind::Io, "cannot start Node.js (" + runtime.node + ") for the embedding worker: " + std::strerror(rc));
-  }
-  for (int fd : {stdin_fd_, stdout_fd_, stderr_fd_}) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-}
-
-void OnnxWorker::drain_stderr() {
-  if (stderr_fd_ < 0) return;
-  char buffer[4096];
-  for (;;) {
-    const ssize_t n = ::read(stderr_fd_, buffer, sizeof buffer);
-    if (n > 0) {
-      stderr_.append(buffer, std::size_t(n));
-      if (stderr_.size() > 2 * kStderrKeep) stderr_.erase(0, stderr_.size() - kStderrKeep);
-      continue;
-    }
-    if (n == 0) close_fd(stderr_fd_);
-    return;  // EAGAIN or an error: nothing more for now
-  }
-}
-
 void OnnxWorker::die(const std::string& what) {
   // Gather the exit status (the process may need a moment to finish exiting
   // after closing its pipes) and whatever it last said on stderr.
-  const double until = now_seconds() + 2.0;
-  while (!reaped_ && pid_ > 0) {
-    int status = 0;
-    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
-      reaped_ = true;
-      exit_status_ = status;
-      break;
-    }
-    if (r < 0 || now_seconds() > until) break;
-    drain_stderr();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::string message = "the embedding worker (node, pid " + std::to_string(pid()) + ") " + what;
+  if (process_) {
+    process_->wait_for_exit(2.0);
+    message += process_->exit_description();
+    const std::string tail = process_->stderr_tail();
+    if (!tail.empty()) message += ". Its last words on stderr:\n" + tail;
   }
-  drain_stderr();
-  std::string message = "the embedding worker (node, pid " + std::to_string(pid_) + ") " + what;
-  if (reaped_) {
-    if (WIFSIGNALED(exit_status_)) message += "; it was killed by " + signal_text(WTERMSIG(exit_status_));
-    else if (WIFEXITED(exit_status_)) message += "; it exited with status " + std::to_string(WEXITSTATUS(exit_status_));
-  }
-  const std::string tail = trim_tail(stderr_);
-  if (!tail.empty()) message += ". Its last words on stderr:\n" + tail;
   broken_ = message;
   stop();
   fail(ErrorKind::Io, message);
 }
 
 void OnnxWorker::timed_out(double timeout_seconds) {
-  if (pid_ > 0 && !reaped_) ::kill(pid_, SIGKILL);
+  if (process_) process_->kill_now();
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%g", timeout_seconds);
   die(std::string("did not answer within ") + seconds + " s and was stopped (a model this slow needs a longer "
       "--worker-timeout; otherwise the worker is stuck)");
 }
 
-void OnnxWorker::write_all(const void* data, std::size_t size, double deadline) {
-  const auto* p = static_cast<const std::uint8_t*>(data);
-  while (size > 0) {
-    pollfd fds[2] = {{stdin_fd_, POLLOUT, 0}, {stderr_fd_, POLLIN, 0}};
+std::string OnnxWorker::error_message(const Frame& frame, std::string* stage, long long* id) const {
+  std::string message(frame.payload.begin(), frame.payload.end());
+  if (id) *id = -1;
+  try {
+    const auto j = nlohmann::json::parse(message);
+    if (stage) *stage = j.value("stage", "");
+    if (id && j.contains("id") && j["id"].is_number_integer()) *id = j["id"].get<long long>();
+    message = j.value("message", message);
+  } catch (const nlohmann::json::exception&) {
+  }
+  return message;
+}
+
+std::string OnnxWorker::describe(const Request& r) const {
+  return std::to_string(r.batch) + " (" + std::to_string(r.channels) + "×" + std::to_string(r.height) + "×" +
+         std::to_string(r.width) + ")";
+}
+
+// Moves bytes both ways until `done()`: writes `out` (when given) while
+// reading every answer the worker owes, so neither side can block the other
+// with a full pipe, and a worker that fails mid-transfer is noticed at once.
+template <class Done>
+void OnnxWorker::pump(Outgoing* out, double timeout_seconds, Done done) {
+  const double deadline = now_seconds() + timeout_seconds;
+  while (!done()) {
     const double left = deadline - now_seconds();
-    if (left <= 0) timed_out(current_timeout_);
-    const int ready = ::poll(fds, stderr_fd_ >= 0 ? 2 : 1, int(std::min(left, 1.0) * 1000) + 1);
-    if (ready < 0 && errno != EINTR) die(std::string("cannot be written to: ") + std::strerror(errno));
+    if (left <= 0) timed_out(timeout_seconds);
+    pollfd fds[3];
+    int count = 0, write_at = -1, read_at = -1, stderr_at = -1;
+    if (out && out->written < out->total) write_at = count, fds[count++] = {process_->input_fd(), POLLOUT, 0};
+    if (owed_ > 0 || header_got_ > 0) read_at = count, fds[count++] = {process_->output_fd(), POLLIN, 0};
+    if (process_->error_fd() >= 0) stderr_at = count, fds[count++] = {process_->error_fd(), POLLIN, 0};
+    if (write_at < 0 && read_at < 0) die("was waited for with nothing to send and no answer due (a bug in the CLI)");
+    const int ready = ::poll(fds, nfds_t(count), int(std::min(left, 1.0) * 1000) + 1);
+    if (ready < 0 && errno != EINTR) die(std::string("cannot be waited for: ") + std::strerror(errno));
     if (ready <= 0) continue;
-    if (stderr_fd_ >= 0 && fds[1].revents) drain_stderr();
-    if (fds[0].revents & (POLLERR | POLLHUP)) die("stopped reading its input");
-    if (!(fds[0].revents & POLLOUT)) continue;
-    const ssize_t n = ::write(stdin_fd_, p, size);
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EINTR) continue;
-      die(errno == EPIPE ? "stopped reading its input" : std::string("cannot be written to: ") + std::strerror(errno));
+    if (stderr_at >= 0 && fds[stderr_at].revents) process_->drain_stderr();
+    // Answers first: an ERROR frame explains a write that is about to fail.
+    if (read_at >= 0 && fds[read_at].revents) read_some();
+    if (write_at >= 0 && fds[write_at].revents) {
+      if ((fds[write_at].revents & (POLLERR | POLLHUP)) || !write_some(*out)) input_closed();
     }
-    p += n, size -= std::size_t(n);
   }
 }
 
-void OnnxWorker::read_exact(void* data, std::size_t size, double deadline) {
-  auto* p = static_cast<std::uint8_t*>(data);
-  while (size > 0) {
-    pollfd fds[2] = {{stdout_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}};
-    const double left = deadline - now_seconds();
-    if (left <= 0) timed_out(current_timeout_);
-    const int ready = ::poll(fds, stderr_fd_ >= 0 ? 2 : 1, int(std::min(left, 1.0) * 1000) + 1);
-    if (ready < 0 && errno != EINTR) die(std::string("cannot be read from: ") + std::strerror(errno));
-    if (ready <= 0) continue;
-    if (stderr_fd_ >= 0 && fds[1].revents) drain_stderr();
-    if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-    const ssize_t n = ::read(stdout_fd_, p, size);
-    if (n == 0) die("closed its output unexpectedly");
-    if (n < 0) {
-      if (errno == EAGAIN || errno == EINTR) continue;
-      die(std::string("cannot be read from: ") + std::strerror(errno));
+// Writes as much of `out` as the pipe takes now; false when the worker no
+// longer reads its input.
+bool OnnxWorker::write_some(Outgoing& out) {
+  while (out.written < out.total) {
+    iovec pieces[3];
+    int count = 0;
+    std::size_t skip = out.written;
+    for (int i = 0; i < 3; ++i) {
+      if (skip >= out.size[i]) {
+        skip -= out.size[i];
+        continue;
+      }
+      pieces[count++] = {const_cast<std::uint8_t*>(out.piece[i]) + skip, out.size[i] - skip};
+      skip = 0;
     }
-    p += n, size -= std::size_t(n);
+    const ssize_t n = ::writev(process_->input_fd(), pieces, count);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) return true;
+      if (errno == EPIPE) return false;
+      die(std::string("cannot be written to: ") + std::strerror(errno));
+    }
+    out.written += std::size_t(n);
   }
+  return true;
+}
+
+// Reads whatever part of the owed answers has arrived, frame by frame; never
+// past the last answer owed, so a stray byte is read as the next answer and
+// fails its checks rather than being skipped.
+void OnnxWorker::read_some() {
+  const int fd = process_->output_fd();
+  auto got = [&](ssize_t n) {
+    if (n > 0) return true;
+    if (n == 0) die(input_closing_ ? "stopped reading its input" : "closed its output unexpectedly");
+    if (errno == EAGAIN || errno == EINTR) return false;
+    die(std::string("cannot be read from: ") + std::strerror(errno));
+  };
+  while (owed_ > 0 || header_got_ > 0 || input_closing_) {
+    if (header_got_ < sizeof header_) {
+      const ssize_t n = ::read(fd, header_ + header_got_, sizeof header_ - header_got_);
+      if (!got(n)) return;
+      header_got_ += std::size_t(n);
+      if (header_got_ < sizeof header_) continue;
+      if (get_u32(header_) != wp::kMagic) {
+        process_->kill_now();
+        die("wrote something that is not a protocol frame on stdout (is LOOKALIKE_EMBED_WORKER a lookalike worker?)");
+      }
+      const std::uint32_t length = get_u32(header_ + 8);
+      if (length > wp::kMaxPayload) {
+        process_->kill_now();
+        die("announced a frame of " + std::to_string(length) + " bytes");
+      }
+      reading_.type = get_u32(header_ + 4);
+      reading_.payload.resize(length);
+      payload_got_ = 0;
+    }
+    if (payload_got_ < reading_.payload.size()) {
+      const ssize_t n = ::read(fd, reading_.payload.data() + payload_got_, reading_.payload.size() - payload_got_);
+      if (!got(n)) return;
+      payload_got_ += std::size_t(n);
+      if (payload_got_ < reading_.payload.size()) continue;
+    }
+    Frame frame = std::move(reading_);
+    reading_ = Frame();
+    header_got_ = payload_got_ = 0;
+    frame_arrived(std::move(frame));
+  }
+}
+
+void OnnxWorker::frame_arrived(Frame frame) {
+  if (owed_ > 0) --owed_;
+  if (ready_ && frame.type == wp::kError) {
+    // Only a "run" error leaves the worker serving; after any other it exits,
+    // and waiting on would end in a timeout instead of its reason.
+    std::string stage;
+    const std::string message = error_message(frame, &stage, nullptr);
+    if (stage != "run") die("reported a protocol error: " + message);
+  }
+  arrived_.push_back(std::move(frame));
+}
+
+void OnnxWorker::input_closed() {
+  // The worker stopped reading: it is on its way out. What it still writes
+  // on stdout (an ERROR frame saying why) is read for a moment, then the
+  // failure is reported with its exit status and stderr.
+  input_closing_ = true;
+  const double until = now_seconds() + 2.0;
+  for (double left; (left = until - now_seconds()) > 0;) {
+    pollfd fds[2] = {{process_->output_fd(), POLLIN, 0}, {process_->error_fd(), POLLIN, 0}};
+    const int ready = ::poll(fds, process_->error_fd() >= 0 ? 2 : 1, int(left * 1000) + 1);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready <= 0) continue;
+    if (fds[1].revents && process_->error_fd() >= 0) process_->drain_stderr();
+    if (fds[0].revents) read_some();  // ends in die() at its end of output or on an ERROR frame
+  }
+  die("stopped reading its input");
 }
 
 void OnnxWorker::send(std::uint32_t type, const void* head, std::size_t head_size, const void* body,
@@ -316,95 +288,105 @@ void OnnxWorker::send(std::uint32_t type, const void* head, std::size_t head_siz
   put_u32(header, wp::kMagic);
   put_u32(header + 4, type);
   put_u32(header + 8, std::uint32_t(length));
-  current_timeout_ = timeout_seconds;
-  const double deadline = now_seconds() + timeout_seconds;
-  write_all(header, sizeof header, deadline);
-  if (head_size) write_all(head, head_size, deadline);
-  if (body_size) write_all(body, body_size, deadline);
+  Outgoing out{{header, static_cast<const std::uint8_t*>(head), static_cast<const std::uint8_t*>(body)},
+               {sizeof header, head_size, body_size}};
+  out.total = sizeof header + length;
+  pump(&out, timeout_seconds, [&] { return out.written == out.total; });
 }
 
-std::uint32_t OnnxWorker::receive(std::vector<std::uint8_t>& payload, double timeout_seconds) {
-  current_timeout_ = timeout_seconds;
-  const double deadline = now_seconds() + timeout_seconds;
-  std::uint8_t header[wp::kHeaderBytes];
-  read_exact(header, sizeof header, deadline);
-  if (get_u32(header) != wp::kMagic) {
-    kill(pid_, SIGKILL);
-    die("wrote something that is not a protocol frame on stdout (is LOOKALIKE_EMBED_WORKER a lookalike worker?)");
-  }
-  const std::uint32_t type = get_u32(header + 4), length = get_u32(header + 8);
-  if (length > wp::kMaxPayload) die("announced a frame of " + std::to_string(length) + " bytes");
-  payload.resize(length);
-  if (length) read_exact(payload.data(), length, deadline);
-  return type;
+OnnxWorker::Frame OnnxWorker::receive(double timeout_seconds) {
+  pump(nullptr, timeout_seconds, [&] { return !arrived_.empty(); });
+  Frame frame = std::move(arrived_.front());
+  arrived_.pop_front();
+  return frame;
 }
 
-std::string OnnxWorker::worker_error_message(const std::vector<std::uint8_t>& payload, std::string* stage) const {
-  std::string message(payload.begin(), payload.end());
-  try {
-    const auto j = nlohmann::json::parse(message);
-    if (stage) *stage = j.value("stage", "");
-    message = j.value("message", message);
-  } catch (const nlohmann::json::exception&) {
+void OnnxWorker::submit(const float* data, std::uint32_t batch, std::uint32_t channels, std::uint32_t height,
+                        std::uint32_t width) {
+  if (!broken_.empty()) fail(ErrorKind::Io, broken_);
+  if (batch == 0) fail(ErrorKind::InvalidArgument, "an empty batch cannot be sent to the embedding worker");
+  if (in_flight_.size() >= wp::kMaxInFlight)
+    fail(ErrorKind::InvalidArgument, "more than " + std::to_string(wp::kMaxInFlight) +
+                                         " batches sent to the embedding worker before taking a result (a bug in the CLI)");
+  const std::uint64_t bytes = std::uint64_t(batch) * channels * height * width * sizeof(float);
+  if (bytes + wp::kRunHeadBytes > wp::kMaxPayload)
+    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(bytes) + " bytes is over the worker's 2 GiB frame limit: use a smaller --batch");
+  const Request request{next_id_++, batch, channels, height, width};
+  std::uint8_t head[wp::kRunHeadBytes];
+  put_u32(head, request.id), put_u32(head + 4, batch), put_u32(head + 8, channels), put_u32(head + 12, height),
+      put_u32(head + 16, width);
+  in_flight_.push_back(request);
+  ++owed_;
+  send(wp::kRun, head, sizeof head, data, std::size_t(bytes), options_.run_timeout_seconds);
+}
+
+WorkerOutput OnnxWorker::next_result() {
+  if (!broken_.empty()) fail(ErrorKind::Io, broken_);
+  if (in_flight_.empty()) fail(ErrorKind::InvalidArgument, "a result was asked of the embedding worker with no batch sent (a bug in the CLI)");
+  const Frame frame = receive(options_.run_timeout_seconds);
+  const Request request = in_flight_.front();
+  in_flight_.pop_front();
+  const auto out_of_order = [&](long long id) {
+    process_->kill_now();
+    die("answered batch " + std::to_string(id) + " when batch " + std::to_string(request.id) +
+        " was due (answers must come in the order of the batches)");
+  };
+  if (frame.type == wp::kError) {
+    std::string stage;
+    long long id = -1;
+    const std::string message = error_message(frame, &stage, &id);
+    if (id >= 0 && id != request.id) out_of_order(id);
+    if (stage == "run")
+      fail(ErrorKind::Unsupported, "onnxruntime-node could not run " + options_.model_path + " on a batch of " +
+                                       describe(request) + ": " + message);
+    die("reported a protocol error: " + message);
   }
-  return message;
+  const auto& p = frame.payload;
+  if (frame.type != wp::kResult || p.size() < wp::kResultHeadBytes)
+    die("answered RUN with an unexpected frame (type " + std::to_string(frame.type) + ")");
+  if (get_u32(p.data()) != request.id) out_of_order(get_u32(p.data()));
+  WorkerOutput out;
+  out.batch = get_u32(p.data() + 4);
+  out.dim = get_u32(p.data() + 8);
+  out.inference_seconds = get_u32(p.data() + 12) * 1e-6;
+  const std::size_t floats = p.size() - wp::kResultHeadBytes;
+  if (out.batch != request.batch || floats % sizeof(float) != 0 || out.dim == 0 ||
+      floats / sizeof(float) != std::uint64_t(out.batch) * out.dim)
+    die("answered a batch of " + std::to_string(request.batch) + " with a malformed result");
+  out.values.resize(out.batch * out.dim);
+  std::memcpy(out.values.data(), p.data() + wp::kResultHeadBytes, floats);
+  return out;
+}
+
+void OnnxWorker::discard_in_flight() noexcept {
+  while (!in_flight_.empty() && broken_.empty()) {
+    try {
+      (void)next_result();
+    } catch (const Error&) {
+      // this batch's model error, or the worker's end (then nothing is in flight any more)
+    } catch (...) {
+      stop();
+    }
+  }
+  in_flight_.clear();
 }
 
 WorkerOutput OnnxWorker::run(const float* data, std::uint32_t batch, std::uint32_t channels, std::uint32_t height,
                              std::uint32_t width) {
   if (batch == 0) return {};
-  std::uint8_t head[16];
-  put_u32(head, batch), put_u32(head + 4, channels), put_u32(head + 8, height), put_u32(head + 12, width);
-  const std::size_t floats = std::size_t(batch) * channels * height * width;
-  send(wp::kRun, head, sizeof head, data, floats * sizeof(float), options_.run_timeout_seconds);
-  std::vector<std::uint8_t> payload;
-  const std::uint32_t type = receive(payload, options_.run_timeout_seconds);
-  if (type == wp::kError) {
-    std::string stage;
-    const std::string message = worker_error_message(payload, &stage);
-    if (stage == "run")
-      fail(ErrorKind::Unsupported, "onnxruntime-node could not run " + options_.model_path + " on a batch of " +
-                                       std::to_string(batch) + " (" + std::to_string(channels) + "×" + std::to_string(height) +
-                                       "×" + std::to_string(width) + "): " + message);
-    die("reported a protocol error: " + message);
-  }
-  if (type != wp::kResult || payload.size() < 12) die("answered RUN with an unexpected frame (type " + std::to_string(type) + ")");
-  WorkerOutput out;
-  out.batch = get_u32(payload.data());
-  out.dim = get_u32(payload.data() + 4);
-  out.inference_seconds = get_u32(payload.data() + 8) * 1e-6;
-  if (out.batch != batch || payload.size() != 12 + out.batch * out.dim * sizeof(float))
-    die("answered a batch of " + std::to_string(batch) + " with a malformed result");
-  out.values.resize(out.batch * out.dim);
-  std::memcpy(out.values.data(), payload.data() + 12, out.values.size() * sizeof(float));
-  return out;
+  if (!in_flight_.empty())
+    fail(ErrorKind::InvalidArgument, "run() called on the embedding worker with batches in flight (a bug in the CLI)");
+  submit(data, batch, channels, height, width);
+  return next_result();
 }
 
 void OnnxWorker::stop() {
-  close_fd(stdin_fd_);  // the worker exits at the end of its input
-  if (pid_ > 0 && !reaped_) {
-    const double until = now_seconds() + 2.0;
-    for (;;) {
-      int status = 0;
-      const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_ || r < 0) {
-        reaped_ = true;
-        exit_status_ = status;
-        break;
-      }
-      if (now_seconds() > until) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, &status, 0);
-        reaped_ = true;
-        exit_status_ = status;
-        break;
-      }
-      drain_stderr();
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  close_fd(stdout_fd_);
-  close_fd(stderr_fd_);
+  if (process_) process_->stop();
+  in_flight_.clear();
+  arrived_.clear();
+  owed_ = 0;
+  header_got_ = payload_got_ = 0;
+  reading_ = Frame();
   if (broken_.empty()) broken_ = "the embedding worker was stopped";
 }
 

@@ -1,22 +1,36 @@
-// One embedding worker process: Node.js running onnx_worker.mjs with
-// onnxruntime-node, spoken to over pipes with the frames of
-// worker_protocol.h. This class owns the process: it starts it, loads the
-// model, sends batches, and stops it (closing stdin, then SIGKILL if it
-// lingers). Every failure is a lookalike::Error with a precise message —
-// missing Node or onnxruntime-node, a model the runtime cannot load, a
-// worker that exits or is killed (with its exit status and last stderr
-// lines), or one silent past the timeout — never a hang.
+// One embedding worker: Node.js running onnx_worker.mjs with
+// onnxruntime-node (a WorkerProcess), spoken to with the frames of
+// worker_protocol.h. This class loads the model, sends batches and takes
+// their results, up to kMaxInFlight batches in flight so that the next one
+// is transferred while the worker computes the current one:
 //
-// Not thread-safe: one request at a time, from one thread.
+//   worker.submit(batch_a, …);            // written to the worker now
+//   worker.submit(batch_b, …);            // travels while a is computed
+//   WorkerOutput a = worker.next_result(); // results in the order submitted
+//   worker.submit(batch_c, …);
+//   WorkerOutput b = worker.next_result(); …
+//
+// Every failure is a lookalike::Error with a precise message — missing
+// Node or onnxruntime-node, a model the runtime cannot load, a worker that
+// exits, is killed or stops reading (with its exit status and last stderr
+// lines), answers out of order, or stays silent past the timeout — never a
+// hang.
+//
+// Not thread-safe: used from one thread. All I/O happens inside the calls
+// (non-blocking pipes and poll), so no thread runs behind the caller's back.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "embed/node_runtime.h"
+#include "embed/worker_process.h"
+#include "embed/worker_protocol.h"
 
 namespace lookalike::cli {
 
@@ -42,7 +56,7 @@ struct OnnxWorkerOptions {
   std::string input_name, output_name;
   unsigned threads = 1;            // ONNX Runtime intra-op threads
   double startup_timeout_seconds = 300;  // node start + model load
-  double run_timeout_seconds = 600;      // one batch
+  double run_timeout_seconds = 600;      // one batch: sending it, or waiting for its result
 };
 
 struct WorkerOutput {
@@ -61,38 +75,75 @@ class OnnxWorker {
 
   const WorkerMetadata& metadata() const { return metadata_; }
 
-  // Runs one NCHW float32 batch. A model error (wrong shape, …) throws
-  // Error(Unsupported) and leaves the worker usable; a dead, stuck or
-  // confused worker throws Error(Io) and the worker is unusable afterwards.
+  // Sends one NCHW float32 batch. The data is read before submit returns
+  // (the caller may reuse it at once); answers to earlier batches that
+  // arrive meanwhile are kept for next_result. At most kMaxInFlight batches
+  // may be unanswered: take a result first.
+  void submit(const float* data, std::uint32_t batch, std::uint32_t channels, std::uint32_t height, std::uint32_t width);
+  // The result of the oldest unanswered batch, waiting for it. A model error
+  // (wrong shape, …) throws Error(Unsupported) for that batch alone and leaves
+  // the worker usable; a dead, stuck or confused worker throws Error(Io) and
+  // the worker is unusable afterwards (every later call says why).
+  WorkerOutput next_result();
+  std::size_t in_flight() const { return in_flight_.size(); }
+  // For a caller that gives up on its batches (an error of its own, or one
+  // batch's model error): waits for the rest of the answers and drops them,
+  // so the worker is idle and usable again. Never throws; a worker that fails
+  // meanwhile is stopped.
+  void discard_in_flight() noexcept;
+
+  // One batch at a time: submit and wait for its result (nothing else may be in flight).
   WorkerOutput run(const float* data, std::uint32_t batch, std::uint32_t channels, std::uint32_t height,
                    std::uint32_t width);
 
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
   bool alive() const { return broken_.empty(); }
-  std::string stderr_tail() const { return stderr_; }
+  std::string stderr_tail() const { return process_ ? process_->stderr_tail() : ""; }
 
  private:
-  void spawn(const NodeRuntime& runtime);
+  struct Request {
+    std::uint32_t id, batch, channels, height, width;
+  };
+  struct Frame {
+    std::uint32_t type = 0;
+    std::vector<std::uint8_t> payload;
+  };
+  // A frame on its way out: its bytes in up to three pieces (header, head, body).
+  struct Outgoing {
+    const std::uint8_t* piece[3];
+    std::size_t size[3];
+    std::size_t written = 0, total = 0;
+  };
+
   void send(std::uint32_t type, const void* head, std::size_t head_size, const void* body, std::size_t body_size,
             double timeout_seconds);
-  std::uint32_t receive(std::vector<std::uint8_t>& payload, double timeout_seconds);
-  void write_all(const void* data, std::size_t size, double deadline);
-  void read_exact(void* data, std::size_t size, double deadline);
-  void drain_stderr();
+  Frame receive(double timeout_seconds);
+  template <class Done>
+  void pump(Outgoing* out, double timeout_seconds, Done done);
+  bool write_some(Outgoing& out);
+  void read_some();
+  void frame_arrived(Frame frame);
+  [[noreturn]] void input_closed();
   [[noreturn]] void die(const std::string& what);
   [[noreturn]] void timed_out(double timeout_seconds);
-  std::string worker_error_message(const std::vector<std::uint8_t>& payload, std::string* stage) const;
+  std::string error_message(const Frame& frame, std::string* stage, long long* id) const;
+  std::string describe(const Request& request) const;
   void stop();
 
   OnnxWorkerOptions options_;
   WorkerMetadata metadata_;
-  pid_t pid_ = -1;
-  int stdin_fd_ = -1, stdout_fd_ = -1, stderr_fd_ = -1;
-  std::string stderr_;
-  std::string broken_;  // set once the worker can no longer be used
-  int exit_status_ = -1;
-  double current_timeout_ = 0;  // of the send or receive under way, for the message
-  bool reaped_ = false;
+  std::unique_ptr<WorkerProcess> process_;
+  std::string broken_;               // set once the worker can no longer be used
+  bool ready_ = false;               // READY seen: ERROR frames other than "run" mean the worker is exiting
+  std::uint32_t next_id_ = 1;
+  std::deque<Request> in_flight_;    // submitted, not yet taken by next_result, oldest first
+  std::size_t owed_ = 0;             // answers the worker still has to send
+  std::deque<Frame> arrived_;        // answers received, not yet taken (at most kMaxInFlight)
+  // The answer being read: its header, then its payload.
+  std::uint8_t header_[worker_protocol::kHeaderBytes] = {};
+  std::size_t header_got_ = 0, payload_got_ = 0;
+  Frame reading_;
+  bool input_closing_ = false;       // the worker stopped reading: reading what it still says, then failing
 };
 
 }  // namespace lookalike::cli

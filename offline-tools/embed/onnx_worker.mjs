@@ -7,10 +7,15 @@
 //   frame    = "LKW1" | type u32 | length u32 | payload      (little-endian)
 //   CLI → worker  OPEN   JSON {protocol, model, threads, input, output}
 //   worker → CLI  READY  JSON {protocol, onnxruntime, node, inputs, outputs}   or ERROR
-//   CLI → worker  RUN    u32 batch, channels, height, width | float32 NCHW
-//   worker → CLI  RESULT u32 batch, dim, microseconds | float32 [batch, dim]   or ERROR
-//   ERROR         JSON {stage, message}
-//   The CLI closes stdin to stop the worker; it exits 0.
+//   CLI → worker  RUN    u32 id, batch, channels, height, width | float32 NCHW
+//   worker → CLI  RESULT u32 id, batch, dim, microseconds | float32 [batch, dim]   or ERROR
+//   ERROR         JSON {stage, message, id?}
+//   Up to two RUN frames may be unanswered; they are answered in the order
+//   they came. The CLI closes stdin to stop the worker; it exits 0.
+//
+// session.run() computes on the main thread (onnxruntime-node runs the
+// session synchronously), so a second thread reads stdin: the next batch
+// arrives while this one is computed instead of after its result is sent.
 //
 // stdout carries frames only: console output is sent to stderr, which the CLI
 // keeps to explain a worker that dies. onnxruntime-node is loaded from the
@@ -19,33 +24,134 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { MessageChannel, Worker } from 'node:worker_threads';
 
 const MAGIC = 0x3157_4b4c; // "LKW1" read as a little-endian u32
 const OPEN = 1, READY = 2, RUN = 3, RESULT = 4, ERROR = 5;
-const PROTOCOL = 1;
+const PROTOCOL = 2;
 const HEADER = 12;
+const RUN_HEAD = 20, RESULT_HEAD = 16;
 const MAX_PAYLOAD = 2 ** 31 - 1; // one frame never exceeds 2 GiB
+// Frames held at once: the batch being computed and the next one, read
+// meanwhile. The CLI never has more unanswered (kMaxInFlight in
+// worker_protocol.h); the reading thread waits rather than buffer more.
+const HELD_FRAMES = 2;
 
 for (const name of ['log', 'info', 'debug', 'warn']) console[name] = (...args) => console.error(...args);
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 const pause = () => Atomics.wait(sleeper, 0, 0, 2);
 
-function readFully(buffer, offset, length) {
-  let done = 0;
-  while (done < length) {
-    let n;
-    try {
-      n = fs.readSync(0, buffer, offset + done, length - done, null);
-    } catch (e) {
-      if (e.code === 'EAGAIN') { pause(); continue; }
-      if (e.code === 'EOF') return done;
-      throw e;
+// The reading thread, started from its source text (so it works when this
+// script is given to node with --eval): it reads whole frames from fd 0 with
+// blocking reads straight into ArrayBuffers and transfers them to the main
+// thread (no copy). The main thread hands each buffer back through `returns`
+// when done with it, and counts the hand-backs in control[0] so this thread
+// can sleep until one comes; control[1] = 1 asks it to stop. onnxruntime-node
+// refuses SharedArrayBuffer-backed tensors, hence transfers, not shared memory.
+function readingThread() {
+  const fs = require('node:fs');
+  const { parentPort, workerData, receiveMessageOnPort } = require('node:worker_threads');
+  const { magic, header: HEADER, maxPayload, held, returns } = workerData;
+  const control = new Int32Array(workerData.control);
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  const stopping = () => Atomics.load(control, 1) !== 0;
+
+  const readFully = (bytes, length) => {
+    let done = 0;
+    while (done < length) {
+      let n;
+      try {
+        n = fs.readSync(0, bytes, done, length - done, null);
+      } catch (e) {
+        if (e.code === 'EAGAIN') { Atomics.wait(sleeper, 0, 0, 2); continue; }
+        if (e.code === 'EOF') return done;
+        throw e;
+      }
+      if (n === 0) return done;
+      done += n;
     }
-    if (n === 0) return done;
-    done += n;
+    return done;
+  };
+
+  const spare = [];
+  let lent = 0;
+  const takeReturned = () => {
+    for (let m; (m = receiveMessageOnPort(returns)); --lent) spare.push(m.message);
+  };
+  // A buffer of at least `length` bytes, once fewer than `held` are lent out; null when asked to stop.
+  const buffer = (length) => {
+    for (;;) {
+      const seen = Atomics.load(control, 0);
+      takeReturned();
+      if (stopping()) return null;
+      if (lent < held) break;
+      Atomics.wait(control, 0, seen);
+    }
+    const reused = spare.pop();
+    return reused && reused.byteLength >= length ? reused : new ArrayBuffer(Math.max(length, 1 << 16));
+  };
+
+  const header = Buffer.alloc(HEADER);
+  try {
+    for (;;) {
+      const got = readFully(header, HEADER);
+      if (got === 0) { parentPort.postMessage({ end: true }); return; }
+      if (got < HEADER) throw new Error(`input ended inside a frame header (${got} of ${HEADER} bytes)`);
+      if (header.readUInt32LE(0) !== magic) throw new Error('a frame does not start with LKW1: the CLI and this worker disagree on the protocol');
+      const type = header.readUInt32LE(4), length = header.readUInt32LE(8);
+      if (length > maxPayload) throw new Error(`frame of ${length} bytes is over the limit`);
+      const payload = buffer(length);
+      if (payload === null) return;
+      const body = readFully(new Uint8Array(payload, 0, length), length);
+      if (body < length) throw new Error(`input ended inside a frame (${body} of ${length} bytes)`);
+      ++lent;
+      parentPort.postMessage({ type, length, payload }, [payload]);
+      if (stopping()) return;
+    }
+  } catch (e) {
+    parentPort.postMessage({ error: String(e && e.message ? e.message : e) });
   }
-  return done;
+}
+
+// The main thread's side of the reading thread: frames in arrival order.
+function startReading() {
+  const { port1, port2 } = new MessageChannel();
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const thread = new Worker(`(${readingThread})()`, {
+    eval: true,
+    execArgv: [], // not the --input-type=module the embedded script runs with: this source is CommonJS
+
+    workerData: { magic: MAGIC, header: HEADER, maxPayload: MAX_PAYLOAD, held: HELD_FRAMES, returns: port2, control: control.buffer },
+    transferList: [port2],
+  });
+  const arrived = [];
+  let wake = null;
+  const push = (m) => {
+    arrived.push(m);
+    if (wake) { wake(); wake = null; }
+  };
+  thread.on('message', push);
+  thread.on('error', (e) => push({ error: `the reading thread failed: ${e && e.message ? e.message : e}` }));
+  return {
+    async next() {
+      while (arrived.length === 0) await new Promise((resolve) => { wake = resolve; });
+      return arrived.shift();
+    },
+    // Gives a frame's buffer back for the next frame (it is detached here afterwards).
+    release(payload) {
+      port1.postMessage(payload, [payload]);
+      Atomics.add(control, 0, 1);
+      Atomics.notify(control, 0);
+    },
+    // Asks the thread to stop. One blocked in a read ends when that read
+    // returns: the CLI closes stdin once it has this worker's ERROR frame or
+    // its input is done, which also lets the process exit.
+    stop() {
+      Atomics.store(control, 1, 1);
+      Atomics.notify(control, 0);
+    },
+  };
 }
 
 function writeFully(buffer) {
@@ -71,24 +177,7 @@ function sendFrame(type, ...parts) {
 }
 
 const sendJson = (type, value) => sendFrame(type, Buffer.from(JSON.stringify(value), 'utf8'));
-const sendError = (stage, message) => sendJson(ERROR, { stage, message });
-
-let payload = Buffer.allocUnsafeSlow(1 << 20); // grows; allocUnsafeSlow keeps offset 0, so float views are aligned
-
-// Returns {type, length} with the payload in `payload`, or null at a clean end of input.
-function readFrame() {
-  const header = Buffer.alloc(HEADER);
-  const got = readFully(header, 0, HEADER);
-  if (got === 0) return null;
-  if (got < HEADER) throw new Error(`input ended inside a frame header (${got} of ${HEADER} bytes)`);
-  if (header.readUInt32LE(0) !== MAGIC) throw new Error('a frame does not start with LKW1: the CLI and this worker disagree on the protocol');
-  const type = header.readUInt32LE(4), length = header.readUInt32LE(8);
-  if (length > MAX_PAYLOAD) throw new Error(`frame of ${length} bytes is over the limit`);
-  if (payload.length < length) payload = Buffer.allocUnsafeSlow(Math.max(length, payload.length * 2));
-  const body = readFully(payload, 0, length);
-  if (body < length) throw new Error(`input ended inside a frame (${body} of ${length} bytes)`);
-  return { type, length };
-}
+const sendError = (stage, message, id) => sendJson(ERROR, id === undefined ? { stage, message } : { stage, message, id });
 
 function loadRuntime() {
   const modules = process.env.LOOKALIKE_NODE_MODULES;
@@ -131,15 +220,66 @@ async function open(ort, request) {
   return session;
 }
 
-async function main() {
+// Runs one RUN frame and answers it: RESULT, or ERROR (stage "run") after
+// which the worker goes on. Returns false on a malformed frame (the worker stops).
+async function run(session, ort, inputName, outputName, frame, reading) {
+  const payload = Buffer.from(frame.payload, 0, frame.length);
+  if (frame.length < RUN_HEAD) {
+    sendError('protocol', 'RUN frame shorter than its header');
+    return false;
+  }
+  const id = payload.readUInt32LE(0);
+  const batch = payload.readUInt32LE(4), c = payload.readUInt32LE(8), h = payload.readUInt32LE(12), w = payload.readUInt32LE(16);
+  const count = batch * c * h * w;
+  if (batch < 1 || frame.length !== RUN_HEAD + 4 * count) {
+    sendError('protocol', `RUN frame ${id} of ${frame.length} bytes does not hold ${batch}×${c}×${h}×${w} floats`, id);
+    return false;
+  }
+  let output;
+  const started = process.hrtime.bigint();
+  try {
+    const data = new Float32Array(frame.payload, RUN_HEAD, count);
+    const results = await session.run({ [inputName]: new ort.Tensor('float32', data, [batch, c, h, w]) }, [outputName]);
+    output = results[outputName];
+  } catch (e) {
+    sendError('run', String(e.message ?? e).split('\n')[0], id);
+    return true;
+  } finally {
+    reading.release(frame.payload); // the input is not needed once run() returned: the next frame may use it
+  }
+  const micros = Number((process.hrtime.bigint() - started) / 1000n);
+  if (!output || output.type !== 'float32') {
+    sendError('run', `output ${outputName} is ${output ? output.type : 'missing'}, not float32`, id);
+    return true;
+  }
+  const dims = output.dims;
+  const dim = dims.slice(1).reduce((a, b) => a * b, 1);
+  if (dims.length < 1 || dims[0] !== batch || output.data.length !== batch * dim) {
+    sendError('run', `output ${outputName} has shape [${dims.join(', ')}] for a batch of ${batch}`, id);
+    return true;
+  }
+  const head = Buffer.alloc(RESULT_HEAD);
+  head.writeUInt32LE(id, 0);
+  head.writeUInt32LE(batch, 4);
+  head.writeUInt32LE(dim, 8);
+  head.writeUInt32LE(Math.min(micros, 0xffffffff), 12);
+  const body = Buffer.from(output.data.buffer, output.data.byteOffset, output.data.byteLength);
+  sendFrame(RESULT, head, body);
+  return true;
+}
+
+async function main(reading) {
   let ort = null, session = null, inputName = '', outputName = '';
   for (;;) {
-    const frame = readFrame();
-    if (frame === null) return 0;
+    const frame = await reading.next();
+    if (frame.end) return 0;
+    if (frame.error) throw new Error(frame.error);
     if (frame.type === OPEN) {
+      const text = Buffer.from(frame.payload, 0, frame.length).toString('utf8');
+      reading.release(frame.payload);
       let request;
       try {
-        request = JSON.parse(payload.toString('utf8', 0, frame.length));
+        request = JSON.parse(text);
       } catch (e) {
         sendError('protocol', `OPEN frame is not JSON: ${e.message}`);
         return 2;
@@ -172,40 +312,7 @@ async function main() {
       });
     } else if (frame.type === RUN) {
       if (!session) { sendError('protocol', 'RUN before OPEN'); return 2; }
-      if (frame.length < 16) { sendError('protocol', 'RUN frame shorter than its header'); return 2; }
-      const batch = payload.readUInt32LE(0), c = payload.readUInt32LE(4), h = payload.readUInt32LE(8), w = payload.readUInt32LE(12);
-      const count = batch * c * h * w;
-      if (batch < 1 || frame.length !== 16 + 4 * count) {
-        sendError('protocol', `RUN frame of ${frame.length} bytes does not hold ${batch}×${c}×${h}×${w} floats`);
-        return 2;
-      }
-      const data = new Float32Array(payload.buffer, payload.byteOffset + 16, count);
-      let output;
-      const started = process.hrtime.bigint();
-      try {
-        const results = await session.run({ [inputName]: new ort.Tensor('float32', data, [batch, c, h, w]) }, [outputName]);
-        output = results[outputName];
-      } catch (e) {
-        sendError('run', String(e.message ?? e).split('\n')[0]);
-        continue;
-      }
-      const micros = Number((process.hrtime.bigint() - started) / 1000n);
-      if (!output || output.type !== 'float32') {
-        sendError('run', `output ${outputName} is ${output ? output.type : 'missing'}, not float32`);
-        continue;
-      }
-      const dims = output.dims;
-      const dim = dims.slice(1).reduce((a, b) => a * b, 1);
-      if (dims.length < 1 || dims[0] !== batch || output.data.length !== batch * dim) {
-        sendError('run', `output ${outputName} has shape [${dims.join(', ')}] for a batch of ${batch}`);
-        continue;
-      }
-      const head = Buffer.alloc(12);
-      head.writeUInt32LE(batch, 0);
-      head.writeUInt32LE(dim, 4);
-      head.writeUInt32LE(Math.min(micros, 0xffffffff), 8);
-      const body = Buffer.from(output.data.buffer, output.data.byteOffset, output.data.byteLength);
-      sendFrame(RESULT, head, body);
+      if (!(await run(session, ort, inputName, outputName, frame, reading))) return 2;
     } else {
       sendError('protocol', `unknown frame type ${frame.type}`);
       return 2;
@@ -213,10 +320,15 @@ async function main() {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
+const reading = startReading();
+main(reading).then(
+  (code) => {
+    reading.stop();
+    process.exit(code);
+  },
   (e) => {
     console.error(`lookalike embedding worker: ${e && e.message ? e.message : e}`);
     try { sendError('protocol', String(e && e.message ? e.message : e)); } catch { /* stdout gone */ }
+    reading.stop();
     process.exit(3);
   });

@@ -154,7 +154,7 @@ TEST_CASE("the file pipeline embeds what decodes and records what does not in in
   CHECK(k == expected_images.size());
 }
 
-TEST_CASE("the file pipeline stops after the current batch when asked") {
+TEST_CASE("the file pipeline sends no further batch once asked to stop and keeps the batches already sent") {
   TempDir dir;
   std::vector<std::string> paths;
   for (int i = 0; i < 20; ++i) {
@@ -164,14 +164,25 @@ TEST_CASE("the file pipeline stops after the current batch when asked") {
     paths.push_back(p.string());
   }
   ModelEmbedder embedder = tiny(4);
-  int batches = 0;
+  std::size_t batches = 0, finished = 0, finished_when_asked = 0;
   cli::EmbedFilesOptions options;
-  options.on_progress = [&](std::size_t) { ++batches; };
-  options.should_stop = [&] { return batches >= 2; };
+  options.on_progress = [&](std::size_t done) { ++batches, finished = done; };
+  options.should_stop = [&] {
+    if (batches >= 2 && finished_when_asked == 0) finished_when_asked = finished;
+    return batches >= 2;
+  };
   const auto result = cli::embed_image_files(embedder, paths, options);
   CHECK(result.stopped);
-  CHECK(result.embedded == 8);
-  CHECK_THAT(result.errors[19], Catch::Contains("stopped"));
+  REQUIRE(finished_when_asked == 8);
+  // The batches in flight when asked (as many as the worker may hold) were finished, nothing after them.
+  const std::size_t expected = finished_when_asked + ModelEmbedder::max_batches_in_flight() * 4;
+  CHECK(result.embedded == expected);
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    CHECK(result.done[i] == (i < expected));
+    if (i >= expected) CHECK_THAT(result.errors[i], Catch::Contains("stopped"));
+  }
+  CHECK(finished == expected);
+  CHECK(embedder.batches_in_flight() == 0);
 }
 
 TEST_CASE("npy header is what numpy writes") {
