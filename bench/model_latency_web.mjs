@@ -65,6 +65,14 @@ function run(command, commandArgs, options = {}) {
   return result.stdout;
 }
 
+function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const median = (values) => {
   const s = [...values].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -116,23 +124,23 @@ function nodeLatency(model, threads) {
 // renderTime, the time of the frame that first showed it.
 function instrument() {
   const NativeWorker = window.Worker;
-  const bench = { runs: [], current: null };
+  const bench = { runs: [], current: null, waiters: [] };
   window.__bench = bench;
-  const read = Blob.prototype.arrayBuffer;
-  Blob.prototype.arrayBuffer = function () {
-    const run = bench.current;
-    if (run) run.readStart = performance.now();
-    return read.call(this).then((bytes) => {
-      if (run) run.readEnd = performance.now();
-      return bytes;
-    });
-  };
+  // Waiting for a run without polling the page: Playwright's waitForFunction
+  // polls on every animation frame, and a requestAnimationFrame loop during
+  // the query would align the results' frame to the next vsync tick (up to
+  // 16.7 ms later) as no page of ours does.
+  const wake = () => bench.waiters.splice(0).forEach((w) => w());
+  bench.settled = (count) => new Promise((resolve) => {
+    const check = () => (bench.runs.length > count || bench.current?.error ? resolve() : bench.waiters.push(check));
+    check();
+  });
   document.addEventListener('change', (event) => {
     if (event.target?.id === 'file-input') bench.current = { chosen: performance.now() };
   }, true);
   window.Worker = class extends NativeWorker {
     postMessage(message, transfer) {
-      if (message?.type === 'query-bytes' && bench.current && !bench.current.sentAt) bench.current.sentAt = performance.now();
+      if (message?.type === 'query-file' && bench.current && !bench.current.sentAt) bench.current.sentAt = performance.now();
       return super.postMessage(message, transfer);
     }
 
@@ -143,7 +151,10 @@ function instrument() {
           bench.current.resultAt = performance.now();
           bench.current.timings = event.data.timings;
         }
-        if (event.data?.type === 'error' && bench.current) bench.current.error = event.data.message;
+        if (event.data?.type === 'error' && bench.current) {
+          bench.current.error = event.data.message;
+          wake();
+        }
       });
     }
   };
@@ -153,6 +164,7 @@ function instrument() {
     run.done = true;
     bench.runs.push(run);
     if (bench.current === run) bench.current = null;
+    wake();
   };
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
@@ -217,7 +229,7 @@ async function browserRuns(model, site, isolate) {
     for (const [i, file] of queries.entries()) {
       const before = await page.evaluate(() => window.__bench.runs.length);
       await page.setInputFiles('#file-input', file);
-      await page.waitForFunction((n) => window.__bench.runs.length > n || Boolean(window.__bench.current?.error), before, { timeout: 600_000 });
+      await withTimeout(page.evaluate((n) => window.__bench.settled(n), before), 600_000, `the query ${basename(file)}`);
       const r = await page.evaluate(() => {
         const b = window.__bench;
         if (b.current?.error) throw new Error(b.current.error);
@@ -255,10 +267,13 @@ for (const model of MODELS) {
       threads: r.threads, backend: r.backend,
       model: part((x) => x.timings.model), decode: part((x) => x.timings.decode), preprocess: part((x) => x.timings.preprocess),
       search: part((x) => x.timings.search), worker: part((x) => x.timings.total),
-      toWorker: part((x) => x.resultAt - x.chosen - x.timings.total), toPaint: part((x) => x.painted - x.resultAt),
+      // The worker reads the file (timings.read): "file read + messages" is all
+      // but the worker's decode, model and search work.
+      toWorker: part((x) => x.resultAt - x.chosen - x.timings.total + x.timings.read), toPaint: part((x) => x.painted - x.resultAt),
       handler: part((x) => x.domAt - x.resultAt), rendering: part((x) => x.painted - x.domAt),
-      fileRead: part((x) => x.sentAt - x.chosen), readStart: part((x) => x.readStart - x.chosen),
-      readTime: part((x) => x.readEnd - x.readStart), messages: part((x) => x.resultAt - x.sentAt - x.timings.total),
+      sent: part((x) => x.sentAt - x.chosen), fileRead: part((x) => x.timings.read),
+      other: part((x) => x.timings.total - x.timings.read - x.timings.decode - x.timings.preprocess - x.timings.model - x.timings.search),
+      messages: part((x) => x.resultAt - x.sentAt - x.timings.total),
       grid: part((x) => x.painted - x.chosen), thumbs: part((x) => x.thumbsPainted - x.chosen),
       ratioGrid: part((x) => (x.painted - x.chosen) / x.timings.model), ratioThumbs: part((x) => (x.thumbsPainted - x.chosen) / x.timings.model),
       thumbnails: part((x) => x.thumbnails),
@@ -268,7 +283,7 @@ for (const model of MODELS) {
       `inference ${row.model.toFixed(1)} ms; whole query ${row.grid.toFixed(1)} ms to the results (${row.ratioGrid.toFixed(2)}×), ` +
       `${row.thumbs.toFixed(1)} ms to their thumbnails (${row.ratioThumbs.toFixed(2)}×); decode ${row.decode.toFixed(1)}, ` +
       `preprocess ${row.preprocess.toFixed(1)}, search ${row.search.toFixed(2)}, worker total ${row.worker.toFixed(1)}, ` +
-      `file read ${row.fileRead.toFixed(1)} (starts +${row.readStart.toFixed(1)}, takes ${row.readTime.toFixed(1)}), ` +
+      `request sent +${row.sent.toFixed(1)}, file read in the worker ${row.fileRead.toFixed(1)}, other worker work ${row.other.toFixed(1)}, ` +
       `messages ${row.messages.toFixed(1)}, file read + messages ${row.toWorker.toFixed(1)}, ` +
       `result → painted ${row.toPaint.toFixed(1)} ms (handler ${row.handler.toFixed(1)}, rendering ${row.rendering.toFixed(1)})`);
   }

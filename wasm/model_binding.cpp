@@ -51,9 +51,23 @@ val parse_model_card_js(val json) {
   });
 }
 
+// A page preprocesses every query with the same card: its parse (JSON and
+// checks, a sizeable share of a small model's preprocessing) is kept for the
+// next call with the same text. Each module instance has its own copy.
+const ModelCard& parsed_card(const std::string& json) {
+  static std::string last_json;
+  static ModelCard last_card;
+  if (json != last_json || last_json.empty()) {
+    ModelCard card = parse_model_card(json);  // throws before the cache changes
+    last_card = std::move(card);
+    last_json = json;
+  }
+  return last_card;
+}
+
 val preprocess_for_model_js(val json, const RgbImage& image) {
   return guarded([&] {
-    const ModelCard card = parse_model_card(string_argument(json, "model card"));
+    const ModelCard& card = parsed_card(string_argument(json, "model card"));
     const std::vector<float> tensor = preprocess_for_model(image.image(), card);
     val out = val::object();
     out.set("tensor", to_float32_array(tensor.data(), tensor.size()));

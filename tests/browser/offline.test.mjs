@@ -7,6 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openSite, uploadQuery, waitReady, TIMEOUT } from './harness.mjs';
 
+// The grid asks for its thumbnails just after the frame that shows the
+// results: each one must have its address and have finished loading.
+const thumbnailsLoaded = () => Array.from(document.querySelectorAll('#result-grid img')).every((i) => i.getAttribute('src') && i.complete);
+
 test('a second visit starts from cache and searches offline', { timeout: 4 * TIMEOUT }, async () => {
   const site = await openSite();
   const { page, context } = site;
@@ -17,7 +21,7 @@ test('a second visit starts from cache and searches offline', { timeout: 4 * TIM
     assert.match(await page.textContent('#offline-state'), /Offline use: ready/);
     const first = await uploadQuery(page, 'stripes.png');
     assert.equal(first.kind, 'result', first.message);
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('#result-grid img')).every((i) => i.complete), null, { timeout: TIMEOUT });
+    await page.waitForFunction(thumbnailsLoaded, null, { timeout: TIMEOUT });
 
     await site.server.close();
     await context.setOffline(true);
@@ -30,7 +34,7 @@ test('a second visit starts from cache and searches offline', { timeout: 4 * TIM
     assert.equal(second.kind, 'result', second.message);
     assert.deepEqual(second.hits.map((h) => h.id), first.hits.map((h) => h.id));
     assert.deepEqual(second.hits.map((h) => h.score), first.hits.map((h) => h.score));
-    await page.waitForFunction(() => Array.from(document.querySelectorAll('#result-grid img')).every((i) => i.complete), null, { timeout: TIMEOUT });
+    await page.waitForFunction(thumbnailsLoaded, null, { timeout: TIMEOUT });
     const broken = await page.$$eval('#result-grid img', (imgs) => imgs.filter((i) => i.naturalWidth === 0).map((i) => i.getAttribute('src')));
     assert.deepEqual(broken, [], 'thumbnails seen before are shown offline');
     assert.deepEqual(site.console.unexpected().filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);

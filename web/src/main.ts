@@ -69,11 +69,9 @@ function queryFile(blob: Blob, name: string): void {
     showError(`${name} is ${(blob.size / 1e6).toFixed(0)} MB; the page takes images up to 100 MB.`);
     return;
   }
+  // The worker first, the preview after: the file is read while the page shows it.
+  startQuery(() => client.query({ type: 'query-file', file: blob, name, settings }));
   results.showQuery({ blob }, name);
-  blob.arrayBuffer().then(
-    (bytes) => startQuery(() => client.query({ type: 'query-bytes', bytes, name, mime: blob.type, settings })),
-    (error: Error) => showError(`${name} could not be read: ${error.message}`),
-  );
 }
 
 function onEvent(event: Event): void {

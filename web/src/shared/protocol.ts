@@ -30,8 +30,12 @@ export type Request =
   | { type: 'init'; siteUrl: string; collection?: string; backend?: BackendPreference }
   /** Switch to another collection of collections.json. */
   | { type: 'open-collection'; name: string }
-  /** A query image as bytes (file picker, drop, paste, camera). */
-  | { type: 'query-bytes'; requestId: number; bytes: ArrayBuffer; name: string; mime: string; settings: SearchSettings }
+  /**
+   * A query image as a Blob (file picker, drop, paste, camera). The worker
+   * reads it: a Blob is sent as a reference, not copied, and the read then
+   * runs beside the page's own work instead of waiting for the UI thread.
+   */
+  | { type: 'query-file'; requestId: number; file: Blob; name: string; settings: SearchSettings }
   /** A query image by URL (fetched by the worker; CORS applies). */
   | { type: 'query-url'; requestId: number; url: string; settings: SearchSettings }
   /** A sample query: a file of the site (relative URL). */
@@ -136,6 +140,8 @@ export interface Hit {
 export interface Timings {
   /** Milliseconds; null when the step did not run (cached, or no model). */
   download: number | null;
+  /** Reading a chosen, dropped or pasted file. */
+  read: number | null;
   decode: number | null;
   preprocess: number | null;
   model: number | null;

@@ -24,3 +24,8 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial
 export function clear(element: Element): void {
   element.replaceChildren();
 }
+
+/** Sets an element's text only when it changes: each change costs the page a layout and a repaint. */
+export function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}

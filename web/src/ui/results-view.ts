@@ -4,7 +4,7 @@
 // inserted as text; links are http(s) only.
 import { higherIsCloser, METRIC_TITLES, type Hit, type ItemView, type QueryDescription, type SearchSettings } from '../shared/protocol';
 import { httpUrlOrNull, sitePathOrNull } from '../shared/safe-url';
-import { byId, clear, el } from './dom';
+import { byId, clear, el, setText } from './dom';
 import { formatScore } from './format';
 
 function itemName(item: ItemView | null, id: number): string {
@@ -22,6 +22,23 @@ function link(href: string | null, text: string): HTMLAnchorElement | null {
  * 200) load as they scroll into view.
  */
 const EAGER_THUMBNAILS = 12;
+
+/**
+ * Runs `task` once the frame that shows the current DOM changes has been
+ * produced by the main thread (a task queued from the next animation frame),
+ * or after `fallbackMs` if the page makes no frames (a hidden tab).
+ */
+function afterNextFrame(task: () => void, fallbackMs = 100): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(fallback);
+    task();
+  };
+  const fallback = setTimeout(once, fallbackMs);
+  requestAnimationFrame(() => setTimeout(once, 0));
+}
 
 export class ResultsView {
   private previewUrl: string | null = null;
@@ -60,15 +77,20 @@ export class ResultsView {
       ? `More like: ${query.name}`
       : `${query.name}${query.width ? ` — ${query.width}×${query.height} ${query.format?.toUpperCase() ?? ''}` : ''}` +
         (query.decodedBy === 'browser' ? ' (decoded by the browser)' : '');
-    byId('query-caption').textContent = caption;
-    const grid = byId('result-grid');
-    clear(grid);
+    setText(byId('query-caption'), caption);
     const direction = higherIsCloser(settings.metric) ? 'higher is closer' : 'lower is closer';
-    byId('results-summary').textContent = hits.length
+    setText(byId('results-summary'), hits.length
       ? `${hits.length} result${hits.length === 1 ? '' : 's'} by ${METRIC_TITLES[settings.metric]} (${direction})` +
         (settings.label ? `, label ${settings.label}` : '')
-      : `No results${settings.label ? ` with label ${settings.label}` : ''}.`;
-    hits.forEach((hit, i) => grid.append(this.card(hit, settings, i < EAGER_THUMBNAILS)));
+      : `No results${settings.label ? ` with label ${settings.label}` : ''}.`);
+    const thumbnails: { image: HTMLImageElement; src: string }[] = [];
+    byId('result-grid').replaceChildren(...hits.map((hit, i) => this.card(hit, settings, i < EAGER_THUMBNAILS, thumbnails)));
+    // The thumbnails are requested once the frame with the scores is on its
+    // way: requesting ten images costs the main thread a few milliseconds,
+    // which would hold that frame back; now they overlap with its raster.
+    afterNextFrame(() => {
+      for (const { image, src } of thumbnails) if (image.isConnected) image.src = src;
+    });
   }
 
   clearResults(text: string): void {
@@ -76,13 +98,19 @@ export class ResultsView {
     byId('results-summary').textContent = text;
   }
 
-  private card(hit: Hit, settings: SearchSettings, eager: boolean): HTMLLIElement {
+  /** One result; its thumbnail's `src` is left to the caller (added to `thumbnails`). */
+  private card(hit: Hit, settings: SearchSettings, eager: boolean, thumbnails: { image: HTMLImageElement; src: string }[]): HTMLLIElement {
     const item = hit.item;
     const name = itemName(item, hit.id);
     const thumbnail = sitePathOrNull(item?.thumbnail);
-    const image = thumbnail
-      ? el('img', { src: thumbnail, alt: name, loading: eager ? 'eager' : 'lazy', decoding: 'async' })
-      : el('span', { className: 'no-thumb' }, name);
+    let image: HTMLElement;
+    if (thumbnail) {
+      const img = el('img', { alt: name, loading: eager ? 'eager' : 'lazy', decoding: 'async' });
+      thumbnails.push({ image: img, src: thumbnail });
+      image = img;
+    } else {
+      image = el('span', { className: 'no-thumb' }, name);
+    }
     const button = el('button', { type: 'button', className: 'more', 'aria-label': `More like this: ${name} (rank ${hit.rank})` },
       image, el('span', { className: 'rank', 'aria-hidden': 'true' }, String(hit.rank)));
     button.addEventListener('click', () => this.onMoreLikeThis(hit.id, name, thumbnail));

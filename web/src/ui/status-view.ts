@@ -1,14 +1,17 @@
 // Loading progress (bytes per resource), the ready state, the per-query
 // timing line, the collection facts, isolation and thread count.
 import type { CollectionSummary, ProgressEvent, RuntimeInfo, SearchIndexInfo, Timings } from '../shared/protocol';
-import { byId, clear, el } from './dom';
+import { byId, el, setText } from './dom';
 import { formatBytes, formatMs } from './format';
+
 
 export class StatusView {
   private readonly rows = new Map<string, { row: HTMLLIElement; bar: HTMLProgressElement; text: HTMLSpanElement }>();
   private runtime: RuntimeInfo | null = null;
   private collection: CollectionSummary | null = null;
   private index: SearchIndexInfo | null = null;
+  /** The facts as last rendered ("term\tvalue" lines), so that a result for the same index leaves them alone. */
+  private renderedFacts = '';
 
   progress(p: ProgressEvent): void {
     let row = this.rows.get(p.key);
@@ -66,23 +69,23 @@ export class StatusView {
   timings(t: Timings): void {
     const parts = [
       t.download !== null ? `download ${formatMs(t.download)}` : null,
+      t.read !== null ? `read ${formatMs(t.read)}` : null,
       `decode ${formatMs(t.decode)}`,
       `preprocess ${formatMs(t.preprocess)}`,
       `model ${formatMs(t.model)}`,
       `search ${formatMs(t.search)}`,
       `total ${formatMs(t.total)}`,
     ].filter(Boolean);
-    byId('timing').textContent = parts.join(' · ');
+    setText(byId('timing'), parts.join(' · '));
   }
 
   notes(notes: string[]): void {
-    byId('notes').textContent = notes.join(' · ');
+    setText(byId('notes'), notes.join(' · '));
   }
 
   private renderFacts(): void {
-    const facts = byId('facts');
-    clear(facts);
-    const add = (term: string, value: string) => facts.append(el('dt', {}, term), el('dd', {}, value));
+    const rows: [string, string][] = [];
+    const add = (term: string, value: string) => rows.push([term, value]);
     if (this.collection) {
       add('Collection', `${this.collection.title} — ${this.collection.count.toLocaleString('en')} items, ${this.collection.labels.length} labels`);
     }
@@ -99,7 +102,12 @@ export class StatusView {
       const threads = `${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'}`;
       add('ONNX Runtime', r.ortLoaded ? `${r.ortBackend} backend, ${threads}${r.ortBackendNote ? ` (${r.ortBackendNote})` : ''}`
         : `not loaded (would use ${threads})`);
-      facts.dataset['ortBackend'] = r.ortBackend ?? '';
     }
+    const facts = byId('facts');
+    if (this.runtime) facts.dataset['ortBackend'] = this.runtime.ortBackend ?? '';
+    const text = rows.map((row) => row.join('\t')).join('\n');
+    if (text === this.renderedFacts) return;
+    this.renderedFacts = text;
+    facts.replaceChildren(...rows.flatMap(([term, value]) => [el('dt', {}, term), el('dd', {}, value)]));
   }
 }

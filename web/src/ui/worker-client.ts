@@ -28,12 +28,11 @@ export class WorkerClient {
     this.send({ type: 'open-collection', name });
   }
 
-  /** Sends a query request and returns its id. ArrayBuffers are transferred, not copied. */
+  /** Sends a query request and returns its id. */
   query(request: WithoutId<QueryRequest>): number {
     const requestId = this.nextRequestId++;
     this.latestRequestId = requestId;
-    const full = { ...request, requestId } as QueryRequest;
-    this.send(full, full.type === 'query-bytes' ? [full.bytes] : []);
+    this.send({ ...request, requestId } as QueryRequest);
     return requestId;
   }
 
@@ -41,7 +40,7 @@ export class WorkerClient {
     return this.query({ type: 'rerun', settings });
   }
 
-  private send(request: Request, transfer: Transferable[] = []): void {
-    this.worker.postMessage(request, transfer);
+  private send(request: Request): void {
+    this.worker.postMessage(request);
   }
 }

@@ -23,7 +23,7 @@ declare const self: DedicatedWorkerGlobalScope;
 const MAX_K = 200;
 
 type CurrentQuery =
-  | { kind: 'image'; decoded: DecodedQuery; name: string; vectors: Map<string, Float32Array>; downloadMs: number | null; decodeMs: number }
+  | { kind: 'image'; decoded: DecodedQuery; name: string; vectors: Map<string, Float32Array> }
   | { kind: 'item'; itemId: number; name: string };
 
 class StageError extends Error {
@@ -279,21 +279,30 @@ async function run(requestId: number, settings: SearchSettings, started: number,
 }
 
 function freshTimings(): Timings {
-  return { download: null, decode: null, preprocess: null, model: null, search: null, total: 0 };
+  return { download: null, read: null, decode: null, preprocess: null, model: null, search: null, total: 0 };
 }
 
+/** How the query's bytes were got: downloaded (URL, sample) or read (a file), in milliseconds. */
+type Fetched = Pick<Timings, 'download' | 'read'>;
+
 async function imageQuery(requestId: number, bytes: Uint8Array, mime: string, name: string, settings: SearchSettings,
-  started: number, downloadMs: number | null): Promise<void> {
+  started: number, fetched: Fetched): Promise<void> {
   if (!m) throw new StageError('input', 'the WebAssembly module is not loaded');
   const t0 = performance.now();
   const decoded = await decodeQuery(m, bytes, mime);
   const decodeMs = performance.now() - t0;
   releaseQuery();
-  current = { kind: 'image', decoded, name, vectors: new Map(), downloadMs, decodeMs };
-  const timings = freshTimings();
-  timings.download = downloadMs;
-  timings.decode = decodeMs;
+  current = { kind: 'image', decoded, name, vectors: new Map() };
+  const timings = { ...freshTimings(), ...fetched, decode: decodeMs };
   await run(requestId, settings, started, timings);
+}
+
+async function readFile(file: Blob, name: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    throw new StageError('input', `${name} could not be read: ${message(error)}`);
+  }
 }
 
 async function handle(request: Request): Promise<void> {
@@ -317,14 +326,17 @@ async function handle(request: Request): Promise<void> {
   const requestId = request.requestId;
   try {
     switch (request.type) {
-      case 'query-bytes':
-        await imageQuery(requestId, new Uint8Array(request.bytes), request.mime, request.name, request.settings, started, null);
+      case 'query-file': {
+        const bytes = await readFile(request.file, request.name);
+        await imageQuery(requestId, bytes, request.file.type, request.name, request.settings, started,
+          { download: null, read: performance.now() - started });
         break;
+      }
       case 'query-url': {
         const url = parseQueryUrl(request.url, siteUrl);
         const t0 = performance.now();
         const { bytes, mime } = await fetchRemoteImage(url, progress('query:url', 'query image', null));
-        await imageQuery(requestId, bytes, mime, url.href, request.settings, started, performance.now() - t0);
+        await imageQuery(requestId, bytes, mime, url.href, request.settings, started, { download: performance.now() - t0, read: null });
         break;
       }
       case 'query-sample': {
@@ -332,7 +344,8 @@ async function handle(request: Request): Promise<void> {
         if (!sample) throw new StageError('input', `there is no sample ${request.sampleIndex}`);
         const t0 = performance.now();
         const { bytes, contentType } = await fetchBytes(sample.url, { what: `the sample ${sample.title}`, policy: 'cache-first' });
-        await imageQuery(requestId, bytes, contentType ?? '', `sample: ${sample.title}`, request.settings, started, performance.now() - t0);
+        await imageQuery(requestId, bytes, contentType ?? '', `sample: ${sample.title}`, request.settings, started,
+          { download: performance.now() - t0, read: null });
         break;
       }
       case 'query-item': {
