@@ -25,7 +25,7 @@ struct IndexArguments {
   std::vector<std::string> features, metrics;
   std::uint32_t m = 0, ef_construction = 0, ef_search = 0;
   std::size_t samples = 8;
-  bool update = false, make_default = false;
+  bool update = false, make_default = false, reproducible = false;
   ModelRunOptions model;
 };
 
@@ -91,6 +91,7 @@ void run(const IndexArguments& args) {
   options.update = args.update;
   options.make_default = args.make_default;
   options.threads = global_options().threads;
+  options.reproducible = args.reproducible;
   options.model = args.model;
 
   const IndexSummary summary = run_index(options);
@@ -121,6 +122,8 @@ void add_index_command(CLI::App& app) {
       "--update keeps the ids of kept images, adds new ones and removes vanished ones in the existing bundles;\n"
       "it refuses options that differ from those bundles (then rebuild without --update).\n"
       "Nothing in the site changes unless the whole build succeeds.\n"
+      "With --reproducible and SOURCE_DATE_EPOCH set (the time recorded as the collection's creation),\n"
+      "the same input gives byte-identical files.\n"
       "Example: lookalike index prep/manifest.json --site site --name demo --title \"Demo photos\"");
   command->add_option("input", args->input, "manifest.json, a folder holding one, or an image folder")->required();
   command->add_option("--site", args->site, "Site folder to write into")->capture_default_str();
@@ -143,6 +146,8 @@ void add_index_command(CLI::App& app) {
       ->check(CLI::Range(0, 1000));
   command->add_flag("--update", args->update, "Update the existing collection: add new images, remove vanished ones, keep ids");
   command->add_flag("--default", args->make_default, "Make this the site's default collection (else only when it has none)");
+  command->add_flag("--reproducible", args->reproducible,
+                    "Build HNSW graphs on one thread: the same input gives the same bytes (decoding and features stay parallel)");
   add_model_run_options(*command, args->model);
   command->callback([args] { run(*args); });
 }

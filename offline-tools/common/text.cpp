@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+
+#include "common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -66,13 +69,27 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-std::string utc_timestamp() {
-  const std::time_t now = std::time(nullptr);
+namespace {
+
+std::string format_utc(std::time_t time) {
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  gmtime_r(&time, &tm);
   char buffer[32];
   std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buffer;
+}
+
+}  // namespace
+
+std::string utc_timestamp() { return format_utc(std::time(nullptr)); }
+
+std::string build_timestamp() {
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  if (!epoch || !*epoch) return utc_timestamp();
+  const std::string text = epoch;
+  if (text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
+    fail(ErrorKind::InvalidArgument, "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not \"" + printable(text) + "\"");
+  return format_utc(std::time_t(std::stoll(text)));
 }
 
 }  // namespace lookalike::cli

@@ -26,4 +26,9 @@ std::vector<std::string> split_list(const std::string& text);
 // UTC now as "2026-11-27T10:00:00Z".
 std::string utc_timestamp();
 
+// The time a build records: SOURCE_DATE_EPOCH (seconds since 1970, the
+// reproducible-builds convention) when it is set, else now. Refuses a
+// SOURCE_DATE_EPOCH that is not a number of seconds.
+std::string build_timestamp();
+
 }  // namespace lookalike::cli

@@ -88,6 +88,7 @@ IndexSummary run_index(const IndexOptions& options) {
   if (!options.update) fresh_settings(options, 0);
   else if (!options.features.empty()) choose_features(options.features);
   if (options.thumbnail_side < 16) fail(ErrorKind::InvalidArgument, "thumbnails must be at least 16 px");
+  const std::string created = build_timestamp();  // before any work: it refuses a bad SOURCE_DATE_EPOCH
 
   const IndexInput input = load_index_input(options.input, options.threads, options.show_progress);
   const Manifest& manifest = input.manifest;
@@ -200,7 +201,8 @@ IndexSummary run_index(const IndexOptions& options) {
       for (const std::uint32_t id : remove_ids) index->remove(id);
       for (std::size_t first = 0; first < add_ids.size(); first += kAddChunk) {
         const std::size_t count = std::min(kAddChunk, add_ids.size() - first);
-        index->add_many(add_ids.data() + first, rows.row(first), count, thread_count(options.threads));
+        index->add_many(add_ids.data() + first, rows.row(first), count,
+                        options.reproducible ? 1 : thread_count(options.threads));
         if (progress) progress->advance(count);
         fail_if_interrupted(site);
       }
@@ -224,7 +226,7 @@ IndexSummary run_index(const IndexOptions& options) {
   Collection collection;
   collection.name = name;
   collection.title = !options.title.empty() ? options.title : old ? old->title : name;
-  collection.created = utc_timestamp();
+  collection.created = created;
   for (const PlannedItem& p : final_items) collection.items.push_back(p.item);
   collection.labels = sorted_labels(collection.items);
   collection.licence_note = licence_note_for(collection.items);

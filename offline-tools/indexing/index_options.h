@@ -47,6 +47,10 @@ struct IndexOptions {
   bool make_default = false;          // the site's default collection (else only when it has none)
   int thumbnail_side = 256;
   unsigned threads = 0;               // decoding, features, HNSW building; 0 = all cores
+  // HNSW graphs built on one thread: a graph built by several depends on
+  // their timing, so the same input would give other bundle bytes each time
+  // (a new download for every visitor after each publish).
+  bool reproducible = false;
   bool show_progress = true;
   ModelRunOptions model;
 };

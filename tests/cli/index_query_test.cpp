@@ -388,3 +388,37 @@ TEST_CASE("index reads a prep manifest and carries its attribution and failures"
   CHECK(beach->source.page == "https://www.example/p/555");
   CHECK_THAT(c.licence_note, Catch::Contains("CC BY 2.0 (1)"));
 }
+
+TEST_CASE("index --reproducible with SOURCE_DATE_EPOCH writes the same bytes twice, HNSW built from many threads' input",
+          "[cli][index]") {
+  TempDir dir;
+  // Enough items for an HNSW graph of several layers: built by two threads,
+  // its links would depend on their timing.
+  for (int i = 0; i < 160; ++i)
+    write_jpeg(dir / "photos" / (i % 2 ? "odd" : "even") / (std::to_string(i) + ".jpg"), distinct_picture(96, 64, std::uint32_t(i + 1)));
+  const auto build = [&](const std::string& site) {
+    const CliResult r = run_cli({"-j", "2", "index", (dir / "photos").string(), "--site", (dir / site).string(), "--name", "r",
+                                 "--feature", "colour", "--metric", "cosine", "--kind", "hnsw", "--m", "4", "--reproducible", "-q"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+  };
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  build("site-a");
+  build("site-b");
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  CHECK(read_collection(dir / "site-a", "r").created == "2023-11-14T22:13:20Z");
+  const auto a = snapshot_tree(dir / "site-a"), b = snapshot_tree(dir / "site-b");
+  REQUIRE(a.size() == b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    INFO(a[i].first);
+    CHECK(a[i].first == b[i].first);
+    CHECK(a[i].second == b[i].second);
+  }
+
+  ::setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
+  const CliResult bad = run_cli({"index", (dir / "photos").string(), "--site", (dir / "site-c").string(), "--feature", "colour"});
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  CHECK(bad.exit_code == kExitUsage);
+  require_one_error_line(bad, "SOURCE_DATE_EPOCH must be a number of seconds");
+  CHECK_FALSE(fs::exists(dir / "site-c" / "index"));
+}
