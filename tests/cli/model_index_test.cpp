@@ -13,6 +13,7 @@
 #include "image/decode.h"
 #include "index/vector_index.h"
 #include "site/collection_files.h"
+#include "support/skip.h"
 
 using namespace lookalike;
 using namespace lookalike::cli;
@@ -23,13 +24,11 @@ namespace {
 
 const fs::path kTinyCard = fs::path(LOOKALIKE_SOURCE_DIR) / "models/test/tiny-embed.json";
 
-bool have_node_runtime() {
+void require_node_runtime() {
   try {
     find_node_runtime();
-    return true;
   } catch (const Error& e) {
-    WARN("skipped: the model worker cannot run here: " << e.what());
-    return false;
+    skip_test(std::string("the model worker cannot run here: ") + e.what());
   }
 }
 
@@ -42,7 +41,7 @@ void make_tree(const fs::path& root) {
 }  // namespace
 
 TEST_CASE("index with a model card writes a model bundle and the card with its file into site/models", "[cli][index][model]") {
-  if (!have_node_runtime()) return;
+  require_node_runtime();
   TempDir dir;
   make_tree(dir / "photos");
   const fs::path site = dir / "site";
@@ -104,7 +103,7 @@ TEST_CASE("index with a model card writes a model bundle and the card with its f
 }
 
 TEST_CASE("eval takes a model feature, exact and HNSW", "[cli][eval][model]") {
-  if (!have_node_runtime()) return;
+  require_node_runtime();
   TempDir dir;
   make_tree(dir / "photos");
   const CliResult r = run_cli({"eval", (dir / "photos").string(), "--feature", "model:tiny-embed", "--metric", "cosine", "--k", "1,3",

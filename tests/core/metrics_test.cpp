@@ -5,8 +5,10 @@
 
 #include "common/error.h"
 #include "metrics/metric.h"
+#include "support/skip.h"
 
 using namespace lookalike;
+using namespace lookalike::testing;
 
 namespace {
 
@@ -99,10 +101,7 @@ TEST_CASE("every SIMD kernel set adds in the same order: bit-identical results")
   std::vector<const Kernels*> simd;
   for (const Kernels* k : available_kernels())
     if (k != &scalar_kernels()) simd.push_back(k);
-  if (simd.size() < 2) {
-    WARN("skipped: only " << simd.size() << " SIMD kernel set on this CPU, nothing to compare");
-    return;
-  }
+  if (simd.size() < 2) skip_test("only " + std::to_string(simd.size()) + " SIMD kernel set on this CPU, nothing to compare");
   std::mt19937 rng(77);
   std::normal_distribution<float> normal(0.2f, 1.0f);
   for (std::size_t d : {1u, 7u, 15u, 16u, 17u, 31u, 100u, 512u, 1280u, 1537u, 12288u}) {

@@ -31,8 +31,10 @@
 #include "metrics/metric.h"
 #include "search/exact_search.h"
 #include "support/test_images.h"
+#include "support/skip.h"
 
 using namespace lookalike;
+using namespace lookalike::testing;
 
 namespace {
 
@@ -149,10 +151,8 @@ constexpr double kColourTextureTarget = 0.80;
 }  // namespace
 
 TEST_CASE("WANG leave-one-out: pixels and colour match the reference, colour-texture reaches 0.80", "[dataset]") {
-  if (!dataset_present()) {
-    WARN("skipped: WANG dataset not found at " << kWangDir << " (labels.csv missing); nothing was checked");
-    return;
-  }
+  if (!dataset_present())
+    skip_test("the WANG dataset is not at " + std::string(kWangDir) + " (labels.csv missing; set LOOKALIKE_SHARED_DIR)");
   const Dataset data = read_dataset();
   REQUIRE(data.paths.size() == 1000);
   REQUIRE(data.class_sizes.size() == 10);

@@ -13,6 +13,7 @@
 #include "image/decode.h"
 #include "model_test_support.h"
 #include "support/test_images.h"
+#include "support/skip.h"
 
 using namespace lookalike;
 using namespace lookalike::testing;
@@ -24,10 +25,8 @@ namespace {
 const fs::path kShared = fs::path(LOOKALIKE_SHARED_DIR) / "models";
 const char* kEagle = "/usr/share/darknet/data/eagle.jpg";
 
-bool have(const fs::path& path, const char* what) {
-  if (fs::exists(path)) return true;
-  WARN("skipped: " << what << " not found at " << path.string());
-  return false;
+void require_file(const fs::path& path, const char* what) {
+  if (!fs::exists(path)) skip_test(std::string(what) + " is not at " + path.string());
 }
 
 Image load(const char* path) {
@@ -39,7 +38,8 @@ Image load(const char* path) {
 
 TEST_CASE("MobileNetV2 classifier with the card's preprocessing calls the eagle a bald eagle (class 22)") {
   const fs::path model = kShared / "mobilenetv2-12-int8.onnx";
-  if (!have(model, "../shared/models/mobilenetv2-12-int8.onnx") || !have(kEagle, "darknet's eagle.jpg")) return;
+  require_file(model, "../shared/models/mobilenetv2-12-int8.onnx");
+  require_file(kEagle, "darknet's eagle.jpg");
   // The committed card's preprocessing, with the classifier's logits as output.
   nlohmann::json card = read_json(source_dir() / "models/mobilenetv2-int8.json");
   card["name"] = "mobilenetv2-int8-logits";
@@ -58,7 +58,8 @@ TEST_CASE("MobileNetV2 classifier with the card's preprocessing calls the eagle 
 
 TEST_CASE("MobileNetV2 embed card gives 1280-d unit vectors that tell photos apart") {
   const fs::path model = kShared / "mobilenetv2-12-int8-embed.onnx";
-  if (!have(model, "../shared/models/mobilenetv2-12-int8-embed.onnx") || !have(kEagle, "darknet's eagle.jpg")) return;
+  require_file(model, "../shared/models/mobilenetv2-12-int8-embed.onnx");
+  require_file(kEagle, "darknet's eagle.jpg");
   ModelEmbedderOptions options;
   options.model_path = model.string();
   ModelEmbedder embedder = ModelEmbedder::open("mobilenetv2-int8", options);
