@@ -19,6 +19,9 @@ only_native=0
 build_preset native
 log "native tests (CTest)"
 (cd "$LOOKALIKE_ROOT" && ctest --preset native -j"$(nproc)") || die "native tests failed"
+# CTest lists skipped cases without their reason; each one printed it (tests/support/skip.h).
+skipped=$(grep -h '^SKIPPED: ' "$LOOKALIKE_ROOT/build/native/Testing/Temporary/LastTest.log" 2>/dev/null | sort -u || true)
+[ -z "$skipped" ] || { log "skipped native test cases, and why:"; sed 's/^/  /' <<<"$skipped" >&2; }
 [ $only_native -eq 1 ] && { log "native tests passed"; exit 0; }
 
 build_preset wasm
