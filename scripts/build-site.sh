@@ -56,4 +56,4 @@ if [ "$data" != "$out" ]; then
 fi
 
 node "$LOOKALIKE_ROOT/scripts/check-site.mjs" "$out" || die "the site in $out is incomplete (see above)"
-log "site ready in $out ($(du -sh "$out" | cut -f1)); try it with: lookalike serve $out"
+log "site ready in $out ($(du -sh "$out" | cut -f1)); try it with: $LOOKALIKE_ROOT/build/native/offline-tools/lookalike serve $out"

@@ -119,9 +119,7 @@ log "index: $name (${features[*]})"
 "$LOOKALIKE_ROOT/scripts/build-site.sh" --no-build --out "$out/site" || die "the site could not be assembled (see above)"
 
 # 7. Serve it.
-if [ "$serve" -eq 0 ]; then
-  log "site ready in $out/site (serve it with: $cli serve $out/site)"
-  exit 0
-fi
+# (build-site.sh has said where the site is and how to serve it.)
+[ "$serve" -eq 0 ] && exit 0
 log "serving $out/site (Ctrl-C to stop); open the URL below"
 exec "$cli" serve "$out/site" --host "$host" --port "$port"
