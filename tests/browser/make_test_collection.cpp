@@ -47,6 +47,7 @@
 #include "model/model_card.h"
 #include "model/preprocess.h"
 #include "site_bundle.h"
+#include "support/hits_json.h"
 #include "support/test_images.h"
 #include "tiny_gap_model.h"
 
@@ -133,15 +134,6 @@ IndexConfig config_for(const std::string& spec, Metric metric) {
   config.hnsw.ef_construction = 16;
   config.hnsw.ef_search = 8;
   return config;
-}
-
-json hits_json(const std::vector<Hit>& hits) {
-  json out = {{"ids", json::array()}, {"scores", json::array()}};
-  for (const Hit& h : hits) {
-    out["ids"].push_back(h.id);
-    out["scores"].push_back(h.score);
-  }
-  return out;
 }
 
 json search_json(const VectorIndex& index, const float* query, std::size_t k,

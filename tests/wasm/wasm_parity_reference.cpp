@@ -36,6 +36,7 @@
 #include "model/preprocess.h"
 #include "index/vector_index.h"
 #include "support/clustered_vectors.h"
+#include "support/hits_json.h"
 #include "support/test_images.h"
 
 namespace fs = std::filesystem;
@@ -180,16 +181,6 @@ std::vector<std::string> feature_specs() {
   specs.push_back(make_feature("pixels:size=16")->spec());
   specs.push_back(make_feature("colour:bins=4x4x4")->spec());
   return specs;
-}
-
-
-json hits_json(const std::vector<Hit>& hits) {
-  json out = {{"ids", json::array()}, {"scores", json::array()}};
-  for (const Hit& h : hits) {
-    out["ids"].push_back(h.id);
-    out["scores"].push_back(h.score);
-  }
-  return out;
 }
 
 // Saves `index`, writes the bytes, and returns the index as loaded back from
