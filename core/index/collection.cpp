@@ -46,14 +46,6 @@ bool is_site_path(const std::string& s) {
   return true;
 }
 
-bool is_web_link(const std::string& s) {
-  const auto starts = [&s](const char* prefix) { return s.rfind(prefix, 0) == 0; };
-  if (!(starts("http://") || starts("https://")) || s.size() > 4096) return false;
-  for (const char c : s)
-    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\') return false;
-  return true;
-}
-
 // RFC 3339 date-time in UTC or with an offset: 2026-11-27T10:00:00Z, optional fraction.
 bool is_timestamp(const std::string& s) {
   const auto digits = [&s](std::size_t at, std::size_t n) {
@@ -213,6 +205,14 @@ void put(json& object, const char* key, const std::string& value) {
 }
 
 }  // namespace
+
+bool is_web_link(const std::string& s) {
+  const auto starts = [&s](const char* prefix) { return s.rfind(prefix, 0) == 0; };
+  if (!(starts("http://") || starts("https://")) || s.size() > 4096) return false;
+  for (const char c : s)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\') return false;
+  return true;
+}
 
 void check_collection_name(const std::string& name) {
   if (!is_name(name)) fail(ErrorKind::InvalidArgument, "collection name \"" + name + "\" " + kNameRule);

@@ -93,6 +93,11 @@ struct CollectionList {
   std::vector<CollectionEntry> collections;
 };
 
+// The rule for a source's links (url, page, licence_url): an http or https
+// URL of at most 4096 bytes without spaces, controls, quotes, '<', '>' or '\\',
+// so that the page may put it in an href.
+bool is_web_link(const std::string& s);
+
 // A collection name is also a file name (index/<name>.json): 1 to 100
 // letters, digits, '.', '_' or '-', not starting with '.'. Throws
 // Error(InvalidArgument) saying so.

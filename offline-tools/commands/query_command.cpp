@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -30,12 +29,6 @@ struct QueryArguments {
   std::int64_t item = -1;
   ModelRunOptions model;
 };
-
-std::string score_text(float score) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6f", double(score));
-  return buffer;
-}
 
 nlohmann::json source_json(const CollectionSource& s) {
   nlohmann::json j = nlohmann::json::object();
@@ -82,7 +75,7 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
   std::vector<std::vector<std::string>> rows{{"rank", "id", "score"}};
   if (target.collection) rows.front().insert(rows.front().end(), {"label", "thumbnail", "source"});
   for (std::size_t r = 0; r < hits.size(); ++r) {
-    std::vector<std::string> row{std::to_string(r + 1), std::to_string(hits[r].id), score_text(hits[r].score)};
+    std::vector<std::string> row{std::to_string(r + 1), std::to_string(hits[r].id), fixed(hits[r].score, 6)};
     if (target.collection) {
       const CollectionItem* item = target.item(hits[r].id);
       row.push_back(item ? item->label : "");

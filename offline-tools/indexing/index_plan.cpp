@@ -40,11 +40,13 @@ IndexPlan plan_update(const Manifest& manifest, const Collection& existing, cons
     PlannedItem p;
     p.manifest_index = i;
     const auto old = old_by_path.find(key);
-    if (old == old_by_path.end()) {
-      p.item = collection_item(manifest, manifest.images[i], next_id++);
+    const bool is_new = old == old_by_path.end();
+    fresh.id = is_new ? next_id++ : old->second->id;
+    fresh.thumbnail = thumbnail_path(fresh.id);
+    p.item = std::move(fresh);
+    if (is_new) {
       ++plan.added;
     } else {
-      p.item = collection_item(manifest, manifest.images[i], old->second->id);
       p.is_new = false;
       p.compute = !thumbnail_is_current(manifest.file(manifest.images[i]), site / p.item.thumbnail);
       ++(p.compute ? plan.changed : plan.kept);

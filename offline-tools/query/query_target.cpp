@@ -86,16 +86,14 @@ void check_against_entry(const VectorIndex& index, const CollectionBundle& entry
 }  // namespace
 
 const CollectionItem* QueryTarget::item(std::uint32_t id) const {
-  if (!collection) return nullptr;
-  for (const auto& i : collection->items)
-    if (i.id == id) return &i;
-  return nullptr;
+  const auto it = item_positions.find(id);
+  return it == item_positions.end() ? nullptr : &collection->items[it->second];
 }
 
 QueryTarget open_query_target(const QueryTargetRequest& request) {
   if (!request.index_file.empty()) {
     if (!request.site.empty()) fail(ErrorKind::InvalidArgument, "give either --site or --index, not both");
-    return QueryTarget{std::nullopt, {}, request.index_file, load_bundle_file(request.index_file), {}};
+    return QueryTarget{std::nullopt, {}, request.index_file, load_bundle_file(request.index_file), {}, {}};
   }
   if (request.site.empty()) fail(ErrorKind::InvalidArgument, "say what to search: --site DIR (a built site) or --index FILE.lkx");
   const CollectionList list = read_collection_list(request.site);
@@ -120,7 +118,9 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
     if (card.empty())
       fail(ErrorKind::Corrupt, "collection " + name + " has " + entry.feature + " bundles but lists no model card for them");
   }
-  return QueryTarget{std::move(collection), request.site, file, std::move(index), card};
+  std::unordered_map<std::uint32_t, std::size_t> positions;
+  for (std::size_t i = 0; i < collection.items.size(); ++i) positions.emplace(collection.items[i].id, i);
+  return QueryTarget{std::move(collection), request.site, file, std::move(index), card, std::move(positions)};
 }
 
 }  // namespace lookalike::cli

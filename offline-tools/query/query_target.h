@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "index/collection.h"
 #include "index/vector_index.h"
@@ -28,6 +29,10 @@ struct QueryTarget {
   // Model features: the card file to embed the query with (the site's copy,
   // whose model file sits next to it, as for the page); empty otherwise.
   std::string model_card;
+
+  // Position in collection->items by id: a label filter asks for every
+  // candidate the search meets.
+  std::unordered_map<std::uint32_t, std::size_t> item_positions;
 
   const CollectionItem* item(std::uint32_t id) const;  // null without a collection or for an unknown id
 };

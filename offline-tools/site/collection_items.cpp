@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -12,20 +13,17 @@ namespace {
 
 // Crawled links the page must not follow (not http(s), spaces, quotes) are
 // dropped with a warning rather than failing the whole index at the end:
-// the core's own rule decides (collection_to_json validates).
+// the core's own rule decides (collection_to_json refuses such links).
 void drop_unsafe_links(CollectionItem& item) {
-  Collection probe;
-  probe.name = "probe";
-  probe.labels = {item.label};
-  if (item.label.empty()) probe.labels.clear();
-  probe.items = {item};
-  try {
-    collection_to_json(probe);
-  } catch (const Error& e) {
-    log_warning(printable(item.source.path) + ": links left out (" + e.what() + ")");
-    item.source.url.clear();
-    item.source.page.clear();
-    item.source.licence_url.clear();
+  CollectionSource& s = item.source;
+  for (const auto& [field, link] : {std::pair<const char*, const std::string*>{"url", &s.url}, {"page", &s.page},
+                                    {"licence_url", &s.licence_url}}) {
+    if (link->empty() || is_web_link(*link)) continue;
+    log_warning(printable(s.path) + ": links left out (source." + field + " must be an http or https URL)");
+    s.url.clear();
+    s.page.clear();
+    s.licence_url.clear();
+    return;
   }
 }
 
