@@ -279,10 +279,10 @@ int main(int argc, char** argv) {
                 std::thread::hardware_concurrency());
     // The card's file, derived from the zoo's (models/mobilenetv2_derive.py) by
     // models/fetch.sh --from ../shared/models --dest build/models mobilenetv2-int8.
-    const fs::path mobilenet = fs::path(LOOKALIKE_SOURCE_DIR) / "build/models/mobilenetv2-12-int8-embed-float-add.onnx";
+    const std::string mobilenet_card = (fs::path(LOOKALIKE_SOURCE_DIR) / "models" / "mobilenetv2-int8.json").string();
+    const fs::path mobilenet = fs::path(LOOKALIKE_SOURCE_DIR) / "build/models" / load_model_card(mobilenet_card).card.file;
     if (fs::exists(mobilenet))
-      bench_model("MobileNetV2 int8", (fs::path(LOOKALIKE_SOURCE_DIR) / "models" / "mobilenetv2-int8.json").string(),
-                  mobilenet.string(), config.images, config, runtime, work);
+      bench_model("MobileNetV2 int8", mobilenet_card, mobilenet.string(), config.images, config, runtime, work);
     else
       std::printf("\nMobileNetV2: skipped, %s not found; make it with models/fetch.sh --from %s/models --dest build/models "
                   "mobilenetv2-int8\n", mobilenet.c_str(), LOOKALIKE_SHARED_DIR);

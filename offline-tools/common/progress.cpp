@@ -5,16 +5,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/clock.h"
 #include "common/log.h"
 
 namespace lookalike::cli {
 namespace {
 
 std::atomic<bool> g_bar_on_screen{false};
-
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
 
 std::string fixed(double value, int decimals) {
   char buffer[64];

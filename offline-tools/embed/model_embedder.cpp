@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "common/parallel.h"
@@ -138,19 +139,20 @@ std::vector<float> ModelEmbedder::embed_tensors(const float* tensors, std::size_
   if (batches_in_flight() != 0)
     fail(ErrorKind::InvalidArgument, "embed_tensors() called while batches sent with send_batch() are in flight (a bug in the CLI)");
   std::vector<float> out(count * dim());
-  std::deque<std::size_t> sent;  // the first image of each batch in flight, oldest first
+  // Results come back in the order the batches were sent, each checked
+  // against its batch's size (OnnxWorker::next_result): they fill `out` in turn.
+  std::size_t stored = 0;
   const auto take_oldest = [&] {
     const std::vector<float> vectors = take_batch();
-    std::memcpy(out.data() + sent.front() * dim(), vectors.data(), vectors.size() * sizeof(float));
-    sent.pop_front();
+    std::memcpy(out.data() + stored, vectors.data(), vectors.size() * sizeof(float));
+    stored += vectors.size();
   };
   try {
     for (std::size_t begin = 0; begin < count; begin += batch_size_) {
-      if (sent.size() == max_batches_in_flight()) take_oldest();
+      if (batches_in_flight() == max_batches_in_flight()) take_oldest();
       send_batch(tensors + begin * tensor_floats(), std::min(batch_size_, count - begin));
-      sent.push_back(begin);
     }
-    while (!sent.empty()) take_oldest();
+    while (batches_in_flight() != 0) take_oldest();
   } catch (...) {
     discard_batches();
     throw;
@@ -170,10 +172,7 @@ std::vector<std::vector<float>> ModelEmbedder::embed(const std::vector<Image>& i
   for (std::size_t begin = 0; begin < images.size(); begin += batch_size_) {
     const std::size_t n = std::min(batch_size_, images.size() - begin);
     tensors.resize(n * tensor_floats());
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::vector<float> t = preprocess_for_model(images[begin + i], card_.card);
-      std::memcpy(tensors.data() + i * tensor_floats(), t.data(), t.size() * sizeof(float));
-    }
+    for (std::size_t i = 0; i < n; ++i) preprocess_for_model_into(images[begin + i], card_.card, tensors.data() + i * tensor_floats());
     const std::vector<float> out = embed_tensors(tensors.data(), n);
     for (std::size_t i = 0; i < n; ++i) vectors.emplace_back(out.begin() + i * dim(), out.begin() + (i + 1) * dim());
   }
@@ -320,7 +319,7 @@ EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<st
   shut_down();
   for (std::size_t i = 0; i < n; ++i)
     if (!result.done[i] && result.errors[i].empty()) result.errors[i] = "not embedded: stopped before this image";
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.seconds = seconds_since(started);
   return result;
 }
 

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "embed/worker_protocol.h"
 
@@ -19,10 +20,6 @@ namespace lookalike::cli {
 namespace {
 
 namespace wp = worker_protocol;
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 void put_u32(std::uint8_t* out, std::uint32_t v) {
   out[0] = std::uint8_t(v), out[1] = std::uint8_t(v >> 8), out[2] = std::uint8_t(v >> 16), out[3] = std::uint8_t(v >> 24);

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/error.h"
 
 extern char** environ;
@@ -20,10 +21,6 @@ namespace lookalike::cli {
 namespace {
 
 constexpr std::size_t kStderrKeep = 6000;  // the last bytes of the worker's stderr kept for messages
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
 
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/cli_context.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/parallel.h"
 #include "common/progress.h"
@@ -22,10 +23,6 @@
 
 namespace lookalike::cli {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // Per-query measures of one run, indexed by query position.
 struct QueryMeasures {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/cli_context.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "common/log.h"
@@ -34,10 +35,6 @@ namespace fs = std::filesystem;
 // Vectors go into a bundle in chunks so that the progress bar moves while
 // an HNSW graph is built (each chunk is inserted on every thread).
 constexpr std::size_t kAddChunk = 1024;
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 void fail_if_interrupted(const fs::path& site) {
   if (interrupted()) fail(ErrorKind::Io, "interrupted: nothing was changed in " + site.string());

@@ -63,11 +63,6 @@ double tensor_sum(const std::vector<float>& tensor) {
   return sum;
 }
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 Error error_of(const std::function<void()>& call) {
   try {
     call();
@@ -110,7 +105,7 @@ TEST_CASE("pipelined batches come back in order into the right rows, two in flig
   }
   CHECK(embedder.batches_in_flight() == 0);
   // The next batch was sent before the previous result came: the worker held two at once.
-  CHECK(read_text(log) == "2");
+  CHECK(cli::read_text_file(log) == "2");
 }
 
 TEST_CASE("the file pipeline through the pipelined worker: every row is its own image's") {
@@ -146,7 +141,7 @@ TEST_CASE("the file pipeline through the pipelined worker: every row is its own 
     REQUIRE(progress.size() == (paths.size() + batch - 1) / batch);
     for (std::size_t k = 0; k < progress.size(); ++k) CHECK(progress[k] == std::min((k + 1) * batch, paths.size()));
   }
-  CHECK(read_text(log) == "2");
+  CHECK(cli::read_text_file(log) == "2");
 }
 
 TEST_CASE("a worker that dies with a batch in flight is reported with its exit status and last words") {
