@@ -8,7 +8,7 @@
 // slow one; better while loading than on the user's first query), then
 // tries WebGPU (webgpu-backend.ts). Queries are preprocessed and L2-normalised
 // by the core, so the tensor and the vector are the offline tools' own.
-import { fetchBytes, bytesToText, type DownloadProgress } from './cached-fetch';
+import { fetchBytes, bytesToText, evictCached, type DownloadProgress } from './cached-fetch';
 import { loadOrt, sessionOptions, type Ort, type OrtSession } from './ort-runtime';
 import { tryWebGpu, type BackendPreference, type CheckRun } from './webgpu-backend';
 import type { LookalikeModule, RgbImage } from './wasm-runtime';
@@ -82,7 +82,7 @@ export class ModelRunner {
       const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', model.bytes.slice().buffer));
       const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
       if (hex !== card.sha256) {
-        if (model.fromCache) await caches.open('lookalike-data-v1').then((c) => c.delete(modelUrl)).catch(() => undefined);
+        if (model.fromCache) await evictCached(modelUrl);
         throw new ModelError(`the model ${card.file} is damaged or not the one the card names (sha256 ${hex.slice(0, 12)}…, expected ${card.sha256.slice(0, 12)}…)`);
       }
     }
