@@ -39,13 +39,13 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/error.h"
 #include "common/files.h"
 #include "embed/model_embedder.h"
 #include "embed/model_files.h"
 #include "embed/node_runtime.h"
-#include "image/decode.h"
-#include "model/preprocess.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/model/preprocess.h"
 
 using namespace lookalike;
 using namespace lookalike::cli;
@@ -88,7 +88,8 @@ std::vector<std::string> image_files(std::size_t count) {
     for (const char* n : {"dog", "eagle", "giraffe", "horses", "kite", "person", "scream"})
       found.push_back(std::string("/usr/share/darknet/data/") + n + ".jpg");
   }
-  for (std::size_t i = 0; files.size() < count && !found.empty(); ++i) files.push_back(found[i % found.size()].string());
+  for (std::size_t i = 0; files.size() < count && !found.empty(); ++i)
+    files.push_back(found[i % found.size()].string());
   return files;
 }
 
@@ -96,13 +97,15 @@ struct BareResult {
   double seconds = 0, load_seconds = 0, ms_per_image = 0, cpu_seconds = 0;
 };
 
-BareResult bare_loop(const NodeRuntime& runtime, const std::string& model, const ModelCard& card, const std::string& tensors,
-                     std::size_t count, std::size_t batch, unsigned threads, bool spin = false) {
+BareResult bare_loop(const NodeRuntime& runtime, const std::string& model, const ModelCard& card,
+                     const std::string& tensors, std::size_t count, std::size_t batch, unsigned threads,
+                     bool spin = false) {
   const std::string script = (fs::path(LOOKALIKE_SOURCE_DIR) / "bench" / "ort_bare_loop.mjs").string();
-  const std::string command = quote(runtime.node) + " " + quote(script) + " " + quote(runtime.node_modules) + " " + quote(model) + " " +
-                              card.input_name + " " + card.output_name + " " + quote(tensors) + " " + std::to_string(count) + " " +
-                              std::to_string(card.height) + " " + std::to_string(card.width) + " " + std::to_string(batch) + " " +
-                              std::to_string(threads) + (spin ? " 1" : " 0");
+  const std::string command = quote(runtime.node) + " " + quote(script) + " " + quote(runtime.node_modules) + " " +
+                              quote(model) + " " + card.input_name + " " + card.output_name + " " + quote(tensors) +
+                              " " + std::to_string(count) + " " + std::to_string(card.height) + " " +
+                              std::to_string(card.width) + " " + std::to_string(batch) + " " + std::to_string(threads) +
+                              (spin ? " 1" : " 0");
   const auto j = nlohmann::json::parse(run_capture(command));
   return {j["seconds"], j["load_seconds"], j["ms_per_image"], j["cpu_seconds"]};
 }
@@ -114,9 +117,10 @@ struct EmbedResult {
 
 EmbedResult lookalike_embed(const std::string& card_path, const std::string& model, const std::string& list_file,
                             std::size_t batch, unsigned threads, const std::string& out_dir) {
-  const std::string cli = (fs::path(executable_directory()) / ".." / "offline-tools" / "lookalike").lexically_normal().string();
-  const std::string command = quote(cli) + " --json -q embed --card " + quote(card_path) + " --model " + quote(model) + " -b " +
-                              std::to_string(batch) + " --model-threads " + std::to_string(threads) + " -o " +
+  const std::string cli =
+      (fs::path(executable_directory()) / ".." / "offline-tools" / "lookalike").lexically_normal().string();
+  const std::string command = quote(cli) + " --json -q embed --card " + quote(card_path) + " --model " + quote(model) +
+                              " -b " + std::to_string(batch) + " --model-threads " + std::to_string(threads) + " -o " +
                               quote(out_dir + "/bench.npy") + " " + quote(list_file);
   const auto started = std::chrono::steady_clock::now();
   const auto j = nlohmann::json::parse(run_capture(command));
@@ -205,7 +209,8 @@ void bench_model(const std::string& label, const std::string& card_path, const s
   }
   std::printf("\n");
   const BareResult bare = bare_loop(runtime, model, card, tensor_file, files.size(), config.batch, config.threads);
-  const BareResult spinning = bare_loop(runtime, model, card, tensor_file, files.size(), config.batch, config.threads, true);
+  const BareResult spinning =
+      bare_loop(runtime, model, card, tensor_file, files.size(), config.batch, config.threads, true);
   double worker_seconds = 0, worker_inference_seconds = 0;
   {
     ModelEmbedderOptions options;
@@ -219,22 +224,33 @@ void bench_model(const std::string& label, const std::string& card_path, const s
     const std::vector<float> vectors = embedder.embed_tensors(tensors.data(), files.size());
     worker_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     worker_inference_seconds = embedder.inference_seconds() - warm_up_inference;
-    if (vectors.size() != files.size() * embedder.dim()) throw std::runtime_error("embed_tensors returned the wrong size");
+    if (vectors.size() != files.size() * embedder.dim())
+      throw std::runtime_error("embed_tensors returned the wrong size");
   }
   const EmbedResult ours = lookalike_embed(card_path, model, list_file, config.batch, config.threads, work.string());
-  if (ours.embedded != files.size()) std::printf("  warning: lookalike embedded %zu of %zu\n", ours.embedded, files.size());
+  if (ours.embedded != files.size())
+    std::printf("  warning: lookalike embedded %zu of %zu\n", ours.embedded, files.size());
   const double bare_rate = double(files.size()) / bare.seconds, our_rate = double(files.size()) / ours.seconds;
   const double worker_rate = double(files.size()) / worker_seconds;
-  std::printf("  throughput, batch %zu, %u ORT thread%s:\n", config.batch, config.threads, config.threads > 1 ? "s" : "");
-  std::printf("    bare onnxruntime-node loop on preprocessed tensors             %8.1f images/s  (%.2f s; model load %.2f s)\n",
-              bare_rate, bare.seconds, bare.load_seconds);
-  std::printf("    (the same loop with ONNX Runtime's default spinning threads    %8.1f images/s)\n", double(files.size()) / spinning.seconds);
-  std::printf("    a. lookalike model path (worker + protocol) on the same tensors %8.1f images/s  (%.2f s, the model's own %.2f s)\n",
-              worker_rate, worker_seconds, worker_inference_seconds);
-  std::printf("    b. lookalike embed command (decode + preprocess + model)       %8.1f images/s  (%.2f s, the model's own %.2f s; "
-              "with startup %.2f s)\n",
-              our_rate, ours.seconds, ours.inference_seconds, ours.wall_seconds);
-  std::printf("    ratio a / bare = %.3f  (target >= 0.9)    ratio b / bare = %.3f\n", worker_rate / bare_rate, our_rate / bare_rate);
+  std::printf("  throughput, batch %zu, %u ORT thread%s:\n", config.batch, config.threads,
+              config.threads > 1 ? "s" : "");
+  std::printf(
+      "    bare onnxruntime-node loop on preprocessed tensors             %8.1f images/s  (%.2f s; model load %.2f "
+      "s)\n",
+      bare_rate, bare.seconds, bare.load_seconds);
+  std::printf("    (the same loop with ONNX Runtime's default spinning threads    %8.1f images/s)\n",
+              double(files.size()) / spinning.seconds);
+  std::printf(
+      "    a. lookalike model path (worker + protocol) on the same tensors %8.1f images/s  (%.2f s, the model's own "
+      "%.2f s)\n",
+      worker_rate, worker_seconds, worker_inference_seconds);
+  std::printf(
+      "    b. lookalike embed command (decode + preprocess + model)       %8.1f images/s  (%.2f s, the model's own "
+      "%.2f s; "
+      "with startup %.2f s)\n",
+      our_rate, ours.seconds, ours.inference_seconds, ours.wall_seconds);
+  std::printf("    ratio a / bare = %.3f  (target >= 0.9)    ratio b / bare = %.3f\n", worker_rate / bare_rate,
+              our_rate / bare_rate);
 
   const double images = double(files.size());
   std::printf("  c. decoding + preprocessing alone (read, decode, preprocess into a batch; no model):");
@@ -245,14 +261,17 @@ void bench_model(const std::string& label, const std::string& card_path, const s
     if (t == 1) one = d, decode_cpu_ms = 1000 * d.cpu_seconds / images;
     std::printf("  %u thread%s %.1f images/s", t, t > 1 ? "s" : "", images / d.seconds);
   }
-  std::printf("\n    CPU per image on 1 thread: read %.2f ms, decode %.2f ms, preprocess (resize, crop, normalise) %.2f ms",
-              1000 * one.read_seconds / images, 1000 * one.decode_seconds / images, 1000 * one.preprocess_seconds / images);
+  std::printf(
+      "\n    CPU per image on 1 thread: read %.2f ms, decode %.2f ms, preprocess (resize, crop, normalise) %.2f ms",
+      1000 * one.read_seconds / images, 1000 * one.decode_seconds / images, 1000 * one.preprocess_seconds / images);
   const double model_cpu_ms = 1000 * bare.cpu_seconds / images;
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const double ceiling = std::min(bare_rate, 1000.0 * cores / (model_cpu_ms + decode_cpu_ms));
-  std::printf("\n  CPU per image: the model %.2f ms (the bare loop keeps %.2f cores busy), decoding + preprocessing %.2f ms;\n"
-              "    sharing %u cores, b can reach at most %.1f images/s = %.3f of the bare loop (b measured %.3f)\n",
-              model_cpu_ms, bare.cpu_seconds / bare.seconds, decode_cpu_ms, cores, ceiling, ceiling / bare_rate, our_rate / bare_rate);
+  std::printf(
+      "\n  CPU per image: the model %.2f ms (the bare loop keeps %.2f cores busy), decoding + preprocessing %.2f ms;\n"
+      "    sharing %u cores, b can reach at most %.1f images/s = %.3f of the bare loop (b measured %.3f)\n",
+      model_cpu_ms, bare.cpu_seconds / bare.seconds, decode_cpu_ms, cores, ceiling, ceiling / bare_rate,
+      our_rate / bare_rate);
 }
 
 }  // namespace
@@ -261,11 +280,16 @@ int main(int argc, char** argv) {
   Config config;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
-    if (a == "--images") config.images = std::stoul(v);
-    else if (a == "--vit-images") config.vit_images = std::stoul(v);
-    else if (a == "--batch") config.batch = std::stoul(v);
-    else if (a == "--threads") config.threads = unsigned(std::stoul(v));
-    else if (a == "--vit") config.vit_card = v;
+    if (a == "--images")
+      config.images = std::stoul(v);
+    else if (a == "--vit-images")
+      config.vit_images = std::stoul(v);
+    else if (a == "--batch")
+      config.batch = std::stoul(v);
+    else if (a == "--threads")
+      config.threads = unsigned(std::stoul(v));
+    else if (a == "--vit")
+      config.vit_card = v;
     else {
       std::cerr << "unknown option " << a << "\n";
       return 2;
@@ -280,20 +304,26 @@ int main(int argc, char** argv) {
     // The card's file, derived from the zoo's (models/mobilenetv2_derive.py) by
     // models/fetch.sh --from ../shared/models --dest build/models mobilenetv2-int8.
     const std::string mobilenet_card = (fs::path(LOOKALIKE_SOURCE_DIR) / "models" / "mobilenetv2-int8.json").string();
-    const fs::path mobilenet = fs::path(LOOKALIKE_SOURCE_DIR) / "build/models" / load_model_card(mobilenet_card).card.file;
+    const fs::path mobilenet =
+        fs::path(LOOKALIKE_SOURCE_DIR) / "build/models" / load_model_card(mobilenet_card).card.file;
     if (fs::exists(mobilenet))
       bench_model("MobileNetV2 int8", mobilenet_card, mobilenet.string(), config.images, config, runtime, work);
     else
-      std::printf("\nMobileNetV2: skipped, %s not found; make it with models/fetch.sh --from %s/models --dest build/models "
-                  "mobilenetv2-int8\n", mobilenet.c_str(), LOOKALIKE_SHARED_DIR);
+      std::printf(
+          "\nMobileNetV2: skipped, %s not found; make it with models/fetch.sh --from %s/models --dest build/models "
+          "mobilenetv2-int8\n",
+          mobilenet.c_str(), LOOKALIKE_SHARED_DIR);
     std::string vit = config.vit_card;
     if (vit.empty() && fs::exists(fs::path(LOOKALIKE_SOURCE_DIR) / "build/models/vit-b32-random.json"))
       vit = (fs::path(LOOKALIKE_SOURCE_DIR) / "build/models/vit-b32-random.json").string();
     if (!vit.empty()) {
       const LoadedCard card = load_model_card(vit);
-      bench_model("ViT-B/32-shaped (random weights)", vit, locate_model_file(card), config.vit_images, config, runtime, work);
+      bench_model("ViT-B/32-shaped (random weights)", vit, locate_model_file(card), config.vit_images, config, runtime,
+                  work);
     } else {
-      std::printf("\nViT-B/32: skipped; export it with /usr/bin/python3 models/export_vit_b32_random.py (writes build/models/)\n");
+      std::printf(
+          "\nViT-B/32: skipped; export it with /usr/bin/python3 models/export_vit_b32_random.py (writes "
+          "build/models/)\n");
     }
     fs::remove_all(work);
   } catch (const std::exception& e) {

@@ -24,9 +24,9 @@
 #include <vector>
 
 #include "common/parallel.h"
-#include "features/feature.h"
-#include "image/decode.h"
-#include "image/encode.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
 
 using namespace lookalike;
 using Bytes = std::vector<std::uint8_t>;

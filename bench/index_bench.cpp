@@ -19,8 +19,8 @@
 // a query's 10 nearest neighbours straddle cluster borders, which is what
 // makes the search work; bigger clusters make it easy.
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -30,9 +30,9 @@
 #include <vector>
 
 #include "../tests/support/clustered_vectors.h"
-#include "common/error.h"
-#include "index/vector_index.h"
-#include "metrics/kernels.h"
+#include "lookalike/common/error.h"
+#include "lookalike/index/vector_index.h"
+#include "lookalike/metrics/kernels.h"
 
 using namespace lookalike;
 using Clock = std::chrono::steady_clock;
@@ -75,25 +75,35 @@ Options parse(int argc, char** argv) {
       if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--n") o.sizes = parse_list(value());
-    else if (a == "--dim") o.dim = parse_list(value()).at(0);
-    else if (a == "--queries") o.queries = parse_list(value()).at(0);
-    else if (a == "--metric") o.metric = parse_metric(value());
+    if (a == "--n")
+      o.sizes = parse_list(value());
+    else if (a == "--dim")
+      o.dim = parse_list(value()).at(0);
+    else if (a == "--queries")
+      o.queries = parse_list(value()).at(0);
+    else if (a == "--metric")
+      o.metric = parse_metric(value());
     else if (a == "--ef") {
       o.efs.clear();
       for (std::size_t ef : parse_list(value())) o.efs.push_back(static_cast<std::uint32_t>(ef));
-    } else if (a == "--threads") o.threads = static_cast<unsigned>(std::atoi(value()));
-    else if (a == "--float-copies") o.float_copies = true;
-    else if (a == "--seed") o.seed = static_cast<std::uint32_t>(parse_list(value()).at(0));
-    else if (a == "--cluster-size") o.cluster_size = parse_list(value()).at(0);
-    else if (a == "--m") o.m = static_cast<std::uint32_t>(parse_list(value()).at(0));
-    else if (a == "--ef-construction") o.ef_construction = static_cast<std::uint32_t>(parse_list(value()).at(0));
-    else if (a == "--latent") o.latent = parse_list(value()).at(0);
+    } else if (a == "--threads")
+      o.threads = static_cast<unsigned>(std::atoi(value()));
+    else if (a == "--float-copies")
+      o.float_copies = true;
+    else if (a == "--seed")
+      o.seed = static_cast<std::uint32_t>(parse_list(value()).at(0));
+    else if (a == "--cluster-size")
+      o.cluster_size = parse_list(value()).at(0);
+    else if (a == "--m")
+      o.m = static_cast<std::uint32_t>(parse_list(value()).at(0));
+    else if (a == "--ef-construction")
+      o.ef_construction = static_cast<std::uint32_t>(parse_list(value()).at(0));
+    else if (a == "--latent")
+      o.latent = parse_list(value()).at(0);
     else if (a == "--noise") {
       o.noise = std::strtof(value(), nullptr);
       if (!(o.noise >= 0)) throw std::runtime_error("--noise must be a non-negative number");
-    }
-    else if (a == "--help" || a == "-h") {
+    } else if (a == "--help" || a == "-h") {
       std::printf(
           "usage: index_bench [--n 10000,100000] [--dim 512] [--queries 500] [--metric cosine]\n"
           "                   [--ef 16,32,48,64,128,256] [--threads 0] [--float-copies] [--seed 1]\n"
@@ -157,12 +167,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   const unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  std::printf("Index benchmark: metric %s, d = %zu, %zu queries, kernels %s, build threads %u, "
-              "HNSW m = %u, ef_construction = %u; clustered synthetic data (seed %u, %zu points per cluster, "
-              "%zu latent directions, noise %.2f).\n\n",
-              metric_name(o.metric), o.dim, o.queries, best_kernels().name, threads, o.m, o.ef_construction, o.seed,
-              o.cluster_size, o.latent, double(o.noise));
-  std::printf("| N | index | build s | bytes/vector | ef | recall@10 | p50 ms | p99 ms | speedup vs exact | vs raw scan |\n");
+  std::printf(
+      "Index benchmark: metric %s, d = %zu, %zu queries, kernels %s, build threads %u, "
+      "HNSW m = %u, ef_construction = %u; clustered synthetic data (seed %u, %zu points per cluster, "
+      "%zu latent directions, noise %.2f).\n\n",
+      metric_name(o.metric), o.dim, o.queries, best_kernels().name, threads, o.m, o.ef_construction, o.seed,
+      o.cluster_size, o.latent, double(o.noise));
+  std::printf(
+      "| N | index | build s | bytes/vector | ef | recall@10 | p50 ms | p99 ms | speedup vs exact | vs raw scan |\n");
   std::printf("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   std::fflush(stdout);
 
@@ -178,9 +190,8 @@ int main(int argc, char** argv) {
   try {
     for (const std::size_t n : o.sizes) {
       log("N = " + std::to_string(n) + ": generating data");
-      const testing::ClusteredVectors data =
-          testing::make_clustered_vectors(n, o.queries, o.dim, o.seed, std::max<std::size_t>(n / o.cluster_size, 1),
-                                          o.latent, o.noise);
+      const testing::ClusteredVectors data = testing::make_clustered_vectors(
+          n, o.queries, o.dim, o.seed, std::max<std::size_t>(n / o.cluster_size, 1), o.latent, o.noise);
       std::vector<std::uint32_t> ids(n);
       for (std::size_t i = 0; i < n; ++i) ids[i] = static_cast<std::uint32_t>(i);
 
@@ -232,7 +243,8 @@ int main(int argc, char** argv) {
         std::partial_sort(scan.begin(), scan.begin() + 10, scan.end());
       });
       std::printf("| %zu | exact (flat float32) | – | %.0f | – | 1.000 | %.3f | %.3f | 1× | %s |\n", n, exact_bytes,
-                  exact_latency.p50_ms, exact_latency.p99_ms, ratio(scan_latency.p50_ms / exact_latency.p50_ms).c_str());
+                  exact_latency.p50_ms, exact_latency.p99_ms,
+                  ratio(scan_latency.p50_ms / exact_latency.p50_ms).c_str());
       std::printf("| %zu | raw float32 scan | – | – | – | – | %.3f | %.3f | %s | 1× |\n", n, scan_latency.p50_ms,
                   scan_latency.p99_ms, ratio(exact_latency.p50_ms / scan_latency.p50_ms).c_str());
       std::fflush(stdout);
@@ -242,7 +254,8 @@ int main(int argc, char** argv) {
         ElementType element;
         bool keep_floats;
       };
-      std::vector<Variant> variants{{"HNSW float32", ElementType::Float32, false}, {"HNSW int8", ElementType::Int8, false}};
+      std::vector<Variant> variants{{"HNSW float32", ElementType::Float32, false},
+                                    {"HNSW int8", ElementType::Int8, false}};
       if (o.float_copies) variants.push_back({"HNSW int8 + float32 re-rank", ElementType::Int8, true});
       for (const Variant& v : variants) {
         config.kind = IndexKind::Hnsw;
@@ -260,9 +273,8 @@ int main(int argc, char** argv) {
           options.ef = ef;
           std::size_t found = 0;
           std::vector<std::vector<Hit>> results(o.queries);
-          const Latency latency = time_queries(o.queries, [&](std::size_t q) {
-            results[q] = index.search(&data.queries[q * o.dim], options);
-          });
+          const Latency latency = time_queries(
+              o.queries, [&](std::size_t q) { results[q] = index.search(&data.queries[q * o.dim], options); });
           for (std::size_t q = 0; q < o.queries; ++q)
             for (const Hit& h : results[q]) found += truth[q].count(h.id);
           const double recall = double(found) / double(o.queries * 10);
@@ -272,7 +284,8 @@ int main(int argc, char** argv) {
                       ratio(scan_latency.p50_ms / latency.p50_ms).c_str());
           std::fflush(stdout);
           if (!target_noted && recall >= 0.95) {
-            at_target.push_back({n, v.name, bytes, ef, recall, latency.p50_ms, speedup, scan_latency.p50_ms / latency.p50_ms});
+            at_target.push_back(
+                {n, v.name, bytes, ef, recall, latency.p50_ms, speedup, scan_latency.p50_ms / latency.p50_ms});
             target_noted = true;
           }
         }
@@ -285,9 +298,10 @@ int main(int argc, char** argv) {
 
   std::printf("\nSmallest ef reaching recall@10 ≥ 0.95:\n\n");
   for (const Summary& s : at_target)
-    std::printf("- N = %zu, %s: ef %u, recall %.3f, p50 %.3f ms, %s faster than exact search (%s than a raw "
-                "float32 scan), %.0f bytes/vector\n",
-                s.n, s.element.c_str(), s.ef, s.recall, s.p50, ratio(s.speedup).c_str(), ratio(s.scan_speedup).c_str(),
-                s.bytes);
+    std::printf(
+        "- N = %zu, %s: ef %u, recall %.3f, p50 %.3f ms, %s faster than exact search (%s than a raw "
+        "float32 scan), %.0f bytes/vector\n",
+        s.n, s.element.c_str(), s.ef, s.recall, s.p50, ratio(s.speedup).c_str(), ratio(s.scan_speedup).c_str(),
+        s.bytes);
   return 0;
 }

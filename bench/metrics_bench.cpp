@@ -14,16 +14,16 @@
 //
 //   metrics_bench [--rounds N] [--min-ms MS]
 #include <algorithm>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
 
-#include "metrics/kernels.h"
-#include "metrics/metric.h"
+#include "lookalike/metrics/kernels.h"
+#include "lookalike/metrics/metric.h"
 
 using namespace lookalike;
 
@@ -114,8 +114,7 @@ int main(int argc, char** argv) {
   const std::vector<const Kernels*> sets = available_kernels();
   std::printf("kernel sets here:");
   for (const Kernels* k : sets) std::printf(" %s", k->name);
-  std::printf(" (best: %s); %d interleaved rounds, median; thread CPU time\n\n", best_kernels().name,
-              options.rounds);
+  std::printf(" (best: %s); %d interleaved rounds, median; thread CPU time\n\n", best_kernels().name, options.rounds);
 
   std::printf("| metric | d | kernels | pairs/s | GB/s | × scalar |\n|---|---|---|---|---|---|\n");
   std::vector<std::string> summary;

@@ -27,7 +27,16 @@
 // the first --items of them (spread over the classes), the queries the next
 // ones. Everything is built in a temporary folder, removed at the end.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +46,11 @@ import { startStaticServer } from '../tests/browser/static-server.mjs';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
+);
 const queryCount = Number(args.queries ?? 20);
 const warmup = Number(args.warmup ?? 3);
 const itemCount = Number(args.items ?? 100);
@@ -46,17 +59,36 @@ const shared = process.env.LOOKALIKE_SHARED_DIR ?? join(root, '../shared');
 const wang = join(shared, 'datasets/wang1k');
 
 const MODELS = [
-  { key: 'mobilenet', title: 'MobileNetV2 int8', card: join(root, 'models/mobilenetv2-int8.json'),
-    file: join(root, 'build/models/mobilenetv2-12-int8-embed-float-add.onnx'), input: 'input', output: 'embedding',
-    how: `models/fetch.sh --from ${join(shared, 'models')} --dest build/models mobilenetv2-int8` },
-  { key: 'vit', title: 'ViT-B/32-shaped (random weights)', card: join(root, 'build/models/vit-b32-random.json'),
-    file: join(root, 'build/models/vit-b32-random.onnx'), input: 'pixel_values', output: 'image_embeds',
-    how: '/usr/bin/python3 models/export_vit_b32_random.py' },
+  {
+    key: 'mobilenet',
+    title: 'MobileNetV2 int8',
+    card: join(root, 'models/mobilenetv2-int8.json'),
+    file: join(root, 'build/models/mobilenetv2-12-int8-embed-float-add.onnx'),
+    input: 'input',
+    output: 'embedding',
+    how: `models/fetch.sh --from ${join(shared, 'models')} --dest build/models mobilenetv2-int8`,
+  },
+  {
+    key: 'vit',
+    title: 'ViT-B/32-shaped (random weights)',
+    card: join(root, 'build/models/vit-b32-random.json'),
+    file: join(root, 'build/models/vit-b32-random.onnx'),
+    input: 'pixel_values',
+    output: 'image_embeds',
+    how: '/usr/bin/python3 models/export_vit_b32_random.py',
+  },
 ].filter((m) => wanted.includes(m.key));
 
-for (const [path, how] of [[LOOKALIKE, 'build the native preset'], [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
-  [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'], [wang, 'the shared WANG images'],
-  ...MODELS.flatMap((m) => [[m.card, m.how], [m.file, m.how]])])
+for (const [path, how] of [
+  [LOOKALIKE, 'build the native preset'],
+  [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
+  [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'],
+  [wang, 'the shared WANG images'],
+  ...MODELS.flatMap((m) => [
+    [m.card, m.how],
+    [m.file, m.how],
+  ]),
+])
   if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
 
 function run(command, commandArgs, options = {}) {
@@ -80,9 +112,16 @@ const median = (values) => {
 
 // ---- images: the collection (first items of each class) and the queries (the next ones) ----
 const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-model-web-'));
-const classes = readdirSync(wang, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-const byClass = classes.map((c) => readdirSync(join(wang, c)).filter((f) => /\.jpe?g$/i.test(f))
-  .sort((a, b) => parseInt(a, 10) - parseInt(b, 10)).map((f) => join(wang, c, f)));
+const classes = readdirSync(wang, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+const byClass = classes.map((c) =>
+  readdirSync(join(wang, c))
+    .filter((f) => /\.jpe?g$/i.test(f))
+    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
+    .map((f) => join(wang, c, f)),
+);
 const perClass = Math.ceil(itemCount / classes.length);
 const collection = join(work, 'collection');
 classes.forEach((c, i) => {
@@ -91,7 +130,8 @@ classes.forEach((c, i) => {
 });
 const queries = [];
 for (let j = perClass; queries.length < warmup + queryCount; ++j)
-  for (let i = 0; i < classes.length && queries.length < warmup + queryCount; ++i) if (byClass[i][j]) queries.push(byClass[i][j]);
+  for (let i = 0; i < classes.length && queries.length < warmup + queryCount; ++i)
+    if (byClass[i][j]) queries.push(byClass[i][j]);
 
 // The tensors the page makes for these files, made by the WASM module in Node (the same core code).
 const { default: createModule } = await import(join(root, 'build/wasm/wasm/lookalike_wasm.mjs'));
@@ -104,7 +144,9 @@ function tensorsFile(model) {
     const t = wasm.preprocessForModel(cardJson, decoded.value.image);
     decoded.value.image.delete();
     if (!t.ok) throw new Error(`${path}: ${t.error}`);
-    return Buffer.from(t.value.tensor.buffer.slice(t.value.tensor.byteOffset, t.value.tensor.byteOffset + t.value.tensor.byteLength));
+    return Buffer.from(
+      t.value.tensor.buffer.slice(t.value.tensor.byteOffset, t.value.tensor.byteOffset + t.value.tensor.byteLength),
+    );
   });
   const file = join(work, `${model.key}-tensors.f32`);
   writeFileSync(file, Buffer.concat(parts));
@@ -112,8 +154,19 @@ function tensorsFile(model) {
 }
 
 function nodeLatency(model, threads) {
-  const out = run(process.execPath, [join(root, 'bench/ort_bare_loop.mjs'), join(root, 'node_modules'), model.file, model.input, model.output,
-    tensorsFile(model), String(queryCount), '224', '224', '1', String(threads)]);
+  const out = run(process.execPath, [
+    join(root, 'bench/ort_bare_loop.mjs'),
+    join(root, 'node_modules'),
+    model.file,
+    model.input,
+    model.output,
+    tensorsFile(model),
+    String(queryCount),
+    '224',
+    '224',
+    '1',
+    String(threads),
+  ]);
   return JSON.parse(out.trim().split('\n').pop()).ms_per_image;
 }
 
@@ -131,16 +184,22 @@ function instrument() {
   // the query would align the results' frame to the next vsync tick (up to
   // 16.7 ms later) as no page of ours does.
   const wake = () => bench.waiters.splice(0).forEach((w) => w());
-  bench.settled = (count) => new Promise((resolve) => {
-    const check = () => (bench.runs.length > count || bench.current?.error ? resolve() : bench.waiters.push(check));
-    check();
-  });
-  document.addEventListener('change', (event) => {
-    if (event.target?.id === 'file-input') bench.current = { chosen: performance.now() };
-  }, true);
+  bench.settled = (count) =>
+    new Promise((resolve) => {
+      const check = () => (bench.runs.length > count || bench.current?.error ? resolve() : bench.waiters.push(check));
+      check();
+    });
+  document.addEventListener(
+    'change',
+    (event) => {
+      if (event.target?.id === 'file-input') bench.current = { chosen: performance.now() };
+    },
+    true,
+  );
   window.Worker = class extends NativeWorker {
     postMessage(message, transfer) {
-      if (message?.type === 'query-file' && bench.current && !bench.current.sentAt) bench.current.sentAt = performance.now();
+      if (message?.type === 'query-file' && bench.current && !bench.current.sentAt)
+        bench.current.sentAt = performance.now();
       return super.postMessage(message, transfer);
     }
 
@@ -212,24 +271,39 @@ function instrument() {
 }
 
 async function browserRuns(model, site, isolate) {
-  const server = isolate ? await startLookalikeServe({ root: site, prefix: '/site/' }) : await startStaticServer({ root: site, prefix: '/site/' });
+  const server = isolate
+    ? await startLookalikeServe({ root: site, prefix: '/site/' })
+    : await startStaticServer({ root: site, prefix: '/site/' });
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
-    executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 2000 },
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport: { width: 1280, height: 2000 },
   });
   try {
     await context.addInitScript(instrument);
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${server.url}?collection=bench`);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true' ||
-      document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed', null, { timeout: 600_000 });
+    await page.waitForFunction(
+      () =>
+        document.body.dataset.ready === 'true' ||
+        document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed',
+      null,
+      { timeout: 600_000 },
+    );
     const facts = await page.textContent('#facts');
-    if (!/ONNX Runtime(wasm|webgpu) backend/.test(facts)) throw new Error(`the model did not load: ${await page.textContent('#message')}`);
+    if (!/ONNX Runtime(wasm|webgpu) backend/.test(facts))
+      throw new Error(`the model did not load: ${await page.textContent('#message')}`);
     await page.selectOption('#metric-select', 'cosine');
     const runs = [];
     for (const [i, file] of queries.entries()) {
       const before = await page.evaluate(() => window.__bench.runs.length);
       await page.setInputFiles('#file-input', file);
-      await withTimeout(page.evaluate((n) => window.__bench.settled(n), before), 600_000, `the query ${basename(file)}`);
+      await withTimeout(
+        page.evaluate((n) => window.__bench.settled(n), before),
+        600_000,
+        `the query ${basename(file)}`,
+      );
       const r = await page.evaluate(() => {
         const b = window.__bench;
         if (b.current?.error) throw new Error(b.current.error);
@@ -246,16 +320,37 @@ async function browserRuns(model, site, isolate) {
 }
 
 // ---- the run ----
-console.log(`model latency, web vs node: ${queryCount} timed queries after ${warmup} warm-up, collection of ${perClass * classes.length} WANG images; ` +
-  `${cpus().length} cores, load average ${loadavg()[0].toFixed(2)} at the start`);
+console.log(
+  `model latency, web vs node: ${queryCount} timed queries after ${warmup} warm-up, collection of ${perClass * classes.length} WANG images; ` +
+    `${cpus().length} cores, load average ${loadavg()[0].toFixed(2)} at the start`,
+);
 const results = [];
 for (const model of MODELS) {
   const data = join(work, `${model.key}-data`);
   const site = join(work, `${model.key}-served`);
   console.log(`\n${model.title}: indexing the collection with lookalike index …`);
-  run(LOOKALIKE, ['-q', 'index', collection, '--site', data, '--name', 'bench', '--title', `bench ${model.key}`, '--feature', `model:${model.card}`,
-    '--model', model.file, '--metric', 'cosine', '--samples', '0']);
-  run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', join(site, 'site')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  run(LOOKALIKE, [
+    '-q',
+    'index',
+    collection,
+    '--site',
+    data,
+    '--name',
+    'bench',
+    '--title',
+    `bench ${model.key}`,
+    '--feature',
+    `model:${model.card}`,
+    '--model',
+    model.file,
+    '--metric',
+    'cosine',
+    '--samples',
+    '0',
+  ]);
+  run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', join(site, 'site')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const node1 = nodeLatency(model, 1);
   const node2 = nodeLatency(model, 2);
   console.log(`  onnxruntime-node: ${node1.toFixed(1)} ms (1 thread), ${node2.toFixed(1)} ms (2 threads)`);
@@ -264,45 +359,76 @@ for (const model of MODELS) {
     const r = await browserRuns(model, site, isolate);
     const part = (f) => median(r.runs.map(f));
     const row = {
-      threads: r.threads, backend: r.backend,
-      model: part((x) => x.timings.model), decode: part((x) => x.timings.decode), preprocess: part((x) => x.timings.preprocess),
-      search: part((x) => x.timings.search), worker: part((x) => x.timings.total),
+      threads: r.threads,
+      backend: r.backend,
+      model: part((x) => x.timings.model),
+      decode: part((x) => x.timings.decode),
+      preprocess: part((x) => x.timings.preprocess),
+      search: part((x) => x.timings.search),
+      worker: part((x) => x.timings.total),
       // The worker reads the file (timings.read): "file read + messages" is all
       // but the worker's decode, model and search work.
-      toWorker: part((x) => x.resultAt - x.chosen - x.timings.total + x.timings.read), toPaint: part((x) => x.painted - x.resultAt),
-      handler: part((x) => x.domAt - x.resultAt), rendering: part((x) => x.painted - x.domAt),
-      sent: part((x) => x.sentAt - x.chosen), fileRead: part((x) => x.timings.read),
-      other: part((x) => x.timings.total - x.timings.read - x.timings.decode - x.timings.preprocess - x.timings.model - x.timings.search),
+      toWorker: part((x) => x.resultAt - x.chosen - x.timings.total + x.timings.read),
+      toPaint: part((x) => x.painted - x.resultAt),
+      handler: part((x) => x.domAt - x.resultAt),
+      rendering: part((x) => x.painted - x.domAt),
+      sent: part((x) => x.sentAt - x.chosen),
+      fileRead: part((x) => x.timings.read),
+      other: part(
+        (x) =>
+          x.timings.total -
+          x.timings.read -
+          x.timings.decode -
+          x.timings.preprocess -
+          x.timings.model -
+          x.timings.search,
+      ),
       messages: part((x) => x.resultAt - x.sentAt - x.timings.total),
-      grid: part((x) => x.painted - x.chosen), thumbs: part((x) => x.thumbsPainted - x.chosen),
-      ratioGrid: part((x) => (x.painted - x.chosen) / x.timings.model), ratioThumbs: part((x) => (x.thumbsPainted - x.chosen) / x.timings.model),
+      grid: part((x) => x.painted - x.chosen),
+      thumbs: part((x) => x.thumbsPainted - x.chosen),
+      ratioGrid: part((x) => (x.painted - x.chosen) / x.timings.model),
+      ratioThumbs: part((x) => (x.thumbsPainted - x.chosen) / x.timings.model),
       thumbnails: part((x) => x.thumbnails),
     };
     web[isolate ? 'isolated' : 'plain'] = row;
-    console.log(`  Chromium, ${isolate ? 'cross-origin isolated' : 'not isolated'} (${row.backend}, ${row.threads} thread${row.threads === 1 ? '' : 's'}): ` +
-      `inference ${row.model.toFixed(1)} ms; whole query ${row.grid.toFixed(1)} ms to the results (${row.ratioGrid.toFixed(2)}×), ` +
-      `${row.thumbs.toFixed(1)} ms to their thumbnails (${row.ratioThumbs.toFixed(2)}×); decode ${row.decode.toFixed(1)}, ` +
-      `preprocess ${row.preprocess.toFixed(1)}, search ${row.search.toFixed(2)}, worker total ${row.worker.toFixed(1)}, ` +
-      `request sent +${row.sent.toFixed(1)}, file read in the worker ${row.fileRead.toFixed(1)}, other worker work ${row.other.toFixed(1)}, ` +
-      `messages ${row.messages.toFixed(1)}, file read + messages ${row.toWorker.toFixed(1)}, ` +
-      `result → painted ${row.toPaint.toFixed(1)} ms (handler ${row.handler.toFixed(1)}, rendering ${row.rendering.toFixed(1)})`);
+    console.log(
+      `  Chromium, ${isolate ? 'cross-origin isolated' : 'not isolated'} (${row.backend}, ${row.threads} thread${row.threads === 1 ? '' : 's'}): ` +
+        `inference ${row.model.toFixed(1)} ms; whole query ${row.grid.toFixed(1)} ms to the results (${row.ratioGrid.toFixed(2)}×), ` +
+        `${row.thumbs.toFixed(1)} ms to their thumbnails (${row.ratioThumbs.toFixed(2)}×); decode ${row.decode.toFixed(1)}, ` +
+        `preprocess ${row.preprocess.toFixed(1)}, search ${row.search.toFixed(2)}, worker total ${row.worker.toFixed(1)}, ` +
+        `request sent +${row.sent.toFixed(1)}, file read in the worker ${row.fileRead.toFixed(1)}, other worker work ${row.other.toFixed(1)}, ` +
+        `messages ${row.messages.toFixed(1)}, file read + messages ${row.toWorker.toFixed(1)}, ` +
+        `result → painted ${row.toPaint.toFixed(1)} ms (handler ${row.handler.toFixed(1)}, rendering ${row.rendering.toFixed(1)})`,
+    );
   }
   results.push({ model, node1, node2, web });
 }
 
-console.log(`\nmodel latency per image, batch 1 (medians of ${queryCount}; the browser's is the worker's inference time)`);
-console.log('| model | onnxruntime-node, 1 thread | 2 threads | Chromium WASM, 1 thread (not isolated) | 2 threads (isolated) | Chromium / node, 1 thread | 2 threads |');
+console.log(
+  `\nmodel latency per image, batch 1 (medians of ${queryCount}; the browser's is the worker's inference time)`,
+);
+console.log(
+  '| model | onnxruntime-node, 1 thread | 2 threads | Chromium WASM, 1 thread (not isolated) | 2 threads (isolated) | Chromium / node, 1 thread | 2 threads |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const { model, node1, node2, web } of results)
-  console.log(`| ${model.title} | ${node1.toFixed(1)} ms | ${node2.toFixed(1)} ms | ${web.plain.model.toFixed(1)} ms | ` +
-    `${web.isolated.model.toFixed(1)} ms (${web.isolated.threads} threads) | ${(web.plain.model / node1).toFixed(2)}× | ${(web.isolated.model / node2).toFixed(2)}× |`);
-console.log(`\nthe browser's whole query, file chosen → painted, against its inference (medians of ${queryCount}; per-query ratios)`);
-console.log('| model | threads | inference | decode | preprocess | search | file read + messages | result → painted | results painted | ratio | thumbnails painted | ratio |');
+  console.log(
+    `| ${model.title} | ${node1.toFixed(1)} ms | ${node2.toFixed(1)} ms | ${web.plain.model.toFixed(1)} ms | ` +
+      `${web.isolated.model.toFixed(1)} ms (${web.isolated.threads} threads) | ${(web.plain.model / node1).toFixed(2)}× | ${(web.isolated.model / node2).toFixed(2)}× |`,
+  );
+console.log(
+  `\nthe browser's whole query, file chosen → painted, against its inference (medians of ${queryCount}; per-query ratios)`,
+);
+console.log(
+  '| model | threads | inference | decode | preprocess | search | file read + messages | result → painted | results painted | ratio | thumbnails painted | ratio |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const { model, web } of results)
   for (const w of [web.plain, web.isolated])
-    console.log(`| ${model.title} | ${w.threads} | ${w.model.toFixed(1)} ms | ${w.decode.toFixed(1)} ms | ${w.preprocess.toFixed(1)} ms | ` +
-      `${w.search.toFixed(2)} ms | ${w.toWorker.toFixed(1)} ms | ${w.toPaint.toFixed(1)} ms | ${w.grid.toFixed(1)} ms | **${w.ratioGrid.toFixed(2)}×** | ` +
-      `${w.thumbs.toFixed(1)} ms (${w.thumbnails}) | ${w.ratioThumbs.toFixed(2)}× |`);
+    console.log(
+      `| ${model.title} | ${w.threads} | ${w.model.toFixed(1)} ms | ${w.decode.toFixed(1)} ms | ${w.preprocess.toFixed(1)} ms | ` +
+        `${w.search.toFixed(2)} ms | ${w.toWorker.toFixed(1)} ms | ${w.toPaint.toFixed(1)} ms | ${w.grid.toFixed(1)} ms | **${w.ratioGrid.toFixed(2)}×** | ` +
+        `${w.thumbs.toFixed(1)} ms (${w.thumbnails}) | ${w.ratioThumbs.toFixed(2)}× |`,
+    );
 console.log(`load average at the end ${loadavg()[0].toFixed(2)}`);
 rmSync(work, { recursive: true, force: true });

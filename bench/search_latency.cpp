@@ -33,13 +33,13 @@
 #include <vector>
 
 #include "../tests/support/clustered_vectors.h"
-#include "common/error.h"
-#include "features/feature.h"
-#include "image/encode.h"
-#include "image/image.h"
-#include "index/collection.h"
-#include "index/vector_index.h"
-#include "metrics/kernels.h"
+#include "lookalike/common/error.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/image/image.h"
+#include "lookalike/index/collection.h"
+#include "lookalike/index/vector_index.h"
+#include "lookalike/metrics/kernels.h"
 
 namespace fs = std::filesystem;
 using namespace lookalike;
@@ -117,8 +117,8 @@ int run_make(const fs::path& out_dir, const std::map<std::string, std::string>& 
       index.add_many(ids.data(), data.points.data(), count, threads);
       const std::vector<std::uint8_t> bytes = index.save();
       write_file(out_dir / (kind + "-" + count_text + ".lkx"), bytes.data(), bytes.size());
-      std::fprintf(stderr, "search_latency: %s-%zu.lkx: %zu bytes, built in %.1f s\n", kind.c_str(), count, bytes.size(),
-                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      std::fprintf(stderr, "search_latency: %s-%zu.lkx: %zu bytes, built in %.1f s\n", kind.c_str(), count,
+                   bytes.size(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
   }
   return 0;
@@ -150,10 +150,11 @@ int run_search(const fs::path& bundle_path, const fs::path& queries_path, const 
   double mean = 0;
   for (double t : times) mean += t / double(times.size());
   std::sort(times.begin(), times.end());
-  std::printf("{\"p50_us\": %.3f, \"mean_us\": %.3f, \"queries\": %zu, \"count\": %zu, \"kernels\": \"%s\", "
-              "\"checksum\": \"%016llx\"}\n",
-              times[times.size() / 2], mean, times.size(), index.size(), best_kernels().name,
-              static_cast<unsigned long long>(checksum));
+  std::printf(
+      "{\"p50_us\": %.3f, \"mean_us\": %.3f, \"queries\": %zu, \"count\": %zu, \"kernels\": \"%s\", "
+      "\"checksum\": \"%016llx\"}\n",
+      times[times.size() / 2], mean, times.size(), index.size(), best_kernels().name,
+      static_cast<unsigned long long>(checksum));
   return 0;
 }
 
@@ -209,7 +210,8 @@ int main(int argc, char** argv) {
     if (command == "make" && argc >= 3) return run_make(argv[2], options(argc, argv, 3));
     if (command == "search" && argc >= 4) return run_search(argv[2], argv[3], options(argc, argv, 4));
     if (command == "site" && argc >= 4) return run_site(argv[2], argv[3], options(argc, argv, 4));
-    std::cerr << "usage: search_latency make OUT_DIR [--counts N,...] [--dim D] [--metric M] [--kinds hnsw,flat] [--queries Q]\n"
+    std::cerr << "usage: search_latency make OUT_DIR [--counts N,...] [--dim D] [--metric M] [--kinds hnsw,flat] "
+                 "[--queries Q]\n"
                  "                      [--seed S] [--m M] [--ef-construction E] [--ef-search E] [--threads T]\n"
                  "       search_latency search BUNDLE QUERIES.f32 [--k K] [--ef EF] [--warmup W]\n"
                  "       search_latency site OUT_DIR BUNDLE [--name NAME]\n";

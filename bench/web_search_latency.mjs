@@ -26,7 +26,11 @@ import { startLookalikeServe } from '../tests/browser/lookalike-serve.mjs';
 import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(process.argv.slice(2).reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []));
+const args = Object.fromEntries(
+  process.argv
+    .slice(2)
+    .reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
+);
 const counts = String(args.counts ?? '10000,100000').split(',');
 const kinds = String(args.kinds ?? 'hnsw,flat').split(',');
 const dim = String(args.dim ?? 512);
@@ -38,8 +42,11 @@ const siteCount = String(args['site-count'] ?? 10000);
 const k = 10;
 
 const native = join(root, 'build/native/bench/search_latency');
-for (const [path, how] of [[native, 'build the native preset'], [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
-  [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)']])
+for (const [path, how] of [
+  [native, 'build the native preset'],
+  [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
+  [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'],
+])
   if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
 
 function run(command, commandArgs) {
@@ -51,11 +58,25 @@ function run(command, commandArgs) {
 const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-'));
 const siteCountIncluded = counts.includes(siteCount) && kinds.includes('hnsw');
 console.log(`building bundles (${kinds.join(', ')} × ${counts.join(', ')} items, d = ${dim}, ${metric}) in ${work} …`);
-run(native, ['make', work, '--counts', [...new Set([...counts, ...(siteCountIncluded ? [] : [siteCount])])].join(','), '--kinds',
-  [...new Set([...kinds, 'hnsw'])].join(','), '--dim', dim, '--metric', metric, '--queries', queries]);
+run(native, [
+  'make',
+  work,
+  '--counts',
+  [...new Set([...counts, ...(siteCountIncluded ? [] : [siteCount])])].join(','),
+  '--kinds',
+  [...new Set([...kinds, 'hnsw'])].join(','),
+  '--dim',
+  dim,
+  '--metric',
+  metric,
+  '--queries',
+  queries,
+]);
 copyFileSync(join(root, 'build/wasm/wasm/lookalike_wasm.mjs'), join(work, 'lookalike_wasm.mjs'));
 copyFileSync(join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), join(work, 'lookalike_wasm.wasm'));
-writeFileSync(join(work, 'bench.html'), `<!doctype html><meta charset="utf-8"><title>bench</title>
+writeFileSync(
+  join(work, 'bench.html'),
+  `<!doctype html><meta charset="utf-8"><title>bench</title>
 <script type="module">
 import create from './lookalike_wasm.mjs';
 const m = await create({ wasmBinary: await (await fetch('./lookalike_wasm.wasm')).arrayBuffer() });
@@ -87,12 +108,15 @@ window.runBench = async (bundleFile, queriesFile, k, ef, warmup) => {
     memoryMiB: (performance.memory?.usedJSHeapSize ?? 0) / 2 ** 20 };
 };
 window.benchReady = true;
-</script>`);
+</script>`,
+);
 
 const server = await startLookalikeServe({ root: work });
 const rows = [];
 let context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
-  executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS,
+  executablePath: CHROMIUM,
+  headless: true,
+  args: CHROMIUM_FLAGS,
 });
 try {
   const page = context.pages()[0] ?? (await context.newPage());
@@ -102,12 +126,31 @@ try {
     for (const count of counts) {
       const bundle = `${kind}-${count}.lkx`;
       const queriesFile = `queries-${count}.f32`;
-      const n = JSON.parse(run(native, ['search', join(work, bundle), join(work, queriesFile), '--k', String(k), '--ef', String(ef),
-        '--warmup', String(warmup)]));
-      const w = await page.evaluate(([b, q, kk, e, wu]) => window.runBench(b, q, kk, e, wu), [bundle, queriesFile, k, ef, warmup]);
-      if (n.checksum !== w.checksum) throw new Error(`${bundle}: native and WASM returned different ids (checksums ${n.checksum} and ${w.checksum})`);
+      const n = JSON.parse(
+        run(native, [
+          'search',
+          join(work, bundle),
+          join(work, queriesFile),
+          '--k',
+          String(k),
+          '--ef',
+          String(ef),
+          '--warmup',
+          String(warmup),
+        ]),
+      );
+      const w = await page.evaluate(
+        ([b, q, kk, e, wu]) => window.runBench(b, q, kk, e, wu),
+        [bundle, queriesFile, k, ef, warmup],
+      );
+      if (n.checksum !== w.checksum)
+        throw new Error(
+          `${bundle}: native and WASM returned different ids (checksums ${n.checksum} and ${w.checksum})`,
+        );
       rows.push({ kind, count, n, w });
-      console.log(`${kind} ${count}: native ${n.p50_us.toFixed(1)} µs, WASM ${w.p50_us.toFixed(1)} µs (load ${w.loadMs.toFixed(0)} ms) — same ids`);
+      console.log(
+        `${kind} ${count}: native ${n.p50_us.toFixed(1)} µs, WASM ${w.p50_us.toFixed(1)} µs (load ${w.loadMs.toFixed(0)} ms) — same ids`,
+      );
     }
 } finally {
   await context.close();
@@ -122,15 +165,22 @@ run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out',
 const siteServer = await startLookalikeServe({ root: served, prefix: '/site/' });
 const ready = [];
 context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
-  executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS,
+  executablePath: CHROMIUM,
+  headless: true,
+  args: CHROMIUM_FLAGS,
 });
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   for (const visit of ['first visit (nothing cached)', 'second visit (from cache)']) {
     if (ready.length === 0) await page.goto(siteServer.url);
     else await page.reload();
-    await page.waitForFunction(() => performance.getEntriesByName('lookalike-ready').length > 0 ||
-      document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed', null, { timeout: 300_000 });
+    await page.waitForFunction(
+      () =>
+        performance.getEntriesByName('lookalike-ready').length > 0 ||
+        document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed',
+      null,
+      { timeout: 300_000 },
+    );
     const state = await page.evaluate(() => ({
       ms: performance.getEntriesByName('lookalike-ready')[0]?.startTime ?? null,
       message: document.querySelector('#message')?.hidden ? '' : document.querySelector('#message')?.textContent,
@@ -139,7 +189,8 @@ try {
     if (state.ms === null || state.message) throw new Error(`the page did not get ready: ${state.message}`);
     ready.push({ visit, ms: state.ms });
     console.log(`time to ready, ${visit}: ${state.ms.toFixed(0)} ms (${state.facts})`);
-    if (ready.length === 1) await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+    if (ready.length === 1)
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
   }
 } finally {
   await context.close();
@@ -147,11 +198,17 @@ try {
   await server.close();
 }
 
-console.log(`\nsearch, d = ${dim}, ${metric}, k = ${k}, ef = ${ef || 'the bundle default (64)'}, ${rows[0]?.n.queries} timed queries after ${warmup} warm-up`);
+console.log(
+  `\nsearch, d = ${dim}, ${metric}, k = ${k}, ef = ${ef || 'the bundle default (64)'}, ${rows[0]?.n.queries} timed queries after ${warmup} warm-up`,
+);
 console.log('| index | items | native p50 | WASM p50 (Chromium) | WASM / native | WASM bundle load |');
 console.log('|---|---:|---:|---:|---:|---:|');
 for (const { kind, count, n, w } of rows)
-  console.log(`| ${kind} | ${count} | ${n.p50_us.toFixed(0)} µs (${n.kernels}) | ${w.p50_us.toFixed(0)} µs (${w.kernels}) | ${(w.p50_us / n.p50_us).toFixed(2)}× | ${w.loadMs.toFixed(0)} ms |`);
-console.log(`\ntime from navigation to ready, ${siteCount}-item collection (HNSW bundle, d = ${dim}), served by lookalike serve on 127.0.0.1`);
+  console.log(
+    `| ${kind} | ${count} | ${n.p50_us.toFixed(0)} µs (${n.kernels}) | ${w.p50_us.toFixed(0)} µs (${w.kernels}) | ${(w.p50_us / n.p50_us).toFixed(2)}× | ${w.loadMs.toFixed(0)} ms |`,
+  );
+console.log(
+  `\ntime from navigation to ready, ${siteCount}-item collection (HNSW bundle, d = ${dim}), served by lookalike serve on 127.0.0.1`,
+);
 for (const r of ready) console.log(`| ${r.visit} | ${r.ms.toFixed(0)} ms |`);
 rmSync(work, { recursive: true, force: true });

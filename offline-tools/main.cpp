@@ -6,9 +6,9 @@
 
 #include "commands/commands.h"
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
+#include "lookalike/common/error.h"
 
 #ifndef LOOKALIKE_VERSION
 #define LOOKALIKE_VERSION "0.0.0"
@@ -18,7 +18,8 @@ using namespace lookalike;
 using namespace lookalike::cli;
 
 int main(int argc, char** argv) {
-  CLI::App app{"lookalike: build and query image-similarity indexes for a static, in-browser search page.", "lookalike"};
+  CLI::App app{"lookalike: build and query image-similarity indexes for a static, in-browser search page.",
+               "lookalike"};
   app.footer(kExitCodeHelp);
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand
@@ -28,7 +29,8 @@ int main(int argc, char** argv) {
   app.add_flag("--json", global_options().json, "Print results as JSON on stdout (logs stay on stderr)");
   app.add_flag("-q,--quiet", quiet, "Only warnings and errors on stderr");
   app.add_flag("-v,--verbose", verbose, "More detail on stderr");
-  app.add_option("-j,--threads", global_options().threads, "Worker threads for decoding and features (default: all cores)")
+  app.add_option("-j,--threads", global_options().threads,
+                 "Worker threads for decoding and features (default: all cores)")
       ->check(CLI::Range(1, 256));
   app.parse_complete_callback([&] {
     set_verbosity(quiet ? Verbosity::Quiet : verbose ? Verbosity::Verbose : Verbosity::Normal);

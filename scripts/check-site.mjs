@@ -16,7 +16,12 @@ if (!site) {
 }
 const problems = [];
 const warnings = [];
-const relative = (p) => typeof p === 'string' && p.length > 0 && !/^[a-z][a-z0-9+.-]*:/i.test(p) && !p.startsWith('/') && !p.split('/').includes('..');
+const relative = (p) =>
+  typeof p === 'string' &&
+  p.length > 0 &&
+  !/^[a-z][a-z0-9+.-]*:/i.test(p) &&
+  !p.startsWith('/') &&
+  !p.split('/').includes('..');
 
 function readJson(path, what) {
   try {
@@ -27,38 +32,53 @@ function readJson(path, what) {
   }
 }
 
-for (const file of ['index.html', 'sw.js']) if (!existsSync(join(site, file))) problems.push(`the web app is missing: ${file}`);
+for (const file of ['index.html', 'sw.js'])
+  if (!existsSync(join(site, file))) problems.push(`the web app is missing: ${file}`);
 
 const collectionsPath = join(site, 'index/collections.json');
 if (!existsSync(collectionsPath)) {
-  warnings.push('no collection: index/collections.json is missing (the page will say so); build one with `lookalike index`');
+  warnings.push(
+    'no collection: index/collections.json is missing (the page will say so); build one with `lookalike index`',
+  );
 } else {
   const collections = readJson(collectionsPath, 'index/collections.json');
   for (const ref of collections?.collections ?? []) {
     const file = ref.file ?? `${ref.name}.json`;
-    if (!relative(file)) { problems.push(`collections.json: bad file name ${JSON.stringify(file)}`); continue; }
+    if (!relative(file)) {
+      problems.push(`collections.json: bad file name ${JSON.stringify(file)}`);
+      continue;
+    }
     const sidecar = readJson(join(site, 'index', file), `index/${file}`);
     if (!sidecar) continue;
     for (const bundle of sidecar.bundles ?? []) {
       const path = join(site, 'index', bundle.file ?? '');
-      if (!relative(bundle.file) || !existsSync(path)) problems.push(`${ref.name}: index file index/${bundle.file} is missing`);
+      if (!relative(bundle.file) || !existsSync(path))
+        problems.push(`${ref.name}: index file index/${bundle.file} is missing`);
       else if (bundle.bytes != null && statSync(path).size !== bundle.bytes)
-        problems.push(`${ref.name}: index/${bundle.file} is ${statSync(path).size} bytes, the collection says ${bundle.bytes}`);
+        problems.push(
+          `${ref.name}: index/${bundle.file} is ${statSync(path).size} bytes, the collection says ${bundle.bytes}`,
+        );
     }
     let missingThumbs = 0;
     for (const item of sidecar.items ?? [])
       if (item.thumbnail && (!relative(item.thumbnail) || !existsSync(join(site, item.thumbnail)))) ++missingThumbs;
     if (missingThumbs) problems.push(`${ref.name}: ${missingThumbs} thumbnail(s) missing (e.g. under thumbs/)`);
     for (const sample of sidecar.samples ?? [])
-      if (!relative(sample.file) || !existsSync(join(site, sample.file))) problems.push(`${ref.name}: sample ${sample.file} is missing`);
+      if (!relative(sample.file) || !existsSync(join(site, sample.file)))
+        problems.push(`${ref.name}: sample ${sample.file} is missing`);
     for (const model of sidecar.models ?? []) {
       const cardPath = join(site, model.card ?? '');
-      if (!relative(model.card) || !existsSync(cardPath)) { problems.push(`${ref.name}: model card ${model.card} is missing`); continue; }
+      if (!relative(model.card) || !existsSync(cardPath)) {
+        problems.push(`${ref.name}: model card ${model.card} is missing`);
+        continue;
+      }
       const card = readJson(cardPath, model.card);
       const modelFile = card?.model?.file;
       const dir = model.card.includes('/') ? model.card.slice(0, model.card.lastIndexOf('/')) : '.';
       if (modelFile && !existsSync(join(site, dir, modelFile)))
-        problems.push(`${ref.name}: the model ${dir}/${modelFile} named by ${model.card} is missing (fetch it: models/fetch.sh)`);
+        problems.push(
+          `${ref.name}: the model ${dir}/${modelFile} named by ${model.card} is missing (fetch it: models/fetch.sh)`,
+        );
     }
   }
 }

@@ -15,7 +15,7 @@ LOOKALIKE_APT_PACKAGES=(
   libstb-dev libhnswlib-dev nlohmann-json3-dev catch2 libcli11-dev libxxhash-dev
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
   emscripten
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   chromium fonts-dejavu-core
   darknet python3-onnx
 )

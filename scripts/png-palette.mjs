@@ -30,9 +30,11 @@ function chunk(type, data) {
 /** {width, height, rgb: Uint8Array} of an 8-bit, non-interlaced RGB or RGBA PNG. */
 function decode(png) {
   if (!png.subarray(0, 8).equals(SIGNATURE)) throw new Error('not a PNG');
-  let width = 0, height = 0, channels = 0;
+  let width = 0,
+    height = 0,
+    channels = 0;
   const idat = [];
-  for (let at = 8; at < png.length;) {
+  for (let at = 8; at < png.length; ) {
     const length = png.readUInt32BE(at);
     const type = png.toString('latin1', at + 4, at + 8);
     const data = png.subarray(at + 8, at + 8 + length);
@@ -41,7 +43,8 @@ function decode(png) {
       height = data.readUInt32BE(4);
       const [depth, colour, , , interlace] = data.subarray(8, 13);
       channels = { 2: 3, 6: 4 }[colour] ?? 0;
-      if (depth !== 8 || !channels || interlace !== 0) throw new Error('only 8-bit, non-interlaced RGB(A) PNGs are read');
+      if (depth !== 8 || !channels || interlace !== 0)
+        throw new Error('only 8-bit, non-interlaced RGB(A) PNGs are read');
     } else if (type === 'IDAT') idat.push(data);
     at += 12 + length;
   }
@@ -56,7 +59,9 @@ function decode(png) {
       const b = y > 0 ? rows[(y - 1) * stride + x] : 0;
       const c = x >= channels && y > 0 ? rows[(y - 1) * stride + x - channels] : 0;
       const p = a + b - c;
-      const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pa = Math.abs(p - a),
+        pb = Math.abs(p - b),
+        pc = Math.abs(p - c);
       const predictor = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
       rows[y * stride + x] = (line[x] + predictor) & 0xff;
     }
@@ -77,23 +82,34 @@ function medianCut(rgb, size) {
   const boxes = [colours];
   while (boxes.length < size) {
     // Split the box with the widest channel range (weighted by its pixels).
-    let best = -1, bestScore = 0, bestChannel = 0;
+    let best = -1,
+      bestScore = 0,
+      bestChannel = 0;
     boxes.forEach((box, i) => {
       if (box.length < 2) return;
       let pixels = 0;
       for (const c of box) pixels += c[3];
       for (let ch = 0; ch < 3; ++ch) {
-        let lo = 255, hi = 0;
-        for (const c of box) { lo = Math.min(lo, c[ch]); hi = Math.max(hi, c[ch]); }
+        let lo = 255,
+          hi = 0;
+        for (const c of box) {
+          lo = Math.min(lo, c[ch]);
+          hi = Math.max(hi, c[ch]);
+        }
         const score = (hi - lo) * Math.sqrt(pixels);
-        if (score > bestScore) { bestScore = score; best = i; bestChannel = ch; }
+        if (score > bestScore) {
+          bestScore = score;
+          best = i;
+          bestChannel = ch;
+        }
       }
     });
     if (best < 0) break;
     const box = boxes[best].sort((a, b) => a[bestChannel] - b[bestChannel]);
     let total = 0;
     for (const c of box) total += c[3];
-    let half = 0, cut = 0;
+    let half = 0,
+      cut = 0;
     while (cut < box.length - 1 && half + box[cut][3] <= total / 2) half += box[cut++][3];
     cut = Math.max(1, cut);
     boxes.splice(best, 1, box.slice(0, cut), box.slice(cut));
@@ -101,7 +117,10 @@ function medianCut(rgb, size) {
   return boxes.map((box) => {
     let n = 0;
     const sum = [0, 0, 0];
-    for (const c of box) { for (let ch = 0; ch < 3; ++ch) sum[ch] += c[ch] * c[3]; n += c[3]; }
+    for (const c of box) {
+      for (let ch = 0; ch < 3; ++ch) sum[ch] += c[ch] * c[3];
+      n += c[3];
+    }
     return sum.map((s) => Math.round(s / n));
   });
 }
@@ -120,7 +139,10 @@ export function paletteScreenshot(png) {
         let bestDistance = Infinity;
         palette.forEach((p, j) => {
           const d = (p[0] - rgb[i]) ** 2 + (p[1] - rgb[i + 1]) ** 2 + (p[2] - rgb[i + 2]) ** 2;
-          if (d < bestDistance) { bestDistance = d; index = j; }
+          if (d < bestDistance) {
+            bestDistance = d;
+            index = j;
+          }
         });
         nearest.set(key, index);
       }
@@ -131,6 +153,11 @@ export function paletteScreenshot(png) {
   header.writeUInt32BE(height, 4);
   header[8] = 8; // bit depth
   header[9] = 3; // palette
-  return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('PLTE', Buffer.from(palette.flat())),
-    chunk('IDAT', deflateSync(indices, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    SIGNATURE,
+    chunk('IHDR', header),
+    chunk('PLTE', Buffer.from(palette.flat())),
+    chunk('IDAT', deflateSync(indices, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -23,7 +23,10 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outIndex = process.argv.indexOf('--out');
 const out = resolve(outIndex > 0 ? process.argv[outIndex + 1] : join(root, 'docs/screenshot.png'));
 const maker = join(root, 'build/native/tests/browser/make_demo_collection');
-for (const [path, how] of [[maker, 'build the native preset'], [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)']])
+for (const [path, how] of [
+  [maker, 'build the native preset'],
+  [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'],
+])
   if (!existsSync(path)) {
     console.error(`missing ${path}: ${how}`);
     process.exit(1);
@@ -36,10 +39,20 @@ function run(command, args) {
 
 const work = mkdtempSync(join(tmpdir(), 'lookalike-screenshot-'));
 run(maker, [join(work, 'demo')]);
-run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', join(work, 'demo/site'), '--out', join(work, 'served/lookalike')]);
+run(join(root, 'scripts/build-site.sh'), [
+  '--no-build',
+  '--data',
+  join(work, 'demo/site'),
+  '--out',
+  join(work, 'served/lookalike'),
+]);
 const server = await startLookalikeServe({ root: join(work, 'served'), prefix: '/lookalike/' });
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-screenshot-profile-')), {
-  executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1000, height: 900 }, colorScheme: 'light',
+  executablePath: CHROMIUM,
+  headless: true,
+  args: CHROMIUM_FLAGS,
+  viewport: { width: 1000, height: 900 },
+  colorScheme: 'light',
 });
 try {
   const page = context.pages()[0] ?? (await context.newPage());
@@ -48,8 +61,14 @@ try {
   await page.selectOption('#k-select', '10');
   await page.setInputFiles('#file-input', join(work, 'demo/query.jpg'));
   await page.waitForFunction(() => document.body.dataset.lastResult !== undefined, null, { timeout: 60_000 });
-  await page.waitForFunction(() => Array.from(document.querySelectorAll('#result-grid img, #query-image, #sample-list img'))
-    .every((i) => i.complete && i.naturalWidth > 0), null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      Array.from(document.querySelectorAll('#result-grid img, #query-image, #sample-list img')).every(
+        (i) => i.complete && i.naturalWidth > 0,
+      ),
+    null,
+    { timeout: 60_000 },
+  );
   writeFileSync(out, paletteScreenshot(await page.screenshot({ fullPage: true })));
   console.log(`${out}: ${(statSync(out).size / 1024).toFixed(0)} KB — ${await page.textContent('#results-summary')}`);
 } finally {

@@ -16,6 +16,9 @@ only_native=0
 
 "$LOOKALIKE_ROOT/scripts/setup.sh"
 
+# Formatting first: it takes seconds and names the files to fix (scripts/format.sh).
+"$LOOKALIKE_ROOT/scripts/format.sh" --check || die "formatting differs: run scripts/format.sh"
+
 build_preset native
 log "native tests (CTest)"
 (cd "$LOOKALIKE_ROOT" && ctest --preset native -j"$(nproc)") || die "native tests failed"

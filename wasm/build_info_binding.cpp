@@ -5,11 +5,11 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include "features/feature.h"
-#include "index/bundle_format.h"
 #include "js_arrays.h"
-#include "metrics/kernels.h"
-#include "metrics/metric.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/index/bundle_format.h"
+#include "lookalike/metrics/kernels.h"
+#include "lookalike/metrics/metric.h"
 
 namespace lookalike::wasm {
 namespace {

@@ -9,9 +9,9 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include "features/feature.h"
 #include "js_arrays.h"
 #include "js_result.h"
+#include "lookalike/features/feature.h"
 #include "rgb_image.h"
 
 namespace lookalike::wasm {

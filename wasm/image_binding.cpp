@@ -13,11 +13,11 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include "common/error.h"
-#include "image/decode.h"
-#include "image/image_format.h"
 #include "js_arrays.h"
 #include "js_result.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/image_format.h"
 #include "rgb_image.h"
 
 namespace lookalike::wasm {
@@ -84,7 +84,8 @@ val image_from_pixels_js(val pixels_value, val width, val height, val channels) 
     const auto pixels = bytes_from_js(pixels_value, "pixels");
     if (!width.isNumber() || !height.isNumber() || !channels.isNumber())
       fail(ErrorKind::InvalidArgument, "width, height and channels must be numbers");
-    Image image = image_from_pixels(pixels.data(), pixels.size(), width.as<int>(), height.as<int>(), channels.as<int>());
+    Image image =
+        image_from_pixels(pixels.data(), pixels.size(), width.as<int>(), height.as<int>(), channels.as<int>());
     return val(RgbImage(std::move(image)));
   });
 }

@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <string>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::wasm {
 
 void ItemLabels::assign(const std::vector<std::uint32_t>& ids, const std::vector<std::int32_t>& labels) {
   if (ids.size() != labels.size())
-    fail(ErrorKind::InvalidArgument, std::to_string(ids.size()) + " item ids but " + std::to_string(labels.size()) + " labels");
+    fail(ErrorKind::InvalidArgument,
+         std::to_string(ids.size()) + " item ids but " + std::to_string(labels.size()) + " labels");
   for (std::size_t i = 0; i < labels.size(); ++i)
     if (labels[i] < -1)
       fail(ErrorKind::InvalidArgument, "label of item " + std::to_string(ids[i]) + " is " + std::to_string(labels[i]) +

@@ -21,7 +21,7 @@ class ItemLabels {
 
  private:
   std::size_t count_ = 0;
-  std::vector<std::int32_t> dense_;                       // ids 0..n−1 (the usual case)
+  std::vector<std::int32_t> dense_;                         // ids 0..n−1 (the usual case)
   std::unordered_map<std::uint32_t, std::int32_t> sparse_;  // anything else
 };
 

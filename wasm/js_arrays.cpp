@@ -7,7 +7,7 @@
 #include <emscripten/heap.h>
 #include <emscripten/val.h>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::wasm {
 
@@ -20,9 +20,7 @@ namespace {
   fail(ErrorKind::InvalidArgument, std::string(what) + " " + expectation);
 }
 
-bool is_instance(const val& value, const char* constructor) {
-  return value.instanceof(val::global(constructor));
-}
+bool is_instance(const val& value, const char* constructor) { return value.instanceof (val::global(constructor)); }
 
 // The element count of an array-like, refused with a clear message when its
 // copy could never fit in the module's memory (a std::vector that large
@@ -61,7 +59,8 @@ std::vector<T> numbers_from_js(const val& value, const char* what, const char* t
       if (!item.isNumber()) bad_argument(what, std::string("must be a ") + typed_name + " or an array of " + element);
       const double x = item.as<double>();
       if constexpr (std::is_integral_v<T>) {
-        if (!(x == std::floor(x)) || x < double(std::numeric_limits<T>::min()) || x > double(std::numeric_limits<T>::max()))
+        if (!(x == std::floor(x)) || x < double(std::numeric_limits<T>::min()) ||
+            x > double(std::numeric_limits<T>::max()))
           bad_argument(what, std::string("must hold ") + element + " (item " + std::to_string(i) + " is " +
                                  std::to_string(x) + ")");
       }

@@ -14,7 +14,7 @@
 
 #include <emscripten/val.h>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::wasm {
 

@@ -14,8 +14,7 @@ export type ErrorKind = 'invalid-argument' | 'unsupported' | 'corrupt' | 'too-la
 export type Result<T> = { ok: true; value: T } | { ok: false; kind: ErrorKind; error: string };
 
 /** Lower-case format names; the core decodes jpeg, png, bmp, gif and tga. */
-export type ImageFormatName =
-  | 'jpeg' | 'png' | 'bmp' | 'gif' | 'tga' | 'webp' | 'avif' | 'heic' | 'tiff' | 'unknown';
+export type ImageFormatName = 'jpeg' | 'png' | 'bmp' | 'gif' | 'tga' | 'webp' | 'avif' | 'heic' | 'tiff' | 'unknown';
 
 export type MetricName = 'l1' | 'l2' | 'cosine' | 'correlation';
 

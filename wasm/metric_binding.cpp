@@ -8,10 +8,10 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include "common/error.h"
 #include "js_arrays.h"
 #include "js_result.h"
-#include "metrics/metric.h"
+#include "lookalike/common/error.h"
+#include "lookalike/metrics/metric.h"
 
 namespace lookalike::wasm {
 namespace {
@@ -30,8 +30,8 @@ val metric_value_js(val metric, val a_value, val b_value) {
     const auto a = floats_from_js(a_value, "a");
     const auto b = floats_from_js(b_value, "b");
     if (a.size() != b.size())
-      fail(ErrorKind::InvalidArgument, "vectors differ in length (" + std::to_string(a.size()) + " and " +
-                                           std::to_string(b.size()) + ")");
+      fail(ErrorKind::InvalidArgument,
+           "vectors differ in length (" + std::to_string(a.size()) + " and " + std::to_string(b.size()) + ")");
     return val(metric_value(m, a.data(), b.data(), a.size()));
   });
 }

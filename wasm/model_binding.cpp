@@ -13,8 +13,8 @@
 
 #include "js_arrays.h"
 #include "js_result.h"
-#include "model/model_card.h"
-#include "model/preprocess.h"
+#include "lookalike/model/model_card.h"
+#include "lookalike/model/preprocess.h"
 #include "rgb_image.h"
 
 namespace lookalike::wasm {

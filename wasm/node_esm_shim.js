@@ -2,4 +2,4 @@
 // which an ES module does not have. The module never reads files here
 // (Node callers pass `wasmBinary`, read with fs), so an empty directory is
 // all it needs. In browsers this variable is unused.
-var __dirname = "";
+var __dirname = '';

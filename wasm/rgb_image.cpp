@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "common/error.h"
 #include "js_arrays.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::wasm {
 
@@ -30,8 +30,9 @@ Image image_from_pixels(const std::uint8_t* pixels, std::size_t size, int width,
   const std::size_t count = std::size_t(width) * std::size_t(height);
   if (size != count * std::size_t(channels))
     fail(ErrorKind::InvalidArgument, "pixel data holds " + std::to_string(size) + " bytes, expected " +
-                                         std::to_string(count * std::size_t(channels)) + " for " + std::to_string(width) +
-                                         "×" + std::to_string(height) + "×" + std::to_string(channels));
+                                         std::to_string(count * std::size_t(channels)) + " for " +
+                                         std::to_string(width) + "×" + std::to_string(height) + "×" +
+                                         std::to_string(channels));
   Image image(width, height);
   if (channels == 3) {
     image.rgb.assign(pixels, pixels + size);

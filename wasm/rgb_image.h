@@ -12,7 +12,7 @@
 
 #include <emscripten/val.h>
 
-#include "image/image.h"
+#include "lookalike/image/image.h"
 
 namespace lookalike::wasm {
 

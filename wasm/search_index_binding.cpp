@@ -23,12 +23,12 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include "common/error.h"
-#include "index/vector_index.h"
 #include "item_labels.h"
 #include "js_arrays.h"
 #include "js_result.h"
-#include "metrics/metric.h"
+#include "lookalike/common/error.h"
+#include "lookalike/index/vector_index.h"
+#include "lookalike/metrics/metric.h"
 
 namespace lookalike::wasm {
 namespace {
@@ -105,9 +105,7 @@ class SearchIndex {
   }
 
   val search_by_id(val id_value, val options) const {
-    return guarded([&] {
-      return hits_to_js(index_.search_by_id(item_id(id_value), search_options(options)));
-    });
+    return guarded([&] { return hits_to_js(index_.search_by_id(item_id(id_value), search_options(options))); });
   }
 
   val stored_vector(val id_value) const {

@@ -16,7 +16,9 @@ import { sitePlugin } from './vite/site-plugin.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const wasmDir = resolve(process.env['LOOKALIKE_WASM_DIR'] ?? resolve(here, '../build/wasm/wasm'));
 if (!existsSync(resolve(wasmDir, 'lookalike_wasm.mjs')))
-  throw new Error(`${wasmDir}/lookalike_wasm.mjs is missing: build the WASM module first (cmake --preset wasm && cmake --build --preset wasm)`);
+  throw new Error(
+    `${wasmDir}/lookalike_wasm.mjs is missing: build the WASM module first (cmake --preset wasm && cmake --build --preset wasm)`,
+  );
 
 // Cross-origin isolation lets ONNX Runtime Web use threads; `lookalike serve`
 // sends the same headers. GitHub Pages cannot, and the page works without.
@@ -37,7 +39,9 @@ export default defineConfig({
   preview: { headers: isolation },
   worker: {
     format: 'es',
-    rolldownOptions: { output: { entryFileNames: 'assets/[name]-[hash].js', chunkFileNames: 'assets/[name]-[hash].js' } },
+    rolldownOptions: {
+      output: { entryFileNames: 'assets/[name]-[hash].js', chunkFileNames: 'assets/[name]-[hash].js' },
+    },
   },
   build: {
     outDir: resolve(here, 'dist'),

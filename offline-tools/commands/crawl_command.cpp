@@ -11,13 +11,13 @@
 
 #include "commands/commands.h"
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "crawl/crawl_runner.h"
 #include "crawl/flickr_api_source.h"
 #include "crawl/safe_names.h"
 #include "crawl/url.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -45,7 +45,8 @@ void check_options(crawl::CrawlOptions& o) {
   std::map<std::string, std::string> folders;
   for (const std::string& term : o.terms) {
     const std::string folder = crawl::folder_for_term(term);
-    if (folder.empty()) fail(ErrorKind::InvalidArgument, "the term '" + term + "' has no letters or digits to name a folder");
+    if (folder.empty())
+      fail(ErrorKind::InvalidArgument, "the term '" + term + "' has no letters or digits to name a folder");
     const auto [it, fresh] = folders.emplace(folder, term);
     if (!fresh)
       fail(ErrorKind::InvalidArgument,
@@ -63,8 +64,7 @@ void check_options(crawl::CrawlOptions& o) {
 
 void add_crawl_command(CLI::App& app) {
   auto* command = app.add_subcommand(
-      "crawl",
-      "Collect photos from Flickr into DIR/<term>/ with attribution in DIR/crawl.jsonl (polite, resumable)");
+      "crawl", "Collect photos from Flickr into DIR/<term>/ with attribution in DIR/crawl.jsonl (polite, resumable)");
   command->footer(
       "With an API key (FLICKR_API_KEY or --api-key) photos come from flickr.photos.search, filtered by licence\n"
       "(default: Creative Commons and public domain). Without one, from Flickr's public feed: at most ~20 recent\n"
@@ -76,21 +76,26 @@ void add_crawl_command(CLI::App& app) {
   static std::string out;
   static double max_megabytes = 50;
 
-  command->add_option("-t,--terms", raw_terms, "Search terms, comma-separated (\"beach,mountain,red car\"); one folder each")
+  command
+      ->add_option("-t,--terms", raw_terms,
+                   "Search terms, comma-separated (\"beach,mountain,red car\"); one folder each")
       ->required();
   // Every other option may be repeated, the last one counting (handy after
   // an alias or a script's defaults).
   command->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  command->add_option("-n,--per-term", o.per_term, "Photos wanted per term")->capture_default_str()->check(CLI::Range(1, 100000));
+  command->add_option("-n,--per-term", o.per_term, "Photos wanted per term")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   command->add_option("-o,--out", out, "Output folder (created; resumed when it holds an earlier crawl)")->required();
   command->add_option("--api-key", o.api_key, "Flickr API key (default: $FLICKR_API_KEY)")->envname("FLICKR_API_KEY");
   command->add_option("--source", o.source, "Where photos come from: auto (api with a key, else feed), api, feed")
       ->capture_default_str()
       ->check(CLI::IsMember({"auto", "api", "feed"}));
-  command->add_option("--licences,--licenses", o.licences,
-                      "Accepted licences (API): cc (Creative Commons and public domain), open (also commercial use and "
-                      "changes: CC BY, CC BY-SA, public domain), any (incl. All Rights Reserved: private use only), "
-                      "or Flickr licence ids \"4,5,9\"")
+  command
+      ->add_option("--licences,--licenses", o.licences,
+                   "Accepted licences (API): cc (Creative Commons and public domain), open (also commercial use and "
+                   "changes: CC BY, CC BY-SA, public domain), any (incl. All Rights Reserved: private use only), "
+                   "or Flickr licence ids \"4,5,9\"")
       ->capture_default_str();
   std::vector<std::string> size_names;
   for (const auto& s : crawl::photo_sizes()) size_names.push_back(s.name);
@@ -98,8 +103,12 @@ void add_crawl_command(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::IsMember(size_names));
   command->add_flag("--tags", o.tag_search, "API: match tags only instead of free text (title, description, tags)");
-  command->add_option("--page-size", o.page_size, "API results per page")->capture_default_str()->check(CLI::Range(1, 500));
-  command->add_option("--parallel", o.parallel, "Simultaneous downloads")->capture_default_str()->check(CLI::Range(1, 16));
+  command->add_option("--page-size", o.page_size, "API results per page")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 500));
+  command->add_option("--parallel", o.parallel, "Simultaneous downloads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
   command->add_option("--rate", o.rate, "Most requests per second, all requests together (0: no limit)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1000.0));
@@ -109,17 +118,21 @@ void add_crawl_command(CLI::App& app) {
   command->add_option("--connect-timeout", o.http.connect_timeout_seconds, "Seconds allowed to connect")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 600.0));
-  command->add_option("--retries", o.retry.retries, "Retries of a failed request (timeouts, 429, 5xx, cut-short bodies)")
+  command
+      ->add_option("--retries", o.retry.retries, "Retries of a failed request (timeouts, 429, 5xx, cut-short bodies)")
       ->capture_default_str()
       ->check(CLI::Range(0, 10));
-  command->add_option("--backoff", o.retry.backoff_seconds, "Seconds before the first retry; doubled each time, with jitter")
+  command
+      ->add_option("--backoff", o.retry.backoff_seconds,
+                   "Seconds before the first retry; doubled each time, with jitter")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 600.0));
   command->add_option("--max-backoff", o.retry.max_backoff_seconds, "Ceiling of the doubling backoff, seconds")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 3600.0));
-  command->add_option("--max-wait", o.retry.max_wait_seconds,
-                      "Longest Retry-After honoured, seconds; a server asking for more stops the request")
+  command
+      ->add_option("--max-wait", o.retry.max_wait_seconds,
+                   "Longest Retry-After honoured, seconds; a server asking for more stops the request")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 86400.0));
   command->add_option("--max-megabytes", max_megabytes, "Largest photo accepted, MB")
@@ -127,7 +140,8 @@ void add_crawl_command(CLI::App& app) {
       ->check(CLI::Range(0.001, 4096.0));
   command->add_option("--api-base-url", o.api_base_url, "Flickr REST endpoint (tests point it at a local server)")
       ->capture_default_str();
-  command->add_option("--feed-base-url", o.feed_base_url, "Flickr public feed endpoint (tests point it at a local server)")
+  command
+      ->add_option("--feed-base-url", o.feed_base_url, "Flickr public feed endpoint (tests point it at a local server)")
       ->capture_default_str();
 
   command->callback([] {
@@ -153,8 +167,10 @@ void add_crawl_command(CLI::App& app) {
     bool every_term_failed = !summary.terms.empty();
     for (const auto& t : summary.terms)
       if (t.error.empty()) every_term_failed = false;
-    if (every_term_failed && summary.downloaded() == 0) request_exit_code(kExitNetwork);
-    else if (!summary.complete()) request_exit_code(kExitPartial);
+    if (every_term_failed && summary.downloaded() == 0)
+      request_exit_code(kExitNetwork);
+    else if (!summary.complete())
+      request_exit_code(kExitPartial);
   });
 }
 

@@ -20,7 +20,6 @@
 
 #include "commands/commands.h"
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "common/log.h"
@@ -28,6 +27,7 @@
 #include "embed/embed_inputs.h"
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -82,8 +82,13 @@ void list_cards() {
   }
   for (const auto& c : cards) {
     std::cout << c["name"].get<std::string>();
-    if (c.contains("error")) std::cout << "  (invalid: " << c["error"].get<std::string>() << ")";
-    else std::cout << "  " << c["dim"].get<int>() << "-d  " << (c["installed"].get<bool>() ? "installed" : "not installed (models/fetch.sh " + c["name"].get<std::string>() + ")") << "  " << c["path"].get<std::string>();
+    if (c.contains("error"))
+      std::cout << "  (invalid: " << c["error"].get<std::string>() << ")";
+    else
+      std::cout << "  " << c["dim"].get<int>() << "-d  "
+                << (c["installed"].get<bool>() ? "installed"
+                                               : "not installed (models/fetch.sh " + c["name"].get<std::string>() + ")")
+                << "  " << c["path"].get<std::string>();
     std::cout << "\n";
   }
 }
@@ -93,14 +98,16 @@ void run_embed(const EmbedArguments& args) {
     list_cards();
     return;
   }
-  if (args.inputs.empty()) fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
+  if (args.inputs.empty())
+    fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
   if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out OUT.npy is required");
   if (args.out.size() < 4 || args.out.substr(args.out.size() - 4) != ".npy")
     fail(ErrorKind::InvalidArgument, "embed: --out must name a .npy file (the JSON sidecar is written next to it)");
   const std::string sidecar = args.out.substr(0, args.out.size() - 4) + ".json";
 
   const std::vector<EmbedInput> inputs = collect_embed_inputs(args.inputs);
-  if (inputs.empty()) fail(ErrorKind::Io, "embed: no image files found in " + args.inputs.front() + (args.inputs.size() > 1 ? " …" : ""));
+  if (inputs.empty())
+    fail(ErrorKind::Io, "embed: no image files found in " + args.inputs.front() + (args.inputs.size() > 1 ? " …" : ""));
 
   ModelEmbedderOptions options;
   options.batch_size = args.batch;
@@ -111,9 +118,9 @@ void run_embed(const EmbedArguments& args) {
   log_verbose("starting the model worker for " + args.card);
   ModelEmbedder embedder = ModelEmbedder::open(args.card, options);
   const WorkerMetadata& runtime = embedder.runtime_info();
-  log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " + embedder.model_path() +
-           ": onnxruntime-node " + runtime.onnxruntime_version + ", " + std::to_string(runtime.threads) +
-           " thread(s), batch " + std::to_string(embedder.batch_size()));
+  log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
+           embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
+           std::to_string(runtime.threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
 
   std::vector<std::string> paths;
   paths.reserve(inputs.size());
@@ -151,7 +158,8 @@ void run_embed(const EmbedArguments& args) {
       if (!result.stopped && failures_logged++ < 20) log_warning(input.path + ": " + result.errors[i]);
     }
   }
-  if (failures_logged > 20) log_warning("… and " + std::to_string(failures_logged - 20) + " more failures (listed in " + sidecar + ")");
+  if (failures_logged > 20)
+    log_warning("… and " + std::to_string(failures_logged - 20) + " more failures (listed in " + sidecar + ")");
 
   const ModelCard& card = embedder.card();
   nlohmann::json meta{
@@ -163,9 +171,18 @@ void run_embed(const EmbedArguments& args) {
       {"count", items.size()},
       {"dtype", "float32"},
       {"normalized", embedder.normalizes()},
-      {"card", {{"name", card.name}, {"path", embedder.card_path()}, {"file", card.file}, {"sha256", card.sha256}, {"url", card.url}}},
+      {"card",
+       {{"name", card.name},
+        {"path", embedder.card_path()},
+        {"file", card.file},
+        {"sha256", card.sha256},
+        {"url", card.url}}},
       {"model_file", embedder.model_path()},
-      {"runtime", {{"onnxruntime_node", runtime.onnxruntime_version}, {"node", runtime.node_version}, {"threads", runtime.threads}, {"batch", embedder.batch_size()}}},
+      {"runtime",
+       {{"onnxruntime_node", runtime.onnxruntime_version},
+        {"node", runtime.node_version},
+        {"threads", runtime.threads},
+        {"batch", embedder.batch_size()}}},
       {"created", utc_now()},
       {"interrupted", result.stopped},
       {"items", items},
@@ -176,20 +193,28 @@ void run_embed(const EmbedArguments& args) {
 
   const double rate = result.seconds > 0 ? double(result.embedded) / result.seconds : 0.0;
   if (global_options().json) {
-    nlohmann::json summary{{"npy", args.out},           {"sidecar", sidecar},
-                           {"feature", embedder.feature_spec()}, {"dim", dim},
-                           {"images", inputs.size()},   {"embedded", result.embedded},
-                           {"failed", failed.size()},   {"interrupted", result.stopped},
-                           {"seconds", result.seconds}, {"images_per_second", rate},
+    nlohmann::json summary{{"npy", args.out},
+                           {"sidecar", sidecar},
+                           {"feature", embedder.feature_spec()},
+                           {"dim", dim},
+                           {"images", inputs.size()},
+                           {"embedded", result.embedded},
+                           {"failed", failed.size()},
+                           {"interrupted", result.stopped},
+                           {"seconds", result.seconds},
+                           {"images_per_second", rate},
                            {"inference_seconds", embedder.inference_seconds()},
-                           {"batch", embedder.batch_size()}, {"model_threads", runtime.threads}};
+                           {"batch", embedder.batch_size()},
+                           {"model_threads", runtime.threads}};
     std::cout << summary.dump(2) << "\n";
   } else {
     std::cout << "embedded " << result.embedded << " of " << inputs.size() << " images with " << card.name << " ("
-              << dim << "-d" << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ") in " << fixed(result.seconds, 1)
-              << " s (" << fixed(rate, 1) << " images/s, model " << fixed(embedder.inference_seconds(), 1) << " s) → "
-              << args.out << ", " << sidecar;
-    if (!failed.empty()) std::cout << "; " << failed.size() << (result.stopped ? " not embedded (interrupted)" : " failed (listed in the .json)");
+              << dim << "-d" << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ") in "
+              << fixed(result.seconds, 1) << " s (" << fixed(rate, 1) << " images/s, model "
+              << fixed(embedder.inference_seconds(), 1) << " s) → " << args.out << ", " << sidecar;
+    if (!failed.empty())
+      std::cout << "; " << failed.size()
+                << (result.stopped ? " not embedded (interrupted)" : " failed (listed in the .json)");
     std::cout << "\n";
   }
   if (!failed.empty() && !result.stopped) request_exit_code(result.embedded == 0 ? kExitBadInput : kExitPartial);
@@ -199,28 +224,38 @@ void run_embed(const EmbedArguments& args) {
 
 void add_embed_command(CLI::App& app) {
   static EmbedArguments args;
-  auto* command = app.add_subcommand(
-      "embed",
-      "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) and OUT.json (which row is which image)");
+  auto* command = app.add_subcommand("embed",
+                                     "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
+                                     "and OUT.json (which row is which image)");
   command->add_option("inputs", args.inputs, "Image folders, image files, or a manifest (.json)");
-  command->add_option("-c,--card", args.card,
-                      "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card file")
+  command
+      ->add_option("-c,--card", args.card,
+                   "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card file")
       ->capture_default_str();
   command->add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
-  command->add_option("--model", args.model, "Use this ONNX file instead of the card's (its names and shapes are still checked)");
-  command->add_option("-b,--batch", args.batch, "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
+  command->add_option("--model", args.model,
+                      "Use this ONNX file instead of the card's (its names and shapes are still checked)");
+  command
+      ->add_option("-b,--batch", args.batch,
+                   "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  command->add_option("--model-threads", args.model_threads, "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
+  command
+      ->add_option("--model-threads", args.model_threads,
+                   "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
       ->check(CLI::Range(1, 256));
-  command->add_option("--worker-timeout", args.worker_timeout, "Seconds one batch may take before the model worker is declared stuck")
+  command
+      ->add_option("--worker-timeout", args.worker_timeout,
+                   "Seconds one batch may take before the model worker is declared stuck")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
   command->add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
-  command->add_flag("--list-cards", args.list_cards, "List the model cards found and whether their files are installed");
+  command->add_flag("--list-cards", args.list_cards,
+                    "List the model cards found and whether their files are installed");
   command->footer(
       "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
-      "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node on\n"
+      "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
+      "on\n"
       "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json')).");
   command->callback([] { run_embed(args); });
 }

@@ -13,17 +13,17 @@
 #include "commands/model_run_options.h"
 #include "common/base64.h"
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "common/log.h"
 #include "common/parallel.h"
 #include "common/text.h"
 #include "eval/eval_report.h"
-#include "features/feature.h"
-#include "vectors/feature_set.h"
-#include "image/decode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/image/decode.h"
 #include "site/thumbnail.h"
+#include "vectors/feature_set.h"
 
 namespace lookalike::cli {
 namespace {
@@ -84,8 +84,9 @@ void run(const EvalArguments& args) {
   for (const auto& search : config.searches) make_ranker(search);
 
   const EvalDataset dataset = load_eval_dataset(args.dataset);
-  log_info("evaluating " + std::to_string(dataset.images.size()) + " images in " + std::to_string(dataset.labels.size()) +
-           " classes from " + printable(args.dataset) + " (" + dataset.kind + ")");
+  log_info("evaluating " + std::to_string(dataset.images.size()) + " images in " +
+           std::to_string(dataset.labels.size()) + " classes from " + printable(args.dataset) + " (" + dataset.kind +
+           ")");
   const EvalReport report = run_evaluation(dataset, config);
   if (report.interrupted && report.runs.empty()) {
     log_warning("interrupted: no report written");
@@ -102,15 +103,19 @@ void run(const EvalArguments& args) {
                       return it == thumbnails.end() ? std::string() : it->second;
                     }));
 
-  if (global_options().json) std::cout << json.dump(2) << "\n";
-  else std::cout << eval_summary_table(report);
-  log_info("wrote " + (out / "eval.json").string() + ", eval.md and eval.html in " + fixed(report.total_seconds, 1) + " s");
+  if (global_options().json)
+    std::cout << json.dump(2) << "\n";
+  else
+    std::cout << eval_summary_table(report);
+  log_info("wrote " + (out / "eval.json").string() + ", eval.md and eval.html in " + fixed(report.total_seconds, 1) +
+           " s");
 
   if (!report.excluded.empty()) {
     std::size_t shown = 0;
     for (const auto& e : report.excluded)
       if (shown++ < 10) log_warning("excluded " + printable(e.path) + ": " + printable(e.error));
-    log_error(std::to_string(report.excluded.size()) + " image(s) could not be decoded and were left out (listed in the report)");
+    log_error(std::to_string(report.excluded.size()) +
+              " image(s) could not be decoded and were left out (listed in the report)");
     request_exit_code(kExitPartial);
   }
   if (report.interrupted) log_warning("interrupted: the report holds the runs finished so far");
@@ -120,7 +125,8 @@ void run(const EvalArguments& args) {
 
 void add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalArguments>();
-  auto* command = app.add_subcommand("eval", "Measure retrieval quality (precision@k, mAP, per class) of features x metrics");
+  auto* command =
+      app.add_subcommand("eval", "Measure retrieval quality (precision@k, mAP, per class) of features x metrics");
   command->footer(
       "DATASET is a folder tree (<class>/<file>, or with labels.csv), a manifest.json from `lookalike prep`,\n"
       "or a folder holding one. leave-one-out: every image queries all others (never counting itself);\n"
@@ -130,18 +136,26 @@ void add_eval_command(CLI::App& app) {
       "--search hnsw builds an HNSW index over the database per feature and metric (--hnsw-m, --ef-construction,\n"
       "--ef) and adds recall against exact; it ranks only the top max(k), so its mAP is not measured.\n"
       "Example: lookalike eval ../shared/datasets/wang1k --feature colour-texture --search exact,hnsw");
-  command->add_option("dataset", args->dataset, "Folder tree, manifest.json, or a folder holding manifest.json")->required();
+  command->add_option("dataset", args->dataset, "Folder tree, manifest.json, or a folder holding manifest.json")
+      ->required();
   command->add_option("-f,--feature", args->features,
                       "Feature spec, repeatable (default: every traditional feature with default parameters)");
-  command->add_option("-m,--metric", args->metrics, "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
+  command
+      ->add_option("-m,--metric", args->metrics,
+                   "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
       ->delimiter(',');
-  command->add_option("--search", args->searches, "exact or hnsw; repeatable or comma-separated (default: exact)")->delimiter(',');
+  command->add_option("--search", args->searches, "exact or hnsw; repeatable or comma-separated (default: exact)")
+      ->delimiter(',');
   command->add_option("--hnsw-m", args->hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));
   command->add_option("--ef-construction", args->hnsw.ef_construction, "HNSW: candidate list while building")
       ->default_val(200)
       ->check(CLI::Range(1, 100000));
-  command->add_option("--ef", args->hnsw.ef, "HNSW: candidate list while searching")->default_val(64)->check(CLI::Range(1, 100000));
-  command->add_option("-k,--k", args->ks, "Cut-offs for precision@k, comma-separated")->delimiter(',')->default_str("1,5,10,20");
+  command->add_option("--ef", args->hnsw.ef, "HNSW: candidate list while searching")
+      ->default_val(64)
+      ->check(CLI::Range(1, 100000));
+  command->add_option("-k,--k", args->ks, "Cut-offs for precision@k, comma-separated")
+      ->delimiter(',')
+      ->default_str("1,5,10,20");
   command->add_option("--protocol", args->protocol, "leave-one-out or split")
       ->default_val("leave-one-out")
       ->check(CLI::IsMember({"leave-one-out", "split"}));

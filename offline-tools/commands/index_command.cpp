@@ -11,11 +11,11 @@
 #include "commands/commands.h"
 #include "commands/model_run_options.h"
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "indexing/index_build.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -50,10 +50,17 @@ void print_summary(const IndexSummary& s) {
     j["failures"] = s.failures;
     j["bundles"] = nlohmann::json::array();
     for (const auto& b : s.bundles)
-      j["bundles"].push_back({{"file", b.entry.file}, {"feature", b.entry.feature}, {"metric", metric_name(b.entry.metric)},
-                              {"kind", index_kind_name(b.entry.kind)}, {"element", element_type_name(b.entry.element)},
-                              {"dim", b.entry.dim}, {"count", b.entry.count}, {"bytes", b.entry.bytes},
-                              {"added", b.added}, {"removed", b.removed}, {"seconds", b.seconds}});
+      j["bundles"].push_back({{"file", b.entry.file},
+                              {"feature", b.entry.feature},
+                              {"metric", metric_name(b.entry.metric)},
+                              {"kind", index_kind_name(b.entry.kind)},
+                              {"element", element_type_name(b.entry.element)},
+                              {"dim", b.entry.dim},
+                              {"count", b.entry.count},
+                              {"bytes", b.entry.bytes},
+                              {"added", b.added},
+                              {"removed", b.removed},
+                              {"seconds", b.seconds}});
     j["models"] = s.models;
     j["samples"] = s.samples;
     j["seconds"] = s.seconds;
@@ -62,8 +69,9 @@ void print_summary(const IndexSummary& s) {
   }
   std::vector<std::vector<std::string>> rows{{"bundle", "kind", "element", "dim", "items", "size", "seconds"}};
   for (const auto& b : s.bundles)
-    rows.push_back({b.entry.file, index_kind_name(b.entry.kind), element_type_name(b.entry.element), std::to_string(b.entry.dim),
-                    std::to_string(b.entry.count), size_text(b.entry.bytes), fixed(b.seconds, 1)});
+    rows.push_back({b.entry.file, index_kind_name(b.entry.kind), element_type_name(b.entry.element),
+                    std::to_string(b.entry.dim), std::to_string(b.entry.count), size_text(b.entry.bytes),
+                    fixed(b.seconds, 1)});
   std::cout << format_table(rows, 3);
   std::cout << (s.update ? "updated " : "indexed ") << printable(s.name) << ": " << s.items << " items";
   if (s.update) std::cout << " (" << s.added << " added, " << s.removed << " removed, " << s.changed << " changed)";
@@ -100,7 +108,8 @@ void run(const IndexArguments& args) {
     std::size_t shown = 0;
     for (const auto& f : summary.failures)
       if (shown++ < 10) log_warning("left out " + printable(f));
-    log_error(std::to_string(summary.failures.size()) + " image(s) could not be indexed and were left out (listed above" +
+    log_error(std::to_string(summary.failures.size()) +
+              " image(s) could not be indexed and were left out (listed above" +
               std::string(summary.failures.size() > 10 ? " in part; all with --json" : "") + ")");
     request_exit_code(kExitPartial);
   }
@@ -110,7 +119,8 @@ void run(const IndexArguments& args) {
 
 void add_index_command(CLI::App& app) {
   auto args = std::make_shared<IndexArguments>();
-  auto* command = app.add_subcommand("index", "Build a site's collection: thumbnails, sidecar JSON and one index bundle per feature x metric");
+  auto* command = app.add_subcommand(
+      "index", "Build a site's collection: thumbnails, sidecar JSON and one index bundle per feature x metric");
   command->footer(
       "INPUT is a manifest.json from `lookalike prep`, a folder holding one, or an image folder (prepped in memory\n"
       "the same way: corrupt, too small and duplicate images are left out). Writes into --site:\n"
@@ -127,13 +137,19 @@ void add_index_command(CLI::App& app) {
       "Example: lookalike index prep/manifest.json --site site --name demo --title \"Demo photos\"");
   command->add_option("input", args->input, "manifest.json, a folder holding one, or an image folder")->required();
   command->add_option("--site", args->site, "Site folder to write into")->capture_default_str();
-  command->add_option("--name", args->name, "Collection name, used in file names (default: from the input's folder name)");
-  command->add_option("--title", args->title, "Title shown by the page (default: the name, or the collection's title when updating)");
-  command->add_option("-f,--feature", args->features, "Feature spec, repeatable (default: pixels, colour, colour-texture)");
-  command->add_option("-m,--metric", args->metrics, "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
+  command->add_option("--name", args->name,
+                      "Collection name, used in file names (default: from the input's folder name)");
+  command->add_option("--title", args->title,
+                      "Title shown by the page (default: the name, or the collection's title when updating)");
+  command->add_option("-f,--feature", args->features,
+                      "Feature spec, repeatable (default: pixels, colour, colour-texture)");
+  command
+      ->add_option("-m,--metric", args->metrics,
+                   "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
       ->delimiter(',')
       ->check(CLI::IsMember({"l1", "l2", "cosine", "correlation"}));
-  command->add_option("--kind", args->kind, "flat, hnsw or auto (default: auto)")->check(CLI::IsMember({"flat", "hnsw", "auto"}));
+  command->add_option("--kind", args->kind, "flat, hnsw or auto (default: auto)")
+      ->check(CLI::IsMember({"flat", "hnsw", "auto"}));
   command->add_option("--element", args->element, "float32 or int8 (about a quarter of the bytes; default: float32)")
       ->check(CLI::IsMember({"float32", "int8"}));
   command->add_option("--m", args->m, "HNSW: links per node (default 16)")->check(CLI::Range(2, 64));
@@ -144,10 +160,13 @@ void add_index_command(CLI::App& app) {
   command->add_option("--samples", args->samples, "Sample queries for the page, spread over the labels (0: none)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
-  command->add_flag("--update", args->update, "Update the existing collection: add new images, remove vanished ones, keep ids");
-  command->add_flag("--default", args->make_default, "Make this the site's default collection (else only when it has none)");
-  command->add_flag("--reproducible", args->reproducible,
-                    "Build HNSW graphs on one thread: the same input gives the same bytes (decoding and features stay parallel)");
+  command->add_flag("--update", args->update,
+                    "Update the existing collection: add new images, remove vanished ones, keep ids");
+  command->add_flag("--default", args->make_default,
+                    "Make this the site's default collection (else only when it has none)");
+  command->add_flag(
+      "--reproducible", args->reproducible,
+      "Build HNSW graphs on one thread: the same input gives the same bytes (decoding and features stay parallel)");
   add_model_run_options(*command, args->model);
   command->callback([args] { run(*args); });
 }

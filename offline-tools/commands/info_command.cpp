@@ -8,11 +8,11 @@
 
 #include "commands/commands.h"
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "common/log.h"
-#include "image/decode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
 
 namespace lookalike::cli {
 

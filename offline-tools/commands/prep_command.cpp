@@ -11,10 +11,10 @@
 
 #include "commands/commands.h"
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "lookalike/common/error.h"
 #include "prep/prep_run.h"
 
 namespace lookalike::cli {
@@ -43,8 +43,9 @@ void report_set_aside(const Manifest& m) {
   }
   for (const auto& d : m.duplicates) {
     if (count++ < shown)
-      log_info("set aside (" + d.kind + " duplicate" + (d.kind == "near" ? ", distance " + std::to_string(d.distance) : "") +
-               "): " + printable(d.image.path) + " duplicates " + printable(d.of_path));
+      log_info("set aside (" + d.kind + " duplicate" +
+               (d.kind == "near" ? ", distance " + std::to_string(d.distance) : "") + "): " + printable(d.image.path) +
+               " duplicates " + printable(d.of_path));
   }
   if (count > shown) log_info("… and " + std::to_string(count - shown) + " more (see the manifest, or use --verbose)");
 }
@@ -58,7 +59,8 @@ void run(const PrepArguments& args) {
   const fs::path out = args.out;
   {
     std::error_code ec;
-    if (fs::exists(out, ec) && !fs::is_directory(out, ec)) fail(ErrorKind::Io, "--out " + out.string() + " is a file, not a folder");
+    if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+      fail(ErrorKind::Io, "--out " + out.string() + " is a file, not a folder");
   }
 
   PrepResult result = run_prep(options);
@@ -70,7 +72,8 @@ void run(const PrepArguments& args) {
   if (result.scanned == 0 && result.manifest.rejected.empty()) {
     std::string where;
     for (const auto& s : args.sources) where += (where.empty() ? "" : ", ") + s;
-    fail(ErrorKind::Corrupt, "no image files found in " + where + " (looked for .jpg .jpeg .png .bmp .gif .tga and others)");
+    fail(ErrorKind::Corrupt,
+         "no image files found in " + where + " (looked for .jpg .jpeg .png .bmp .gif .tga and others)");
   }
 
   const fs::path manifest_path = out / "manifest.json";
@@ -83,8 +86,12 @@ void run(const PrepArguments& args) {
     j["manifest"] = manifest_path.string();
     j["summary"] = nlohmann::json::array();
     for (const auto& s : summary)
-      j["summary"].push_back({{"label", s.label}, {"kept", s.kept}, {"duplicates", s.duplicates},
-                              {"rejected", s.rejected}, {"train", s.train}, {"test", s.test}});
+      j["summary"].push_back({{"label", s.label},
+                              {"kept", s.kept},
+                              {"duplicates", s.duplicates},
+                              {"rejected", s.rejected},
+                              {"train", s.train},
+                              {"test", s.test}});
     j["unreadable"] = result.unreadable;
     std::cout << j.dump(2) << "\n";
   } else if (verbosity() != Verbosity::Quiet) {
@@ -96,7 +103,8 @@ void run(const PrepArguments& args) {
     fail(ErrorKind::Corrupt, "no usable images: every file was set aside (reasons in " + manifest_path.string() + ")");
   const auto missing = std::count_if(result.manifest.rejected.begin(), result.manifest.rejected.end(),
                                      [](const ManifestRejection& r) { return r.reason == "missing"; });
-  if (missing > 0) log_warning(std::to_string(missing) + " file(s) listed in labels.csv are missing (listed in the manifest)");
+  if (missing > 0)
+    log_warning(std::to_string(missing) + " file(s) listed in labels.csv are missing (listed in the manifest)");
   if (result.unreadable > 0) {
     log_error(std::to_string(result.unreadable) + " file(s) could not be read (listed as unreadable in the manifest)");
     request_exit_code(kExitPartial);
@@ -119,12 +127,14 @@ void add_prep_command(CLI::App& app) {
   command->add_option("--min-size", args->options.min_size, "Smallest accepted shortest side, in pixels")
       ->default_val(64)
       ->check(CLI::Range(1, 100000));
-  command->add_option("--near-threshold", args->options.near.max_distance,
-                      "Near duplicates: largest Hamming distance between 64-bit perceptual hashes")
+  command
+      ->add_option("--near-threshold", args->options.near.max_distance,
+                   "Near duplicates: largest Hamming distance between 64-bit perceptual hashes")
       ->default_val(6)
       ->check(CLI::Range(0, 64));
-  command->add_option("--near-luma-tolerance", args->options.near.luma_tolerance,
-                      "Near duplicates: largest difference of mean luminance (0-255)")
+  command
+      ->add_option("--near-luma-tolerance", args->options.near.luma_tolerance,
+                   "Near duplicates: largest difference of mean luminance (0-255)")
       ->default_val(24)
       ->check(CLI::Range(0, 255));
   command->add_flag("--keep-near-duplicates", args->keep_near_duplicates,

@@ -11,8 +11,8 @@
 #include "commands/commands.h"
 #include "commands/model_run_options.h"
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/text.h"
+#include "lookalike/common/error.h"
 #include "query/query_target.h"
 #include "query/query_vector.h"
 
@@ -55,7 +55,8 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
     j["metric"] = metric_name(c.metric);
     j["kind"] = index_kind_name(c.kind);
     j["k"] = k;
-    j["ef"] = c.kind == IndexKind::Hnsw ? nlohmann::json(args.ef ? args.ef : c.hnsw.ef_search) : nlohmann::json(nullptr);
+    j["ef"] =
+        c.kind == IndexKind::Hnsw ? nlohmann::json(args.ef ? args.ef : c.hnsw.ef_search) : nlohmann::json(nullptr);
     j["label"] = args.label.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.label);
     j["query"] = args.item >= 0 ? nlohmann::json{{"item", args.item}} : nlohmann::json{{"image", args.image}};
     j["results"] = nlohmann::json::array();
@@ -90,20 +91,24 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
 void run(QueryArguments args) {
   args.target.site = args.site;
   args.target.index_file = args.index_file;
-  if (args.item >= 0 && !args.image.empty()) fail(ErrorKind::InvalidArgument, "give a query IMAGE or --item ID, not both");
-  if (args.item < 0 && args.image.empty()) fail(ErrorKind::InvalidArgument, "give a query IMAGE, or --item ID for more like an item");
+  if (args.item >= 0 && !args.image.empty())
+    fail(ErrorKind::InvalidArgument, "give a query IMAGE or --item ID, not both");
+  if (args.item < 0 && args.image.empty())
+    fail(ErrorKind::InvalidArgument, "give a query IMAGE, or --item ID for more like an item");
   const QueryTarget target = open_query_target(args.target);
 
   SearchOptions options;
   options.k = args.k;
   options.ef = args.ef;
   if (!args.label.empty()) {
-    if (!target.collection) fail(ErrorKind::InvalidArgument, "--label needs the collection's labels: use --site instead of --index");
+    if (!target.collection)
+      fail(ErrorKind::InvalidArgument, "--label needs the collection's labels: use --site instead of --index");
     const auto& labels = target.collection->labels;
     if (std::find(labels.begin(), labels.end(), args.label) == labels.end()) {
       std::string known;
       for (const auto& l : labels) known += (known.empty() ? "" : ", ") + l;
-      fail(ErrorKind::InvalidArgument, "collection " + target.collection->name + " has no label \"" + printable(args.label) +
+      fail(ErrorKind::InvalidArgument, "collection " + target.collection->name + " has no label \"" +
+                                           printable(args.label) +
                                            "\" (it has: " + (known.empty() ? "none" : printable(known)) + ")");
     }
     options.accept = [&target, label = args.label](std::uint32_t id) {
@@ -114,7 +119,8 @@ void run(QueryArguments args) {
   std::vector<Hit> hits;
   if (args.item >= 0) {
     const auto id = std::uint32_t(args.item);
-    if (!target.index.contains(id)) fail(ErrorKind::InvalidArgument, "item " + std::to_string(id) + " is not in " + target.bundle_file.string());
+    if (!target.index.contains(id))
+      fail(ErrorKind::InvalidArgument, "item " + std::to_string(id) + " is not in " + target.bundle_file.string());
     hits = target.index.search_by_id(id, options);
   } else {
     const std::vector<float> vector = query_vector(args.image, target.index.config(), target.model_card, args.model);
@@ -127,9 +133,11 @@ void run(QueryArguments args) {
 
 void add_query_command(CLI::App& app) {
   auto args = std::make_shared<QueryArguments>();
-  auto* command = app.add_subcommand("query", "Search a collection with an image (or an item): the top k, as the web page finds them");
+  auto* command = app.add_subcommand(
+      "query", "Search a collection with an image (or an item): the top k, as the web page finds them");
   command->footer(
-      "Searches one bundle of a site built by `lookalike index` (--site, --collection, --feature, --metric: by default\n"
+      "Searches one bundle of a site built by `lookalike index` (--site, --collection, --feature, --metric: by "
+      "default\n"
       "the page's choice: the default collection, a model feature if any, else colour-texture; cosine if present),\n"
       "or a bundle file (--index). The image is decoded with EXIF orientation and its feature computed exactly as\n"
       "the page does, so the ids, order and scores are the page's.\n"
@@ -137,13 +145,18 @@ void add_query_command(CLI::App& app) {
   command->add_option("image", args->image, "Query image (JPEG, PNG, BMP, GIF, TGA)");
   command->add_option("--site", args->site, "Site folder built by `lookalike index`");
   command->add_option("--collection", args->target.collection, "Collection of the site (default: the site's default)");
-  command->add_option("-f,--feature", args->target.feature, "Feature spec of the bundle, e.g. colour-texture or model:mobilenetv2-int8");
-  command->add_option("-m,--metric", args->target.metric, "l1, l2, cosine or correlation")->check(CLI::IsMember({"l1", "l2", "cosine", "correlation"}));
-  command->add_option("--index", args->index_file, "Search this bundle file instead of a site's (no labels or thumbnails)");
+  command->add_option("-f,--feature", args->target.feature,
+                      "Feature spec of the bundle, e.g. colour-texture or model:mobilenetv2-int8");
+  command->add_option("-m,--metric", args->target.metric, "l1, l2, cosine or correlation")
+      ->check(CLI::IsMember({"l1", "l2", "cosine", "correlation"}));
+  command->add_option("--index", args->index_file,
+                      "Search this bundle file instead of a site's (no labels or thumbnails)");
   command->add_option("-k,--k", args->k, "Results")->capture_default_str()->check(CLI::Range(1, 100000));
-  command->add_option("--ef", args->ef, "HNSW candidate list (default: the bundle's, as the page uses)")->check(CLI::Range(1, 100000));
+  command->add_option("--ef", args->ef, "HNSW candidate list (default: the bundle's, as the page uses)")
+      ->check(CLI::Range(1, 100000));
   command->add_option("--label", args->label, "Only items with this label");
-  command->add_option("--item", args->item, "More like this item: search with its stored vector (leaves it out)")->check(CLI::Range(0LL, 4294967295LL));
+  command->add_option("--item", args->item, "More like this item: search with its stored vector (leaves it out)")
+      ->check(CLI::Range(0LL, 4294967295LL));
   add_model_run_options(*command, args->model, false);
   command->callback([args] { run(*args); });
 }

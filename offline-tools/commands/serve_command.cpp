@@ -66,7 +66,9 @@ void add_serve_command(CLI::App& app) {
   command->add_option("dir", *root, "Folder to serve (the site)")->required();
   command->add_option("--host", options->host, "Address to listen on (0.0.0.0 exposes the site to the network)")
       ->default_val("127.0.0.1");
-  command->add_option("-p,--port", options->port, "Port (0: pick a free one)")->default_val(8000)->check(CLI::Range(0, 65535));
+  command->add_option("-p,--port", options->port, "Port (0: pick a free one)")
+      ->default_val(8000)
+      ->check(CLI::Range(0, 65535));
   command->callback([options, root] {
     ServeOptions o = *options;
     o.root = *root;

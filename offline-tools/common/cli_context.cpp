@@ -1,8 +1,8 @@
 #include "common/cli_context.h"
 
+#include <unistd.h>
 #include <cerrno>
 #include <csignal>
-#include <unistd.h>
 
 namespace lookalike::cli {
 namespace {

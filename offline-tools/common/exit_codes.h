@@ -1,7 +1,7 @@
 // The CLI's exit codes, documented in `lookalike --help` and the README.
 #pragma once
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 
@@ -19,11 +19,14 @@ enum ExitCode : int {
 // The exit code for a core error kind.
 inline int exit_code_for(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::InvalidArgument: return kExitUsage;
+    case ErrorKind::InvalidArgument:
+      return kExitUsage;
     case ErrorKind::Unsupported:
     case ErrorKind::Corrupt:
-    case ErrorKind::TooLarge: return kExitBadInput;
-    case ErrorKind::Io: return kExitIo;
+    case ErrorKind::TooLarge:
+      return kExitBadInput;
+    case ErrorKind::Io:
+      return kExitIo;
   }
   return kExitFailure;
 }

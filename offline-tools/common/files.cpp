@@ -7,7 +7,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -64,12 +64,15 @@ void write_file_atomic(const fs::path& path, const void* data, std::size_t size)
   }
 }
 
-void write_file_atomic(const fs::path& path, const std::string& text) { write_file_atomic(path, text.data(), text.size()); }
+void write_file_atomic(const fs::path& path, const std::string& text) {
+  write_file_atomic(path, text.data(), text.size());
+}
 
 bool has_image_extension(const fs::path& path) {
   std::string ext = path.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  static const char* const known[] = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tga", ".webp", ".avif", ".heic", ".heif", ".tif", ".tiff"};
+  static const char* const known[] = {".jpg",  ".jpeg", ".png",  ".bmp",  ".gif", ".tga",
+                                      ".webp", ".avif", ".heic", ".heif", ".tif", ".tiff"};
   return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });
 }
 

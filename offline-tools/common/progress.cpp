@@ -29,14 +29,20 @@ std::string format_duration(double seconds) {
   if (!std::isfinite(seconds) || seconds < 0) return "?";
   long s = std::lround(seconds);
   char buffer[32];
-  if (s >= 3600) std::snprintf(buffer, sizeof buffer, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
-  else std::snprintf(buffer, sizeof buffer, "%ld:%02ld", s / 60, s % 60);
+  if (s >= 3600)
+    std::snprintf(buffer, sizeof buffer, "%ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+  else
+    std::snprintf(buffer, sizeof buffer, "%ld:%02ld", s / 60, s % 60);
   return buffer;
 }
 
 Progress::Progress(std::string label, std::size_t total, std::string unit)
-    : label_(std::move(label)), unit_(std::move(unit)), total_(total),
-      start_(std::chrono::steady_clock::now()), last_render_(start_), tty_(isatty(STDERR_FILENO) != 0) {}
+    : label_(std::move(label)),
+      unit_(std::move(unit)),
+      total_(total),
+      start_(std::chrono::steady_clock::now()),
+      last_render_(start_),
+      tty_(isatty(STDERR_FILENO) != 0) {}
 
 Progress::~Progress() { finish(); }
 
@@ -69,13 +75,15 @@ std::string Progress::line(bool final) const {
   const double rate = elapsed > 0 ? double(done) / elapsed : 0.0;
   const std::string note = note_.empty() ? std::string() : "  " + note_;
   if (final)
-    return label_ + ": " + std::to_string(done) + " " + unit_ + " in " + fixed(elapsed, 1) + " s (" + fixed(rate, 1) + "/s)" + note;
+    return label_ + ": " + std::to_string(done) + " " + unit_ + " in " + fixed(elapsed, 1) + " s (" + fixed(rate, 1) +
+           "/s)" + note;
   std::string text = label_ + " ";
   if (total > 0) {
     const int width = 24;
     const int filled = static_cast<int>(double(width) * double(std::min(done, total)) / double(total));
     text += "[" + std::string(std::size_t(filled), '#') + std::string(std::size_t(width - filled), '-') + "] ";
-    text += std::to_string(done) + "/" + std::to_string(total) + " " + fixed(100.0 * double(done) / double(total), 0) + "%";
+    text +=
+        std::to_string(done) + "/" + std::to_string(total) + " " + fixed(100.0 * double(done) / double(total), 0) + "%";
   } else {
     text += std::to_string(done) + " " + unit_;
   }

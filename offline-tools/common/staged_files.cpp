@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include "common/error.h"
 #include "common/files.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 

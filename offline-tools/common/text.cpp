@@ -5,14 +5,15 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
 
 // Display width of UTF-8 text: one per code point (labels are mostly words).
 std::size_t display_width(const std::string& s) {
-  return std::size_t(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return std::size_t(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 }  // namespace
@@ -32,7 +33,8 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
-std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t left_columns, std::size_t left_from) {
+std::string format_table(const std::vector<std::vector<std::string>>& rows, std::size_t left_columns,
+                         std::size_t left_from) {
   std::vector<std::size_t> widths;
   for (const auto& row : rows)
     for (std::size_t c = 0; c < row.size(); ++c) {
@@ -88,7 +90,8 @@ std::string build_timestamp() {
   if (!epoch || !*epoch) return utc_timestamp();
   const std::string text = epoch;
   if (text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos)
-    fail(ErrorKind::InvalidArgument, "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not \"" + printable(text) + "\"");
+    fail(ErrorKind::InvalidArgument,
+         "SOURCE_DATE_EPOCH must be a number of seconds since 1970, not \"" + printable(text) + "\"");
   return format_utc(std::time_t(std::stoll(text)));
 }
 

@@ -6,8 +6,8 @@
 #include <cerrno>
 #include <cstring>
 
-#include "common/error.h"
 #include "common/files.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::crawl {
 namespace {
@@ -74,7 +74,8 @@ void CrawlJournal::load() {
       index(records_.back());
     } catch (const std::exception& e) {
       ++report_.bad_lines;
-      if (report_.first_problem.empty()) report_.first_problem = "line " + std::to_string(line_number) + ": " + e.what();
+      if (report_.first_problem.empty())
+        report_.first_problem = "line " + std::to_string(line_number) + ": " + e.what();
     }
   });
   report_.records = records_.size();

@@ -40,9 +40,9 @@ class CrawlJournal {
 
   struct OpenReport {
     std::size_t records = 0;
-    std::size_t bad_lines = 0;          // lines that are not records (skipped)
-    std::size_t torn_bytes_removed = 0; // bytes of an unfinished last line
-    std::string first_problem;          // "line 12: record without \"sha256\""
+    std::size_t bad_lines = 0;           // lines that are not records (skipped)
+    std::size_t torn_bytes_removed = 0;  // bytes of an unfinished last line
+    std::string first_problem;           // "line 12: record without \"sha256\""
   };
   const OpenReport& open_report() const { return report_; }
 
@@ -59,7 +59,8 @@ class CrawlJournal {
   // file in place and may throw) and appends the record. On SameId or
   // SameContent, *existing_path (when given) names the photo already kept;
   // SameContent is remembered in the duplicates file.
-  Commit commit(const CrawlRecord& record, const std::function<void()>& place_file, std::string* existing_path = nullptr);
+  Commit commit(const CrawlRecord& record, const std::function<void()>& place_file,
+                std::string* existing_path = nullptr);
 
   const std::filesystem::path& file() const { return file_; }
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "common/text.h"
 #include "common/files.h"
+#include "common/text.h"
 #include "crawl/safe_names.h"
 
 namespace lookalike::crawl {
@@ -15,8 +15,10 @@ std::string licence_note(const std::vector<CrawlRecord>& records, std::map<std::
   for (const CrawlRecord& r : records) {
     const Licence& l = r.photo.licence;
     ++counts[l.short_name.empty() ? "unknown" : l.short_name];
-    if (l.kind == Licence::Kind::Unknown) ++unknown;
-    else if (l.kind == Licence::Kind::AllRightsReserved) ++reserved;
+    if (l.kind == Licence::Kind::Unknown)
+      ++unknown;
+    else if (l.kind == Licence::Kind::AllRightsReserved)
+      ++reserved;
     if (l.non_commercial) ++non_commercial;
     if (l.no_derivatives) ++no_derivatives;
   }
@@ -31,8 +33,9 @@ std::string licence_note(const std::vector<CrawlRecord>& records, std::map<std::
     note += std::to_string(reserved) + " of " + std::to_string(records.size()) +
             " photos are All Rights Reserved: do not republish them. ";
   if (republishable)
-    note += "Every photo carries a Creative Commons licence or a public-domain mark: a public site may show them with "
-            "attribution (title, owner, licence, link to the photo's page). ";
+    note +=
+        "Every photo carries a Creative Commons licence or a public-domain mark: a public site may show them with "
+        "attribution (title, owner, licence, link to the photo's page). ";
   if (non_commercial) note += std::to_string(non_commercial) + " are NonCommercial (NC): non-commercial sites only. ";
   if (no_derivatives) note += std::to_string(no_derivatives) + " are NoDerivs (ND): show them unaltered. ";
   while (!note.empty() && note.back() == ' ') note.pop_back();
@@ -81,7 +84,8 @@ std::vector<std::string> unrecorded_files(const std::filesystem::path& root, con
   for (std::filesystem::directory_iterator folder(root, ec), end; !ec && folder != end; folder.increment(ec)) {
     if (!folder->is_directory(ec) || folder->path().filename().string()[0] == '.') continue;
     std::error_code inner;
-    for (std::filesystem::directory_iterator it(folder->path(), inner), stop; !inner && it != stop; it.increment(inner)) {
+    for (std::filesystem::directory_iterator it(folder->path(), inner), stop; !inner && it != stop;
+         it.increment(inner)) {
       const std::string name = it->path().filename().string();
       if (name[0] == '.' || !it->is_regular_file(inner) || !cli::has_image_extension(it->path())) continue;
       const std::string relative = folder->path().filename().string() + "/" + name;

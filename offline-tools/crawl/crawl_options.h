@@ -24,8 +24,8 @@ struct CrawlOptions {
   bool tag_search = false;      // API: tags only instead of free text
   int page_size = 100;          // API results per page
 
-  unsigned parallel = 4;        // simultaneous downloads
-  double rate = 2.0;            // requests per second, all requests together; 0 = no limit
+  unsigned parallel = 4;  // simultaneous downloads
+  double rate = 2.0;      // requests per second, all requests together; 0 = no limit
   HttpSettings http;
   RetrySettings retry;
 

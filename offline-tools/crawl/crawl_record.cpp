@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::crawl {
 namespace {

@@ -22,14 +22,14 @@
 namespace lookalike::crawl {
 
 struct PhotoCandidate {
-  std::string id;         // the source's photo id, untrusted (never used as a file name as is)
-  std::string term;       // the search term that found it
-  std::string source;     // "flickr-api" or "flickr-feed"
-  std::string image_url;  // what is downloaded
+  std::string id;            // the source's photo id, untrusted (never used as a file name as is)
+  std::string term;          // the search term that found it
+  std::string source;        // "flickr-api" or "flickr-feed"
+  std::string image_url;     // what is downloaded
   std::string fallback_url;  // tried when image_url is gone (404/410): the size a feed listed
-  std::string page_url;   // the photo's page, for attribution links
-  std::string owner;      // display name
-  std::string owner_id;   // Flickr NSID
+  std::string page_url;      // the photo's page, for attribution links
+  std::string owner;         // display name
+  std::string owner_id;      // Flickr NSID
   std::string title;
   Licence licence;
 };

@@ -11,11 +11,10 @@
 #include <set>
 #include <thread>
 
-#include "common/text.h"
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/log.h"
 #include "common/progress.h"
+#include "common/text.h"
 #include "crawl/crawl_journal.h"
 #include "crawl/crawl_metadata.h"
 #include "crawl/flickr_api_source.h"
@@ -26,7 +25,8 @@
 #include "crawl/safe_names.h"
 #include "crawl/sha256.h"
 #include "crawl/url.h"
-#include "image/decode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
 
 namespace lookalike::crawl {
 
@@ -53,8 +53,8 @@ std::string lower(std::string s) {
   return s;
 }
 
-CrawlRecord make_record(const PhotoCandidate& photo, const std::string& relative, const std::vector<std::uint8_t>& bytes,
-                        const DecodedImage& decoded) {
+CrawlRecord make_record(const PhotoCandidate& photo, const std::string& relative,
+                        const std::vector<std::uint8_t>& bytes, const DecodedImage& decoded) {
   CrawlRecord r;
   r.photo = photo;
   r.path = relative;
@@ -122,9 +122,10 @@ class Crawl {
     const bool use_api = options_.source == "api" || (options_.source == "auto" && !options_.api_key.empty());
     if (!use_api) {
       summary_.source = "flickr-feed";
-      log_warning("no Flickr API key (FLICKR_API_KEY or --api-key): using Flickr's public feed, which lists only the "
-                  "latest ~20 photos per tag and gives no licence. These photos are recorded with licence \"unknown\": "
-                  "fine for private experiments, not for a public site (see docs/CRAWLING.md).");
+      log_warning(
+          "no Flickr API key (FLICKR_API_KEY or --api-key): using Flickr's public feed, which lists only the "
+          "latest ~20 photos per tag and gives no licence. These photos are recorded with licence \"unknown\": "
+          "fine for private experiments, not for a public site (see docs/CRAWLING.md).");
       if (lower(options_.licences) != "cc")
         log_warning("--licences is ignored: the public feed does not say which licence a photo has");
       FlickrFeedSettings settings;
@@ -150,7 +151,8 @@ class Crawl {
     const std::set<std::string> accepted = select_licences(options_.licences, table);
     filter_licences_ = lower(options_.licences) != "any";
     accepted_licences_ = accepted;
-    log_info(std::string("licences accepted: ") + (filter_licences_ ? describe_licences(accepted, table) : "any (no filter)"));
+    log_info(std::string("licences accepted: ") +
+             (filter_licences_ ? describe_licences(accepted, table) : "any (no filter)"));
 
     FlickrApiSettings settings;
     settings.base_url = options_.api_base_url;
@@ -193,13 +195,15 @@ class Crawl {
       folder = summary_.terms[index].folder;
       had = summary_.terms[index].had;
     }
-    const std::string label = term + " [" + std::to_string(index + 1) + "/" + std::to_string(summary_.terms.size()) + "]";
+    const std::string label =
+        term + " [" + std::to_string(index + 1) + "/" + std::to_string(summary_.terms.size()) + "]";
     if (had >= wanted) {
       log_info(label + ": already has " + std::to_string(had) + " photos");
       return;
     }
     const std::size_t need = wanted - had;
-    if (had > 0) log_info(label + ": " + std::to_string(had) + " photos from before, " + std::to_string(need) + " to go");
+    if (had > 0)
+      log_info(label + ": " + std::to_string(had) + " photos from before, " + std::to_string(need) + " to go");
 
     Progress progress(label, need, "photos");
     {
@@ -275,8 +279,9 @@ class Crawl {
       report.exhausted = true;
       log_warning(term + ": only " + std::to_string(report.have()) + " of " + std::to_string(wanted) +
                   " photos: the source has no more for this term" +
-                  (summary_.source == "flickr-feed" ? " (the keyless feed lists only the latest ~20; an API key gives more)"
-                                                   : ""));
+                  (summary_.source == "flickr-feed"
+                       ? " (the keyless feed lists only the latest ~20; an API key gives more)"
+                       : ""));
     }
     progress.finish();
   }
@@ -284,7 +289,8 @@ class Crawl {
   void worker() {
     std::unique_ptr<PoliteClient> client;
     try {
-      client = std::make_unique<PoliteClient>(options_.http, options_.retry, limiter_, [this] { return should_stop(); });
+      client =
+          std::make_unique<PoliteClient>(options_.http, options_.retry, limiter_, [this] { return should_stop(); });
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lock(mutex_);
       if (fatal_error_.empty()) fatal_error_ = e.what();
@@ -326,9 +332,15 @@ class Crawl {
     TermReport& report = summary_.terms[task.term_index];
     const bool kept = result.outcome == Outcome::Downloaded || result.outcome == Outcome::Recovered;
     switch (result.outcome) {
-      case Outcome::Downloaded: ++report.downloaded; break;
-      case Outcome::Recovered: ++report.recovered; break;
-      case Outcome::SameId: ++report.skipped_same_id; break;
+      case Outcome::Downloaded:
+        ++report.downloaded;
+        break;
+      case Outcome::Recovered:
+        ++report.recovered;
+        break;
+      case Outcome::SameId:
+        ++report.skipped_same_id;
+        break;
       case Outcome::SameContent:
         ++report.skipped_same_content;
         log_verbose(report.term + ": photo " + task.photo.id + " is the same image as " + result.detail);
@@ -342,7 +354,8 @@ class Crawl {
         if (summary_.refused.empty()) summary_.refused = result.detail;
         stop_ = true;
         break;
-      case Outcome::Stopped: break;
+      case Outcome::Stopped:
+        break;
     }
     if (kept) {
       ++done_in_term_;
@@ -369,9 +382,12 @@ class Crawl {
         const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
         std::string kept;
         switch (journal_.commit(make_record(photo, existing, bytes, decoded), {}, &kept)) {
-          case CrawlJournal::Commit::Committed: return {Outcome::Recovered, existing};
-          case CrawlJournal::Commit::SameId: return {Outcome::SameId, kept};
-          case CrawlJournal::Commit::SameContent: return {Outcome::SameContent, kept};
+          case CrawlJournal::Commit::Committed:
+            return {Outcome::Recovered, existing};
+          case CrawlJournal::Commit::SameId:
+            return {Outcome::SameId, kept};
+          case CrawlJournal::Commit::SameContent:
+            return {Outcome::SameContent, kept};
         }
       } catch (const Error& e) {
         if (e.kind() == ErrorKind::Io) throw;
@@ -384,7 +400,8 @@ class Crawl {
     const long gone = fetched.response.transfer == HttpResponse::Transfer::Complete ? fetched.response.status : 0;
     if (fetched.kind == FetchOutcome::Kind::Failed && (gone == 404 || gone == 410) && !photo.fallback_url.empty() &&
         is_web_url(photo.fallback_url)) {
-      log_verbose(photo.term + ": photo " + photo.id + ": " + fetched.failure + " for the size asked, taking the size listed");
+      log_verbose(photo.term + ": photo " + photo.id + ": " + fetched.failure +
+                  " for the size asked, taking the size listed");
       fetched = client.fetch(photo.fallback_url);
       fetched_photo.image_url = photo.fallback_url;
     }
@@ -410,15 +427,21 @@ class Crawl {
     std::string kept;
     CrawlJournal::Commit commit;
     try {
-      commit = journal_.commit(record, [&] { store_.place(temporary, relative); }, &kept);
+      commit = journal_.commit(
+          record, [&] { store_.place(temporary, relative); }, &kept);
     } catch (...) {
       store_.discard(temporary);
       throw;
     }
     switch (commit) {
-      case CrawlJournal::Commit::Committed: return {Outcome::Downloaded, relative};
-      case CrawlJournal::Commit::SameId: store_.discard(temporary); return {Outcome::SameId, kept};
-      case CrawlJournal::Commit::SameContent: store_.discard(temporary); return {Outcome::SameContent, kept};
+      case CrawlJournal::Commit::Committed:
+        return {Outcome::Downloaded, relative};
+      case CrawlJournal::Commit::SameId:
+        store_.discard(temporary);
+        return {Outcome::SameId, kept};
+      case CrawlJournal::Commit::SameContent:
+        store_.discard(temporary);
+        return {Outcome::SameContent, kept};
     }
     return {Outcome::Failed, "unreachable"};
   }

@@ -90,8 +90,10 @@ void CrawlSummary::print() const {
   for (const auto& t : terms) {
     std::string status = "  " + t.term + ": " + std::to_string(t.have()) + "/" + std::to_string(t.wanted) + " photos";
     if (t.had) status += " (" + std::to_string(t.had) + " from before)";
-    if (!t.error.empty()) status += " — " + t.error;
-    else if (t.exhausted) status += " — the source has no more photos for this term";
+    if (!t.error.empty())
+      status += " — " + t.error;
+    else if (t.exhausted)
+      status += " — the source has no more photos for this term";
     log_info(status);
   }
   if (!licence_note.empty()) log_info("  licences: " + licence_note);

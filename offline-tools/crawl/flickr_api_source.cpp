@@ -29,8 +29,7 @@ PoliteClient::Judge api_judge(ApiAnswer& answer) {
     if (stat == "fail") {
       answer.fail_code = json_integer(parsed, "code", -1);
       answer.fail_message = clean_text(json_text(parsed, "message"), 300);
-      const std::string what =
-          "Flickr API error " + std::to_string(answer.fail_code) + ": " + answer.fail_message;
+      const std::string what = "Flickr API error " + std::to_string(answer.fail_code) + ": " + answer.fail_message;
       return is_temporary_flickr_error(answer.fail_code) ? Judgement::retry(what) : Judgement::failure(what);
     }
     if (stat != "ok") return Judgement::retry("unexpected Flickr API answer (no \"stat\":\"ok\")");
@@ -45,8 +44,9 @@ std::string refusal(const std::string& context, const FetchOutcome& outcome, lon
   if (code == 100)
     text += " — check FLICKR_API_KEY or --api-key (get a key at https://www.flickr.com/services/apps/create/)";
   else if (outcome.throttled)
-    text += " — the API key's rate limit or quota is exhausted (Flickr allows 3600 calls an hour per key); "
-            "try again later or lower --rate";
+    text +=
+        " — the API key's rate limit or quota is exhausted (Flickr allows 3600 calls an hour per key); "
+        "try again later or lower --rate";
   return text;
 }
 
@@ -61,8 +61,8 @@ std::string owner_for_url(const std::string& owner) {
 
 const std::vector<PhotoSize>& photo_sizes() {
   static const std::vector<PhotoSize> sizes = {
-      {"small", "url_s", "m", 240},      {"medium", "url_m", "", 500},   {"medium640", "url_z", "z", 640},
-      {"medium800", "url_c", "c", 800},  {"large", "url_l", "b", 1024},
+      {"small", "url_s", "m", 240},     {"medium", "url_m", "", 500},  {"medium640", "url_z", "z", 640},
+      {"medium800", "url_c", "c", 800}, {"large", "url_l", "b", 1024},
   };
   return sizes;
 }
@@ -100,7 +100,8 @@ std::vector<Licence> fetch_flickr_licences(PoliteClient& client, const std::stri
   if (items.is_array())
     for (const auto& item : items) {
       const std::string id = json_text(item, "id");
-      if (!id.empty()) table.push_back(classify_licence(id, clean_text(json_text(item, "name"), 200), json_text(item, "url")));
+      if (!id.empty())
+        table.push_back(classify_licence(id, clean_text(json_text(item, "name"), 200), json_text(item, "url")));
     }
   if (table.empty()) problem = "the licence list from flickr.photos.licenses.getInfo is empty";
   return table;
@@ -147,8 +148,8 @@ SourcePage FlickrApiSource::fetch_page(const std::string& term, int page) {
   std::string licence_filter;
   for (const std::string& id : settings_.licences) licence_filter += (licence_filter.empty() ? "" : ",") + id;
 
-  std::vector<std::pair<std::string, std::string>> params = {
-      {"method", "flickr.photos.search"}, {"api_key", settings_.api_key}};
+  std::vector<std::pair<std::string, std::string>> params = {{"method", "flickr.photos.search"},
+                                                             {"api_key", settings_.api_key}};
   if (settings_.tag_search) {
     // Flickr tags are single words: "red car" asks for photos tagged both.
     std::string tags;

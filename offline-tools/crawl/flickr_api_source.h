@@ -37,8 +37,8 @@ struct FlickrApiSettings {
   std::string api_key;
   bool tag_search = false;  // false: free text (title, description, tags); true: tags only
   std::string size = "medium";
-  int per_page = 100;               // 1..500
-  std::set<std::string> licences;   // accepted licence ids; empty = all
+  int per_page = 100;              // 1..500
+  std::set<std::string> licences;  // accepted licence ids; empty = all
   std::vector<Licence> licence_table;
 };
 

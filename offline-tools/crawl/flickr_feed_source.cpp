@@ -59,8 +59,8 @@ SourcePage FlickrFeedSource::fetch_page(const std::string& term, int page) {
   if (page > 1) return result;  // the feed has one page: the latest photos
   std::string tags;
   for (char ch : term) tags += (ch == ' ') ? ',' : ch;
-  const std::string url = with_query(settings_.base_url,
-                                     {{"tags", tags}, {"tagmode", "all"}, {"format", "json"}, {"nojsoncallback", "1"}});
+  const std::string url =
+      with_query(settings_.base_url, {{"tags", tags}, {"tagmode", "all"}, {"format", "json"}, {"nojsoncallback", "1"}});
   nlohmann::json feed;
   const FetchOutcome outcome = client_.fetch(url, [&feed](const HttpResponse& r) {
     const std::string text(r.body.begin(), r.body.end());

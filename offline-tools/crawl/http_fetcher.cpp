@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <mutex>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::crawl {
 namespace {
@@ -74,8 +74,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   if (colon == std::string::npos) return n;
   const std::string name = lower(trim(line.substr(0, colon)));
   const std::string value = trim(line.substr(colon + 1));
-  if (name == "content-type") r.content_type = lower(trim(value.substr(0, value.find(';'))));
-  else if (name == "retry-after") r.retry_after = value;
+  if (name == "content-type")
+    r.content_type = lower(trim(value.substr(0, value.find(';'))));
+  else if (name == "retry-after")
+    r.retry_after = value;
   return n;
 }
 
@@ -137,7 +139,8 @@ HttpResponse HttpFetcher::get(const std::string& url) {
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = status;
   char* effective = nullptr;
-  if (curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) response.final_url = effective;
+  if (curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective)
+    response.final_url = effective;
   curl_easy_getinfo(curl, CURLINFO_REDIRECT_COUNT, &response.redirects);
 
   const std::string detail = error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
@@ -194,21 +197,36 @@ HttpResponse HttpFetcher::get(const std::string& url) {
 
 std::string http_status_text(long status) {
   switch (status) {
-    case 200: return "OK";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 408: return "Request Timeout";
-    case 410: return "Gone";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "";
+    case 200:
+      return "OK";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 408:
+      return "Request Timeout";
+    case 410:
+      return "Gone";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
   }
 }
 

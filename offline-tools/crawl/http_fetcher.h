@@ -38,7 +38,7 @@ struct HttpResponse {
   std::string content_type;    // of the last response, lower case, without parameters
   std::string retry_after;     // raw Retry-After header of the last response, if any
   std::vector<std::uint8_t> body;
-  std::string final_url;       // after redirects
+  std::string final_url;  // after redirects
   long redirects = 0;
 };
 

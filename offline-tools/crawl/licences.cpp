@@ -4,7 +4,7 @@
 #include <cctype>
 #include <regex>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::crawl {
 namespace {
@@ -68,9 +68,11 @@ Licence unknown_licence() {
 std::vector<Licence> documented_flickr_licences() {
   return {
       classify_licence("0", "All Rights Reserved", ""),
-      classify_licence("1", "Attribution-NonCommercial-ShareAlike License", "https://creativecommons.org/licenses/by-nc-sa/2.0/"),
+      classify_licence("1", "Attribution-NonCommercial-ShareAlike License",
+                       "https://creativecommons.org/licenses/by-nc-sa/2.0/"),
       classify_licence("2", "Attribution-NonCommercial License", "https://creativecommons.org/licenses/by-nc/2.0/"),
-      classify_licence("3", "Attribution-NonCommercial-NoDerivs License", "https://creativecommons.org/licenses/by-nc-nd/2.0/"),
+      classify_licence("3", "Attribution-NonCommercial-NoDerivs License",
+                       "https://creativecommons.org/licenses/by-nc-nd/2.0/"),
       classify_licence("4", "Attribution License", "https://creativecommons.org/licenses/by/2.0/"),
       classify_licence("5", "Attribution-ShareAlike License", "https://creativecommons.org/licenses/by-sa/2.0/"),
       classify_licence("6", "Attribution-NoDerivs License", "https://creativecommons.org/licenses/by-nd/2.0/"),

@@ -8,9 +8,9 @@
 #include <cstring>
 #include <fstream>
 
-#include "common/error.h"
 #include "common/files.h"
 #include "crawl/safe_names.h"
+#include "lookalike/common/error.h"
 
 namespace fs = std::filesystem;
 
@@ -27,12 +27,18 @@ constexpr const char* kTemporaryMarker = ".partial-";
 
 std::string extension_for(ImageFormat format) {
   switch (format) {
-    case ImageFormat::Jpeg: return "jpg";
-    case ImageFormat::Png: return "png";
-    case ImageFormat::Gif: return "gif";
-    case ImageFormat::Bmp: return "bmp";
-    case ImageFormat::Tga: return "tga";
-    default: return {};
+    case ImageFormat::Jpeg:
+      return "jpg";
+    case ImageFormat::Png:
+      return "png";
+    case ImageFormat::Gif:
+      return "gif";
+    case ImageFormat::Bmp:
+      return "bmp";
+    case ImageFormat::Tga:
+      return "tga";
+    default:
+      return {};
   }
 }
 
@@ -50,7 +56,8 @@ PhotoStore::PhotoStore(fs::path root) : root_(std::move(root)) {
     const int e = errno;
     ::close(lock_fd_);
     lock_fd_ = -1;
-    if (e == EWOULDBLOCK) fail(ErrorKind::Io, "another crawl is writing to " + root_.string() + " (it holds " + lock_file.string() + ")");
+    if (e == EWOULDBLOCK)
+      fail(ErrorKind::Io, "another crawl is writing to " + root_.string() + " (it holds " + lock_file.string() + ")");
     io_failure("cannot lock", lock_file, e);
   }
 }

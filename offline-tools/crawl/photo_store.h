@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "image/image_format.h"
+#include "lookalike/image/image_format.h"
 
 namespace lookalike::crawl {
 

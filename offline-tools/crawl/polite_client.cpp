@@ -26,7 +26,10 @@ std::string status_text(const HttpResponse& r) {
 
 PoliteClient::PoliteClient(const HttpSettings& http, const RetrySettings& retry, RateLimiter& limiter,
                            std::function<bool()> should_stop)
-    : retry_(retry), limiter_(limiter), should_stop_(should_stop), fetcher_(http, should_stop),
+    : retry_(retry),
+      limiter_(limiter),
+      should_stop_(should_stop),
+      fetcher_(http, should_stop),
       random_(std::random_device{}()) {}
 
 FetchOutcome PoliteClient::fetch(const std::string& url, const Judge& judge) {
@@ -85,13 +88,15 @@ FetchOutcome PoliteClient::fetch(const std::string& url, const Judge& judge) {
       outcome.kind = FetchOutcome::Kind::Failed;
       outcome.throttled = true;
       outcome.failure = problem + " asking to wait " + seconds_text(*asked_wait) +
-                        " s (Retry-After), longer than the --max-wait of " + seconds_text(retry_.max_wait_seconds) + " s";
+                        " s (Retry-After), longer than the --max-wait of " + seconds_text(retry_.max_wait_seconds) +
+                        " s";
       return outcome;
     }
     if (attempt == max_attempts) {
       outcome.kind = FetchOutcome::Kind::Failed;
       outcome.throttled = refused_for_load;
-      outcome.failure = problem + (max_attempts > 1 ? " (gave up after " + std::to_string(max_attempts) + " attempts)" : "");
+      outcome.failure =
+          problem + (max_attempts > 1 ? " (gave up after " + std::to_string(max_attempts) + " attempts)" : "");
       return outcome;
     }
 
@@ -103,8 +108,8 @@ FetchOutcome PoliteClient::fetch(const std::string& url, const Judge& judge) {
     } else if (refused_for_load) {
       limiter_.pause_for(delay);
     }
-    log_verbose("retrying " + url + " in " + seconds_text(delay) + " s (attempt " + std::to_string(attempt + 1) + " of " +
-                std::to_string(max_attempts) + "): " + problem);
+    log_verbose("retrying " + url + " in " + seconds_text(delay) + " s (attempt " + std::to_string(attempt + 1) +
+                " of " + std::to_string(max_attempts) + "): " + problem);
     if (!sleep_unless_stopped(delay, should_stop_)) {
       outcome.kind = FetchOutcome::Kind::Stopped;
       return outcome;

@@ -29,8 +29,8 @@ struct Judgement {
 struct FetchOutcome {
   enum class Kind { Ok, Failed, Stopped };
   Kind kind = Kind::Failed;
-  HttpResponse response;   // the last response received
-  std::string failure;     // why, when Failed
+  HttpResponse response;  // the last response received
+  std::string failure;    // why, when Failed
   int attempts = 0;
   bool throttled = false;  // failed because the server kept refusing for load (429, or too long a Retry-After)
   bool ok() const { return kind == Kind::Ok; }

@@ -6,9 +6,9 @@
 namespace lookalike::crawl {
 
 RateLimiter::RateLimiter(double requests_per_second)
-    : interval_(requests_per_second > 0
-                    ? std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / requests_per_second))
-                    : Clock::duration::zero()),
+    : interval_(requests_per_second > 0 ? std::chrono::duration_cast<Clock::duration>(
+                                              std::chrono::duration<double>(1.0 / requests_per_second))
+                                        : Clock::duration::zero()),
       next_slot_(Clock::now()),
       paused_until_(Clock::now()) {}
 

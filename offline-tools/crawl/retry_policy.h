@@ -13,10 +13,10 @@
 namespace lookalike::crawl {
 
 struct RetrySettings {
-  int retries = 4;                     // attempts after the first one
-  double backoff_seconds = 1.0;        // delay before the first retry, doubled each time
-  double max_backoff_seconds = 60.0;   // ceiling of that doubling
-  double max_wait_seconds = 300.0;     // longest Retry-After honoured
+  int retries = 4;                    // attempts after the first one
+  double backoff_seconds = 1.0;       // delay before the first retry, doubled each time
+  double max_backoff_seconds = 60.0;  // ceiling of that doubling
+  double max_wait_seconds = 300.0;    // longest Retry-After honoured
 };
 
 // Delay before retry number `retry` (1 for the first retry):

@@ -1,12 +1,14 @@
 #include "crawl/safe_names.h"
 
-#include "common/error.h"
 #include "crawl/sha256.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::crawl {
 namespace {
 
-bool is_ascii_alnum(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool is_ascii_alnum(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 // Cuts at most `limit` bytes without splitting a UTF-8 sequence.
 std::string cut_utf8(const std::string& text, std::size_t limit) {
@@ -21,9 +23,12 @@ std::string cut_utf8(const std::string& text, std::size_t limit) {
 std::string folder_for_term(const std::string& term) {
   std::string out;
   for (unsigned char c : term) {
-    if (is_ascii_alnum(c) || c == '-' || c == '_' || c == '.' || c >= 0x80) out += char(c);
-    else if (c == ' ' || c == '\t') out += '-';
-    else out += '_';
+    if (is_ascii_alnum(c) || c == '-' || c == '_' || c == '.' || c >= 0x80)
+      out += char(c);
+    else if (c == ' ' || c == '\t')
+      out += '-';
+    else
+      out += '_';
   }
   std::size_t first = out.find_first_not_of('.');
   out = first == std::string::npos ? std::string() : out.substr(first);

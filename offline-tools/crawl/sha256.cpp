@@ -2,7 +2,7 @@
 
 #include <openssl/evp.h>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::crawl {
 

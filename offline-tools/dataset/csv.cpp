@@ -1,6 +1,6 @@
 #include "dataset/csv.h"
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 
@@ -21,7 +21,8 @@ std::vector<CsvRow> parse_csv(const std::string& text, const std::string& name) 
         const int quote_line = line;
         for (;;) {
           if (i >= text.size())
-            fail(ErrorKind::Corrupt, name + ": line " + std::to_string(quote_line) + ": a quoted field is never closed");
+            fail(ErrorKind::Corrupt,
+                 name + ": line " + std::to_string(quote_line) + ": a quoted field is never closed");
           const char c = text[i++];
           if (c == '"') {
             if (i < text.size() && text[i] == '"') {

@@ -5,10 +5,10 @@
 #include <map>
 #include <set>
 
-#include "common/error.h"
 #include "common/files.h"
 #include "dataset/crawl_records.h"
 #include "dataset/csv.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -58,23 +58,27 @@ void scan_labels_csv(DatasetScan& scan, std::size_t root_index) {
   int path_col = -1, label_col = -1, split_col = -1;
   for (std::size_t c = 0; c < rows[0].fields.size(); ++c) {
     const std::string h = lower(trim(rows[0].fields[c]));
-    if (h == "path" || h == "file") path_col = int(c);
-    else if (h == "label" || h == "class") label_col = int(c);
-    else if (h == "split") split_col = int(c);
+    if (h == "path" || h == "file")
+      path_col = int(c);
+    else if (h == "label" || h == "class")
+      label_col = int(c);
+    else if (h == "split")
+      split_col = int(c);
   }
   if (path_col < 0 || label_col < 0)
-    fail(ErrorKind::Corrupt, name + ": line 1: the header must name a path and a label column (found \"" +
-                                 [&] {
-                                   std::string joined;
-                                   for (const auto& f : rows[0].fields) joined += (joined.empty() ? "" : ",") + f;
-                                   return joined;
-                                 }() +
-                                 "\")");
+    fail(
+        ErrorKind::Corrupt, name + ": line 1: the header must name a path and a label column (found \"" + [&] {
+          std::string joined;
+          for (const auto& f : rows[0].fields) joined += (joined.empty() ? "" : ",") + f;
+          return joined;
+        }() + "\")");
   std::map<std::string, SourceImage> listed;
   for (std::size_t r = 1; r < rows.size(); ++r) {
     const CsvRow& row = rows[r];
     const std::string where = name + ": line " + std::to_string(row.line) + ": ";
-    auto cell = [&](int col) { return col >= 0 && std::size_t(col) < row.fields.size() ? trim(row.fields[col]) : std::string(); };
+    auto cell = [&](int col) {
+      return col >= 0 && std::size_t(col) < row.fields.size() ? trim(row.fields[col]) : std::string();
+    };
     const std::string path = fs::path(cell(path_col)).lexically_normal().generic_string();
     const std::string label = cell(label_col);
     if (cell(path_col).empty()) fail(ErrorKind::Corrupt, where + "empty path");
@@ -119,8 +123,10 @@ void scan_crawl(DatasetScan& scan, std::size_t root_index) {
     image.root = root_index;
     image.path = path;
     image.label = folder_label(path, root);
-    if (const Attribution* a = records.find(path)) image.attribution = *a;
-    else ++without_record;
+    if (const Attribution* a = records.find(path))
+      image.attribution = *a;
+    else
+      ++without_record;
     scan.images.push_back(image);
   }
   if (without_record > 0)
@@ -143,9 +149,12 @@ void scan_folders(DatasetScan& scan, std::size_t root_index) {
 
 const char* layout_name(SourceLayout layout) {
   switch (layout) {
-    case SourceLayout::Folders: return "folders";
-    case SourceLayout::LabelsCsv: return "labels-csv";
-    case SourceLayout::Crawl: return "crawl";
+    case SourceLayout::Folders:
+      return "folders";
+    case SourceLayout::LabelsCsv:
+      return "labels-csv";
+    case SourceLayout::Crawl:
+      return "crawl";
   }
   return "folders";
 }
@@ -167,14 +176,22 @@ DatasetScan scan_dataset(const std::vector<fs::path>& roots) {
     if (ec) fail(ErrorKind::Io, "cannot resolve " + given.string() + ": " + ec.message());
     if (!seen.insert(root).second) fail(ErrorKind::InvalidArgument, "source folder given twice: " + given.string());
     SourceRoot source{root, SourceLayout::Folders};
-    if (fs::is_regular_file(root / "crawl.jsonl", ec)) source.layout = SourceLayout::Crawl;
-    else if (fs::is_regular_file(root / "labels.csv", ec)) source.layout = SourceLayout::LabelsCsv;
+    if (fs::is_regular_file(root / "crawl.jsonl", ec))
+      source.layout = SourceLayout::Crawl;
+    else if (fs::is_regular_file(root / "labels.csv", ec))
+      source.layout = SourceLayout::LabelsCsv;
     scan.roots.push_back(source);
     const std::size_t index = scan.roots.size() - 1;
     switch (source.layout) {
-      case SourceLayout::Crawl: scan_crawl(scan, index); break;
-      case SourceLayout::LabelsCsv: scan_labels_csv(scan, index); break;
-      case SourceLayout::Folders: scan_folders(scan, index); break;
+      case SourceLayout::Crawl:
+        scan_crawl(scan, index);
+        break;
+      case SourceLayout::LabelsCsv:
+        scan_labels_csv(scan, index);
+        break;
+      case SourceLayout::Folders:
+        scan_folders(scan, index);
+        break;
     }
   }
   std::stable_sort(scan.images.begin(), scan.images.end(), [](const SourceImage& a, const SourceImage& b) {

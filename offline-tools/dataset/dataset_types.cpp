@@ -3,15 +3,18 @@
 #include <algorithm>
 #include <cctype>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 
 const char* split_name(Split split) {
   switch (split) {
-    case Split::Train: return "train";
-    case Split::Test: return "test";
-    case Split::None: break;
+    case Split::Train:
+      return "train";
+    case Split::Test:
+      return "test";
+    case Split::None:
+      break;
   }
   return "";
 }

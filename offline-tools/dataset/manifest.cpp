@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "common/error.h"
 #include "common/files.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -116,14 +116,19 @@ std::string hex64(std::uint64_t value) {
 }
 
 std::uint64_t parse_hex64(const std::string& text, const std::string& what) {
-  if (text.empty() || text.size() > 16) fail(ErrorKind::Corrupt, what + ": expected 16 hex digits, got \"" + text + "\"");
+  if (text.empty() || text.size() > 16)
+    fail(ErrorKind::Corrupt, what + ": expected 16 hex digits, got \"" + text + "\"");
   std::uint64_t value = 0;
   for (char c : text) {
     int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-    else fail(ErrorKind::Corrupt, what + ": expected 16 hex digits, got \"" + text + "\"");
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      d = c - 'A' + 10;
+    else
+      fail(ErrorKind::Corrupt, what + ": expected 16 hex digits, got \"" + text + "\"");
     value = (value << 4) | std::uint64_t(d);
   }
   return value;
@@ -233,8 +238,12 @@ json manifest_to_json(const Manifest& manifest) {
   }
   j["summary"] = json::array();
   for (const auto& s : summarise(manifest))
-    j["summary"].push_back({{"label", s.label}, {"kept", s.kept}, {"duplicates", s.duplicates},
-                            {"rejected", s.rejected}, {"train", s.train}, {"test", s.test}});
+    j["summary"].push_back({{"label", s.label},
+                            {"kept", s.kept},
+                            {"duplicates", s.duplicates},
+                            {"rejected", s.rejected},
+                            {"train", s.train},
+                            {"test", s.test}});
   return j;
 }
 
@@ -244,7 +253,8 @@ Manifest manifest_from_json(const json& j, const std::string& name) {
     fail(ErrorKind::Corrupt, name + ": not a lookalike manifest (no \"kind\": \"lookalike-manifest\")");
   const std::uint64_t schema = top.unsigned_number("schema");
   if (schema != std::uint64_t(Manifest::kSchema))
-    fail(ErrorKind::Unsupported, name + ": manifest schema " + std::to_string(schema) + " is not supported (this lookalike reads schema " +
+    fail(ErrorKind::Unsupported, name + ": manifest schema " + std::to_string(schema) +
+                                     " is not supported (this lookalike reads schema " +
                                      std::to_string(Manifest::kSchema) + ")");
   Manifest m;
   m.created = top.text("created", false);
@@ -314,7 +324,8 @@ Manifest read_manifest(const fs::path& file) {
     // nlohmann's message carries the line and column of the fault.
     std::string what = e.what();
     const auto colon = what.find(": ");
-    fail(ErrorKind::Corrupt, file.string() + ": not valid JSON (" + (colon == std::string::npos ? what : what.substr(colon + 2)) + ")");
+    fail(ErrorKind::Corrupt,
+         file.string() + ": not valid JSON (" + (colon == std::string::npos ? what : what.substr(colon + 2)) + ")");
   }
   return manifest_from_json(j, file.string());
 }

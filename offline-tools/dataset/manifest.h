@@ -102,7 +102,7 @@ Manifest manifest_from_json(const nlohmann::json& json, const std::string& name)
 Manifest read_manifest(const fs::path& file);  // Error(Io) or Error(Corrupt)
 void write_manifest(const fs::path& file, const Manifest& manifest);
 
-std::string hex64(std::uint64_t value);                                // 16 lowercase hex digits
+std::string hex64(std::uint64_t value);                                       // 16 lowercase hex digits
 std::uint64_t parse_hex64(const std::string& text, const std::string& what);  // throws Error(Corrupt)
 
 nlohmann::json attribution_to_json(const Attribution& a);  // only the non-empty fields

@@ -1,7 +1,7 @@
 #include "embed/embed_inputs.h"
 
-#include "common/error.h"
 #include "common/files.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -33,7 +33,8 @@ void add_manifest(const fs::path& manifest, std::vector<EmbedInput>& out) {
       }
   }
   if (!items || !items->is_array())
-    fail(ErrorKind::Corrupt, "manifest " + manifest.string() + " has no \"items\" array (nor \"images\", nor is it an array)");
+    fail(ErrorKind::Corrupt,
+         "manifest " + manifest.string() + " has no \"items\" array (nor \"images\", nor is it an array)");
   std::size_t index = 0;
   for (const auto& item : *items) {
     EmbedInput input;
@@ -47,7 +48,8 @@ void add_manifest(const fs::path& manifest, std::vector<EmbedInput>& out) {
       if (item.contains("id")) input.id = item["id"];
     }
     if (path.empty())
-      fail(ErrorKind::Corrupt, "manifest " + manifest.string() + ": item " + std::to_string(index) + " has no \"path\"");
+      fail(ErrorKind::Corrupt,
+           "manifest " + manifest.string() + ": item " + std::to_string(index) + " has no \"path\"");
     const fs::path p(path);
     input.path = (p.is_absolute() ? p : base / p).lexically_normal().string();
     out.push_back(std::move(input));

@@ -19,10 +19,10 @@
 namespace lookalike::cli {
 
 struct EmbedInput {
-  std::string path;       // as opened
-  std::string label;      // may be empty
-  std::string split;      // may be empty (manifests only)
-  nlohmann::json id;      // null unless a manifest gives one
+  std::string path;   // as opened
+  std::string label;  // may be empty
+  std::string split;  // may be empty (manifests only)
+  nlohmann::json id;  // null unless a manifest gives one
 };
 
 // Throws Error(Io) for a missing file or folder, Error(Corrupt) for a

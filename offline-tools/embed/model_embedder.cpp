@@ -1,8 +1,8 @@
 #include "embed/model_embedder.h"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -10,12 +10,12 @@
 #include <thread>
 
 #include "common/clock.h"
-#include "common/error.h"
 #include "common/files.h"
 #include "common/parallel.h"
 #include "embed/worker_protocol.h"
-#include "image/decode.h"
-#include "model/preprocess.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/model/preprocess.h"
 
 namespace lookalike::cli {
 namespace {
@@ -36,17 +36,21 @@ void normalize_row(float* row, std::size_t dim) {
 
 }  // namespace
 
-std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCard& loaded, const std::string& model_path) {
+std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCard& loaded,
+                                     const std::string& model_path) {
   const ModelCard& card = loaded.card;
   const std::string who = "model card " + loaded.path + " does not match " + model_path + ": ";
   const WorkerTensorInfo* input = model.input(card.input_name);
   if (!input)
-    fail(ErrorKind::Corrupt, who + "input.name is \"" + card.input_name + "\", the model's inputs are " + list_tensors(model.inputs));
+    fail(ErrorKind::Corrupt,
+         who + "input.name is \"" + card.input_name + "\", the model's inputs are " + list_tensors(model.inputs));
   const WorkerTensorInfo* output = model.output(card.output_name);
   if (!output)
-    fail(ErrorKind::Corrupt, who + "output.name is \"" + card.output_name + "\", the model's outputs are " + list_tensors(model.outputs));
+    fail(ErrorKind::Corrupt,
+         who + "output.name is \"" + card.output_name + "\", the model's outputs are " + list_tensors(model.outputs));
   if (!input->type.empty() && input->type != "float32")
-    fail(ErrorKind::Corrupt, who + "input " + input->name + " takes " + input->type + " tensors; lookalike feeds float32");
+    fail(ErrorKind::Corrupt,
+         who + "input " + input->name + " takes " + input->type + " tensors; lookalike feeds float32");
   if (!output->type.empty() && output->type != "float32")
     fail(ErrorKind::Corrupt, who + "output " + output->name + " is " + output->type + "; lookalike reads float32");
 
@@ -54,30 +58,34 @@ std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCa
   if (input->has_shape) {
     const auto& s = input->shape;
     if (s.size() != 4)
-      fail(ErrorKind::Corrupt, who + "input " + input->name + " has shape " + input->shape_text() + ", not NCHW [N, 3, height, width]");
+      fail(ErrorKind::Corrupt,
+           who + "input " + input->name + " has shape " + input->shape_text() + ", not NCHW [N, 3, height, width]");
     if (s[1] >= 0 && s[1] != 3)
-      fail(ErrorKind::Corrupt, who + "input " + input->name + " has shape " + input->shape_text() + ": " + std::to_string(s[1]) +
-                                   " channels, lookalike feeds 3 (RGB or BGR)");
+      fail(ErrorKind::Corrupt, who + "input " + input->name + " has shape " + input->shape_text() + ": " +
+                                   std::to_string(s[1]) + " channels, lookalike feeds 3 (RGB or BGR)");
     if ((s[2] >= 0 && s[2] != card.height) || (s[3] >= 0 && s[3] != card.width))
       fail(ErrorKind::Corrupt, who + "the card says input.width × height = " + std::to_string(card.width) + " × " +
                                    std::to_string(card.height) + ", the model's input " + input->name + " has shape " +
                                    input->shape_text());
     if (s[0] > 1)
       fail(ErrorKind::Unsupported, who + "input " + input->name + " has a fixed batch of " + std::to_string(s[0]) +
-                                       " (shape " + input->shape_text() + "); lookalike needs a batch of 1 or a dynamic batch");
+                                       " (shape " + input->shape_text() +
+                                       "); lookalike needs a batch of 1 or a dynamic batch");
     if (s[0] == 1) fixed_batch = 1;
   }
   if (output->has_shape && !output->shape.empty()) {
     std::int64_t product = 1;
     bool known = true;
     for (std::size_t i = 1; i < output->shape.size(); ++i) {
-      if (output->shape[i] < 0) known = false;
-      else product *= output->shape[i];
+      if (output->shape[i] < 0)
+        known = false;
+      else
+        product *= output->shape[i];
     }
     if (known && product != card.output_dim)
-      fail(ErrorKind::Corrupt, who + "the card says output.dim = " + std::to_string(card.output_dim) + ", the model's output " +
-                                   output->name + " has shape " + output->shape_text() + " (" + std::to_string(product) +
-                                   " values per image)");
+      fail(ErrorKind::Corrupt, who + "the card says output.dim = " + std::to_string(card.output_dim) +
+                                   ", the model's output " + output->name + " has shape " + output->shape_text() +
+                                   " (" + std::to_string(product) + " values per image)");
   }
   return fixed_batch;
 }
@@ -110,11 +118,14 @@ ModelEmbedder::~ModelEmbedder() = default;
 
 const WorkerMetadata& ModelEmbedder::runtime_info() const { return worker_->metadata(); }
 pid_t ModelEmbedder::worker_pid() const { return worker_ ? worker_->pid() : -1; }
-std::size_t ModelEmbedder::tensor_floats() const { return 3 * std::size_t(card_.card.width) * std::size_t(card_.card.height); }
+std::size_t ModelEmbedder::tensor_floats() const {
+  return 3 * std::size_t(card_.card.width) * std::size_t(card_.card.height);
+}
 
 void ModelEmbedder::send_batch(const float* tensors, std::size_t count) {
   if (count == 0 || count > batch_size_)
-    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(count) + " images was given to an embedder that sends 1 to " +
+    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(count) +
+                                         " images was given to an embedder that sends 1 to " +
                                          std::to_string(batch_size_) + " (a bug in the CLI)");
   worker_->submit(tensors, std::uint32_t(count), 3, std::uint32_t(card_.card.height), std::uint32_t(card_.card.width));
 }
@@ -122,9 +133,9 @@ void ModelEmbedder::send_batch(const float* tensors, std::size_t count) {
 std::vector<float> ModelEmbedder::take_batch() {
   WorkerOutput result = worker_->next_result();
   if (result.dim != dim())
-    fail(ErrorKind::Corrupt, "model card " + card_.path + " does not match " + model_path_ + ": the card says output.dim = " +
-                                 std::to_string(dim()) + ", the model's output " + card_.card.output_name + " has " +
-                                 std::to_string(result.dim) + " values per image");
+    fail(ErrorKind::Corrupt, "model card " + card_.path + " does not match " + model_path_ +
+                                 ": the card says output.dim = " + std::to_string(dim()) + ", the model's output " +
+                                 card_.card.output_name + " has " + std::to_string(result.dim) + " values per image");
   inference_seconds_ += result.inference_seconds;
   if (normalize_)
     for (std::size_t i = 0; i < result.batch; ++i) normalize_row(result.values.data() + i * dim(), dim());
@@ -137,7 +148,8 @@ void ModelEmbedder::discard_batches() noexcept { worker_->discard_in_flight(); }
 
 std::vector<float> ModelEmbedder::embed_tensors(const float* tensors, std::size_t count) {
   if (batches_in_flight() != 0)
-    fail(ErrorKind::InvalidArgument, "embed_tensors() called while batches sent with send_batch() are in flight (a bug in the CLI)");
+    fail(ErrorKind::InvalidArgument,
+         "embed_tensors() called while batches sent with send_batch() are in flight (a bug in the CLI)");
   std::vector<float> out(count * dim());
   // Results come back in the order the batches were sent, each checked
   // against its batch's size (OnnxWorker::next_result): they fill `out` in turn.
@@ -172,7 +184,8 @@ std::vector<std::vector<float>> ModelEmbedder::embed(const std::vector<Image>& i
   for (std::size_t begin = 0; begin < images.size(); begin += batch_size_) {
     const std::size_t n = std::min(batch_size_, images.size() - begin);
     tensors.resize(n * tensor_floats());
-    for (std::size_t i = 0; i < n; ++i) preprocess_for_model_into(images[begin + i], card_.card, tensors.data() + i * tensor_floats());
+    for (std::size_t i = 0; i < n; ++i)
+      preprocess_for_model_into(images[begin + i], card_.card, tensors.data() + i * tensor_floats());
     const std::vector<float> out = embed_tensors(tensors.data(), n);
     for (std::size_t i = 0; i < n; ++i) vectors.emplace_back(out.begin() + i * dim(), out.begin() + (i + 1) * dim());
   }

@@ -23,8 +23,8 @@
 
 #include "embed/model_files.h"
 #include "embed/onnx_worker.h"
-#include "image/image.h"
-#include "model/model_card.h"
+#include "lookalike/image/image.h"
+#include "lookalike/model/model_card.h"
 
 namespace lookalike::cli {
 
@@ -96,12 +96,13 @@ class ModelEmbedder {
 // Checks the worker's view of the model against the card; throws
 // Error(Corrupt) naming the card, the model and the mismatch. Returns the
 // batch size the model accepts (0 = any, else its fixed batch dimension).
-std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCard& card, const std::string& model_path);
+std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCard& card,
+                                     const std::string& model_path);
 
 struct EmbedFilesOptions {
-  unsigned decode_threads = 0;                          // 0 = all hardware threads
-  std::function<void(std::size_t done)> on_progress;    // called after each batch with the items finished so far
-  std::function<bool()> should_stop;                    // true: send no further batch (Ctrl-C)
+  unsigned decode_threads = 0;                        // 0 = all hardware threads
+  std::function<void(std::size_t done)> on_progress;  // called after each batch with the items finished so far
+  std::function<bool()> should_stop;                  // true: send no further batch (Ctrl-C)
 };
 
 struct EmbedFilesResult {
@@ -109,7 +110,7 @@ struct EmbedFilesResult {
   std::vector<std::string> errors;  // per item: empty when embedded, else why not
   std::vector<bool> done;           // per item: embedded
   std::size_t embedded = 0;
-  bool stopped = false;             // should_stop said so before every item was handled
+  bool stopped = false;  // should_stop said so before every item was handled
   double seconds = 0;
 };
 

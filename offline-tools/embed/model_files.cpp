@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <set>
 
-#include "common/error.h"
 #include "common/files.h"
 #include "embed/node_runtime.h"
+#include "lookalike/common/error.h"
 
 #ifndef LOOKALIKE_SOURCE_TREE
 #define LOOKALIKE_SOURCE_TREE ""
@@ -69,8 +69,7 @@ std::vector<std::string> known_model_cards() {
         try {
           parse_model_card(read_text_file(it->path()));
           names.insert(it->path().stem().string());
-        } catch (const Error&) {
-        }
+        } catch (const Error&) {}
       }
     }
   }
@@ -80,22 +79,26 @@ std::vector<std::string> known_model_cards() {
 LoadedCard load_model_card(const std::string& name_or_path) {
   std::string spec = name_or_path;
   if (spec.rfind("model:", 0) == 0) spec = spec.substr(6);
-  if (spec.empty()) fail(ErrorKind::InvalidArgument, "no model card given (a name such as clip-vit-b32, or a card file)");
+  if (spec.empty())
+    fail(ErrorKind::InvalidArgument, "no model card given (a name such as clip-vit-b32, or a card file)");
   fs::path path;
-  const bool looks_like_path = spec.find('/') != std::string::npos || (spec.size() > 5 && spec.substr(spec.size() - 5) == ".json");
+  const bool looks_like_path =
+      spec.find('/') != std::string::npos || (spec.size() > 5 && spec.substr(spec.size() - 5) == ".json");
   if (looks_like_path) {
     if (!is_file(spec)) fail(ErrorKind::Io, "no such model card file: " + spec);
     path = spec;
   } else {
     for (const auto& folder : model_card_folders()) {
-      for (const fs::path& candidate : {fs::path(folder) / (spec + ".json"), fs::path(folder) / "test" / (spec + ".json")})
+      for (const fs::path& candidate :
+           {fs::path(folder) / (spec + ".json"), fs::path(folder) / "test" / (spec + ".json")})
         if (path.empty() && is_file(candidate)) path = candidate;
     }
     if (path.empty()) {
       std::string known;
       for (const auto& n : known_model_cards()) known += (known.empty() ? "" : ", ") + n;
-      fail(ErrorKind::InvalidArgument, "unknown model card \"" + spec + "\" (known: " + (known.empty() ? "none found" : known) +
-                                           "; or give the path of a card file; LOOKALIKE_MODELS_DIR adds a folder of cards)");
+      fail(ErrorKind::InvalidArgument,
+           "unknown model card \"" + spec + "\" (known: " + (known.empty() ? "none found" : known) +
+               "; or give the path of a card file; LOOKALIKE_MODELS_DIR adds a folder of cards)");
     }
   }
   LoadedCard loaded;
@@ -125,8 +128,8 @@ std::string locate_model_file(const LoadedCard& loaded, const std::string& overr
     std::error_code ec;
     const auto size = fs::file_size(candidate, ec);
     if (!ec && card.bytes != 0 && size != card.bytes)
-      fail(ErrorKind::Corrupt, "model file " + candidate.string() + " is " + std::to_string(size) + " bytes, the card " +
-                                   card.name + " says " + std::to_string(card.bytes) +
+      fail(ErrorKind::Corrupt, "model file " + candidate.string() + " is " + std::to_string(size) +
+                                   " bytes, the card " + card.name + " says " + std::to_string(card.bytes) +
                                    " (a partial or different download?): run models/fetch.sh " + card.name + " again");
     return absolute_path(candidate);
   }

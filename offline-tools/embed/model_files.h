@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "model/model_card.h"
+#include "lookalike/model/model_card.h"
 
 namespace lookalike::cli {
 

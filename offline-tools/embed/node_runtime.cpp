@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <vector>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 #ifndef LOOKALIKE_SOURCE_TREE
 #define LOOKALIKE_SOURCE_TREE ""
@@ -42,7 +42,8 @@ std::string find_node() {
   const std::string forced = env("LOOKALIKE_NODE");
   if (!forced.empty()) {
     if (!is_executable_file(forced))
-      fail(ErrorKind::Io, "LOOKALIKE_NODE=" + forced + " is not an executable file (it should name the Node.js binary)");
+      fail(ErrorKind::Io,
+           "LOOKALIKE_NODE=" + forced + " is not an executable file (it should name the Node.js binary)");
     return absolute_path(forced);
   }
   const std::string path = env("PATH");
@@ -87,7 +88,8 @@ std::string find_node_modules() {
   fail(ErrorKind::Io,
        "onnxruntime-node not found: model embeddings need the npm package onnxruntime-node. Run scripts/setup.sh in "
        "the source tree, or install it anywhere (ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node) and set "
-       "LOOKALIKE_NODE_MODULES to that node_modules folder. Looked in:" + looked);
+       "LOOKALIKE_NODE_MODULES to that node_modules folder. Looked in:" +
+           looked);
 }
 
 }  // namespace

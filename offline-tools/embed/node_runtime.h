@@ -17,9 +17,9 @@
 namespace lookalike::cli {
 
 struct NodeRuntime {
-  std::string node;             // absolute path of the node executable
-  std::string node_modules;     // absolute path of a folder containing onnxruntime-node/
-  std::string worker_file;      // a worker script file, or empty to use the embedded script
+  std::string node;          // absolute path of the node executable
+  std::string node_modules;  // absolute path of a folder containing onnxruntime-node/
+  std::string worker_file;   // a worker script file, or empty to use the embedded script
 };
 
 // Throws Error(Io) naming what is missing and how to provide it.

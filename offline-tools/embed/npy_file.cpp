@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 
@@ -27,7 +27,8 @@ std::string npy_header_float32(std::size_t rows, std::size_t cols) {
 void write_npy_float32(const std::string& path, const float* data, std::size_t rows, std::size_t cols) {
   static_assert(sizeof(float) == 4, "float32");
   const std::uint16_t probe = 1;
-  if (*reinterpret_cast<const std::uint8_t*>(&probe) != 1) fail(ErrorKind::Unsupported, "writing .npy needs a little-endian machine");
+  if (*reinterpret_cast<const std::uint8_t*>(&probe) != 1)
+    fail(ErrorKind::Unsupported, "writing .npy needs a little-endian machine");
   namespace fs = std::filesystem;
   const fs::path target(path);
   if (target.has_parent_path()) {

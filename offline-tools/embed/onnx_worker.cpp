@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.h"
-#include "common/error.h"
 #include "embed/worker_protocol.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -22,7 +22,8 @@ namespace {
 namespace wp = worker_protocol;
 
 void put_u32(std::uint8_t* out, std::uint32_t v) {
-  out[0] = std::uint8_t(v), out[1] = std::uint8_t(v >> 8), out[2] = std::uint8_t(v >> 16), out[3] = std::uint8_t(v >> 24);
+  out[0] = std::uint8_t(v), out[1] = std::uint8_t(v >> 8), out[2] = std::uint8_t(v >> 16),
+  out[3] = std::uint8_t(v >> 24);
 }
 std::uint32_t get_u32(const std::uint8_t* in) {
   return std::uint32_t(in[0]) | std::uint32_t(in[1]) << 8 | std::uint32_t(in[2]) << 16 | std::uint32_t(in[3]) << 24;
@@ -93,8 +94,8 @@ OnnxWorker::OnnxWorker(const NodeRuntime& runtime, const OnnxWorkerOptions& opti
       die(std::string("sent a READY frame that is not JSON: ") + e.what());
     }
     if (ready.value("protocol", 0) != int(wp::kVersion))
-      die("speaks protocol " + ready.value("protocol", nlohmann::json()).dump() + ", this CLI " + std::to_string(wp::kVersion) +
-          " (the worker script and the binary come from different versions)");
+      die("speaks protocol " + ready.value("protocol", nlohmann::json()).dump() + ", this CLI " +
+          std::to_string(wp::kVersion) + " (the worker script and the binary come from different versions)");
     metadata_.onnxruntime_version = ready.value("onnxruntime", "");
     metadata_.node_version = ready.value("node", "");
     metadata_.threads = ready.value("threads", 0u);
@@ -128,7 +129,8 @@ void OnnxWorker::timed_out(double timeout_seconds) {
   if (process_) process_->kill_now();
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%g", timeout_seconds);
-  die(std::string("did not answer within ") + seconds + " s and was stopped (a model this slow needs a longer "
+  die(std::string("did not answer within ") + seconds +
+      " s and was stopped (a model this slow needs a longer "
       "--worker-timeout; otherwise the worker is stuck)");
 }
 
@@ -140,8 +142,7 @@ std::string OnnxWorker::error_message(const Frame& frame, std::string* stage, lo
     if (stage) *stage = j.value("stage", "");
     if (id && j.contains("id") && j["id"].is_number_integer()) *id = j["id"].get<long long>();
     message = j.value("message", message);
-  } catch (const nlohmann::json::exception&) {
-  }
+  } catch (const nlohmann::json::exception&) {}
   return message;
 }
 
@@ -280,7 +281,8 @@ void OnnxWorker::send(std::uint32_t type, const void* head, std::size_t head_siz
   if (!broken_.empty()) fail(ErrorKind::Io, broken_);
   const std::size_t length = head_size + body_size;
   if (length > wp::kMaxPayload)
-    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(length) + " bytes is over the worker's 2 GiB frame limit: use a smaller --batch");
+    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(length) +
+                                         " bytes is over the worker's 2 GiB frame limit: use a smaller --batch");
   std::uint8_t header[wp::kHeaderBytes];
   put_u32(header, wp::kMagic);
   put_u32(header + 4, type);
@@ -303,11 +305,13 @@ void OnnxWorker::submit(const float* data, std::uint32_t batch, std::uint32_t ch
   if (!broken_.empty()) fail(ErrorKind::Io, broken_);
   if (batch == 0) fail(ErrorKind::InvalidArgument, "an empty batch cannot be sent to the embedding worker");
   if (in_flight_.size() >= wp::kMaxInFlight)
-    fail(ErrorKind::InvalidArgument, "more than " + std::to_string(wp::kMaxInFlight) +
-                                         " batches sent to the embedding worker before taking a result (a bug in the CLI)");
+    fail(ErrorKind::InvalidArgument,
+         "more than " + std::to_string(wp::kMaxInFlight) +
+             " batches sent to the embedding worker before taking a result (a bug in the CLI)");
   const std::uint64_t bytes = std::uint64_t(batch) * channels * height * width * sizeof(float);
   if (bytes + wp::kRunHeadBytes > wp::kMaxPayload)
-    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(bytes) + " bytes is over the worker's 2 GiB frame limit: use a smaller --batch");
+    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(bytes) +
+                                         " bytes is over the worker's 2 GiB frame limit: use a smaller --batch");
   const Request request{next_id_++, batch, channels, height, width};
   std::uint8_t head[wp::kRunHeadBytes];
   put_u32(head, request.id), put_u32(head + 4, batch), put_u32(head + 8, channels), put_u32(head + 12, height),
@@ -319,7 +323,9 @@ void OnnxWorker::submit(const float* data, std::uint32_t batch, std::uint32_t ch
 
 WorkerOutput OnnxWorker::next_result() {
   if (!broken_.empty()) fail(ErrorKind::Io, broken_);
-  if (in_flight_.empty()) fail(ErrorKind::InvalidArgument, "a result was asked of the embedding worker with no batch sent (a bug in the CLI)");
+  if (in_flight_.empty())
+    fail(ErrorKind::InvalidArgument,
+         "a result was asked of the embedding worker with no batch sent (a bug in the CLI)");
   const Frame frame = receive(options_.run_timeout_seconds);
   const Request request = in_flight_.front();
   in_flight_.pop_front();

@@ -36,7 +36,7 @@ namespace lookalike::cli {
 
 struct WorkerTensorInfo {
   std::string name;
-  std::string type;                 // "float32", … or empty when the runtime does not say
+  std::string type;  // "float32", … or empty when the runtime does not say
   bool has_shape = false;
   std::vector<std::int64_t> shape;  // −1 for a symbolic dimension
   std::vector<std::string> dims;    // as reported: "224" or "batch_size"
@@ -52,9 +52,9 @@ struct WorkerMetadata {
 };
 
 struct OnnxWorkerOptions {
-  std::string model_path;          // absolute or relative; must exist
+  std::string model_path;  // absolute or relative; must exist
   std::string input_name, output_name;
-  unsigned threads = 1;            // ONNX Runtime intra-op threads
+  unsigned threads = 1;                  // ONNX Runtime intra-op threads
   double startup_timeout_seconds = 300;  // node start + model load
   double run_timeout_seconds = 600;      // one batch: sending it, or waiting for its result
 };
@@ -79,7 +79,8 @@ class OnnxWorker {
   // (the caller may reuse it at once); answers to earlier batches that
   // arrive meanwhile are kept for next_result. At most kMaxInFlight batches
   // may be unanswered: take a result first.
-  void submit(const float* data, std::uint32_t batch, std::uint32_t channels, std::uint32_t height, std::uint32_t width);
+  void submit(const float* data, std::uint32_t batch, std::uint32_t channels, std::uint32_t height,
+              std::uint32_t width);
   // The result of the oldest unanswered batch, waiting for it. A model error
   // (wrong shape, …) throws Error(Unsupported) for that batch alone and leaves
   // the worker usable; a dead, stuck or confused worker throws Error(Io) and
@@ -133,17 +134,17 @@ class OnnxWorker {
   OnnxWorkerOptions options_;
   WorkerMetadata metadata_;
   std::unique_ptr<WorkerProcess> process_;
-  std::string broken_;               // set once the worker can no longer be used
-  bool ready_ = false;               // READY seen: ERROR frames other than "run" mean the worker is exiting
+  std::string broken_;  // set once the worker can no longer be used
+  bool ready_ = false;  // READY seen: ERROR frames other than "run" mean the worker is exiting
   std::uint32_t next_id_ = 1;
-  std::deque<Request> in_flight_;    // submitted, not yet taken by next_result, oldest first
-  std::size_t owed_ = 0;             // answers the worker still has to send
-  std::deque<Frame> arrived_;        // answers received, not yet taken (at most kMaxInFlight)
+  std::deque<Request> in_flight_;  // submitted, not yet taken by next_result, oldest first
+  std::size_t owed_ = 0;           // answers the worker still has to send
+  std::deque<Frame> arrived_;      // answers received, not yet taken (at most kMaxInFlight)
   // The answer being read: its header, then its payload.
   std::uint8_t header_[worker_protocol::kHeaderBytes] = {};
   std::size_t header_got_ = 0, payload_got_ = 0;
   Frame reading_;
-  bool input_closing_ = false;       // the worker stopped reading: reading what it still says, then failing
+  bool input_closing_ = false;  // the worker stopped reading: reading what it still says, then failing
 };
 
 }  // namespace lookalike::cli

@@ -27,10 +27,15 @@ import { createRequire } from 'node:module';
 import { MessageChannel, Worker } from 'node:worker_threads';
 
 const MAGIC = 0x3157_4b4c; // "LKW1" read as a little-endian u32
-const OPEN = 1, READY = 2, RUN = 3, RESULT = 4, ERROR = 5;
+const OPEN = 1,
+  READY = 2,
+  RUN = 3,
+  RESULT = 4,
+  ERROR = 5;
 const PROTOCOL = 2;
 const HEADER = 12;
-const RUN_HEAD = 20, RESULT_HEAD = 16;
+const RUN_HEAD = 20,
+  RESULT_HEAD = 16;
 const MAX_PAYLOAD = 2 ** 31 - 1; // one frame never exceeds 2 GiB
 // Frames held at once: the batch being computed and the next one, read
 // meanwhile. The CLI never has more unanswered (kMaxInFlight in
@@ -64,7 +69,10 @@ function readingThread() {
       try {
         n = fs.readSync(0, bytes, done, length - done, null);
       } catch (e) {
-        if (e.code === 'EAGAIN') { Atomics.wait(sleeper, 0, 0, 2); continue; }
+        if (e.code === 'EAGAIN') {
+          Atomics.wait(sleeper, 0, 0, 2);
+          continue;
+        }
         if (e.code === 'EOF') return done;
         throw e;
       }
@@ -96,10 +104,15 @@ function readingThread() {
   try {
     for (;;) {
       const got = readFully(header, HEADER);
-      if (got === 0) { parentPort.postMessage({ end: true }); return; }
+      if (got === 0) {
+        parentPort.postMessage({ end: true });
+        return;
+      }
       if (got < HEADER) throw new Error(`input ended inside a frame header (${got} of ${HEADER} bytes)`);
-      if (header.readUInt32LE(0) !== magic) throw new Error('a frame does not start with LKW1: the CLI and this worker disagree on the protocol');
-      const type = header.readUInt32LE(4), length = header.readUInt32LE(8);
+      if (header.readUInt32LE(0) !== magic)
+        throw new Error('a frame does not start with LKW1: the CLI and this worker disagree on the protocol');
+      const type = header.readUInt32LE(4),
+        length = header.readUInt32LE(8);
       if (length > maxPayload) throw new Error(`frame of ${length} bytes is over the limit`);
       const payload = buffer(length);
       if (payload === null) return;
@@ -122,20 +135,33 @@ function startReading() {
     eval: true,
     execArgv: [], // not the --input-type=module the embedded script runs with: this source is CommonJS
 
-    workerData: { magic: MAGIC, header: HEADER, maxPayload: MAX_PAYLOAD, held: HELD_FRAMES, returns: port2, control: control.buffer },
+    workerData: {
+      magic: MAGIC,
+      header: HEADER,
+      maxPayload: MAX_PAYLOAD,
+      held: HELD_FRAMES,
+      returns: port2,
+      control: control.buffer,
+    },
     transferList: [port2],
   });
   const arrived = [];
   let wake = null;
   const push = (m) => {
     arrived.push(m);
-    if (wake) { wake(); wake = null; }
+    if (wake) {
+      wake();
+      wake = null;
+    }
   };
   thread.on('message', push);
   thread.on('error', (e) => push({ error: `the reading thread failed: ${e && e.message ? e.message : e}` }));
   return {
     async next() {
-      while (arrived.length === 0) await new Promise((resolve) => { wake = resolve; });
+      while (arrived.length === 0)
+        await new Promise((resolve) => {
+          wake = resolve;
+        });
       return arrived.shift();
     },
     // Gives a frame's buffer back for the next frame (it is detached here afterwards).
@@ -160,7 +186,10 @@ function writeFully(buffer) {
     try {
       done += fs.writeSync(1, buffer, done, buffer.length - done);
     } catch (e) {
-      if (e.code === 'EAGAIN') { pause(); continue; }
+      if (e.code === 'EAGAIN') {
+        pause();
+        continue;
+      }
       throw e;
     }
   }
@@ -177,11 +206,13 @@ function sendFrame(type, ...parts) {
 }
 
 const sendJson = (type, value) => sendFrame(type, Buffer.from(JSON.stringify(value), 'utf8'));
-const sendError = (stage, message, id) => sendJson(ERROR, id === undefined ? { stage, message } : { stage, message, id });
+const sendError = (stage, message, id) =>
+  sendJson(ERROR, id === undefined ? { stage, message } : { stage, message, id });
 
 function loadRuntime() {
   const modules = process.env.LOOKALIKE_NODE_MODULES;
-  if (!modules) throw new Error('LOOKALIKE_NODE_MODULES is not set (the CLI sets it to the folder holding onnxruntime-node)');
+  if (!modules)
+    throw new Error('LOOKALIKE_NODE_MODULES is not set (the CLI sets it to the folder holding onnxruntime-node)');
   const require = createRequire(path.join(path.resolve(modules), 'lookalike-worker.cjs'));
   const where = path.join(path.resolve(modules), 'onnxruntime-node');
   try {
@@ -229,7 +260,10 @@ async function run(session, ort, inputName, outputName, frame, reading) {
     return false;
   }
   const id = payload.readUInt32LE(0);
-  const batch = payload.readUInt32LE(4), c = payload.readUInt32LE(8), h = payload.readUInt32LE(12), w = payload.readUInt32LE(16);
+  const batch = payload.readUInt32LE(4),
+    c = payload.readUInt32LE(8),
+    h = payload.readUInt32LE(12),
+    w = payload.readUInt32LE(16);
   const count = batch * c * h * w;
   if (batch < 1 || frame.length !== RUN_HEAD + 4 * count) {
     sendError('protocol', `RUN frame ${id} of ${frame.length} bytes does not hold ${batch}×${c}×${h}×${w} floats`, id);
@@ -269,7 +303,10 @@ async function run(session, ort, inputName, outputName, frame, reading) {
 }
 
 async function main(reading) {
-  let ort = null, session = null, inputName = '', outputName = '';
+  let ort = null,
+    session = null,
+    inputName = '',
+    outputName = '';
   for (;;) {
     const frame = await reading.next();
     if (frame.end) return 0;
@@ -311,7 +348,10 @@ async function main(reading) {
         outputs: describe(session.outputMetadata, session.outputNames),
       });
     } else if (frame.type === RUN) {
-      if (!session) { sendError('protocol', 'RUN before OPEN'); return 2; }
+      if (!session) {
+        sendError('protocol', 'RUN before OPEN');
+        return 2;
+      }
       if (!(await run(session, ort, inputName, outputName, frame, reading))) return 2;
     } else {
       sendError('protocol', `unknown frame type ${frame.type}`);
@@ -328,7 +368,12 @@ main(reading).then(
   },
   (e) => {
     console.error(`lookalike embedding worker: ${e && e.message ? e.message : e}`);
-    try { sendError('protocol', String(e && e.message ? e.message : e)); } catch { /* stdout gone */ }
+    try {
+      sendError('protocol', String(e && e.message ? e.message : e));
+    } catch {
+      /* stdout gone */
+    }
     reading.stop();
     process.exit(3);
-  });
+  },
+);

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 extern char** environ;
 
@@ -41,7 +41,8 @@ WorkerProcess::WorkerProcess(const NodeRuntime& runtime) {
   if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) ::signal(SIGPIPE, SIG_IGN);
 
   int in_pipe[2], out_pipe[2], err_pipe[2];
-  if (::pipe2(in_pipe, O_CLOEXEC) != 0) fail(ErrorKind::Io, std::string("cannot create a pipe: ") + std::strerror(errno));
+  if (::pipe2(in_pipe, O_CLOEXEC) != 0)
+    fail(ErrorKind::Io, std::string("cannot create a pipe: ") + std::strerror(errno));
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) {
     ::close(in_pipe[0]), ::close(in_pipe[1]);
     fail(ErrorKind::Io, std::string("cannot create a pipe: ") + std::strerror(errno));

@@ -4,10 +4,10 @@
 #include <map>
 #include <set>
 
-#include "common/error.h"
 #include "common/files.h"
 #include "dataset/dataset_scanner.h"
 #include "dataset/manifest.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {

@@ -21,8 +21,8 @@ struct EvalImage {
 };
 
 struct EvalDataset {
-  std::string source;  // what the user named
-  std::string kind;    // "manifest" or "folder"
+  std::string source;               // what the user named
+  std::string kind;                 // "manifest" or "folder"
   std::vector<std::string> labels;  // sorted
   std::vector<EvalImage> images;    // in manifest or scan order
 

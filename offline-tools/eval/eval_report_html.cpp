@@ -13,12 +13,23 @@ std::string esc(const std::string& text) {
   std::string out;
   for (char c : printable(text)) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -26,10 +37,14 @@ std::string esc(const std::string& text) {
 
 const char* metric_colour(Metric m) {
   switch (m) {
-    case Metric::L1: return "#4e79a7";
-    case Metric::L2: return "#f28e2b";
-    case Metric::Cosine: return "#59a14f";
-    case Metric::Correlation: return "#e15759";
+    case Metric::L1:
+      return "#4e79a7";
+    case Metric::L2:
+      return "#f28e2b";
+    case Metric::Cosine:
+      return "#59a14f";
+    case Metric::Correlation:
+      return "#e15759";
   }
   return "#888";
 }
@@ -49,8 +64,9 @@ std::string bar_chart(const std::string& title, const std::vector<Bar>& bars) {
   for (const auto& b : bars) groups += b.group_start ? 1 : 0;
   const int height = top + int(bars.size()) * row + groups * gap + 24;
   const int width = label_width + plot_width + 60;
-  std::string s = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " + std::to_string(height) +
-                  "\" width=\"" + std::to_string(width) + "\" height=\"" + std::to_string(height) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
+  std::string s = "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 " + std::to_string(width) + " " +
+                  std::to_string(height) + "\" width=\"" + std::to_string(width) + "\" height=\"" +
+                  std::to_string(height) + "\" xmlns=\"http://www.w3.org/2000/svg\">";
   s += "<title>" + esc(title) + "</title>";
   s += "<text x=\"0\" y=\"16\" class=\"ct\">" + esc(title) + "</text>";
   const int plot_bottom = height - 20;
@@ -58,7 +74,8 @@ std::string bar_chart(const std::string& title, const std::vector<Bar>& bars) {
     const int x = label_width + plot_width * t / 4;
     s += "<line x1=\"" + std::to_string(x) + "\" y1=\"" + std::to_string(top - 4) + "\" x2=\"" + std::to_string(x) +
          "\" y2=\"" + std::to_string(plot_bottom) + "\" class=\"grid\"/>";
-    s += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(height - 6) + "\" class=\"tick\">" + fixed(t / 4.0, 2) + "</text>";
+    s += "<text x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(height - 6) + "\" class=\"tick\">" +
+         fixed(t / 4.0, 2) + "</text>";
   }
   int y = top;
   bool first = true;
@@ -68,14 +85,15 @@ std::string bar_chart(const std::string& title, const std::vector<Bar>& bars) {
     const double v = std::clamp(b.value, 0.0, 1.0);
     const int w = int(v * plot_width + 0.5);
     s += "<g><title>" + esc(b.label) + ": " + fixed(b.value, 3) + " ± " + fixed(b.error, 3) + "</title>";
-    s += "<text x=\"" + std::to_string(label_width - 6) + "\" y=\"" + std::to_string(y + 14) + "\" class=\"bl\">" + esc(b.label) + "</text>";
-    s += "<rect x=\"" + std::to_string(label_width) + "\" y=\"" + std::to_string(y + 3) + "\" width=\"" + std::to_string(w) +
-         "\" height=\"" + std::to_string(row - 6) + "\" fill=\"" + metric_colour(b.metric) + "\"/>";
+    s += "<text x=\"" + std::to_string(label_width - 6) + "\" y=\"" + std::to_string(y + 14) + "\" class=\"bl\">" +
+         esc(b.label) + "</text>";
+    s += "<rect x=\"" + std::to_string(label_width) + "\" y=\"" + std::to_string(y + 3) + "\" width=\"" +
+         std::to_string(w) + "\" height=\"" + std::to_string(row - 6) + "\" fill=\"" + metric_colour(b.metric) + "\"/>";
     if (b.error > 0) {
       const int x0 = label_width + int(std::clamp(b.value - b.error, 0.0, 1.0) * plot_width);
       const int x1 = label_width + int(std::clamp(b.value + b.error, 0.0, 1.0) * plot_width);
-      s += "<line x1=\"" + std::to_string(x0) + "\" y1=\"" + std::to_string(y + row / 2) + "\" x2=\"" + std::to_string(x1) +
-           "\" y2=\"" + std::to_string(y + row / 2) + "\" class=\"err\"/>";
+      s += "<line x1=\"" + std::to_string(x0) + "\" y1=\"" + std::to_string(y + row / 2) + "\" x2=\"" +
+           std::to_string(x1) + "\" y2=\"" + std::to_string(y + row / 2) + "\" class=\"err\"/>";
     }
     s += "<text x=\"" + std::to_string(label_width + w + 6) + "\" y=\"" + std::to_string(y + 14) + "\" class=\"bv\">" +
          fixed(b.value, 3) + "</text></g>";
@@ -127,18 +145,22 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
       if (!uri.empty()) thumbs_css += ".i" + std::to_string(i) + "{background-image:url(" + uri + ")}\n";
     }
 
-  std::string h = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                  "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-                  "<title>Retrieval evaluation: " + esc(d.source) + "</title><style>" + kStyle + thumbs_css + "</style></head><body>\n";
-  h += "<h1>Retrieval evaluation</h1>\n<p class=\"meta\">Dataset <code>" + esc(d.source) + "</code> (" + esc(d.kind) + ", " +
-       std::to_string(d.images.size()) + " images, " + std::to_string(d.labels.size()) + " classes";
+  std::string h =
+      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+      "<title>Retrieval evaluation: " +
+      esc(d.source) + "</title><style>" + kStyle + thumbs_css + "</style></head><body>\n";
+  h += "<h1>Retrieval evaluation</h1>\n<p class=\"meta\">Dataset <code>" + esc(d.source) + "</code> (" + esc(d.kind) +
+       ", " + std::to_string(d.images.size()) + " images, " + std::to_string(d.labels.size()) + " classes";
   if (!r.excluded.empty()) h += "; " + std::to_string(r.excluded.size()) + " excluded: could not be decoded";
-  h += "). Protocol: <b>" + std::string(protocol_name(r.protocol)) + "</b>, " + std::to_string(r.queries) + " queries over " +
-       std::to_string(r.database) + " images" + (r.protocol == Protocol::LeaveOneOut ? " (a query never counts itself)" : "") +
+  h += "). Protocol: <b>" + std::string(protocol_name(r.protocol)) + "</b>, " + std::to_string(r.queries) +
+       " queries over " + std::to_string(r.database) + " images" +
+       (r.protocol == Protocol::LeaveOneOut ? " (a query never counts itself)" : "") +
        ". Whiskers and ± show the standard error of the mean.</p>\n";
 
   h += "<p class=\"legend\">";
-  for (Metric m : kAllMetrics) h += "<span><i style=\"background:" + std::string(metric_colour(m)) + "\"></i>" + metric_name(m) + "</span>";
+  for (Metric m : kAllMetrics)
+    h += "<span><i style=\"background:" + std::string(metric_colour(m)) + "\"></i>" + metric_name(m) + "</span>";
   h += "</p>\n";
   std::vector<Bar> precision_bars, map_bars;
   std::string last_feature;
@@ -153,7 +175,8 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
   h += bar_chart("Mean precision@" + k_text, precision_bars);
   h += bar_chart("Mean average precision (mAP)", map_bars);
 
-  const bool approximate = std::any_of(r.runs.begin(), r.runs.end(), [](const RunResult& x) { return x.recall_vs_exact.has_value(); });
+  const bool approximate =
+      std::any_of(r.runs.begin(), r.runs.end(), [](const RunResult& x) { return x.recall_vs_exact.has_value(); });
   h += "<h2>All measures</h2>\n<table><tr><th>feature</th><th class=\"l\">metric</th><th class=\"l\">search</th>";
   for (std::size_t k : r.ks) h += "<th>P@" + std::to_string(k) + "</th>";
   h += "<th>mAP</th>";
@@ -163,7 +186,8 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
     h += "<tr><td>" + esc(run.feature) + "</td><td class=\"l\">" + metric_name(run.metric) + "</td><td class=\"l\">" +
          esc(run.search.description()) + "</td>";
     for (std::size_t i = 0; i < run.overall.precision.size(); ++i)
-      h += "<td>" + fixed(run.overall.precision[i], 3) + (i == hk ? " ± " + fixed(run.overall.precision_stderr[i], 3) : "") + "</td>";
+      h += "<td>" + fixed(run.overall.precision[i], 3) +
+           (i == hk ? " ± " + fixed(run.overall.precision_stderr[i], 3) : "") + "</td>";
     h += "<td>" + (run.full_ranking ? fixed(run.overall.map, 3) : std::string("—")) + "</td>";
     if (approximate) h += "<td>" + (run.recall_vs_exact ? fixed(*run.recall_vs_exact, 3) : std::string("—")) + "</td>";
     h += "<td>" + fixed(run.seconds, 1) + "</td></tr>\n";
@@ -186,7 +210,8 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
   }
 
   if (!r.example_queries.empty()) {
-    h += "<h2>Example queries</h2>\n<p class=\"meta\">The best results of a few queries for every run; green: same class "
+    h += "<h2>Example queries</h2>\n<p class=\"meta\">The best results of a few queries for every run; green: same "
+         "class "
          "as the query, red: another class.</p>\n";
     for (std::size_t e = 0; e < r.example_queries.size(); ++e) {
       const std::size_t q = r.example_queries[e];
@@ -200,8 +225,9 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
         for (const Hit& hit : run.examples[e]) {
           const auto& img = d.images[hit.id];
           const bool relevant = img.label == d.images[q].label;
-          h += "<span class=\"t " + std::string(relevant ? "ok" : "no") + " i" + std::to_string(hit.id) + "\" title=\"" +
-               esc(img.path + " (" + d.labels[std::size_t(img.label)] + ") " + fixed(hit.score, 4)) + "\"></span>";
+          h += "<span class=\"t " + std::string(relevant ? "ok" : "no") + " i" + std::to_string(hit.id) +
+               "\" title=\"" + esc(img.path + " (" + d.labels[std::size_t(img.label)] + ") " + fixed(hit.score, 4)) +
+               "\"></span>";
         }
         h += "</td></tr>\n";
       }
@@ -215,8 +241,9 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
     h += "</ul>\n";
   }
   if (r.interrupted) h += "<p><b>Interrupted: results are incomplete.</b></p>\n";
-  h += "<footer>Features computed in " + fixed(r.feature_seconds, 1) + " s; whole evaluation " + fixed(r.total_seconds, 1) +
-       " s on " + std::to_string(r.threads) + " thread(s). " + esc(r.tool) + ", " + esc(r.created) + ".</footer>\n</body></html>\n";
+  h += "<footer>Features computed in " + fixed(r.feature_seconds, 1) + " s; whole evaluation " +
+       fixed(r.total_seconds, 1) + " s on " + std::to_string(r.threads) + " thread(s). " + esc(r.tool) + ", " +
+       esc(r.created) + ".</footer>\n</body></html>\n";
   return h;
 }
 

@@ -42,7 +42,8 @@ json eval_report_json(const EvalReport& report) {
   j["interrupted"] = report.interrupted;
   j["example_queries"] = json::array();
   for (std::size_t q : report.example_queries)
-    j["example_queries"].push_back({{"index", q}, {"path", d.images[q].path}, {"label", d.labels[std::size_t(d.images[q].label)]}});
+    j["example_queries"].push_back(
+        {{"index", q}, {"path", d.images[q].path}, {"label", d.labels[std::size_t(d.images[q].label)]}});
   j["runs"] = json::array();
   for (const auto& run : report.runs) {
     json r;

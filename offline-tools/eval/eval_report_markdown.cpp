@@ -10,8 +10,10 @@ namespace {
 std::string cell(const std::string& text) {
   std::string out;
   for (char c : printable(text)) {
-    if (c == '|') out += "\\|";
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else
+      out += c;
   }
   return out;
 }
@@ -22,8 +24,8 @@ std::string dataset_sentence(const EvalReport& r) {
                   std::to_string(d.labels.size()) + " classes";
   if (!r.excluded.empty()) s += "; " + std::to_string(r.excluded.size()) + " excluded: could not be decoded";
   s += "). Protocol: " + std::string(protocol_name(r.protocol)) + " (" + std::to_string(r.queries) + " queries over " +
-       std::to_string(r.database) + " images" + (r.protocol == Protocol::LeaveOneOut ? ", a query never counts itself" : "") +
-       ").";
+       std::to_string(r.database) + " images" +
+       (r.protocol == Protocol::LeaveOneOut ? ", a query never counts itself" : "") + ").";
   return s;
 }
 
@@ -41,7 +43,8 @@ std::string run_title(const RunResult& run) {
 }
 
 std::string eval_summary_table(const EvalReport& report) {
-  const bool approximate = std::any_of(report.runs.begin(), report.runs.end(), [](const RunResult& r) { return r.recall_vs_exact.has_value(); });
+  const bool approximate = std::any_of(report.runs.begin(), report.runs.end(),
+                                       [](const RunResult& r) { return r.recall_vs_exact.has_value(); });
   std::vector<std::string> header{"feature", "metric", "search"};
   for (std::size_t k : report.ks) header.push_back("P@" + std::to_string(k));
   header.push_back("mAP");
@@ -60,13 +63,15 @@ std::string eval_summary_table(const EvalReport& report) {
 }
 
 std::string eval_report_markdown(const EvalReport& r) {
-  const bool approximate = std::any_of(r.runs.begin(), r.runs.end(), [](const RunResult& x) { return x.recall_vs_exact.has_value(); });
+  const bool approximate =
+      std::any_of(r.runs.begin(), r.runs.end(), [](const RunResult& x) { return x.recall_vs_exact.has_value(); });
   const std::size_t hk = headline_k_index(r);
   std::string md = "# Retrieval evaluation\n\n" + dataset_sentence(r) + "\n\n";
   md += "Mean over queries; ± is the standard error of the mean. mAP: average precision over the whole ranking.";
   if (approximate)
     md += " Recall: share of the exact top-" + std::to_string(r.ks.back()) +
-          " that the approximate search returns; it ranks only that top-" + std::to_string(r.ks.back()) + ", so it has no mAP (—).";
+          " that the approximate search returns; it ranks only that top-" + std::to_string(r.ks.back()) +
+          ", so it has no mAP (—).";
   md += "\n\n| feature | metric | search |";
   for (std::size_t k : r.ks) md += " P@" + std::to_string(k) + " |";
   md += " mAP |";

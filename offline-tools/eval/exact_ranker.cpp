@@ -2,8 +2,8 @@
 
 #include "common/cli_context.h"
 #include "common/parallel.h"
-#include "metrics/kernels.h"
-#include "search/exact_search.h"
+#include "lookalike/metrics/kernels.h"
+#include "lookalike/search/exact_search.h"
 
 namespace lookalike::cli {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "common/cli_context.h"
 #include "common/parallel.h"
-#include "index/vector_index.h"
+#include "lookalike/index/vector_index.h"
 
 namespace lookalike::cli {
 namespace {

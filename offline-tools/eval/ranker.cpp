@@ -1,8 +1,8 @@
 #include "eval/ranker.h"
 
-#include "common/error.h"
 #include "eval/exact_ranker.h"
 #include "eval/hnsw_ranker.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "lookalike/metrics/metric.h"
+#include "lookalike/search/hit.h"
 #include "vectors/feature_matrix.h"
-#include "metrics/metric.h"
-#include "search/hit.h"
 
 namespace lookalike::cli {
 

@@ -10,12 +10,12 @@
 
 #include "common/cli_context.h"
 #include "common/clock.h"
-#include "common/error.h"
 #include "common/parallel.h"
 #include "common/progress.h"
 #include "common/text.h"
-#include "eval/measures.h"
-#include "features/feature.h"
+#include "lookalike/common/error.h"
+#include "lookalike/eval/measures.h"
+#include "lookalike/features/feature.h"
 
 #ifndef LOOKALIKE_VERSION
 #define LOOKALIKE_VERSION "0.0.0"
@@ -209,11 +209,13 @@ EvalReport run_evaluation(const EvalDataset& input, const EvalConfig& config) {
                              if (full_ranking) measures.ap[q] = average_precision(relevance, total);
                            }
                            if (keep_top)
-                             for (std::size_t r = 0; r < ranking.size() && r < k_max; ++r) top[q].push_back(ranking[r].id);
+                             for (std::size_t r = 0; r < ranking.size() && r < k_max; ++r)
+                               top[q].push_back(ranking[r].id);
                            for (std::size_t e = 0; e < examples.size(); ++e)
                              if (examples[e] == q)
-                               example_hits[e].assign(ranking.begin(),
-                                                      ranking.begin() + std::ptrdiff_t(std::min(ranking.size(), config.example_depth)));
+                               example_hits[e].assign(
+                                   ranking.begin(),
+                                   ranking.begin() + std::ptrdiff_t(std::min(ranking.size(), config.example_depth)));
                            if (progress) progress->advance();
                          });
         if (progress) progress->finish();

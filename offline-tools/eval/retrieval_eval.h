@@ -20,9 +20,9 @@
 
 #include "eval/eval_dataset.h"
 #include "eval/ranker.h"
+#include "lookalike/metrics/metric.h"
+#include "lookalike/search/hit.h"
 #include "vectors/feature_set.h"
-#include "metrics/metric.h"
-#include "search/hit.h"
 
 namespace lookalike::cli {
 
@@ -39,8 +39,8 @@ struct EvalConfig {
   std::vector<SearchSettings> searches{SearchSettings{}};
   std::vector<std::size_t> ks{1, 5, 10, 20};
   Protocol protocol = Protocol::LeaveOneOut;
-  std::size_t examples = 4;        // example queries kept for the report
-  std::size_t example_depth = 8;   // results kept per example query
+  std::size_t examples = 4;       // example queries kept for the report
+  std::size_t example_depth = 8;  // results kept per example query
   unsigned threads = 0;
   bool show_progress = true;
   // Makes the ranker of a search; empty = make_ranker (tests inject their own).
@@ -48,8 +48,8 @@ struct EvalConfig {
 };
 
 struct Scores {
-  std::size_t queries = 0;         // queries with at least one relevant item
-  std::vector<double> precision;   // mean precision@k, one per config k
+  std::size_t queries = 0;        // queries with at least one relevant item
+  std::vector<double> precision;  // mean precision@k, one per config k
   std::vector<double> precision_stderr;
   double map = 0, map_stderr = 0;
 };
@@ -67,8 +67,8 @@ struct RunResult {
   SearchSettings search;
   bool full_ranking = true;  // false: only the top max(k) was ranked, the mAP fields are not measured
   Scores overall;
-  std::vector<ClassScores> per_class;  // in label order, classes with queries only
-  std::size_t skipped_queries = 0;     // no relevant item in the database
+  std::vector<ClassScores> per_class;     // in label order, classes with queries only
+  std::size_t skipped_queries = 0;        // no relevant item in the database
   std::optional<double> recall_vs_exact;  // approximate searches: mean recall@k_max of the exact top-k
   double seconds = 0;
   std::vector<std::vector<Hit>> examples;  // per example query: its best results (dataset indices)
@@ -84,7 +84,7 @@ struct EvalReport {
   std::vector<ExcludedImage> excluded;  // images that could not be decoded
   Protocol protocol = Protocol::LeaveOneOut;
   std::vector<std::size_t> ks;
-  std::size_t queries = 0, database = 0;  // per run, before skipping
+  std::size_t queries = 0, database = 0;     // per run, before skipping
   std::vector<std::size_t> example_queries;  // dataset indices
   std::vector<RunResult> runs;               // feature-major, then metric, then search
   double feature_seconds = 0, total_seconds = 0;

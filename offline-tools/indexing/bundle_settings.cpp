@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <set>
 
-#include "common/error.h"
 #include "common/files.h"
-#include "model/model_card.h"
+#include "lookalike/common/error.h"
+#include "lookalike/model/model_card.h"
 #include "site/bundle_files.h"
 
 namespace lookalike::cli {
@@ -61,9 +61,12 @@ KindChoice parse_kind_choice(const std::string& name) {
 
 IndexKind resolve_kind(KindChoice choice, std::size_t items) {
   switch (choice) {
-    case KindChoice::Flat: return IndexKind::Flat;
-    case KindChoice::Hnsw: return IndexKind::Hnsw;
-    case KindChoice::Auto: break;
+    case KindChoice::Flat:
+      return IndexKind::Flat;
+    case KindChoice::Hnsw:
+      return IndexKind::Hnsw;
+    case KindChoice::Auto:
+      break;
   }
   return items <= kAutoFlatMaxItems ? IndexKind::Flat : IndexKind::Hnsw;
 }
@@ -94,8 +97,8 @@ BundleSettings fresh_settings(const IndexOptions& options, std::size_t items) {
   return s;
 }
 
-BundleSettings update_settings(const IndexOptions& options, const Collection& existing, const std::filesystem::path& site,
-                               std::size_t items) {
+BundleSettings update_settings(const IndexOptions& options, const Collection& existing,
+                               const std::filesystem::path& site, std::size_t items) {
   const std::string what = "collection " + existing.name;
   if (existing.bundles.empty()) fail(ErrorKind::Corrupt, what + " has no bundles to update" + kRebuild);
 
@@ -121,7 +124,8 @@ BundleSettings update_settings(const IndexOptions& options, const Collection& ex
     for (const auto& f : asked) asked_specs.insert(f.spec);
     if (asked_specs != have_specs)
       fail(ErrorKind::InvalidArgument, what + " was built with the features " + joined(specs) + ", not " +
-                                           joined(std::vector<std::string>(asked_specs.begin(), asked_specs.end())) + kRebuild);
+                                           joined(std::vector<std::string>(asked_specs.begin(), asked_specs.end())) +
+                                           kRebuild);
     for (const FeatureChoice& f : asked) {
       if (!f.is_model()) continue;
       const std::string have = site_card_sha256(site, f.card->card.name);
@@ -134,8 +138,8 @@ BundleSettings update_settings(const IndexOptions& options, const Collection& ex
   if (!options.metrics.empty()) {
     const std::vector<Metric> asked = chosen_metrics(options.metrics);
     if (std::set<Metric>(asked.begin(), asked.end()) != std::set<Metric>(metrics.begin(), metrics.end()))
-      fail(ErrorKind::InvalidArgument, what + " was built with the metrics " + joined(metric_names(metrics)) + ", not " +
-                                           joined(metric_names(asked)) + kRebuild);
+      fail(ErrorKind::InvalidArgument, what + " was built with the metrics " + joined(metric_names(metrics)) +
+                                           ", not " + joined(metric_names(asked)) + kRebuild);
   }
 
   std::vector<std::uint32_t> item_ids;
@@ -146,18 +150,22 @@ BundleSettings update_settings(const IndexOptions& options, const Collection& ex
     const std::filesystem::path file = site / "index" / b.file;
     const VectorIndex index = load_bundle_file(file);
     const IndexConfig& c = index.config();
-    const FeatureChoice& f = *std::find_if(s.features.begin(), s.features.end(), [&](const FeatureChoice& x) { return x.spec == b.feature; });
+    const FeatureChoice& f = *std::find_if(s.features.begin(), s.features.end(),
+                                           [&](const FeatureChoice& x) { return x.spec == b.feature; });
     const std::string where = file.string();
     if (c.feature_spec != b.feature || c.metric != b.metric)
-      fail(ErrorKind::Corrupt, where + " holds " + c.feature_spec + " with metric " + metric_name(c.metric) + ", but the sidecar lists it as " +
-                                   b.feature + " with " + metric_name(b.metric) + kRebuild);
+      fail(ErrorKind::Corrupt, where + " holds " + c.feature_spec + " with metric " + metric_name(c.metric) +
+                                   ", but the sidecar lists it as " + b.feature + " with " + metric_name(b.metric) +
+                                   kRebuild);
     if (c.feature_version != std::uint32_t(f.version))
-      fail(ErrorKind::InvalidArgument, where + " was built with " + b.feature + " version " + std::to_string(c.feature_version) +
-                                           ", this lookalike computes version " + std::to_string(f.version) + kRebuild);
+      fail(ErrorKind::InvalidArgument, where + " was built with " + b.feature + " version " +
+                                           std::to_string(c.feature_version) + ", this lookalike computes version " +
+                                           std::to_string(f.version) + kRebuild);
     if (c.dim != f.dim)
-      fail(ErrorKind::InvalidArgument, where + " holds " + std::to_string(c.dim) + "-d vectors, " + f.spec + " now has " +
-                                           std::to_string(f.dim) + kRebuild);
-    if (index.ids() != item_ids) fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
+      fail(ErrorKind::InvalidArgument, where + " holds " + std::to_string(c.dim) + "-d vectors, " + f.spec +
+                                           " now has " + std::to_string(f.dim) + kRebuild);
+    if (index.ids() != item_ids)
+      fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
     if (options.kind && c.kind != resolve_kind(*options.kind, items))
       fail(ErrorKind::InvalidArgument, where + " is a " + index_kind_name(c.kind) + " index, not " +
                                            index_kind_name(resolve_kind(*options.kind, items)) + kRebuild);

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "index/collection.h"
-#include "index/index_config.h"
 #include "indexing/index_options.h"
+#include "lookalike/index/collection.h"
+#include "lookalike/index/index_config.h"
 #include "vectors/feature_set.h"
 
 namespace lookalike::cli {
@@ -37,8 +37,8 @@ BundleSettings fresh_settings(const IndexOptions& options, std::size_t items);
 // same model. Throws Error(InvalidArgument) when an option differs from the
 // bundles and Error(Corrupt) when the site is out of step, in both cases
 // saying to rebuild without --update.
-BundleSettings update_settings(const IndexOptions& options, const Collection& existing, const std::filesystem::path& site,
-                               std::size_t items);
+BundleSettings update_settings(const IndexOptions& options, const Collection& existing,
+                               const std::filesystem::path& site, std::size_t items);
 
 IndexConfig bundle_config(const BundleSettings& settings, const FeatureChoice& feature, Metric metric);
 

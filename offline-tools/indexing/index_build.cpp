@@ -8,19 +8,19 @@
 
 #include "common/cli_context.h"
 #include "common/clock.h"
-#include "common/error.h"
 #include "common/files.h"
 #include "common/log.h"
 #include "common/parallel.h"
 #include "common/progress.h"
 #include "common/staged_files.h"
 #include "common/text.h"
-#include "index/vector_index.h"
 #include "indexing/bundle_settings.h"
 #include "indexing/index_input.h"
 #include "indexing/index_plan.h"
 #include "indexing/sample_queries.h"
 #include "indexing/site_models.h"
+#include "lookalike/common/error.h"
+#include "lookalike/index/vector_index.h"
 #include "site/bundle_files.h"
 #include "site/collection_files.h"
 #include "site/collection_items.h"
@@ -80,10 +80,13 @@ IndexSummary run_index(const IndexOptions& options) {
   if (!options.name.empty()) check_collection_name(options.name);
   {
     std::error_code ec;
-    if (fs::exists(site, ec) && !fs::is_directory(site, ec)) fail(ErrorKind::Io, "--site " + site.string() + " is a file, not a folder");
+    if (fs::exists(site, ec) && !fs::is_directory(site, ec))
+      fail(ErrorKind::Io, "--site " + site.string() + " is a file, not a folder");
   }
-  if (!options.update) fresh_settings(options, 0);
-  else if (!options.features.empty()) choose_features(options.features);
+  if (!options.update)
+    fresh_settings(options, 0);
+  else if (!options.features.empty())
+    choose_features(options.features);
   if (options.thumbnail_side < 16) fail(ErrorKind::InvalidArgument, "thumbnails must be at least 16 px");
   const std::string created = build_timestamp();  // before any work: it refuses a bad SOURCE_DATE_EPOCH
 
@@ -102,7 +105,8 @@ IndexSummary run_index(const IndexOptions& options) {
     }
   }
   if (options.update && !old)
-    fail(ErrorKind::InvalidArgument, "--update: " + collection_file(site, name).string() + " does not exist; build the collection first (without --update)");
+    fail(ErrorKind::InvalidArgument, "--update: " + collection_file(site, name).string() +
+                                         " does not exist; build the collection first (without --update)");
   // A damaged list of collections is reported before anything is written.
   if (fs::exists(collection_list_file(site))) read_collection_list(site);
 
@@ -111,13 +115,15 @@ IndexSummary run_index(const IndexOptions& options) {
   summary.update = options.update;
   summary.input_kind = input.kind;
   const IndexPlan plan = options.update ? plan_update(manifest, *old, site) : plan_fresh(manifest);
-  const BundleSettings settings =
-      options.update ? update_settings(options, *old, site, plan.items.size()) : fresh_settings(options, plan.items.size());
-  if (!options.update && old) log_info("rebuilding collection " + name + " from scratch (new ids; --update keeps them)");
-  log_info(std::string(options.update ? "updating " : "building ") + name + ": " + std::to_string(plan.items.size()) + " images (" +
-           std::to_string(plan.added) + " new, " + std::to_string(plan.changed) + " changed, " + std::to_string(plan.kept) + " kept, " +
-           std::to_string(plan.removed.size()) + " removed), " + std::to_string(settings.features.size()) + " feature(s) x " +
-           std::to_string(settings.metrics.size()) + " metric(s)");
+  const BundleSettings settings = options.update ? update_settings(options, *old, site, plan.items.size())
+                                                 : fresh_settings(options, plan.items.size());
+  if (!options.update && old)
+    log_info("rebuilding collection " + name + " from scratch (new ids; --update keeps them)");
+  log_info(std::string(options.update ? "updating " : "building ") + name + ": " + std::to_string(plan.items.size()) +
+           " images (" + std::to_string(plan.added) + " new, " + std::to_string(plan.changed) + " changed, " +
+           std::to_string(plan.kept) + " kept, " + std::to_string(plan.removed.size()) + " removed), " +
+           std::to_string(settings.features.size()) + " feature(s) x " + std::to_string(settings.metrics.size()) +
+           " metric(s)");
 
   StagedFiles staged(site, name);
 
@@ -205,12 +211,14 @@ IndexSummary run_index(const IndexOptions& options) {
       }
       if (index->size() != final_items.size())
         fail(ErrorKind::Corrupt, file + " would hold " + std::to_string(index->size()) + " items for " +
-                                     std::to_string(final_items.size()) + " in the collection: rebuild without --update");
+                                     std::to_string(final_items.size()) +
+                                     " in the collection: rebuild without --update");
       const std::vector<std::uint8_t> bytes = index->save();
       staged.write(site / "index" / file, bytes.data(), bytes.size());
       BuiltBundle built;
-      built.entry = {feature.spec, feature.slug, metric, file, index->config().kind, index->config().element,
-                     index->config().dim, index->size(), bytes.size()};
+      built.entry = {
+          feature.spec,        feature.slug,  metric,      file, index->config().kind, index->config().element,
+          index->config().dim, index->size(), bytes.size()};
       built.added = add_ids.size();
       built.removed = remove_ids.size();
       built.seconds = seconds_since(bundle_start);

@@ -3,7 +3,7 @@
 //
 //   thumbs/<id>.jpg                         ~256 px thumbnails
 //   index/<name>.<slug>.<metric>.lkx        one bundle per feature × metric (docs/FORMAT.md)
-//   index/<name>.json                       the collection (core/index/collection.h)
+//   index/<name>.json                       the collection (core/include/lookalike/index/collection.h)
 //   index/collections.json                  the list of collections
 //   samples/<id>.jpg                        sample queries
 //   models/<card>.json + its ONNX file      for model:<card> features
@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "index/collection.h"
 #include "indexing/index_options.h"
+#include "lookalike/index/collection.h"
 
 namespace lookalike::cli {
 
@@ -37,7 +37,7 @@ struct IndexSummary {
   std::size_t thumbnails_written = 0, thumbnails_reused = 0;
   std::vector<std::string> failures;  // "<path>: <why>" for images left out
   std::vector<BuiltBundle> bundles;
-  std::vector<std::string> models;    // card paths relative to the site
+  std::vector<std::string> models;  // card paths relative to the site
   std::size_t samples = 0;
   double seconds = 0;
 };

@@ -2,9 +2,9 @@
 
 #include <cctype>
 
-#include "common/error.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "lookalike/common/error.h"
 #include "prep/prep_run.h"
 
 namespace lookalike::cli {
@@ -15,8 +15,10 @@ namespace {
 std::string name_from(const fs::path& folder) {
   std::string name;
   for (const char c : folder.filename().string()) {
-    if (std::isalnum(static_cast<unsigned char>(c))) name += char(std::tolower(static_cast<unsigned char>(c)));
-    else if (!name.empty() && name.back() != '-') name += '-';
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      name += char(std::tolower(static_cast<unsigned char>(c)));
+    else if (!name.empty() && name.back() != '-')
+      name += '-';
   }
   while (!name.empty() && name.back() == '-') name.pop_back();
   return name.empty() ? "collection" : name.substr(0, 64);
@@ -35,15 +37,18 @@ IndexInput load_index_input(const fs::path& input, unsigned threads, bool show_p
   if (!fs::exists(input, ec)) fail(ErrorKind::Io, "no such file or folder: " + input.string());
   IndexInput out;
   fs::path manifest_file;
-  if (fs::is_regular_file(input, ec)) manifest_file = input;
-  else if (fs::is_regular_file(input / "manifest.json", ec)) manifest_file = input / "manifest.json";
+  if (fs::is_regular_file(input, ec))
+    manifest_file = input;
+  else if (fs::is_regular_file(input / "manifest.json", ec))
+    manifest_file = input / "manifest.json";
 
   if (!manifest_file.empty()) {
     out.manifest = read_manifest(manifest_file);
     out.kind = "manifest";
     // A prep output folder is named for its step ("prep", "clean"): the
     // sources it describes name the collection better.
-    out.default_name = name_from(out.manifest.roots.empty() ? resolved(manifest_file).parent_path() : out.manifest.roots.front().path);
+    out.default_name =
+        name_from(out.manifest.roots.empty() ? resolved(manifest_file).parent_path() : out.manifest.roots.front().path);
     if (out.manifest.images.empty()) fail(ErrorKind::Corrupt, manifest_file.string() + " lists no usable images");
     return out;
   }
@@ -58,12 +63,16 @@ IndexInput load_index_input(const fs::path& input, unsigned threads, bool show_p
   if (result.interrupted) fail(ErrorKind::Io, "interrupted while checking the images of " + input.string());
   std::size_t set_aside = 0;
   for (const auto& r : result.manifest.rejected) {
-    if (set_aside++ < 10) log_warning("set aside (" + r.reason + "): " + printable(r.path) + ": " + printable(r.message));
+    if (set_aside++ < 10)
+      log_warning("set aside (" + r.reason + "): " + printable(r.path) + ": " + printable(r.message));
   }
   for (const auto& d : result.manifest.duplicates) {
-    if (set_aside++ < 10) log_info("set aside (" + d.kind + " duplicate): " + printable(d.image.path) + " duplicates " + printable(d.of_path));
+    if (set_aside++ < 10)
+      log_info("set aside (" + d.kind + " duplicate): " + printable(d.image.path) + " duplicates " +
+               printable(d.of_path));
   }
-  if (set_aside > 10) log_info("… and " + std::to_string(set_aside - 10) + " more set aside (run `lookalike prep` to see them all)");
+  if (set_aside > 10)
+    log_info("… and " + std::to_string(set_aside - 10) + " more set aside (run `lookalike prep` to see them all)");
   if (result.manifest.images.empty())
     fail(ErrorKind::Corrupt, "no usable images in " + input.string() +
                                  (result.scanned == 0 ? " (no image files found)" : " (every image was set aside)"));

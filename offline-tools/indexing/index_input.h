@@ -14,7 +14,7 @@ namespace lookalike::cli {
 
 struct IndexInput {
   Manifest manifest;
-  std::string kind;  // "manifest" or "folder"
+  std::string kind;          // "manifest" or "folder"
   std::string default_name;  // a collection name made from the input's folder name
 };
 

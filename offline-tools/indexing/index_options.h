@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "index/index_config.h"
-#include "metrics/metric.h"
+#include "lookalike/index/index_config.h"
+#include "lookalike/metrics/metric.h"
 #include "vectors/feature_set.h"
 
 namespace lookalike::cli {
@@ -29,10 +29,10 @@ KindChoice parse_kind_choice(const std::string& name);  // "auto", "flat", "hnsw
 IndexKind resolve_kind(KindChoice choice, std::size_t items);
 
 struct IndexOptions {
-  std::filesystem::path input;        // a manifest.json, a folder holding one, or an image folder (prepped in memory)
+  std::filesystem::path input;  // a manifest.json, a folder holding one, or an image folder (prepped in memory)
   std::filesystem::path site = "site";
-  std::string name;                   // empty: from the input folder's name
-  std::string title;                  // empty: the name (a fresh build) or the collection's title (an update)
+  std::string name;   // empty: from the input folder's name
+  std::string title;  // empty: the name (a fresh build) or the collection's title (an update)
   // Empty: the traditional features at their defaults and all four metrics
   // (a fresh build), or exactly what the collection has (an update).
   std::vector<std::string> features;
@@ -42,11 +42,11 @@ struct IndexOptions {
   std::optional<KindChoice> kind;
   std::optional<ElementType> element;
   std::optional<std::uint32_t> m, ef_construction, ef_search;
-  std::size_t samples = 8;            // sample queries for the page (0: none)
+  std::size_t samples = 8;  // sample queries for the page (0: none)
   bool update = false;
-  bool make_default = false;          // the site's default collection (else only when it has none)
+  bool make_default = false;  // the site's default collection (else only when it has none)
   int thumbnail_side = 256;
-  unsigned threads = 0;               // decoding, features, HNSW building; 0 = all cores
+  unsigned threads = 0;  // decoding, features, HNSW building; 0 = all cores
   // HNSW graphs built on one thread: a graph built by several depends on
   // their timing, so the same input would give other bundle bytes each time
   // (a new download for every visitor after each publish).

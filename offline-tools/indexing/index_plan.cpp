@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 #include "site/collection_items.h"
 
 namespace lookalike::cli {
@@ -61,7 +61,8 @@ IndexPlan plan_update(const Manifest& manifest, const Collection& existing, cons
     if (!p.is_new) kept_ids.insert(p.item.id);
   for (const CollectionItem& item : existing.items)
     if (!kept_ids.count(item.id)) plan.removed.push_back(item.id);
-  std::sort(plan.items.begin(), plan.items.end(), [](const PlannedItem& a, const PlannedItem& b) { return a.item.id < b.item.id; });
+  std::sort(plan.items.begin(), plan.items.end(),
+            [](const PlannedItem& a, const PlannedItem& b) { return a.item.id < b.item.id; });
   std::sort(plan.removed.begin(), plan.removed.end());
   return plan;
 }

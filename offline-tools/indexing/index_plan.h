@@ -12,19 +12,19 @@
 #include <vector>
 
 #include "dataset/manifest.h"
-#include "index/collection.h"
+#include "lookalike/index/collection.h"
 
 namespace lookalike::cli {
 
 struct PlannedItem {
   CollectionItem item;  // refreshed from the manifest (label, size, attribution); the id is kept
   std::size_t manifest_index = 0;
-  bool compute = true;   // decode: a new thumbnail and new vectors
-  bool is_new = true;    // not in the collection before
+  bool compute = true;  // decode: a new thumbnail and new vectors
+  bool is_new = true;   // not in the collection before
 };
 
 struct IndexPlan {
-  std::vector<PlannedItem> items;     // ascending ids
+  std::vector<PlannedItem> items;      // ascending ids
   std::vector<std::uint32_t> removed;  // ids of the old collection whose image is gone
   std::size_t added = 0, changed = 0, kept = 0;
 };

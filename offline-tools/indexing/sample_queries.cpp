@@ -2,11 +2,11 @@
 
 #include <map>
 
-#include "common/error.h"
 #include "common/files.h"
 #include "common/log.h"
 #include "common/text.h"
-#include "image/decode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
 #include "site/thumbnail.h"
 
 namespace lookalike::cli {

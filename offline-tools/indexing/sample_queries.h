@@ -9,8 +9,8 @@
 
 #include "common/staged_files.h"
 #include "dataset/manifest.h"
-#include "index/collection.h"
 #include "indexing/index_plan.h"
+#include "lookalike/index/collection.h"
 
 namespace lookalike::cli {
 

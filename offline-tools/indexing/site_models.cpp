@@ -1,10 +1,10 @@
 #include "indexing/site_models.h"
 
-#include "common/error.h"
 #include "common/files.h"
 #include "common/log.h"
 #include "crawl/sha256.h"
 #include "embed/model_files.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -23,8 +23,9 @@ std::string file_sha256(const fs::path& file) {
 
 }  // namespace
 
-std::vector<CollectionModel> stage_site_models(const std::vector<FeatureChoice>& features, const ModelRunOptions& options,
-                                               const fs::path& site, StagedFiles& staged) {
+std::vector<CollectionModel> stage_site_models(const std::vector<FeatureChoice>& features,
+                                               const ModelRunOptions& options, const fs::path& site,
+                                               StagedFiles& staged) {
   std::vector<CollectionModel> models;
   for (const FeatureChoice& f : features) {
     if (!f.is_model()) continue;
@@ -37,13 +38,17 @@ std::vector<CollectionModel> stage_site_models(const std::vector<FeatureChoice>&
     if (!same_file(model_source, model_target)) {
       const std::string sha = card.sha256.empty() ? std::string() : file_sha256(model_source);
       if (!card.sha256.empty() && sha != card.sha256)
-        fail(ErrorKind::Corrupt, model_source.string() + " has sha256 " + sha.substr(0, 16) + "…, but the card " + f.card->path +
-                                     " names " + card.sha256.substr(0, 16) + "…: the page would refuse this file");
+        fail(ErrorKind::Corrupt, model_source.string() + " has sha256 " + sha.substr(0, 16) + "…, but the card " +
+                                     f.card->path + " names " + card.sha256.substr(0, 16) +
+                                     "…: the page would refuse this file");
       std::error_code ec;
-      const bool present = fs::is_regular_file(model_target, ec) && fs::file_size(model_target, ec) == fs::file_size(model_source, ec) &&
-                           !card.sha256.empty() && file_sha256(model_target) == card.sha256;
-      if (present) log_verbose(model_target.string() + " is already in the site");
-      else staged.copy(model_target, model_source);
+      const bool present = fs::is_regular_file(model_target, ec) &&
+                           fs::file_size(model_target, ec) == fs::file_size(model_source, ec) && !card.sha256.empty() &&
+                           file_sha256(model_target) == card.sha256;
+      if (present)
+        log_verbose(model_target.string() + " is already in the site");
+      else
+        staged.copy(model_target, model_source);
     }
     models.push_back({"models/" + card.name + ".json"});
   }

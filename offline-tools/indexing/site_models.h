@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "common/staged_files.h"
-#include "index/collection.h"
+#include "lookalike/index/collection.h"
 #include "vectors/feature_set.h"
 
 namespace lookalike::cli {
@@ -19,7 +19,8 @@ namespace lookalike::cli {
 // Error(Io) when the model file is missing, Error(Corrupt) when its sha256
 // is not the card's (the page would refuse it) or its model.file would
 // leave the card's folder.
-std::vector<CollectionModel> stage_site_models(const std::vector<FeatureChoice>& features, const ModelRunOptions& options,
-                                               const std::filesystem::path& site, StagedFiles& staged);
+std::vector<CollectionModel> stage_site_models(const std::vector<FeatureChoice>& features,
+                                               const ModelRunOptions& options, const std::filesystem::path& site,
+                                               StagedFiles& staged);
 
 }  // namespace lookalike::cli

@@ -37,9 +37,9 @@ struct NearDuplicateOptions {
 
 struct DuplicateDecision {
   bool kept = true;
-  bool exact = false;      // when not kept: same pixels as `of`, else near
-  std::size_t of = 0;      // the kept image it duplicates (input index)
-  int distance = 0;        // perceptual-hash distance to `of`
+  bool exact = false;  // when not kept: same pixels as `of`, else near
+  std::size_t of = 0;  // the kept image it duplicates (input index)
+  int distance = 0;    // perceptual-hash distance to `of`
 };
 
 std::vector<DuplicateDecision> find_duplicates(const std::vector<DuplicateCandidate>& images,

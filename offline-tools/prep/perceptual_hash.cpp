@@ -4,7 +4,7 @@
 #include <array>
 #include <cmath>
 
-#include "image/resize.h"
+#include "lookalike/image/resize.h"
 
 namespace lookalike::cli {
 namespace {

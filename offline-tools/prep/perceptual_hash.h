@@ -12,7 +12,7 @@
 
 #include <cstdint>
 
-#include "image/image.h"
+#include "lookalike/image/image.h"
 
 namespace lookalike::cli {
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "image/image.h"
+#include "lookalike/image/image.h"
 
 namespace lookalike::cli {
 

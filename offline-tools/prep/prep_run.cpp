@@ -3,12 +3,12 @@
 #include <optional>
 
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/files.h"
 #include "common/parallel.h"
 #include "common/progress.h"
 #include "common/text.h"
-#include "image/decode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
 #include "prep/perceptual_hash.h"
 #include "prep/pixel_hash.h"
 #include "prep/split.h"
@@ -33,11 +33,15 @@ struct Checked {
 
 std::string reason_for(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Unsupported: return "unsupported";
-    case ErrorKind::TooLarge: return "too-large";
-    case ErrorKind::Io: return "unreadable";
+    case ErrorKind::Unsupported:
+      return "unsupported";
+    case ErrorKind::TooLarge:
+      return "too-large";
+    case ErrorKind::Io:
+      return "unreadable";
     case ErrorKind::Corrupt:
-    case ErrorKind::InvalidArgument: break;
+    case ErrorKind::InvalidArgument:
+      break;
   }
   return "corrupt";
 }
@@ -121,7 +125,8 @@ PrepResult run_prep(const PrepOptions& options) {
                {"max_pixels", options.max_pixels}};
   m.roots = scan.roots;
 
-  for (const auto& p : scan.problems) m.rejected.push_back({p.root, p.path, p.label, p.reason, p.message, 0, std::nullopt});
+  for (const auto& p : scan.problems)
+    m.rejected.push_back({p.root, p.path, p.label, p.reason, p.message, 0, std::nullopt});
 
   // Decode and hash every image; results land at their own index, so the
   // outcome does not depend on the thread count or the order of completion.

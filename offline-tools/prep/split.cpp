@@ -8,7 +8,7 @@
 #include <cmath>
 #include <map>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 
@@ -18,8 +18,10 @@ std::vector<Split> stratified_split(const std::vector<SplitItem>& items, double 
   std::vector<Split> out(items.size(), Split::None);
   std::map<std::string, std::vector<std::size_t>> by_label;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    if (items[i].given != Split::None) out[i] = items[i].given;
-    else by_label[items[i].label].push_back(i);
+    if (items[i].given != Split::None)
+      out[i] = items[i].given;
+    else
+      by_label[items[i].label].push_back(i);
   }
   for (auto& [label, members] : by_label) {
     std::vector<std::pair<std::uint64_t, std::size_t>> keyed;

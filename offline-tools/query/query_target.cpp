@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "common/error.h"
 #include "embed/model_files.h"
+#include "lookalike/common/error.h"
 #include "site/bundle_files.h"
 #include "site/collection_files.h"
 #include "vectors/feature_set.h"
@@ -37,8 +37,9 @@ const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequ
   if (features.empty()) fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles to search");
   std::string feature;
   if (request.feature.empty()) {
-    feature = *std::min_element(features.begin(), features.end(),
-                                [](const std::string& a, const std::string& b) { return preference(a) < preference(b); });
+    feature = *std::min_element(features.begin(), features.end(), [](const std::string& a, const std::string& b) {
+      return preference(a) < preference(b);
+    });
   } else {
     // Either spelling of the feature: as listed, or its canonical spec.
     feature = request.feature;
@@ -76,11 +77,17 @@ void check_against_entry(const VectorIndex& index, const CollectionBundle& entry
   const IndexConfig& c = index.config();
   std::string problems;
   const auto problem = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
-  if (c.feature_spec != entry.feature) problem("its feature is " + c.feature_spec + ", the collection says " + entry.feature);
-  if (c.metric != entry.metric) problem(std::string("its metric is ") + metric_name(c.metric) + ", the collection says " + metric_name(entry.metric));
-  if (c.dim != entry.dim) problem("its dimension is " + std::to_string(c.dim) + ", the collection says " + std::to_string(entry.dim));
-  if (index.size() != entry.count) problem("it holds " + std::to_string(index.size()) + " items, the collection says " + std::to_string(entry.count));
-  if (!problems.empty()) fail(ErrorKind::Corrupt, file.string() + " does not match its collection: " + problems + " (rebuild the index)");
+  if (c.feature_spec != entry.feature)
+    problem("its feature is " + c.feature_spec + ", the collection says " + entry.feature);
+  if (c.metric != entry.metric)
+    problem(std::string("its metric is ") + metric_name(c.metric) + ", the collection says " +
+            metric_name(entry.metric));
+  if (c.dim != entry.dim)
+    problem("its dimension is " + std::to_string(c.dim) + ", the collection says " + std::to_string(entry.dim));
+  if (index.size() != entry.count)
+    problem("it holds " + std::to_string(index.size()) + " items, the collection says " + std::to_string(entry.count));
+  if (!problems.empty())
+    fail(ErrorKind::Corrupt, file.string() + " does not match its collection: " + problems + " (rebuild the index)");
 }
 
 }  // namespace
@@ -95,13 +102,16 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
     if (!request.site.empty()) fail(ErrorKind::InvalidArgument, "give either --site or --index, not both");
     return QueryTarget{std::nullopt, {}, request.index_file, load_bundle_file(request.index_file), {}, {}};
   }
-  if (request.site.empty()) fail(ErrorKind::InvalidArgument, "say what to search: --site DIR (a built site) or --index FILE.lkx");
+  if (request.site.empty())
+    fail(ErrorKind::InvalidArgument, "say what to search: --site DIR (a built site) or --index FILE.lkx");
   const CollectionList list = read_collection_list(request.site);
   const std::string name = request.collection.empty() ? list.default_name : request.collection;
-  if (std::none_of(list.collections.begin(), list.collections.end(), [&](const CollectionEntry& e) { return e.name == name; })) {
+  if (std::none_of(list.collections.begin(), list.collections.end(),
+                   [&](const CollectionEntry& e) { return e.name == name; })) {
     std::vector<std::string> names;
     for (const auto& e : list.collections) names.push_back(e.name);
-    fail(ErrorKind::InvalidArgument, "the site " + request.site.string() + " has no collection " + name + " (it has: " + list_of(names) + ")");
+    fail(ErrorKind::InvalidArgument,
+         "the site " + request.site.string() + " has no collection " + name + " (it has: " + list_of(names) + ")");
   }
   Collection collection = read_collection(request.site, name);
   const CollectionBundle entry = choose_bundle(collection, request);
@@ -116,7 +126,8 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
       if (loaded.card.feature_spec() == entry.feature) card = loaded.path;
     }
     if (card.empty())
-      fail(ErrorKind::Corrupt, "collection " + name + " has " + entry.feature + " bundles but lists no model card for them");
+      fail(ErrorKind::Corrupt,
+           "collection " + name + " has " + entry.feature + " bundles but lists no model card for them");
   }
   std::unordered_map<std::uint32_t, std::size_t> positions;
   for (std::size_t i = 0; i < collection.items.size(); ++i) positions.emplace(collection.items[i].id, i);

@@ -8,8 +8,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "index/collection.h"
-#include "index/vector_index.h"
+#include "lookalike/index/collection.h"
+#include "lookalike/index/vector_index.h"
 
 namespace lookalike::cli {
 

@@ -1,22 +1,24 @@
 #include "query/query_vector.h"
 
-#include "common/error.h"
 #include "common/files.h"
 #include "embed/model_embedder.h"
-#include "image/decode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
 
 namespace lookalike::cli {
 
-std::vector<float> query_vector(const std::filesystem::path& image, const IndexConfig& bundle, const std::string& model_card,
-                                const ModelRunOptions& model) {
-  const FeatureChoice feature = choose_feature(is_model_spec(bundle.feature_spec) && !model_card.empty() ? "model:" + model_card
-                                                                                                           : bundle.feature_spec);
+std::vector<float> query_vector(const std::filesystem::path& image, const IndexConfig& bundle,
+                                const std::string& model_card, const ModelRunOptions& model) {
+  const FeatureChoice feature = choose_feature(
+      is_model_spec(bundle.feature_spec) && !model_card.empty() ? "model:" + model_card : bundle.feature_spec);
   if (feature.spec != bundle.feature_spec)
-    fail(ErrorKind::InvalidArgument, "the card " + model_card + " is for " + feature.spec + ", the index holds " + bundle.feature_spec);
+    fail(ErrorKind::InvalidArgument,
+         "the card " + model_card + " is for " + feature.spec + ", the index holds " + bundle.feature_spec);
   if (std::uint32_t(feature.version) != bundle.feature_version || feature.dim != bundle.dim)
-    fail(ErrorKind::InvalidArgument, "the index was built with " + bundle.feature_spec + " version " + std::to_string(bundle.feature_version) +
-                                         " (" + std::to_string(bundle.dim) + "-d); this lookalike computes version " +
-                                         std::to_string(feature.version) + " (" + std::to_string(feature.dim) + "-d): rebuild the index");
+    fail(ErrorKind::InvalidArgument, "the index was built with " + bundle.feature_spec + " version " +
+                                         std::to_string(bundle.feature_version) + " (" + std::to_string(bundle.dim) +
+                                         "-d); this lookalike computes version " + std::to_string(feature.version) +
+                                         " (" + std::to_string(feature.dim) + "-d): rebuild the index");
   const std::vector<std::uint8_t> bytes = read_file(image);
   DecodedImage decoded;
   try {

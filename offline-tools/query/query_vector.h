@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "index/index_config.h"
+#include "lookalike/index/index_config.h"
 #include "vectors/feature_set.h"
 
 namespace lookalike::cli {
@@ -18,7 +18,7 @@ namespace lookalike::cli {
 // Error(Io/Corrupt/Unsupported) for an image that cannot be read or decoded,
 // Error(InvalidArgument) when this build computes another version of the
 // feature than the bundle holds.
-std::vector<float> query_vector(const std::filesystem::path& image, const IndexConfig& bundle, const std::string& model_card,
-                                const ModelRunOptions& model);
+std::vector<float> query_vector(const std::filesystem::path& image, const IndexConfig& bundle,
+                                const std::string& model_card, const ModelRunOptions& model);
 
 }  // namespace lookalike::cli

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 struct SitePath {
   enum class Status { Ok, NotFound, Forbidden, BadRequest } status = Status::NotFound;
-  fs::path file;                      // resolved (symlinks followed), inside the root
+  fs::path file;  // resolved (symlinks followed), inside the root
   bool is_directory = false;
   std::vector<std::string> segments;  // the normalised URL path, for redirects
   std::string reason;                 // why not Ok, for logs

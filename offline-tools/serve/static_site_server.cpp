@@ -11,9 +11,9 @@
 #include <cstring>
 #include <fstream>
 
-#include "common/error.h"
 #include "common/files.h"
 #include "common/log.h"
+#include "lookalike/common/error.h"
 #include "serve/byte_ranges.h"
 #include "serve/mime_types.h"
 #include "serve/site_path.h"
@@ -58,9 +58,12 @@ std::string explain_listen_failure(const std::string& host, int port) {
              " is already in use (choose another with --port, or --port 0 for a free one)";
     case EACCES:
       return "not permitted to listen on " + where + " (ports below 1024 need privileges; choose another with --port)";
-    case EADDRNOTAVAIL: return "cannot listen on " + where + ": " + host + " is not an address of this machine";
-    case 0: return "cannot listen on " + where;
-    default: return "cannot listen on " + where + ": " + std::strerror(error_number);
+    case EADDRNOTAVAIL:
+      return "cannot listen on " + where + ": " + host + " is not an address of this machine";
+    case 0:
+      return "cannot listen on " + where;
+    default:
+      return "cannot listen on " + where + ": " + std::strerror(error_number);
   }
 }
 
@@ -100,7 +103,8 @@ struct StaticSiteServer::State {
   std::atomic<bool> stopped{false};
 };
 
-StaticSiteServer::StaticSiteServer(ServeOptions options) : options_(std::move(options)), state_(std::make_unique<State>()) {
+StaticSiteServer::StaticSiteServer(ServeOptions options)
+    : options_(std::move(options)), state_(std::make_unique<State>()) {
   require_directory(options_.root);
   std::error_code ec;
   canonical_root_ = fs::canonical(options_.root, ec);
@@ -127,10 +131,14 @@ StaticSiteServer::StaticSiteServer(ServeOptions options) : options_(std::move(op
   server.Get(".*", [root](const httplib::Request& req, httplib::Response& res) {
     SitePath site = resolve_site_path(root, req.path);
     switch (site.status) {
-      case SitePath::Status::BadRequest: return plain(res, 400, "Bad request");
-      case SitePath::Status::Forbidden: return plain(res, 403, "Forbidden: " + site.reason);
-      case SitePath::Status::NotFound: return plain(res, 404, "Not found");
-      case SitePath::Status::Ok: break;
+      case SitePath::Status::BadRequest:
+        return plain(res, 400, "Bad request");
+      case SitePath::Status::Forbidden:
+        return plain(res, 403, "Forbidden: " + site.reason);
+      case SitePath::Status::NotFound:
+        return plain(res, 404, "Not found");
+      case SitePath::Status::Ok:
+        break;
     }
     if (site.is_directory) {
       if (req.path.empty() || req.path.back() != '/') {
@@ -139,7 +147,8 @@ StaticSiteServer::StaticSiteServer(ServeOptions options) : options_(std::move(op
         return;
       }
       site = resolve_site_path(root, req.path + "index.html");
-      if (site.status != SitePath::Status::Ok || site.is_directory) return plain(res, 404, "Not found (no index.html in this folder)");
+      if (site.status != SitePath::Status::Ok || site.is_directory)
+        return plain(res, 404, "Not found (no index.html in this folder)");
     }
     std::error_code ec;
     const std::uint64_t size = fs::file_size(site.file, ec);
@@ -202,7 +211,8 @@ int StaticSiteServer::bind() {
     port_ = server.bind_to_any_port(options_.host);
     if (port_ <= 0) fail(ErrorKind::Io, explain_listen_failure(options_.host, 0));
   } else {
-    if (!server.bind_to_port(options_.host, options_.port)) fail(ErrorKind::Io, explain_listen_failure(options_.host, options_.port));
+    if (!server.bind_to_port(options_.host, options_.port))
+      fail(ErrorKind::Io, explain_listen_failure(options_.host, options_.port));
     port_ = options_.port;
   }
   return port_;
@@ -217,7 +227,10 @@ void StaticSiteServer::stop() {
 
 std::string StaticSiteServer::url() const {
   const bool ipv6 = options_.host.find(':') != std::string::npos;
-  const std::string host = options_.host == "0.0.0.0" ? "127.0.0.1" : options_.host == "::" ? "[::1]" : ipv6 ? "[" + options_.host + "]" : options_.host;
+  const std::string host = options_.host == "0.0.0.0" ? "127.0.0.1"
+                           : options_.host == "::"    ? "[::1]"
+                           : ipv6                     ? "[" + options_.host + "]"
+                                                      : options_.host;
   return "http://" + host + ":" + std::to_string(port_) + "/";
 }
 

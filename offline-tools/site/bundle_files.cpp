@@ -1,7 +1,7 @@
 #include "site/bundle_files.h"
 
-#include "common/error.h"
 #include "common/files.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 

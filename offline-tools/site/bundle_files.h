@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <string>
 
-#include "index/vector_index.h"
-#include "metrics/metric.h"
+#include "lookalike/index/vector_index.h"
+#include "lookalike/metrics/metric.h"
 
 namespace lookalike::cli {
 

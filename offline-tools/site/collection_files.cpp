@@ -1,7 +1,7 @@
 #include "site/collection_files.h"
 
-#include "common/error.h"
 #include "common/files.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -38,7 +38,9 @@ bool collection_exists(const fs::path& site, const std::string& name) {
   return fs::is_regular_file(collection_file(site, name), ec);
 }
 
-CollectionList read_collection_list(const fs::path& site) { return parse_file(collection_list_file(site), parse_collection_list); }
+CollectionList read_collection_list(const fs::path& site) {
+  return parse_file(collection_list_file(site), parse_collection_list);
+}
 
 void register_collection(const fs::path& site, const Collection& collection, bool make_default) {
   check_collection_name(collection.name);

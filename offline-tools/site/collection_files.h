@@ -1,6 +1,6 @@
 // Where a collection lives in a site folder, and reading and writing it
 // there. The JSON itself (its fields, its validation) is the core's
-// contract with the web page: core/index/collection.h.
+// contract with the web page: core/include/lookalike/index/collection.h.
 //
 //   site/index/collections.json   the list of collections (CollectionList)
 //   site/index/<name>.json        one collection (Collection, "the sidecar")
@@ -9,14 +9,14 @@
 #include <filesystem>
 #include <string>
 
-#include "index/collection.h"
+#include "lookalike/index/collection.h"
 
 namespace lookalike::cli {
 
 namespace fs = std::filesystem;
 
 fs::path collection_file(const fs::path& site, const std::string& name);  // site/index/<name>.json
-fs::path collection_list_file(const fs::path& site);                     // site/index/collections.json
+fs::path collection_list_file(const fs::path& site);                      // site/index/collections.json
 
 // Validated (the core's rules) and written atomically. Throws
 // Error(InvalidArgument) for an invalid collection, Error(Io) when writing fails.

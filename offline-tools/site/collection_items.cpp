@@ -4,9 +4,9 @@
 #include <map>
 #include <utility>
 
-#include "common/error.h"
 #include "common/log.h"
 #include "common/text.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
@@ -16,7 +16,8 @@ namespace {
 // the core's own rule decides (collection_to_json refuses such links).
 void drop_unsafe_links(CollectionItem& item) {
   CollectionSource& s = item.source;
-  for (const auto& [field, link] : {std::pair<const char*, const std::string*>{"url", &s.url}, {"page", &s.page},
+  for (const auto& [field, link] : {std::pair<const char*, const std::string*>{"url", &s.url},
+                                    {"page", &s.page},
                                     {"licence_url", &s.licence_url}}) {
     if (link->empty() || is_web_link(*link)) continue;
     log_warning(printable(s.path) + ": links left out (source." + field + " must be an http or https URL)");
@@ -36,7 +37,8 @@ CollectionItem collection_item(const Manifest& manifest, const ManifestImage& im
   item.thumbnail = thumbnail_path(id);
   item.width = std::uint32_t(std::max(image.width, 0));
   item.height = std::uint32_t(std::max(image.height, 0));
-  item.source.path = manifest.roots.size() > 1 ? manifest.roots[image.root].path.filename().string() + "/" + image.path : image.path;
+  item.source.path =
+      manifest.roots.size() > 1 ? manifest.roots[image.root].path.filename().string() + "/" + image.path : image.path;
   if (image.source) {
     item.source.url = image.source->url;
     item.source.page = image.source->page;
@@ -64,8 +66,10 @@ std::string licence_note_for(const std::vector<CollectionItem>& items) {
   std::map<std::string, std::size_t> counts;
   std::size_t unknown = 0;
   for (const auto& item : items) {
-    if (item.source.licence.empty() || item.source.licence == "unknown") ++unknown;
-    else ++counts[item.source.licence];
+    if (item.source.licence.empty() || item.source.licence == "unknown")
+      ++unknown;
+    else
+      ++counts[item.source.licence];
   }
   if (counts.empty())
     return "No licence is recorded for these images: make sure you may republish them before publishing this site.";

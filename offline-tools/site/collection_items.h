@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "dataset/manifest.h"
-#include "index/collection.h"
+#include "lookalike/index/collection.h"
 
 namespace lookalike::cli {
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/error.h"
-#include "image/encode.h"
-#include "image/resize.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/image/resize.h"
 
 namespace lookalike::cli {
 

@@ -4,13 +4,13 @@
 #include <optional>
 
 #include "common/cli_context.h"
-#include "common/error.h"
 #include "common/files.h"
 #include "common/log.h"
 #include "common/parallel.h"
 #include "common/progress.h"
 #include "embed/model_embedder.h"
-#include "image/decode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
 
 namespace lookalike::cli {
 namespace {
@@ -45,8 +45,8 @@ void decode_pass(const std::vector<std::filesystem::path>& files, const std::vec
         FeatureMatrix& m = out.matrices[f];
         const std::vector<float> v = features[f].traditional->compute(decoded.image);
         if (v.size() != m.dim)
-          fail(ErrorKind::InvalidArgument, "feature " + m.spec + " returned " + std::to_string(v.size()) + " values instead of " +
-                                               std::to_string(m.dim));
+          fail(ErrorKind::InvalidArgument, "feature " + m.spec + " returned " + std::to_string(v.size()) +
+                                               " values instead of " + std::to_string(m.dim));
         std::copy(v.begin(), v.end(), m.values.begin() + std::ptrdiff_t(i * m.dim));
       }
       if (options.on_decoded) options.on_decoded(i, decoded.image);
@@ -62,8 +62,8 @@ void decode_pass(const std::vector<std::filesystem::path>& files, const std::vec
     if (failed[i]) record_failure(out, i, errors[i], kinds[i]);
 }
 
-void embed_pass(const std::vector<std::filesystem::path>& files, const FeatureChoice& feature, const ExtractionOptions& options,
-                FeatureMatrix& matrix, FeatureExtraction& out) {
+void embed_pass(const std::vector<std::filesystem::path>& files, const FeatureChoice& feature,
+                const ExtractionOptions& options, FeatureMatrix& matrix, FeatureExtraction& out) {
   // Images that already failed (e.g. in the decode pass) are not embedded.
   std::vector<std::string> paths;
   std::vector<std::size_t> rows;
@@ -78,8 +78,9 @@ void embed_pass(const std::vector<std::filesystem::path>& files, const FeatureCh
   embedder_options.model_threads = options.model.model_threads;
   embedder_options.model_path = options.model.model_path;
   ModelEmbedder embedder = ModelEmbedder::open(feature.card->path, embedder_options);
-  log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " + embedder.model_path() + ", " +
-           std::to_string(embedder.runtime_info().threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
+  log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
+           embedder.model_path() + ", " + std::to_string(embedder.runtime_info().threads) + " thread(s), batch " +
+           std::to_string(embedder.batch_size()));
 
   std::optional<Progress> progress;
   if (options.show_progress) progress.emplace("embedding " + embedder.card().name, paths.size());
@@ -95,7 +96,8 @@ void embed_pass(const std::vector<std::filesystem::path>& files, const FeatureCh
   if (progress) progress->finish();
   for (std::size_t r = 0; r < rows.size(); ++r) {
     if (result.done[r]) {
-      std::copy(result.vectors.begin() + std::ptrdiff_t(r * matrix.dim), result.vectors.begin() + std::ptrdiff_t((r + 1) * matrix.dim),
+      std::copy(result.vectors.begin() + std::ptrdiff_t(r * matrix.dim),
+                result.vectors.begin() + std::ptrdiff_t((r + 1) * matrix.dim),
                 matrix.values.begin() + std::ptrdiff_t(rows[r] * matrix.dim));
     } else if (!result.stopped) {
       // embed_image_files records read and decode failures; its messages carry no kind.
@@ -106,12 +108,13 @@ void embed_pass(const std::vector<std::filesystem::path>& files, const FeatureCh
 
 }  // namespace
 
-FeatureExtraction extract_features(const std::vector<std::filesystem::path>& files, const std::vector<FeatureChoice>& features,
-                                   const ExtractionOptions& options) {
+FeatureExtraction extract_features(const std::vector<std::filesystem::path>& files,
+                                   const std::vector<FeatureChoice>& features, const ExtractionOptions& options) {
   std::size_t models = 0;
   for (const auto& f : features) models += f.is_model() ? 1 : 0;
   if (models > 1 && !options.model.model_path.empty())
-    fail(ErrorKind::InvalidArgument, "--model names one ONNX file, but " + std::to_string(models) + " model features were asked for");
+    fail(ErrorKind::InvalidArgument,
+         "--model names one ONNX file, but " + std::to_string(models) + " model features were asked for");
 
   FeatureExtraction out;
   for (const auto& f : features) {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "common/error.h"
-#include "image/image.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/image.h"
 #include "vectors/feature_set.h"
 
 namespace lookalike::cli {

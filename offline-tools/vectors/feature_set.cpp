@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "common/error.h"
+#include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 
@@ -12,7 +12,8 @@ FeatureChoice choose_feature(const std::string& spec) {
   FeatureChoice choice;
   if (is_model_spec(spec)) {
     const std::string card = spec.substr(6);
-    if (card.empty()) fail(ErrorKind::InvalidArgument, "feature \"model:\" needs a card name or file, e.g. model:mobilenetv2-int8");
+    if (card.empty())
+      fail(ErrorKind::InvalidArgument, "feature \"model:\" needs a card name or file, e.g. model:mobilenetv2-int8");
     LoadedCard loaded;
     try {
       loaded = load_model_card(card);

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "embed/model_files.h"
-#include "features/feature.h"
+#include "lookalike/features/feature.h"
 
 namespace lookalike::cli {
 

@@ -13,17 +13,27 @@ test('a photo from the camera is searched', { timeout: 3 * TIMEOUT }, async () =
     await waitReady(page);
     assert.equal(await page.isVisible('#camera-button'), true, 'the camera button is offered');
     await page.click('#camera-button');
-    await page.waitForFunction(() => document.querySelector('#camera-dialog').open &&
-      document.querySelector('#camera-video').videoWidth > 0, null, { timeout: TIMEOUT });
+    await page.waitForFunction(
+      () => document.querySelector('#camera-dialog').open && document.querySelector('#camera-video').videoWidth > 0,
+      null,
+      { timeout: TIMEOUT },
+    );
     const r = await answerTo(page, () => page.click('#camera-capture'));
     assert.equal(r.kind, 'result', r.message);
     assert.match(r.caption, /^camera photo — \d+×\d+ PNG/);
     assert.equal(r.hits.length, 10);
     assert.equal(await page.evaluate(() => document.querySelector('#camera-dialog').open), false, 'the dialog closed');
-    assert.equal(await page.evaluate(() => document.querySelector('#camera-video').srcObject), null, 'the camera is off');
+    assert.equal(
+      await page.evaluate(() => document.querySelector('#camera-video').srcObject),
+      null,
+      'the camera is off',
+    );
     await page.click('#camera-button');
-    await page.waitForFunction(() => document.querySelector('#camera-dialog').open &&
-      document.querySelector('#camera-video').videoWidth > 0, null, { timeout: TIMEOUT });
+    await page.waitForFunction(
+      () => document.querySelector('#camera-dialog').open && document.querySelector('#camera-video').videoWidth > 0,
+      null,
+      { timeout: TIMEOUT },
+    );
     await page.click('#camera-cancel');
     assert.equal(await page.evaluate(() => document.querySelector('#camera-dialog').open), false);
     assert.deepEqual(site.console.unexpected(), []);

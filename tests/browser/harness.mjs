@@ -20,8 +20,15 @@ export const queriesDir = join(workDir, 'collection/queries');
 export const outDir = process.env.LOOKALIKE_TEST_OUT ?? join(sourceDir, 'tests/out/browser');
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 export const TIMEOUT = 90_000;
 
 /** The native answers (make_test_collection's expected.json). */
@@ -41,16 +48,29 @@ export function screenshotPath(name) {
  * sends no COOP/COEP: lookalike serve always sends them, so the Node server
  * (static-server.mjs) plays that host.
  */
-export async function openSite({ isolate = true, root = siteRoot, prefix = SUB_PATH, viewport = { width: 1280, height: 900 }, extraArgs = [] } = {}) {
+export async function openSite({
+  isolate = true,
+  root = siteRoot,
+  prefix = SUB_PATH,
+  viewport = { width: 1280, height: 900 },
+  extraArgs = [],
+} = {}) {
   const server = isolate ? await startLookalikeServe({ root, prefix }) : await startStaticServer({ root, prefix });
   const profile = mkdtempSync(join(tmpdir(), 'lookalike-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs], viewport,
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
+    viewport,
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const console = watchConsole(page);
   return {
-    server, context, page, console, profile,
+    server,
+    context,
+    page,
+    console,
+    profile,
     async close() {
       await context.close();
       await server.close();
@@ -86,22 +106,33 @@ export function watchConsole(page) {
 }
 
 export async function waitReady(page) {
-  await page.waitForFunction(() => document.body.dataset.ready === 'true' ||
-    document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed', null, { timeout: TIMEOUT });
+  await page.waitForFunction(
+    () =>
+      document.body.dataset.ready === 'true' ||
+      document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed',
+    null,
+    { timeout: TIMEOUT },
+  );
   const state = await page.getAttribute('#ready-state', 'data-state');
   if (state !== 'ready') throw new Error(`the page did not get ready: ${await page.textContent('#message')}`);
 }
 
 async function answerMarks(page) {
-  return page.evaluate(() => ({ result: document.body.dataset.lastResult ?? '', error: document.body.dataset.lastError ?? '' }));
+  return page.evaluate(() => ({
+    result: document.body.dataset.lastResult ?? '',
+    error: document.body.dataset.lastError ?? '',
+  }));
 }
 
 /** Runs `action` and waits for the page's next answer; returns {kind: 'result'|'error', ...}. */
 export async function answerTo(page, action) {
   const before = await answerMarks(page);
   await action();
-  await page.waitForFunction((b) => (document.body.dataset.lastResult ?? '') !== b.result ||
-    (document.body.dataset.lastError ?? '') !== b.error, before, { timeout: TIMEOUT });
+  await page.waitForFunction(
+    (b) => (document.body.dataset.lastResult ?? '') !== b.result || (document.body.dataset.lastError ?? '') !== b.error,
+    before,
+    { timeout: TIMEOUT },
+  );
   const after = await answerMarks(page);
   if (after.error !== before.error && Number(after.error) > Number(after.result || 0))
     return { kind: 'error', message: await page.textContent('#message') };
@@ -124,13 +155,15 @@ export async function readResults(page) {
     caption: document.querySelector('#query-caption')?.textContent ?? '',
     notes: document.querySelector('#notes')?.textContent ?? '',
     timing: document.querySelector('#timing')?.textContent ?? '',
-    message: document.querySelector('#message')?.hidden ? '' : document.querySelector('#message')?.textContent ?? '',
+    message: document.querySelector('#message')?.hidden ? '' : (document.querySelector('#message')?.textContent ?? ''),
     summary: document.querySelector('#results-summary')?.textContent ?? '',
   }));
 }
 
 export async function uploadQuery(page, file) {
-  return answerTo(page, () => page.setInputFiles('#file-input', typeof file === 'string' ? join(queriesDir, file) : file));
+  return answerTo(page, () =>
+    page.setInputFiles('#file-input', typeof file === 'string' ? join(queriesDir, file) : file),
+  );
 }
 
 export async function choose(page, select, value) {

@@ -5,9 +5,31 @@
 // and stays up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, readdirSync, rmSync, truncateSync, writeFileSync, readFileSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { join } from 'node:path';
-import { choose, expected, openSite, queryWith, setControl, siteRoot, SUB_PATH, uploadQuery, waitReady, workDir, TIMEOUT } from './harness.mjs';
+import {
+  choose,
+  expected,
+  openSite,
+  queryWith,
+  setControl,
+  siteRoot,
+  SUB_PATH,
+  uploadQuery,
+  waitReady,
+  workDir,
+  TIMEOUT,
+} from './harness.mjs';
 
 const reference = expected();
 const colour = reference.colour;
@@ -25,27 +47,37 @@ function variant(name, change) {
 }
 
 async function readyState(page) {
-  await page.waitForFunction(() => ['ready', 'failed'].includes(document.querySelector('#ready-state')?.getAttribute('data-state')),
-    null, { timeout: TIMEOUT });
+  await page.waitForFunction(
+    () => ['ready', 'failed'].includes(document.querySelector('#ready-state')?.getAttribute('data-state')),
+    null,
+    { timeout: TIMEOUT },
+  );
   return { state: await page.getAttribute('#ready-state', 'data-state'), message: await page.textContent('#message') };
 }
 
-test('without cross-origin isolation (GitHub Pages) the page works with one thread and says so', { timeout: 3 * TIMEOUT }, async () => {
-  const site = await openSite({ isolate: false });
-  try {
-    await site.page.goto(site.server.url);
-    await waitReady(site.page);
-    const facts = await site.page.textContent('#facts');
-    assert.match(facts, /Cross-origin isolatedno/);
-    assert.match(facts, /would use 1 thread\)/);
-    const r = await queryWith(site.page, 'stripes.png', { feature: texture, metric: 'cosine' });
-    assert.equal(r.kind, 'result', r.message);
-    assert.deepEqual(r.hits.map((h) => h.id), reference.queries['stripes.png'][`${texture} cosine`].k10.ids);
-    assert.deepEqual(site.console.unexpected(), []);
-  } finally {
-    await site.close();
-  }
-});
+test(
+  'without cross-origin isolation (GitHub Pages) the page works with one thread and says so',
+  { timeout: 3 * TIMEOUT },
+  async () => {
+    const site = await openSite({ isolate: false });
+    try {
+      await site.page.goto(site.server.url);
+      await waitReady(site.page);
+      const facts = await site.page.textContent('#facts');
+      assert.match(facts, /Cross-origin isolatedno/);
+      assert.match(facts, /would use 1 thread\)/);
+      const r = await queryWith(site.page, 'stripes.png', { feature: texture, metric: 'cosine' });
+      assert.equal(r.kind, 'result', r.message);
+      assert.deepEqual(
+        r.hits.map((h) => h.id),
+        reference.queries['stripes.png'][`${texture} cosine`].k10.ids,
+      );
+      assert.deepEqual(site.console.unexpected(), []);
+    } finally {
+      await site.close();
+    }
+  },
+);
 
 test('a site without a collection says how to make one', { timeout: 3 * TIMEOUT }, async () => {
   const root = variant('no-collection', (dir) => rmSync(join(dir, 'index'), { recursive: true }));
@@ -56,7 +88,10 @@ test('a site without a collection says how to make one', { timeout: 3 * TIMEOUT 
     assert.equal(state, 'failed');
     assert.match(message, /this site has no collection yet \(index\/collections\.json is missing\)/);
     assert.equal(await site.page.isVisible('#drop-zone'), true, 'the page is still there');
-    assert.deepEqual(site.console.unexpected().filter((e) => !/404/.test(e)), []);
+    assert.deepEqual(
+      site.console.unexpected().filter((e) => !/404/.test(e)),
+      [],
+    );
   } finally {
     await site.close();
   }
@@ -75,7 +110,12 @@ test('a truncated index bundle is reported, and the other features still work', 
     const { state, message } = await readyState(site.page);
     assert.equal(state, 'ready', 'the page is usable');
     assert.equal(await site.page.inputValue('#feature-select'), texture);
-    assert.match(message, new RegExp(`the index ${file.replace(/\./g, '\\.')} cannot be used: index bundle: .* runs past the end of the \\d+-byte bundle: truncated\\?`));
+    assert.match(
+      message,
+      new RegExp(
+        `the index ${file.replace(/\./g, '\\.')} cannot be used: index bundle: .* runs past the end of the \\d+-byte bundle: truncated\\?`,
+      ),
+    );
     const failed = await uploadQuery(site.page, 'stripes.png');
     assert.equal(failed.kind, 'error');
     assert.match(failed.message, /truncated\?/);
@@ -88,52 +128,71 @@ test('a truncated index bundle is reported, and the other features still work', 
   }
 });
 
-test('a corrupt index bundle is reported when chosen, and a following good query works', { timeout: 3 * TIMEOUT }, async () => {
-  const file = 'test.colour.l2.lkx';
-  const root = variant('corrupt-index', (dir) => {
-    const path = join(dir, 'index', file);
-    const bytes = readFileSync(path);
-    bytes[bytes.length - 40] ^= 0x01; // one bit of a vector: the section checksum no longer matches
-    writeFileSync(path, bytes);
-  });
-  const site = await openSite({ root });
-  try {
-    await site.page.goto(site.server.url);
-    await waitReady(site.page);
-    await setControl(site.page, '#feature-select', colour);
-    await setControl(site.page, '#metric-select', 'l2');
-    const bad = await uploadQuery(site.page, 'stripes.png');
-    assert.equal(bad.kind, 'error');
-    assert.match(bad.message, new RegExp(`the index ${file.replace(/\./g, '\\.')} cannot be used: index bundle: float vectors section checksum mismatch`));
-    const good = await choose(site.page, '#metric-select', 'l1');
-    assert.equal(good.kind, 'result', good.message);
-    assert.deepEqual(good.hits.map((h) => h.id), reference.queries['stripes.png'][`${colour} l1`].k10.ids);
-    assert.deepEqual(site.console.unexpected(), []);
-  } finally {
-    await site.close();
-  }
-});
+test(
+  'a corrupt index bundle is reported when chosen, and a following good query works',
+  { timeout: 3 * TIMEOUT },
+  async () => {
+    const file = 'test.colour.l2.lkx';
+    const root = variant('corrupt-index', (dir) => {
+      const path = join(dir, 'index', file);
+      const bytes = readFileSync(path);
+      bytes[bytes.length - 40] ^= 0x01; // one bit of a vector: the section checksum no longer matches
+      writeFileSync(path, bytes);
+    });
+    const site = await openSite({ root });
+    try {
+      await site.page.goto(site.server.url);
+      await waitReady(site.page);
+      await setControl(site.page, '#feature-select', colour);
+      await setControl(site.page, '#metric-select', 'l2');
+      const bad = await uploadQuery(site.page, 'stripes.png');
+      assert.equal(bad.kind, 'error');
+      assert.match(
+        bad.message,
+        new RegExp(
+          `the index ${file.replace(/\./g, '\\.')} cannot be used: index bundle: float vectors section checksum mismatch`,
+        ),
+      );
+      const good = await choose(site.page, '#metric-select', 'l1');
+      assert.equal(good.kind, 'result', good.message);
+      assert.deepEqual(
+        good.hits.map((h) => h.id),
+        reference.queries['stripes.png'][`${colour} l1`].k10.ids,
+      );
+      assert.deepEqual(site.console.unexpected(), []);
+    } finally {
+      await site.close();
+    }
+  },
+);
 
-test('a bundle that disagrees with its sidecar entry is refused with the reasons', { timeout: 3 * TIMEOUT }, async () => {
-  const root = variant('mismatched-index', (dir) => {
-    const path = join(dir, 'index/test.json');
-    const sidecar = JSON.parse(readFileSync(path, 'utf8'));
-    const entry = sidecar.bundles.find((b) => b.file === 'test.colour-texture.cosine.lkx');
-    entry.kind = 'flat';
-    entry.count = 31;
-    sidecar.items.pop(); // an item the bundle still holds
-    writeFileSync(path, JSON.stringify(sidecar));
-  });
-  const site = await openSite({ root });
-  try {
-    await site.page.goto(site.server.url);
-    const { state, message } = await readyState(site.page);
-    assert.equal(state, 'ready');
-    assert.match(message, /the index test\.colour-texture\.cosine\.lkx does not match: it holds 30 items, the collection says 31; it is a hnsw index, the collection says flat; 1 of its ids are not items of the collection \(e\.g\. 293\)/);
-  } finally {
-    await site.close();
-  }
-});
+test(
+  'a bundle that disagrees with its sidecar entry is refused with the reasons',
+  { timeout: 3 * TIMEOUT },
+  async () => {
+    const root = variant('mismatched-index', (dir) => {
+      const path = join(dir, 'index/test.json');
+      const sidecar = JSON.parse(readFileSync(path, 'utf8'));
+      const entry = sidecar.bundles.find((b) => b.file === 'test.colour-texture.cosine.lkx');
+      entry.kind = 'flat';
+      entry.count = 31;
+      sidecar.items.pop(); // an item the bundle still holds
+      writeFileSync(path, JSON.stringify(sidecar));
+    });
+    const site = await openSite({ root });
+    try {
+      await site.page.goto(site.server.url);
+      const { state, message } = await readyState(site.page);
+      assert.equal(state, 'ready');
+      assert.match(
+        message,
+        /the index test\.colour-texture\.cosine\.lkx does not match: it holds 30 items, the collection says 31; it is a hnsw index, the collection says flat; 1 of its ids are not items of the collection \(e\.g\. 293\)/,
+      );
+    } finally {
+      await site.close();
+    }
+  },
+);
 
 test('a broken collection file is reported with its name and the field', { timeout: 3 * TIMEOUT }, async () => {
   const root = variant('broken-sidecar', (dir) => {
@@ -156,7 +215,8 @@ test('a broken collection file is reported with its name and the field', { timeo
 
 test('a missing WebAssembly module is reported and the page stays up', { timeout: 3 * TIMEOUT }, async () => {
   const root = variant('no-wasm', (dir) => {
-    for (const file of readdirSync(join(dir, 'assets'))) if (/^lookalike_wasm-.*\.wasm$/.test(file)) rmSync(join(dir, 'assets', file));
+    for (const file of readdirSync(join(dir, 'assets')))
+      if (/^lookalike_wasm-.*\.wasm$/.test(file)) rmSync(join(dir, 'assets', file));
   });
   const site = await openSite({ root });
   try {
@@ -164,48 +224,71 @@ test('a missing WebAssembly module is reported and the page stays up', { timeout
     const { state, message } = await readyState(site.page);
     assert.equal(state, 'failed');
     assert.match(message, /The search engine could not start: could not download the WebAssembly module .*HTTP 404/);
-    assert.deepEqual(site.console.unexpected().filter((e) => !/404/.test(e)), []);
+    assert.deepEqual(
+      site.console.unexpected().filter((e) => !/404/.test(e)),
+      [],
+    );
   } finally {
     await site.close();
   }
 });
 
-test('an index file missing from the site is reported when chosen, and the page stays usable', { timeout: 3 * TIMEOUT }, async () => {
-  const root = variant('missing-index', (dir) => rmSync(join(dir, 'index/test.pixels.cosine.lkx')));
-  const site = await openSite({ root });
-  try {
-    await site.page.goto(site.server.url);
-    await waitReady(site.page);
-    const first = await queryWith(site.page, 'stripes.png', { feature: colour, metric: 'cosine' });
-    assert.equal(first.kind, 'result', first.message);
-    const failed = await site.console.allowing(/404/, () => choose(site.page, '#feature-select', pixels));
-    assert.equal(failed.kind, 'error');
-    assert.match(failed.message, /could not download the index test\.pixels\.cosine\.lkx .*HTTP 404/);
-    assert.deepEqual(site.server.notFound.map((p) => p.replace(/.*\//, '')), ['test.pixels.cosine.lkx']);
-    const back = await choose(site.page, '#feature-select', colour);
-    assert.equal(back.kind, 'result', back.message);
-    assert.deepEqual(back.hits.map((h) => h.id), first.hits.map((h) => h.id));
-  } finally {
-    await site.close();
-  }
-});
+test(
+  'an index file missing from the site is reported when chosen, and the page stays usable',
+  { timeout: 3 * TIMEOUT },
+  async () => {
+    const root = variant('missing-index', (dir) => rmSync(join(dir, 'index/test.pixels.cosine.lkx')));
+    const site = await openSite({ root });
+    try {
+      await site.page.goto(site.server.url);
+      await waitReady(site.page);
+      const first = await queryWith(site.page, 'stripes.png', { feature: colour, metric: 'cosine' });
+      assert.equal(first.kind, 'result', first.message);
+      const failed = await site.console.allowing(/404/, () => choose(site.page, '#feature-select', pixels));
+      assert.equal(failed.kind, 'error');
+      assert.match(failed.message, /could not download the index test\.pixels\.cosine\.lkx .*HTTP 404/);
+      assert.deepEqual(
+        site.server.notFound.map((p) => p.replace(/.*\//, '')),
+        ['test.pixels.cosine.lkx'],
+      );
+      const back = await choose(site.page, '#feature-select', colour);
+      assert.equal(back.kind, 'result', back.message);
+      assert.deepEqual(
+        back.hits.map((h) => h.id),
+        first.hits.map((h) => h.id),
+      );
+    } finally {
+      await site.close();
+    }
+  },
+);
 
-test('an index built with another version of its feature is refused with the reason', { timeout: 3 * TIMEOUT }, async () => {
-  // make_test_collection wrote the colour cosine bundle as an indexer with
-  // version 7 of the feature would (the same size: only the header differs).
-  const root = variant('feature-version', (dir) => {
-    copyFileSync(join(workDir, 'collection/variants/test.colour.cosine.v7.lkx'), join(dir, 'index/test.colour.cosine.lkx'));
-  });
-  const site = await openSite({ root });
-  try {
-    await site.page.goto(site.server.url);
-    await waitReady(site.page);
-    const refused = await queryWith(site.page, 'stripes.png', { feature: colour, metric: 'cosine' });
-    assert.equal(refused.kind, 'error');
-    assert.match(refused.message, /it was built with colour:bins=8x4x4 version 7, this page computes version 1: rebuild the index/);
-    const other = await choose(site.page, '#metric-select', 'l1');
-    assert.equal(other.kind, 'result', other.message);
-  } finally {
-    await site.close();
-  }
-});
+test(
+  'an index built with another version of its feature is refused with the reason',
+  { timeout: 3 * TIMEOUT },
+  async () => {
+    // make_test_collection wrote the colour cosine bundle as an indexer with
+    // version 7 of the feature would (the same size: only the header differs).
+    const root = variant('feature-version', (dir) => {
+      copyFileSync(
+        join(workDir, 'collection/variants/test.colour.cosine.v7.lkx'),
+        join(dir, 'index/test.colour.cosine.lkx'),
+      );
+    });
+    const site = await openSite({ root });
+    try {
+      await site.page.goto(site.server.url);
+      await waitReady(site.page);
+      const refused = await queryWith(site.page, 'stripes.png', { feature: colour, metric: 'cosine' });
+      assert.equal(refused.kind, 'error');
+      assert.match(
+        refused.message,
+        /it was built with colour:bins=8x4x4 version 7, this page computes version 1: rebuild the index/,
+      );
+      const other = await choose(site.page, '#metric-select', 'l1');
+      assert.equal(other.kind, 'result', other.message);
+    } finally {
+      await site.close();
+    }
+  },
+);

@@ -34,10 +34,16 @@ export async function startLookalikeServe({ root, prefix = '/' }) {
   const origin = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
     lines.once('line', (line) => resolve(line.trim().replace(/\/$/, '')));
-    exited.then(({ code }) => reject(new Error(`lookalike serve exited (${code}) before printing its URL:\n${log.join('\n')}`)));
+    exited.then(({ code }) =>
+      reject(new Error(`lookalike serve exited (${code}) before printing its URL:\n${log.join('\n')}`)),
+    );
   });
   return {
-    origin, url: `${origin}${prefix}`, requests, notFound, log,
+    origin,
+    url: `${origin}${prefix}`,
+    requests,
+    notFound,
+    log,
     async close() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT'); // how the server is meant to stop
       const { code } = await exited;

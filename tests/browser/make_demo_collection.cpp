@@ -17,13 +17,13 @@
 #include <string>
 #include <vector>
 
-#include "features/feature.h"
-#include "image/decode.h"
-#include "image/encode.h"
-#include "image/image.h"
-#include "image/resize.h"
-#include "index/collection.h"
-#include "index/vector_index.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/image/image.h"
+#include "lookalike/image/resize.h"
+#include "lookalike/index/collection.h"
+#include "lookalike/index/vector_index.h"
 #include "site_bundle.h"
 #include "support/test_images.h"
 
@@ -43,23 +43,30 @@ struct View {
 // Views an indexer might meet of the same scene: other framings, a mirror
 // image, other light.
 const View kViews[] = {
-    {"whole photo", 0, 0, 1, false, 0, 0, 0},           {"top left", 0, 0, 0.7, false, 0, 0, 0},
-    {"top right", 0.3, 0, 0.7, false, 0, 0, 0},         {"bottom left", 0, 0.3, 0.7, false, 0, 0, 0},
-    {"bottom right", 0.3, 0.3, 0.7, false, 0, 0, 0},    {"centre", 0.15, 0.15, 0.7, false, 0, 0, 0},
-    {"mirrored", 0, 0, 1, true, 0, 0, 0},                {"mirrored close-up", 0.2, 0.2, 0.6, true, 0, 0, 0},
-    {"brighter", 0.05, 0.05, 0.9, false, 28, 28, 28},   {"warmer", 0.1, 0, 0.85, false, 22, 6, -20},
+    {"whole photo", 0, 0, 1, false, 0, 0, 0},
+    {"top left", 0, 0, 0.7, false, 0, 0, 0},
+    {"top right", 0.3, 0, 0.7, false, 0, 0, 0},
+    {"bottom left", 0, 0.3, 0.7, false, 0, 0, 0},
+    {"bottom right", 0.3, 0.3, 0.7, false, 0, 0, 0},
+    {"centre", 0.15, 0.15, 0.7, false, 0, 0, 0},
+    {"mirrored", 0, 0, 1, true, 0, 0, 0},
+    {"mirrored close-up", 0.2, 0.2, 0.6, true, 0, 0, 0},
+    {"brighter", 0.05, 0.05, 0.9, false, 28, 28, 28},
+    {"warmer", 0.1, 0, 0.85, false, 22, 6, -20},
 };
 
 std::uint8_t clamp8(int v) { return static_cast<std::uint8_t>(std::clamp(v, 0, 255)); }
 
 Image view_of(const Image& photo, const View& v) {
   // Crops keep the photo's aspect ratio (a fraction of each side).
-  const int w = std::max(1, static_cast<int>(v.size * photo.width)), h = std::max(1, static_cast<int>(v.size * photo.height));
+  const int w = std::max(1, static_cast<int>(v.size * photo.width)),
+            h = std::max(1, static_cast<int>(v.size * photo.height));
   const int x0 = static_cast<int>(v.x * photo.width), y0 = static_cast<int>(v.y * photo.height);
   Image out(w, h);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
-      const int sx = std::min(photo.width - 1, x0 + (v.mirror ? w - 1 - x : x)), sy = std::min(photo.height - 1, y0 + y);
+      const int sx = std::min(photo.width - 1, x0 + (v.mirror ? w - 1 - x : x)),
+                sy = std::min(photo.height - 1, y0 + y);
       const std::uint8_t* p = photo.at(sx, sy);
       std::uint8_t* q = out.at(x, y);
       q[0] = clamp8(p[0] + v.red);
@@ -74,7 +81,8 @@ Image view_of(const Image& photo, const View& v) {
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 3 || std::string(argv[1]) == "--help") {
     std::cerr << "usage: make_demo_collection OUT_DIR [PHOTO_DIR]\n"
-                 "Writes a demo site (darknet's sample photos, views of them and generated patterns) for the README screenshot.\n";
+                 "Writes a demo site (darknet's sample photos, views of them and generated patterns) for the README "
+                 "screenshot.\n";
     return argc >= 2 && std::string(argv[1]) == "--help" ? 0 : 2;
   }
   try {
@@ -96,8 +104,9 @@ int main(int argc, char** argv) {
     c.name = "demo";
     c.title = "Sample photos and views of them";
     c.created = "2026-12-01T00:00:00Z";
-    c.licence_note = "Photos: the sample images of the darknet package (/usr/share/darknet/data), with crops, mirror "
-                     "images and colour shifts of them, and generated patterns.";
+    c.licence_note =
+        "Photos: the sample images of the darknet package (/usr/share/darknet/data), with crops, mirror "
+        "images and colour shifts of them, and generated patterns.";
     std::vector<std::string> specs;
     for (const auto& name : traditional_feature_names()) specs.push_back(make_feature(name)->spec());
     std::vector<std::vector<float>> rows(specs.size());
@@ -134,7 +143,8 @@ int main(int argc, char** argv) {
       for (const View& v : kViews) add(view_of(photo, v), label, label + ", " + v.name);
     }
     c.labels.push_back("patterns");
-    for (int i = 0; i < 10; ++i) add(make_pattern(320 + 16 * i, 240 - 8 * i, 100 + i), "patterns", "pattern " + std::to_string(i + 1));
+    for (int i = 0; i < 10; ++i)
+      add(make_pattern(320 + 16 * i, 240 - 8 * i, 100 + i), "patterns", "pattern " + std::to_string(i + 1));
 
     for (std::size_t f = 0; f < specs.size(); ++f)
       for (Metric metric : kAllMetrics) {

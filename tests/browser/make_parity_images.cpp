@@ -27,12 +27,12 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <stb/stb_image_write.h>
+#include <nlohmann/json.hpp>
 
-#include "common/error.h"
-#include "image/decode.h"
-#include "image/encode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
 #include "support/test_images.h"
 
 namespace fs = std::filesystem;
@@ -72,14 +72,17 @@ Image make_look(int look, int seed, int width, int height) {
     Rgb c;
   };
   std::vector<Circle> circles;
-  for (int i = 0; i < 5; ++i) circles.push_back({rng.range(0, width), rng.range(0, height), rng.range(0.08, 0.3) * std::min(width, height), random_colour(rng)});
+  for (int i = 0; i < 5; ++i)
+    circles.push_back({rng.range(0, width), rng.range(0, height), rng.range(0.08, 0.3) * std::min(width, height),
+                       random_colour(rng)});
   const double angle = rng.range(0, 3.14159), period = rng.range(8, 40);
   struct Bump {
     double x, y, s;
     Rgb c;
   };
   std::vector<Bump> bumps;
-  for (int i = 0; i < 6; ++i) bumps.push_back({rng.range(0, 1), rng.range(0, 1), rng.range(0.1, 0.35), random_colour(rng)});
+  for (int i = 0; i < 6; ++i)
+    bumps.push_back({rng.range(0, 1), rng.range(0, 1), rng.range(0.1, 0.35), random_colour(rng)});
   const int cell = 6 + int(rng.range(0, 30));
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x) {
@@ -129,14 +132,34 @@ Image turn_upright(const Image& in, int orientation) {
     for (int x = 0; x < out.width; ++x) {
       int sx = x, sy = y;
       switch (orientation) {
-        case 2: sx = in.width - 1 - x; break;                               // mirrored
-        case 3: sx = in.width - 1 - x; sy = in.height - 1 - y; break;       // upside down
-        case 4: sy = in.height - 1 - y; break;                              // mirrored vertically
-        case 5: sx = y; sy = x; break;                                      // transposed
-        case 6: sx = y; sy = in.height - 1 - x; break;                      // stored turned left: turn right
-        case 7: sx = in.width - 1 - y; sy = in.height - 1 - x; break;       // transversed
-        case 8: sx = in.width - 1 - y; sy = x; break;                       // stored turned right: turn left
-        default: break;
+        case 2:
+          sx = in.width - 1 - x;
+          break;  // mirrored
+        case 3:
+          sx = in.width - 1 - x;
+          sy = in.height - 1 - y;
+          break;  // upside down
+        case 4:
+          sy = in.height - 1 - y;
+          break;  // mirrored vertically
+        case 5:
+          sx = y;
+          sy = x;
+          break;  // transposed
+        case 6:
+          sx = y;
+          sy = in.height - 1 - x;
+          break;  // stored turned left: turn right
+        case 7:
+          sx = in.width - 1 - y;
+          sy = in.height - 1 - x;
+          break;  // transversed
+        case 8:
+          sx = in.width - 1 - y;
+          sy = x;
+          break;  // stored turned right: turn left
+        default:
+          break;
       }
       const std::uint8_t* s = in.at(sx, sy);
       std::copy(s, s + 3, out.at(x, y));
@@ -168,10 +191,12 @@ void write_bytes(const fs::path& path, const Bytes& bytes) {
 
 Bytes encode_bmp(const Image& image) {
   Bytes out;
-  stbi_write_bmp_to_func([](void* context, void* data, int size) {
-    auto* bytes = static_cast<Bytes*>(context);
-    bytes->insert(bytes->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
-  }, &out, image.width, image.height, 3, image.rgb.data());
+  stbi_write_bmp_to_func(
+      [](void* context, void* data, int size) {
+        auto* bytes = static_cast<Bytes*>(context);
+        bytes->insert(bytes->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
+      },
+      &out, image.width, image.height, 3, image.rgb.data());
   return out;
 }
 
@@ -189,7 +214,8 @@ Bytes encode_rgba_png(const Image& image) {
   for (int y = 0; y < image.height; ++y)
     for (int x = 0; x < image.width; ++x) {
       const std::uint8_t* p = image.at(x, y);
-      const bool frame = x < image.width / 10 || x >= image.width * 9 / 10 || y < image.height / 10 || y >= image.height * 9 / 10;
+      const bool frame =
+          x < image.width / 10 || x >= image.width * 9 / 10 || y < image.height / 10 || y >= image.height * 9 / 10;
       const std::uint8_t alpha = frame ? 0 : (y > image.height / 2 && y < image.height * 2 / 3) ? 128 : 255;
       samples.insert(samples.end(), {p[0], p[1], p[2], alpha});
     }
@@ -201,7 +227,8 @@ Bytes encode_cube_gif(const Image& image) {
   Bytes palette;
   for (int r = 0; r < 6; ++r)
     for (int g = 0; g < 6; ++g)
-      for (int b = 0; b < 6; ++b) palette.insert(palette.end(), {std::uint8_t(r * 51), std::uint8_t(g * 51), std::uint8_t(b * 51)});
+      for (int b = 0; b < 6; ++b)
+        palette.insert(palette.end(), {std::uint8_t(r * 51), std::uint8_t(g * 51), std::uint8_t(b * 51)});
   while (palette.size() < 256 * 3) palette.push_back(0);
   Bytes indices(image.pixel_count());
   for (std::size_t i = 0; i < indices.size(); ++i) {
@@ -237,8 +264,10 @@ int main(int argc, char** argv) {
         const int width = 200 + 37 * j, height = 150 + 23 * ((j * 5) % 7);
         const Image image = make_look(look, j, width, height);
         const fs::path dir = collection / kLookNames[look];
-        if (j % 2) write_bytes(dir / (std::to_string(j) + ".jpg"), encode_jpeg(image, 92));
-        else write_bytes(dir / (std::to_string(j) + ".png"), encode_png(image));
+        if (j % 2)
+          write_bytes(dir / (std::to_string(j) + ".jpg"), encode_jpeg(image, 92));
+        else
+          write_bytes(dir / (std::to_string(j) + ".png"), encode_png(image));
         ++count;
       }
 
@@ -258,12 +287,17 @@ int main(int argc, char** argv) {
     query("circles-tall.png", encode_png(make_look(0, 28, 90, 640)), "90×640 PNG (a narrow crop)");
 
     // An EXIF-rotated JPEG, the same pixels upright as PNG, and the JPEG without its EXIF segment.
-    const auto rotated_pair = [&](const std::string& stem, const Bytes& jpeg, int orientation, const std::string& what) {
+    const auto rotated_pair = [&](const std::string& stem, const Bytes& jpeg, int orientation,
+                                  const std::string& what) {
       const std::string name = stem + "-exif" + std::to_string(orientation);
-      query(name + ".jpg", with_exif_orientation(jpeg, orientation), what + " carrying EXIF orientation " + std::to_string(orientation));
-      query(name + "-upright.png", encode_png(turn_upright(decode_stored(jpeg), orientation)), "its pixels turned upright, as PNG");
+      query(name + ".jpg", with_exif_orientation(jpeg, orientation),
+            what + " carrying EXIF orientation " + std::to_string(orientation));
+      query(name + "-upright.png", encode_png(turn_upright(decode_stored(jpeg), orientation)),
+            "its pixels turned upright, as PNG");
       query(name + "-stored.jpg", jpeg, "the same JPEG without EXIF (as stored, sideways)");
-      upright.push_back({{"rotated", name + ".jpg"}, {"upright", name + "-upright.png"}, {"stored", name + "-stored.jpg"},
+      upright.push_back({{"rotated", name + ".jpg"},
+                         {"upright", name + "-upright.png"},
+                         {"stored", name + "-stored.jpg"},
                          {"orientation", orientation}});
     };
     rotated_pair("fields", encode_jpeg(make_look(2, 29, 320, 200), 90), 6, "a JPEG");

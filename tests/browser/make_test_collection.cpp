@@ -4,7 +4,7 @@
 //   make_test_collection OUT_DIR
 //
 // OUT_DIR/site/     index/collections.json, index/test.json (the sidecar,
-//                   written with core/index/collection.h), one index bundle
+//                   written with core/include/lookalike/index/collection.h), one index bundle
 //                   per feature × metric (index/test.<slug>.<metric>.lkx,
 //                   written with VectorIndex::save: colour flat float32,
 //                   colour-texture HNSW float32, pixels HNSW int8),
@@ -34,18 +34,18 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <stb/stb_image_write.h>
+#include <nlohmann/json.hpp>
 
-#include "features/feature.h"
-#include "image/decode.h"
-#include "index/collection.h"
-#include "index/vector_index.h"
-#include "image/encode.h"
-#include "image/resize.h"
-#include "metrics/metric.h"
-#include "model/model_card.h"
-#include "model/preprocess.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/image/resize.h"
+#include "lookalike/index/collection.h"
+#include "lookalike/index/vector_index.h"
+#include "lookalike/metrics/metric.h"
+#include "lookalike/model/model_card.h"
+#include "lookalike/model/preprocess.h"
 #include "site_bundle.h"
 #include "support/hits_json.h"
 #include "support/test_images.h"
@@ -111,7 +111,8 @@ Bytes encode_with(int (*writer)(stbi_write_func*, void*, int, int, int, const vo
     auto* b = static_cast<Bytes*>(ctx);
     b->insert(b->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
   };
-  if (!writer(append, &out, image.width, image.height, 3, image.rgb.data())) throw std::runtime_error("stb write failed");
+  if (!writer(append, &out, image.width, image.height, 3, image.rgb.data()))
+    throw std::runtime_error("stb write failed");
   return out;
 }
 
@@ -274,12 +275,14 @@ int main(int argc, char** argv) {
     model_json["items"] = test_json["items"];
     write_text(index_dir / "test-model.json", model_json.dump(1));
     write_text(site / "models" / "tiny-gap.json", kTinyCard);
-    const Bytes onnx = tiny_gap_onnx_model(tiny_card.input_name, tiny_card.output_name, tiny_card.height, tiny_card.width);
+    const Bytes onnx =
+        tiny_gap_onnx_model(tiny_card.input_name, tiny_card.output_name, tiny_card.height, tiny_card.width);
     write_bytes(site / "models" / "tiny-gap.onnx", onnx.data(), onnx.size());
 
     CollectionList list;
     list.default_name = "test";
-    list.collections = {{"test", "Test shapes", "test.json"}, {"test-model", "Test shapes with a model", "test-model.json"}};
+    list.collections = {{"test", "Test shapes", "test.json"},
+                        {"test-model", "Test shapes with a model", "test-model.json"}};
     write_text(index_dir / "collections.json", collection_list_to_json(list));
 
     // A colour bundle as an indexer with another version of the feature
@@ -305,7 +308,8 @@ int main(int argc, char** argv) {
     {
       const int w = 64, h = 48;
       Bytes palette;
-      for (int i = 0; i < 256; ++i) palette.insert(palette.end(), {std::uint8_t(i), std::uint8_t(i / 2), std::uint8_t(255 - i)});
+      for (int i = 0; i < 256; ++i)
+        palette.insert(palette.end(), {std::uint8_t(i), std::uint8_t(i / 2), std::uint8_t(255 - i)});
       Bytes indices(std::size_t(w) * h);
       for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = std::uint8_t((i % w) * 4);
       queries.push_back({"palette.gif", encode_gif(w, h, palette, indices)});
@@ -313,13 +317,21 @@ int main(int argc, char** argv) {
     const Bytes good_jpeg = encode_jpeg(make_item(2, 11), 90);
     write_bytes(out / "queries" / "truncated.jpg", good_jpeg.data(), good_jpeg.size() / 2);
 
-    json expected = {{"labels", kLabels}, {"ids", ids}, {"features", specs}, {"modelFeature", model_spec},
-                     {"colour", colour}, {"queries", json::object()}, {"moreLikeThis", json::object()},
+    json expected = {{"labels", kLabels},
+                     {"ids", ids},
+                     {"features", specs},
+                     {"modelFeature", model_spec},
+                     {"colour", colour},
+                     {"queries", json::object()},
+                     {"moreLikeThis", json::object()},
                      {"bundles", json::object()}};
     for (const auto& [key, index] : indexes) {
       const IndexConfig& c = index.config();
-      expected["bundles"][key] = {{"kind", index_kind_name(c.kind)}, {"element", element_type_name(c.element)},
-                                  {"dim", c.dim}, {"m", c.hnsw.m}, {"efSearch", c.hnsw.ef_search}};
+      expected["bundles"][key] = {{"kind", index_kind_name(c.kind)},
+                                  {"element", element_type_name(c.element)},
+                                  {"dim", c.dim},
+                                  {"m", c.hnsw.m},
+                                  {"efSearch", c.hnsw.ef_search}};
     }
     for (const Query& q : queries) {
       write_bytes(out / "queries" / q.name, q.bytes.data(), q.bytes.size());
@@ -343,8 +355,8 @@ int main(int argc, char** argv) {
           for (std::size_t k : {std::size_t(5), std::size_t(10), std::size_t(20)})
             entry[key]["k" + std::to_string(k)] = search_json(index, vector.data(), k);
           for (int label = 0; label < int(kLabels.size()); ++label)
-            entry[key]["label" + std::to_string(label)] =
-                search_json(index, vector.data(), 10, [&, label](std::uint32_t id) { return label_of.at(id) == label; });
+            entry[key]["label" + std::to_string(label)] = search_json(
+                index, vector.data(), 10, [&, label](std::uint32_t id) { return label_of.at(id) == label; });
         }
       }
     }

@@ -11,7 +11,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerTo, openSite, SUB_PATH, TIMEOUT, waitReady, setControl } from './harness.mjs';
 import {
-  captureWorkerResults, cosine, darknetMissing, K, lastWorkerResult, METRIC, MIN_COSINE, MODELS, parityImages, paritySite,
+  captureWorkerResults,
+  cosine,
+  darknetMissing,
+  K,
+  lastWorkerResult,
+  METRIC,
+  MIN_COSINE,
+  MODELS,
+  parityImages,
+  paritySite,
 } from './parity-site.mjs';
 
 const SCORE_TOLERANCE = 1e-4; // cosine scores of two vectors within 1e-4 of each other
@@ -23,7 +32,9 @@ async function checkAgainstCli(model, { isolate }) {
   const browser = await openSite({ isolate, root: site.served, prefix: SUB_PATH });
   const { page } = browser;
   const seen = new Map();
-  let minCosine = 1, maxScoreDiff = 0, identical = 0;
+  let minCosine = 1,
+    maxScoreDiff = 0,
+    identical = 0;
   const orientationChecks = [];
   try {
     await captureWorkerResults(browser.context);
@@ -31,10 +42,16 @@ async function checkAgainstCli(model, { isolate }) {
     await waitReady(page);
     assert.equal(await page.inputValue('#feature-select'), site.feature, 'the model is the default feature');
     await setControl(page, '#metric-select', METRIC);
-    const threads = isolate ? await page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1))) : 1;
+    const threads = isolate
+      ? await page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)))
+      : 1;
     const facts = await page.textContent('#facts');
     // This Chromium runs without a GPU (--disable-gpu): the page says so and uses WASM.
-    assert.match(facts, new RegExp(`ONNX Runtimewasm backend, ${threads} threads? \\(WebGPU has no adapter here`), facts);
+    assert.match(
+      facts,
+      new RegExp(`ONNX Runtimewasm backend, ${threads} threads? \\(WebGPU has no adapter here`),
+      facts,
+    );
     assert.equal(await page.getAttribute('#facts', 'data-ort-backend'), 'wasm');
 
     for (const q of queries) {
@@ -46,26 +63,40 @@ async function checkAgainstCli(model, { isolate }) {
       const c = cosine(worker.vector, expected.vector);
       minCosine = Math.min(minCosine, c);
       if (worker.vector.every((v, i) => v === expected.vector[i])) ++identical;
-      assert.ok(c >= MIN_COSINE, `${model.card} ${q.name} (${q.what}): cosine ${c} between the page's and the CLI's embedding`);
+      assert.ok(
+        c >= MIN_COSINE,
+        `${model.card} ${q.name} (${q.what}): cosine ${c} between the page's and the CLI's embedding`,
+      );
       const ids = r.hits.map((h) => h.id);
       assert.deepEqual(ids, expected.ids, `${model.card} ${q.name}: the page's top ${K} against lookalike query's`);
       r.hits.forEach((h, i) => {
         const diff = Math.abs(h.score - expected.scores[i]);
         maxScoreDiff = Math.max(maxScoreDiff, diff);
-        assert.ok(diff <= SCORE_TOLERANCE, `${model.card} ${q.name}: score at rank ${i + 1} ${h.score}, CLI ${expected.scores[i]}`);
+        assert.ok(
+          diff <= SCORE_TOLERANCE,
+          `${model.card} ${q.name}: score at rank ${i + 1} ${h.score}, CLI ${expected.scores[i]}`,
+        );
       });
       seen.set(q.name, { vector: worker.vector, notes: r.notes });
     }
 
     // EXIF orientation: the rotated JPEG is embedded as its upright twin, on both sides, and not as stored.
     for (const pair of upright) {
-      const rotated = seen.get(pair.rotated), straight = seen.get(pair.upright), stored = seen.get(pair.stored);
+      const rotated = seen.get(pair.rotated),
+        straight = seen.get(pair.upright),
+        stored = seen.get(pair.stored);
       assert.match(rotated.notes, new RegExp(`turned upright \\(EXIF orientation ${pair.orientation}\\)`));
       const onPage = cosine(rotated.vector, straight.vector);
       const onCli = cosine(site.cli.get(pair.rotated).vector, site.cli.get(pair.upright).vector);
-      assert.ok(onPage >= MIN_COSINE && onCli >= MIN_COSINE, `${pair.rotated}: cosine to its upright twin ${onPage} (page), ${onCli} (CLI)`);
+      assert.ok(
+        onPage >= MIN_COSINE && onCli >= MIN_COSINE,
+        `${pair.rotated}: cosine to its upright twin ${onPage} (page), ${onCli} (CLI)`,
+      );
       const sideways = cosine(rotated.vector, stored.vector);
-      assert.ok(sideways < onPage, `${pair.rotated}: closer to the file as stored (${sideways}) than to its upright twin (${onPage})`);
+      assert.ok(
+        sideways < onPage,
+        `${pair.rotated}: closer to the file as stored (${sideways}) than to its upright twin (${onPage})`,
+      );
       orientationChecks.push({ file: pair.rotated, upright: onPage, stored: sideways });
     }
     assert.deepEqual(browser.console.unexpected(), []);
@@ -78,15 +109,22 @@ async function checkAgainstCli(model, { isolate }) {
 for (const model of MODELS) {
   for (const isolate of [true, false]) {
     const how = isolate ? 'cross-origin isolated (threads)' : 'not isolated (1 thread)';
-    test(`${model.card}: the page's embeddings and top ${K} equal the CLI's, ${how}`, { timeout: 12 * TIMEOUT, skip: model.missing ?? false },
+    test(
+      `${model.card}: the page's embeddings and top ${K} equal the CLI's, ${how}`,
+      { timeout: 12 * TIMEOUT, skip: model.missing ?? false },
       async (t) => {
         const darknet = darknetMissing();
         if (darknet) t.diagnostic(`without darknet's photos: ${darknet}`);
         const { minCosine, maxScoreDiff, identical, files, orientation } = await checkAgainstCli(model, { isolate });
-        t.diagnostic(`${model.card}, ${how}: ${files} files (${identical} embeddings bit-identical), minimum cosine page/CLI ${minCosine.toFixed(9)} (1 − ${(1 - minCosine).toExponential(1)}), ` +
-          `largest top-${K} score difference ${maxScoreDiff.toExponential(2)}`);
+        t.diagnostic(
+          `${model.card}, ${how}: ${files} files (${identical} embeddings bit-identical), minimum cosine page/CLI ${minCosine.toFixed(9)} (1 − ${(1 - minCosine).toExponential(1)}), ` +
+            `largest top-${K} score difference ${maxScoreDiff.toExponential(2)}`,
+        );
         for (const o of orientation)
-          t.diagnostic(`${o.file}: cosine to its upright twin ${o.upright.toFixed(9)}, to the file as stored ${o.stored.toFixed(6)}`);
-      });
+          t.diagnostic(
+            `${o.file}: cosine to its upright twin ${o.upright.toFixed(9)}, to the file as stored ${o.stored.toFixed(6)}`,
+          );
+      },
+    );
   }
 }

@@ -32,11 +32,21 @@ function run(command, args) {
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 run(join(sourceDir, 'build/native/tests/browser/make_test_collection'), [join(workDir, 'collection')]);
-run(join(sourceDir, 'scripts/build-site.sh'), ['--no-build', '--data', join(workDir, 'collection/site'), '--out', join(siteRoot, SUB_PATH)]);
+run(join(sourceDir, 'scripts/build-site.sh'), [
+  '--no-build',
+  '--data',
+  join(workDir, 'collection/site'),
+  '--out',
+  join(siteRoot, SUB_PATH),
+]);
 
 const here = join(sourceDir, 'tests/browser');
-const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(here, f));
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.test.mjs'))
+  .sort()
+  .map((f) => join(here, f));
 const tests = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...files], {
-  stdio: 'inherit', env: { ...process.env, LOOKALIKE_BROWSER_WORK: workDir },
+  stdio: 'inherit',
+  env: { ...process.env, LOOKALIKE_BROWSER_WORK: workDir },
 });
 process.exit(tests.status ?? 1);

@@ -11,7 +11,18 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  answerTo, choose, expected, openSite, queriesDir, queryWith, readResults, screenshotPath, setControl, uploadQuery, waitReady, TIMEOUT,
+  answerTo,
+  choose,
+  expected,
+  openSite,
+  queriesDir,
+  queryWith,
+  readResults,
+  screenshotPath,
+  setControl,
+  uploadQuery,
+  waitReady,
+  TIMEOUT,
 } from './harness.mjs';
 import { startStaticServer } from './static-server.mjs';
 import { assertSameHits } from '../support/ranking.mjs';
@@ -29,8 +40,17 @@ function assertNative(results, answer, what) {
   assert.equal(results.kind, 'result', `${what}: ${results.message}`);
   assert.ok(answer, `${what}: no native answer recorded`);
   const ids = results.hits.map((h) => h.id);
-  assert.deepEqual(results.hits.map((h) => h.rank), ids.map((_, i) => i + 1), `${what}: ranks`);
-  assertSameHits(ids, results.hits.map((h) => h.score), answer, what);
+  assert.deepEqual(
+    results.hits.map((h) => h.rank),
+    ids.map((_, i) => i + 1),
+    `${what}: ranks`,
+  );
+  assertSameHits(
+    ids,
+    results.hits.map((h) => h.score),
+    answer,
+    what,
+  );
 }
 
 function answerFor(file, feature, metric, key = 'k10') {
@@ -41,7 +61,9 @@ function answerFor(file, feature, metric, key = 'k10') {
 function indexFacts(feature, metric) {
   const b = reference.bundles[`${feature} ${metric}`];
   const kind = b.kind === 'flat' ? 'flat \\(exact\\)' : `HNSW \\(M ${b.m}, ef ${b.efSearch}\\)`;
-  return new RegExp(`${feature.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · ${metric} · dimension ${b.dim} · ${kind} · ${b.element} · 30 vectors`);
+  return new RegExp(
+    `${feature.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · ${metric} · dimension ${b.dim} · ${kind} · ${b.element} · 30 vectors`,
+  );
 }
 
 async function settings() {
@@ -53,12 +75,15 @@ async function settings() {
   }));
 }
 
-before(async () => {
-  site = await openSite();
-  page = site.page;
-  await page.goto(site.server.url);
-  await waitReady(page);
-}, { timeout: TIMEOUT });
+before(
+  async () => {
+    site = await openSite();
+    page = site.page;
+    await page.goto(site.server.url);
+    await waitReady(page);
+  },
+  { timeout: TIMEOUT },
+);
 
 after(async () => {
   await site?.close();
@@ -67,11 +92,18 @@ after(async () => {
 describe('the search page', { timeout: 10 * TIMEOUT }, () => {
   test('loads from a sub-path, shows progress with bytes, the index, isolation and threads', async () => {
     assert.match(await page.textContent('#ready-state'), /^Ready/);
-    const progress = await page.$$eval('#progress-list li', (rows) => rows.map((r) => ({
-      resource: r.getAttribute('data-resource'), done: r.getAttribute('data-done'), text: r.textContent })));
+    const progress = await page.$$eval('#progress-list li', (rows) =>
+      rows.map((r) => ({
+        resource: r.getAttribute('data-resource'),
+        done: r.getAttribute('data-done'),
+        text: r.textContent,
+      })),
+    );
     for (const resource of ['wasm', 'collection', 'index'])
-      assert.ok(progress.some((p) => p.resource === resource && p.done === 'true' && /\d+(\.\d)? (B|KB|MB)/.test(p.text)),
-        `progress with bytes for ${resource}: ${JSON.stringify(progress)}`);
+      assert.ok(
+        progress.some((p) => p.resource === resource && p.done === 'true' && /\d+(\.\d)? (B|KB|MB)/.test(p.text)),
+        `progress with bytes for ${resource}: ${JSON.stringify(progress)}`,
+      );
     const { feature, metric } = await settings();
     // The page's policy: the strongest classic feature when there is no model.
     assert.equal(feature, texture, 'the default feature is colour-texture');
@@ -84,8 +116,10 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     assert.match(facts, new RegExp(`would use ${threads} thread`));
     assert.match(await page.textContent('#model-note'), /No learned model in this collection/);
     assert.deepEqual(site.server.notFound, [], 'every file the page asked for exists');
-    assert.ok(site.server.requests.length > 0 && site.server.requests.every((path) => path.startsWith('/repo/')),
-      `every request stays under the sub-path: ${site.server.requests}`);
+    assert.ok(
+      site.server.requests.length > 0 && site.server.requests.every((path) => path.startsWith('/repo/')),
+      `every request stays under the sub-path: ${site.server.requests}`,
+    );
   });
 
   test('an uploaded query gives the native ids, order and scores, on flat and HNSW bundles', async () => {
@@ -93,7 +127,10 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
       const results = await queryWith(page, 'stripes.png', { feature, metric: 'cosine' });
       assert.equal(results.hits.length, 10);
       assertNative(results, answerFor('stripes.png', feature, 'cosine'), `stripes.png ${feature} cosine`);
-      assert.match(results.timing, /decode [\d.]+ ms · preprocess [\d.]+ ms · model – · search [\d.]+ ms · total [\d.]+ ms/);
+      assert.match(
+        results.timing,
+        /decode [\d.]+ ms · preprocess [\d.]+ ms · model – · search [\d.]+ ms · total [\d.]+ ms/,
+      );
       assert.match(results.caption, /stripes\.png — 264×120 PNG/);
       assert.match(await page.textContent('#facts'), indexFacts(feature, 'cosine'));
     }
@@ -108,10 +145,18 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
       const switched = await setControl(page, '#feature-select', feature);
       if (switched) assert.equal(switched.kind, 'result', switched.message);
       for (const metric of METRICS) {
-        const r = (await setControl(page, '#metric-select', metric)) ?? await readResults(page).then((x) => ({ kind: 'result', ...x }));
-        assert.deepEqual({ feature: (await settings()).feature, metric: (await settings()).metric }, { feature, metric });
+        const r =
+          (await setControl(page, '#metric-select', metric)) ??
+          (await readResults(page).then((x) => ({ kind: 'result', ...x })));
+        assert.deepEqual(
+          { feature: (await settings()).feature, metric: (await settings()).metric },
+          { feature, metric },
+        );
         assertNative(r, answerFor('stripes.png', feature, metric), `${feature} ${metric}`);
-        assert.match(r.summary, new RegExp(metric === 'l1' || metric === 'l2' ? 'lower is closer' : 'higher is closer'));
+        assert.match(
+          r.summary,
+          new RegExp(metric === 'l1' || metric === 'l2' ? 'lower is closer' : 'higher is closer'),
+        );
         assert.match(await page.textContent('#facts'), indexFacts(feature, metric));
         seen.add(r.hits.map((h) => h.id).join());
       }
@@ -134,7 +179,10 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
       await setControl(page, '#feature-select', feature);
       for (let label = 0; label < reference.labels.length; ++label) {
         const r = await choose(page, '#label-select', String(label));
-        assert.ok(r.hits.every((h) => h.label === reference.labels[label]), `only label ${reference.labels[label]}`);
+        assert.ok(
+          r.hits.every((h) => h.label === reference.labels[label]),
+          `only label ${reference.labels[label]}`,
+        );
         assertNative(r, answerFor('stripes.png', feature, 'l1', `label${label}`), `${feature} label ${label}`);
       }
       await choose(page, '#label-select', '');
@@ -161,7 +209,11 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     const switched = await choose(page, '#metric-select', 'l1');
     assertNative(switched, reference.moreLikeThis[String(second.id)][`${texture} l1`], `more like ${second.id} l1`);
     const flat = await choose(page, '#feature-select', colour);
-    assertNative(flat, reference.moreLikeThis[String(second.id)][`${colour} l1`], `more like ${second.id} ${colour} l1`);
+    assertNative(
+      flat,
+      reference.moreLikeThis[String(second.id)][`${colour} l1`],
+      `more like ${second.id} ${colour} l1`,
+    );
   });
 
   test('every format the core decodes gives the native answer', async () => {
@@ -184,7 +236,11 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     const empty = await uploadQuery(page, { name: 'empty.png', mimeType: 'image/png', buffer: Buffer.alloc(0) });
     assert.equal(empty.kind, 'error');
     assert.match(empty.message, /empty/);
-    const text = await uploadQuery(page, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+    const text = await uploadQuery(page, {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('not an image'),
+    });
     assert.equal(text.kind, 'error');
     assert.match(text.message, /not an image format this page can read/);
     const good = await queryWith(page, 'stripes.png', { feature: texture, metric: 'l2' });
@@ -248,16 +304,20 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
       });
       assertNative(r, answerFor('stripes.png', colour, 'cosine'), 'stripes.png by URL');
       assert.match(r.timing, /^download [\d.]+ ms/);
-      const refused = await site.console.allowing(/CORS|Failed to load resource|net::ERR_FAILED/, () => answerTo(page, async () => {
-        await page.fill('#url-input', `${closed.url}stripes.png`);
-        await page.click('#url-form button');
-      }));
+      const refused = await site.console.allowing(/CORS|Failed to load resource|net::ERR_FAILED/, () =>
+        answerTo(page, async () => {
+          await page.fill('#url-input', `${closed.url}stripes.png`);
+          await page.click('#url-form button');
+        }),
+      );
       assert.equal(refused.kind, 'error');
       assert.match(refused.message, /does not allow other pages to read its images \(CORS\)/);
-      const missing = await site.console.allowing(/404|Failed to load resource/, () => answerTo(page, async () => {
-        await page.fill('#url-input', `${open.url}missing.png`);
-        await page.click('#url-form button');
-      }));
+      const missing = await site.console.allowing(/404|Failed to load resource/, () =>
+        answerTo(page, async () => {
+          await page.fill('#url-input', `${open.url}missing.png`);
+          await page.click('#url-form button');
+        }),
+      );
       assert.match(missing.message, /HTTP 404/);
       const scheme = await answerTo(page, async () => {
         await page.fill('#url-input', 'ftp://example.org/a.png');
@@ -274,22 +334,34 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     await setControl(page, '#feature-select', texture);
     await setControl(page, '#metric-select', 'correlation');
     const bytes = Array.from(readFileSync(join(queriesDir, 'checks.bmp')));
-    const dropped = await answerTo(page, () => page.evaluate((data) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
-      document.querySelector('#drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    }, bytes));
+    const dropped = await answerTo(page, () =>
+      page.evaluate((data) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
+        document
+          .querySelector('#drop-zone')
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      }, bytes),
+    );
     assertNative(dropped, answerFor('checks.bmp', texture, 'correlation'), 'dropped checks.bmp');
-    const pasted = await answerTo(page, () => page.evaluate((data) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
-      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
-    }, bytes));
+    const pasted = await answerTo(page, () =>
+      page.evaluate((data) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
+        document.body.dispatchEvent(
+          new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }),
+        );
+      }, bytes),
+    );
     assertNative(pasted, answerFor('checks.bmp', texture, 'correlation'), 'pasted checks.bmp');
     await page.evaluate(() => {
-      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: new DataTransfer(), bubbles: true, cancelable: true }));
+      document.body.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: new DataTransfer(), bubbles: true, cancelable: true }),
+      );
     });
-    await page.waitForFunction(() => /Nothing to search in what was dropped/.test(document.querySelector('#message').textContent));
+    await page.waitForFunction(() =>
+      /Nothing to search in what was dropped/.test(document.querySelector('#message').textContent),
+    );
   });
 
   test('a sample query runs the whole pipeline', async () => {
@@ -318,7 +390,9 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
 
   test('fits a phone-width screen', async () => {
     await page.setViewportSize({ width: 360, height: 780 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow} px)`);
     await page.screenshot({ path: screenshotPath('results-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });

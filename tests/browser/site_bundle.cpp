@@ -3,7 +3,7 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "features/feature.h"
+#include "lookalike/features/feature.h"
 
 namespace lookalike::testing {
 

@@ -1,6 +1,6 @@
 // Writing one index bundle of a test site the way `lookalike index` does:
 // VectorIndex::save's bytes beside the sidecar, and the sidecar entry that
-// describes them (core/index/collection.h). Shared by the fixture programs
+// describes them (core/include/lookalike/index/collection.h). Shared by the fixture programs
 // of the browser tests and the README screenshot.
 #pragma once
 
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "index/collection.h"
-#include "index/vector_index.h"
+#include "lookalike/index/collection.h"
+#include "lookalike/index/vector_index.h"
 
 namespace lookalike::testing {
 

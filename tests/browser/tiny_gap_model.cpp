@@ -26,7 +26,9 @@ void field_bytes(Bytes& out, int field, const Bytes& payload) {
   out.insert(out.end(), payload.begin(), payload.end());
 }
 
-void field_string(Bytes& out, int field, const std::string& text) { field_bytes(out, field, Bytes(text.begin(), text.end())); }
+void field_string(Bytes& out, int field, const std::string& text) {
+  field_bytes(out, field, Bytes(text.begin(), text.end()));
+}
 
 // ValueInfoProto{name, type: TypeProto{tensor_type: {elem_type: FLOAT, shape: dims}}}
 Bytes tensor_value_info(const std::string& name, const std::vector<std::int64_t>& dims) {

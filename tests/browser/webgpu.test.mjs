@@ -9,7 +9,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerTo, openSite, SUB_PATH, TIMEOUT, waitReady, setControl } from './harness.mjs';
-import { captureWorkerResults, cosine, K, lastWorkerResult, METRIC, MIN_COSINE, MODELS, parityImages, paritySite } from './parity-site.mjs';
+import {
+  captureWorkerResults,
+  cosine,
+  K,
+  lastWorkerResult,
+  METRIC,
+  MIN_COSINE,
+  MODELS,
+  parityImages,
+  paritySite,
+} from './parity-site.mjs';
 
 const tiny = MODELS.find((m) => m.card === 'tiny-embed');
 const SOFTWARE_WEBGPU = ['--enable-unsafe-webgpu'];
@@ -31,26 +41,35 @@ async function adapterOffered(page) {
   return page.evaluate(async () => Boolean(navigator.gpu && (await navigator.gpu.requestAdapter())));
 }
 
-test('a software WebGPU adapter is not used by default: the page says so and runs on WASM', { timeout: 4 * TIMEOUT }, async (t) => {
-  const { browser, page } = await openParity(null, SOFTWARE_WEBGPU);
-  try {
-    if (!(await adapterOffered(page))) {
-      t.skip('this Chromium offers no WebGPU adapter even with --enable-unsafe-webgpu (no SwiftShader Vulkan)');
-      return;
+test(
+  'a software WebGPU adapter is not used by default: the page says so and runs on WASM',
+  { timeout: 4 * TIMEOUT },
+  async (t) => {
+    const { browser, page } = await openParity(null, SOFTWARE_WEBGPU);
+    try {
+      if (!(await adapterOffered(page))) {
+        t.skip('this Chromium offers no WebGPU adapter even with --enable-unsafe-webgpu (no SwiftShader Vulkan)');
+        return;
+      }
+      const { backend, facts } = await backendFacts(page);
+      assert.equal(backend, 'wasm', facts);
+      assert.match(
+        facts,
+        /wasm backend, \d threads? \(the only WebGPU adapter is a software fallback \(.*swiftshader.*\); \?backend=webgpu would use it\)/i,
+      );
+      const r = await answerTo(page, () => page.setInputFiles('#file-input', parityImages().queries[0].path));
+      assert.equal(r.kind, 'result', r.message);
+      assert.deepEqual(browser.console.unexpected(), []);
+    } finally {
+      await browser.close();
     }
-    const { backend, facts } = await backendFacts(page);
-    assert.equal(backend, 'wasm', facts);
-    assert.match(facts, /wasm backend, \d threads? \(the only WebGPU adapter is a software fallback \(.*swiftshader.*\); \?backend=webgpu would use it\)/i);
-    const r = await answerTo(page, () => page.setInputFiles('#file-input', parityImages().queries[0].path));
-    assert.equal(r.kind, 'result', r.message);
-    assert.deepEqual(browser.console.unexpected(), []);
-  } finally {
-    await browser.close();
-  }
-});
+  },
+);
 
-test('?backend=webgpu runs the model on WebGPU (SwiftShader here) after the check, with the CLI\'s embeddings and top 10',
-  { timeout: 8 * TIMEOUT }, async (t) => {
+test(
+  "?backend=webgpu runs the model on WebGPU (SwiftShader here) after the check, with the CLI's embeddings and top 10",
+  { timeout: 8 * TIMEOUT },
+  async (t) => {
     const { site, browser, page } = await openParity('webgpu', SOFTWARE_WEBGPU);
     try {
       if (!(await adapterOffered(page))) {
@@ -59,9 +78,15 @@ test('?backend=webgpu runs the model on WebGPU (SwiftShader here) after the chec
       }
       const { backend, facts } = await backendFacts(page);
       assert.equal(backend, 'webgpu', facts);
-      assert.match(facts, /webgpu backend, \d threads? \(.*swiftshader.*; checked against WASM \(cosine [01]\.\d+\), [\d.]+ ms per image against [\d.]+ ms with WASM\)/i);
+      assert.match(
+        facts,
+        /webgpu backend, \d threads? \(.*swiftshader.*; checked against WASM \(cosine [01]\.\d+\), [\d.]+ ms per image against [\d.]+ ms with WASM\)/i,
+      );
       const progress = await page.$$eval('#progress-list li', (rows) => rows.map((r) => r.textContent));
-      assert.ok(progress.some((p) => /ONNX Runtime \(WebGPU\)/.test(p)), `the WebGPU build's download is shown: ${progress}`);
+      assert.ok(
+        progress.some((p) => /ONNX Runtime \(WebGPU\)/.test(p)),
+        `the WebGPU build's download is shown: ${progress}`,
+      );
       await setControl(page, '#metric-select', METRIC);
       let minCosine = 1;
       for (const q of parityImages().queries) {
@@ -72,14 +97,21 @@ test('?backend=webgpu runs the model on WebGPU (SwiftShader here) after the chec
         const c = cosine(worker.vector, expected.vector);
         minCosine = Math.min(minCosine, c);
         assert.ok(c >= MIN_COSINE, `${q.name}: cosine ${c} between WebGPU's and the CLI's embedding`);
-        assert.deepEqual(r.hits.map((h) => h.id), expected.ids, `${q.name}: top ${K} on WebGPU against lookalike query's`);
+        assert.deepEqual(
+          r.hits.map((h) => h.id),
+          expected.ids,
+          `${q.name}: top ${K} on WebGPU against lookalike query's`,
+        );
       }
-      t.diagnostic(`tiny-embed on WebGPU (SwiftShader): minimum cosine page/CLI ${minCosine.toFixed(9)} (1 − ${(1 - minCosine).toExponential(1)}); ${facts.match(/webgpu backend.*/)?.[0]}`);
+      t.diagnostic(
+        `tiny-embed on WebGPU (SwiftShader): minimum cosine page/CLI ${minCosine.toFixed(9)} (1 − ${(1 - minCosine).toExponential(1)}); ${facts.match(/webgpu backend.*/)?.[0]}`,
+      );
       assert.deepEqual(browser.console.unexpected(), []);
     } finally {
       await browser.close();
     }
-  });
+  },
+);
 
 test('?backend=wasm never tries WebGPU', { timeout: 3 * TIMEOUT }, async () => {
   const { browser, page } = await openParity('wasm', SOFTWARE_WEBGPU);

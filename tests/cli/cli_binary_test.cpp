@@ -1,7 +1,7 @@
 // The `lookalike` binary as users meet it: exit codes, one clear line per
 // error on stderr, files written, a server stopped by Ctrl-C.
-#include <catch2/catch.hpp>
 #include <httplib.h>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <csignal>
@@ -38,8 +38,8 @@ void make_small_tree(const fs::path& root) {
 TEST_CASE("lookalike --help lists the subcommands and the exit codes", "[cli]") {
   const CliResult r = run_cli({"--help"});
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("prep") && Catch::Contains("index") && Catch::Contains("query") && Catch::Contains("eval") &&
-                       Catch::Contains("serve") && Catch::Contains("Exit codes"));
+  CHECK_THAT(r.out, Catch::Contains("prep") && Catch::Contains("index") && Catch::Contains("query") &&
+                        Catch::Contains("eval") && Catch::Contains("serve") && Catch::Contains("Exit codes"));
   CHECK(run_cli({"frobnicate"}).exit_code == kExitUsage);
 }
 
@@ -58,7 +58,8 @@ TEST_CASE("lookalike prep: missing folder, no images, and a normal run", "[cli][
 
   make_small_tree(dir / "src");
   write_text(dir / "src/B/broken.jpg", "\xFF\xD8\xFF\xE0 truncated");
-  const CliResult ok = run_cli({"prep", (dir / "src").string(), "--out", (dir / "out").string(), "--test-fraction", "0.5"});
+  const CliResult ok =
+      run_cli({"prep", (dir / "src").string(), "--out", (dir / "out").string(), "--test-fraction", "0.5"});
   INFO(ok.err);
   CHECK(ok.exit_code == 0);
   CHECK_THAT(ok.err, Catch::Contains("class  kept  duplicates  rejected  train  test"));
@@ -74,15 +75,16 @@ TEST_CASE("lookalike prep: missing folder, no images, and a normal run", "[cli][
   CHECK(summary["summary"].back()["kept"] == 5);
   CHECK(summary["summary"].back()["rejected"] == 1);
 
-  const CliResult bad_option = run_cli({"prep", (dir / "src").string(), "--out", (dir / "o").string(), "--test-fraction", "2"});
+  const CliResult bad_option =
+      run_cli({"prep", (dir / "src").string(), "--out", (dir / "o").string(), "--test-fraction", "2"});
   CHECK(bad_option.exit_code == kExitUsage);
 }
 
 TEST_CASE("lookalike eval: reports, and clear errors for missing, corrupt and unavailable things", "[cli][eval]") {
   TempDir dir;
   make_small_tree(dir / "src");
-  const CliResult ok = run_cli({"eval", (dir / "src").string(), "--feature", "pixels:size=1", "--metric", "l1,l2", "--k", "1,2,3",
-                                "--out", (dir / "reports").string()});
+  const CliResult ok = run_cli({"eval", (dir / "src").string(), "--feature", "pixels:size=1", "--metric", "l1,l2",
+                                "--k", "1,2,3", "--out", (dir / "reports").string()});
   INFO(ok.err);
   CHECK(ok.exit_code == 0);
   CHECK_THAT(ok.out, Catch::Contains("pixels:size=1  l1      exact   0.400  0.300  0.400  0.567"));
@@ -100,11 +102,12 @@ TEST_CASE("lookalike eval: reports, and clear errors for missing, corrupt and un
   CHECK(corrupt.exit_code == kExitBadInput);
   require_one_error_line(corrupt, "not valid JSON");
 
-  const CliResult hnsw = run_cli({"eval", (dir / "src").string(), "--feature", "pixels:size=1", "--metric", "l1", "--k", "1,2,3",
-                                  "--search", "exact,hnsw", "--out", (dir / "reports-hnsw").string(), "-q"});
+  const CliResult hnsw = run_cli({"eval", (dir / "src").string(), "--feature", "pixels:size=1", "--metric", "l1", "--k",
+                                  "1,2,3", "--search", "exact,hnsw", "--out", (dir / "reports-hnsw").string(), "-q"});
   INFO(hnsw.err);
   CHECK(hnsw.exit_code == 0);
-  CHECK_THAT(hnsw.out, Catch::Contains("pixels:size=1  l1      hnsw m=16 efc=200 ef=64  0.400  0.300  0.400      -   1.000"));
+  CHECK_THAT(hnsw.out,
+             Catch::Contains("pixels:size=1  l1      hnsw m=16 efc=200 ef=64  0.400  0.300  0.400      -   1.000"));
 
   const CliResult bad_m = run_cli({"eval", (dir / "src").string(), "--search", "hnsw", "--hnsw-m", "100"});
   CHECK(bad_m.exit_code == kExitUsage);
@@ -116,8 +119,8 @@ TEST_CASE("lookalike eval: reports, and clear errors for missing, corrupt and un
   // An image that vanished after prep: the others are evaluated, exit 6.
   CHECK(run_cli({"prep", (dir / "src").string(), "--out", (dir / "prep").string(), "-q"}).exit_code == 0);
   fs::remove(dir / "src/B/2.png");
-  const CliResult partial = run_cli({"eval", (dir / "prep/manifest.json").string(), "--feature", "pixels:size=1", "--out",
-                                     (dir / "reports2").string(), "-q"});
+  const CliResult partial = run_cli({"eval", (dir / "prep/manifest.json").string(), "--feature", "pixels:size=1",
+                                     "--out", (dir / "reports2").string(), "-q"});
   CHECK(partial.exit_code == kExitPartial);
   CHECK_THAT(partial.err, Catch::Contains("excluded B/2.png") && Catch::Contains("1 image(s) could not be decoded"));
   CHECK(fs::exists(dir / "reports2/eval.json"));

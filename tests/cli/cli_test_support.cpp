@@ -14,7 +14,7 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "image/encode.h"
+#include "lookalike/image/encode.h"
 
 namespace lookalike::testing {
 
@@ -38,7 +38,9 @@ void write_bytes(const fs::path& file, const std::vector<std::uint8_t>& bytes) {
 
 void write_text(const fs::path& file, const std::string& text) { write_bytes(file, {text.begin(), text.end()}); }
 void write_png(const fs::path& file, const Image& image) { write_bytes(file, encode_png(image)); }
-void write_jpeg(const fs::path& file, const Image& image, int quality) { write_bytes(file, encode_jpeg(image, quality)); }
+void write_jpeg(const fs::path& file, const Image& image, int quality) {
+  write_bytes(file, encode_jpeg(image, quality));
+}
 
 Image distinct_picture(int width, int height, std::uint32_t seed) {
   std::uint32_t state = seed * 2654435761u + 0x9E3779B9u;
@@ -193,7 +195,8 @@ std::string CliProcess::read_line(std::chrono::milliseconds timeout) {
       out_buffer_.erase(0, newline + 1);
       return line;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || (out_fd_ < 0 && err_fd_ < 0)) return {};
     pump(int(std::min<long long>(left.count(), 100)));
   }

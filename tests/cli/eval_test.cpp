@@ -19,15 +19,15 @@
 #include <random>
 
 #include "cli_test_support.h"
-#include "common/error.h"
 #include "dataset/manifest.h"
 #include "eval/eval_dataset.h"
 #include "eval/eval_report.h"
 #include "eval/exact_ranker.h"
 #include "eval/hnsw_ranker.h"
 #include "eval/retrieval_eval.h"
+#include "lookalike/common/error.h"
+#include "lookalike/search/exact_search.h"
 #include "prep/prep_run.h"
-#include "search/exact_search.h"
 
 using namespace lookalike;
 using namespace lookalike::cli;
@@ -122,7 +122,8 @@ TEST_CASE("eval split protocol: test images query the train images of a prep man
   //   mean: P@1 1/2, P@2 1/2, mAP 2/3.
   TempDir dir;
   make_grey_tree(dir / "src");
-  write_text(dir / "src/labels.csv", "path,label,split\nA/1.png,A,train\nA/2.png,A,test\nA/3.png,A,train\nB/1.png,B,train\nB/2.png,B,test\n");
+  write_text(dir / "src/labels.csv",
+             "path,label,split\nA/1.png,A,train\nA/2.png,A,test\nA/3.png,A,train\nB/1.png,B,train\nB/2.png,B,test\n");
   PrepOptions prep;
   prep.sources = {dir / "src"};
   prep.show_progress = false;
@@ -166,7 +167,7 @@ TEST_CASE("eval measures an approximate search's recall against exact", "[eval]"
   CHECK_FALSE(report.runs[0].recall_vs_exact);
   CHECK(report.runs[1].search.kind == SearchKind::Hnsw);
   REQUIRE(report.runs[1].recall_vs_exact);
-  CHECK(*report.runs[1].recall_vs_exact == Approx(2.0 / 3));  // top-3 overlap: ranks 2 and 3 of 3
+  CHECK(*report.runs[1].recall_vs_exact == Approx(2.0 / 3));      // top-3 overlap: ranks 2 and 3 of 3
   CHECK(report.runs[1].overall.precision[0] == Approx(1.0 / 5));  // each query's second exact hit: n n n n R
   const std::string md = eval_report_markdown(report);
   CHECK_THAT(md, Catch::Contains("| recall |"));
@@ -229,7 +230,8 @@ TEST_CASE("HnswRanker with a wide search returns the exact ranking of the core's
       const auto& db = q == &all ? all : database;
       std::vector<std::vector<Hit>> exact(q->size()), approximate(q->size());
       ExactRanker().rank(m, metric, *q, db, 10, 2, [&](std::size_t i, const std::vector<Hit>& r) { exact[i] = r; });
-      HnswRanker(wide).rank(m, metric, *q, db, 10, 2, [&](std::size_t i, const std::vector<Hit>& r) { approximate[i] = r; });
+      HnswRanker(wide).rank(m, metric, *q, db, 10, 2,
+                            [&](std::size_t i, const std::vector<Hit>& r) { approximate[i] = r; });
       for (std::size_t i = 0; i < q->size(); ++i) {
         REQUIRE(approximate[i].size() == 10);
         for (std::size_t r = 0; r < 10; ++r) {
@@ -254,7 +256,8 @@ TEST_CASE("ExactRanker ranks exactly as the core's exact_search", "[eval]") {
   for (Metric metric : kAllMetrics) {
     ExactRanker().rank(m, metric, all, all, 0, 2, [&](std::size_t q, const std::vector<Hit>& ranking) {
       auto expected = exact_search(metric, m.row(q), m.values.data(), 60, m.dim, 60);
-      expected.erase(std::remove_if(expected.begin(), expected.end(), [&](const Hit& h) { return h.id == q; }), expected.end());
+      expected.erase(std::remove_if(expected.begin(), expected.end(), [&](const Hit& h) { return h.id == q; }),
+                     expected.end());
       REQUIRE(ranking.size() == expected.size());
       for (std::size_t r = 0; r < ranking.size(); ++r) {
         CHECK(ranking[r].id == expected[r].id);
@@ -316,13 +319,14 @@ TEST_CASE("eval reports: JSON fields, Markdown table, self-contained HTML with e
   CHECK(run["examples"][0]["results"][0]["relevant"] == true);
 
   const std::string md = eval_report_markdown(report);
-  CHECK_THAT(md, Catch::Contains("| pixels:size=1 | l1 | exact | 0.400 | 0.300 | 0.400 ± 0.") && Catch::Contains("| 0.567 |"));
+  CHECK_THAT(
+      md, Catch::Contains("| pixels:size=1 | l1 | exact | 0.400 | 0.300 | 0.400 ± 0.") && Catch::Contains("| 0.567 |"));
 
-  const std::string html = eval_report_html(report, [](std::size_t i) {
-    return "data:image/jpeg;base64,QUFB" + std::to_string(i);
-  });
+  const std::string html =
+      eval_report_html(report, [](std::size_t i) { return "data:image/jpeg;base64,QUFB" + std::to_string(i); });
   CHECK_THAT(html, Catch::StartsWith("<!doctype html>"));
-  CHECK_THAT(html, Catch::Contains("<svg") && Catch::Contains(".i0{background-image:url(data:image/jpeg;base64,QUFB0)}"));
+  CHECK_THAT(html,
+             Catch::Contains("<svg") && Catch::Contains(".i0{background-image:url(data:image/jpeg;base64,QUFB0)}"));
   CHECK_THAT(html, Catch::Contains("B&lt;script&gt;"));
   CHECK_THAT(html, !Catch::Contains("<script"));
   CHECK_THAT(html, !Catch::Contains("src=\"http") && !Catch::Contains("href=\"http") && !Catch::Contains("@import"));

@@ -4,9 +4,9 @@
 
 #include "cli_test_support.h"
 #include "common/base64.h"
-#include "image/decode.h"
-#include "image/encode.h"
-#include "image/resize.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/image/resize.h"
 #include "prep/perceptual_hash.h"
 #include "prep/pixel_hash.h"
 
@@ -65,7 +65,9 @@ TEST_CASE("hamming_distance counts differing bits", "[hashes]") {
 }
 
 TEST_CASE("base64_encode follows RFC 4648", "[base64]") {
-  auto enc = [](const std::string& s) { return base64_encode(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); };
+  auto enc = [](const std::string& s) {
+    return base64_encode(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+  };
   CHECK(enc("") == "");
   CHECK(enc("f") == "Zg==");
   CHECK(enc("fo") == "Zm8=");

@@ -11,10 +11,10 @@
 #include "cli_test_support.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
-#include "features/feature.h"
-#include "image/decode.h"
-#include "index/vector_index.h"
-#include "search/exact_search.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/index/vector_index.h"
+#include "lookalike/search/exact_search.h"
 #include "site/collection_files.h"
 #include "support/test_images.h"
 
@@ -30,7 +30,8 @@ void make_tree(const fs::path& root) {
   const char* labels[] = {"beach", "forest", "city"};
   for (int l = 0; l < 3; ++l)
     for (int i = 0; i < 4; ++i)
-      write_jpeg(root / labels[l] / (std::to_string(i) + ".jpg"), smooth_picture(160 + 16 * i, 120, std::uint32_t(10 * l + i + 1)));
+      write_jpeg(root / labels[l] / (std::to_string(i) + ".jpg"),
+                 smooth_picture(160 + 16 * i, 120, std::uint32_t(10 * l + i + 1)));
 }
 
 std::vector<float> feature_of(const fs::path& file, const std::string& spec) {
@@ -74,9 +75,9 @@ TEST_CASE("index writes the site, and query with a flat bundle gives the core's 
   TempDir dir;
   make_tree(dir / "photos");
   const fs::path site = dir / "site";
-  const CliResult built = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "t", "--title", "Test <b>photos</b>",
-                                   "--feature", "colour", "--feature", "colour-texture", "--metric", "l1,cosine", "--samples", "4",
-                                   "--json", "-q"});
+  const CliResult built = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "t",
+                                   "--title", "Test <b>photos</b>", "--feature", "colour", "--feature",
+                                   "colour-texture", "--metric", "l1,cosine", "--samples", "4", "--json", "-q"});
   INFO(built.err);
   REQUIRE(built.exit_code == 0);
   const json summary = json::parse(built.out);
@@ -130,8 +131,8 @@ TEST_CASE("index writes the site, and query with a flat bundle gives the core's 
         INFO(spec << " " << metric_name(metric) << " " << query_file);
         const auto q = feature_of(dir / "photos" / query_file, spec);
         const auto expected = exact_search(metric, q.data(), matrix.data(), ids.size(), dim, 5, exact_options);
-        const auto got = query({(dir / "photos" / query_file).string(), "--site", site.string(), "--feature", spec, "--metric",
-                                metric_name(metric), "-k", "5"});
+        const auto got = query({(dir / "photos" / query_file).string(), "--site", site.string(), "--feature", spec,
+                                "--metric", metric_name(metric), "-k", "5"});
         REQUIRE(got.size() == 5);
         CHECK(got[0].id == ids_by_path(c).at(query_file));
         for (std::size_t r = 0; r < 5; ++r) {
@@ -143,8 +144,8 @@ TEST_CASE("index writes the site, and query with a flat bundle gives the core's 
   }
 
   // Text output: rank, id, score, label, thumbnail, source.
-  const CliResult text = run_cli({"query", (dir / "photos/forest/1.jpg").string(), "--site", site.string(), "--feature", "colour",
-                                  "--metric", "l1", "-k", "2"});
+  const CliResult text = run_cli({"query", (dir / "photos/forest/1.jpg").string(), "--site", site.string(), "--feature",
+                                  "colour", "--metric", "l1", "-k", "2"});
   REQUIRE(text.exit_code == 0);
   const auto lines = lines_of(text.out);
   REQUIRE(lines.size() == 3);
@@ -153,19 +154,39 @@ TEST_CASE("index writes the site, and query with a flat bundle gives the core's 
                                       " +0\\.000000 +forest +.*thumbs/\\d+\\.jpg +forest/1\\.jpg"));
 
   // Defaults as the page's: colour-texture (the strongest classic feature), cosine.
-  const CliResult defaults = run_cli({"query", (dir / "photos/forest/1.jpg").string(), "--site", site.string(), "--json"});
+  const CliResult defaults =
+      run_cli({"query", (dir / "photos/forest/1.jpg").string(), "--site", site.string(), "--json"});
   REQUIRE(defaults.exit_code == 0);
   CHECK(json::parse(defaults.out)["feature"] == "colour-texture");
   CHECK(json::parse(defaults.out)["metric"] == "cosine");
 }
 
-TEST_CASE("query on an HNSW bundle gives the bundle's own search: image, label filter, more like this", "[cli][index]") {
+TEST_CASE("query on an HNSW bundle gives the bundle's own search: image, label filter, more like this",
+          "[cli][index]") {
   TempDir dir;
   make_tree(dir / "photos");
   const fs::path site = dir / "site";
-  const CliResult built = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "h", "--feature",
-                                   "colour-texture", "--metric", "l2", "--kind", "hnsw", "--m", "4", "--ef-construction", "20",
-                                   "--ef-search", "8", "--element", "int8", "-q"});
+  const CliResult built = run_cli({"index",
+                                   (dir / "photos").string(),
+                                   "--site",
+                                   site.string(),
+                                   "--name",
+                                   "h",
+                                   "--feature",
+                                   "colour-texture",
+                                   "--metric",
+                                   "l2",
+                                   "--kind",
+                                   "hnsw",
+                                   "--m",
+                                   "4",
+                                   "--ef-construction",
+                                   "20",
+                                   "--ef-search",
+                                   "8",
+                                   "--element",
+                                   "int8",
+                                   "-q"});
   INFO(built.err);
   REQUIRE(built.exit_code == 0);
   const Collection c = read_collection(site, "h");
@@ -190,7 +211,8 @@ TEST_CASE("query on an HNSW bundle gives the bundle's own search: image, label f
   options.k = 6;
   compare(query({query_file.string(), "--site", site.string(), "-k", "6"}), index.search(q.data(), options));
   options.ef = 3;
-  compare(query({query_file.string(), "--site", site.string(), "-k", "6", "--ef", "3"}), index.search(q.data(), options));
+  compare(query({query_file.string(), "--site", site.string(), "-k", "6", "--ef", "3"}),
+          index.search(q.data(), options));
   options.ef = 0;
 
   std::map<std::uint32_t, std::string> label_of;
@@ -226,8 +248,14 @@ TEST_CASE("index --update adds and removes images, keeps ids and thumbnails, ref
       TempDir dir;
       make_tree(dir / "photos");
       const fs::path site = dir / "site";
-      const std::vector<std::string> build{"index", (dir / "photos").string(), "--site", site.string(), "--name", "u", "--feature",
-                                           "colour", "--metric", "l1", "--metric", "correlation", "--kind", kind, "-q"};
+      const std::vector<std::string> build{"index",     (dir / "photos").string(),
+                                           "--site",    site.string(),
+                                           "--name",    "u",
+                                           "--feature", "colour",
+                                           "--metric",  "l1",
+                                           "--metric",  "correlation",
+                                           "--kind",    kind,
+                                           "-q"};
       REQUIRE(run_cli(build).exit_code == 0);
       const Collection before = read_collection(site, "u");
       const auto old_ids = ids_by_path(before);
@@ -261,7 +289,8 @@ TEST_CASE("index --update adds and removes images, keeps ids and thumbnails, ref
         INFO(path);
         if (old_ids.count(path)) {
           CHECK(id == old_ids.at(path));  // kept: same id
-          CHECK(fs::last_write_time(site / ("thumbs/" + std::to_string(id) + ".jpg")) == thumb_times.at(path));  // reused
+          CHECK(fs::last_write_time(site / ("thumbs/" + std::to_string(id) + ".jpg")) ==
+                thumb_times.at(path));  // reused
         } else {
           CHECK(id > old_max);  // new ids never reuse old ones
         }
@@ -276,11 +305,13 @@ TEST_CASE("index --update adds and removes images, keeps ids and thumbnails, ref
 
       for (const std::string metric : {"l1", "correlation"}) {
         // Every item, and never a removed one.
-        const auto all = query({(dir / "photos/forest/0.jpg").string(), "--site", site.string(), "--metric", metric, "-k", "50"});
+        const auto all =
+            query({(dir / "photos/forest/0.jpg").string(), "--site", site.string(), "--metric", metric, "-k", "50"});
         CHECK(all.size() == 12);
         for (const auto& h : all) CHECK_FALSE(removed.count(h.id));
         // An added image finds itself first.
-        const auto found = query({(dir / "photos/desert/a.jpg").string(), "--site", site.string(), "--metric", metric, "-k", "3"});
+        const auto found =
+            query({(dir / "photos/desert/a.jpg").string(), "--site", site.string(), "--metric", metric, "-k", "3"});
         REQUIRE_FALSE(found.empty());
         CHECK(found[0].id == new_ids.at("desert/a.jpg"));
       }
@@ -293,14 +324,16 @@ TEST_CASE("index --update adds and removes images, keeps ids and thumbnails, ref
       const CliResult refused = run_cli(other_metric);
       CHECK(refused.exit_code == kExitUsage);
       require_one_error_line(refused, "rebuild the collection without --update");
-      std::vector<std::string> other_kind{"index", (dir / "photos").string(), "--site", site.string(), "--name", "u", "--update",
-                                          "--kind", kind == "flat" ? "hnsw" : "flat"};
+      std::vector<std::string> other_kind{
+          "index",  (dir / "photos").string(),       "--site", site.string(), "--name", "u", "--update",
+          "--kind", kind == "flat" ? "hnsw" : "flat"};
       CHECK(run_cli(other_kind).exit_code == kExitUsage);
       CHECK(read_text_file(site / "index/u.json") == sidecar);
 
       // A damaged bundle stops the update before anything is written.
       write_text(site / "index" / after.bundles[0].file, "not a bundle");
-      const CliResult damaged = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "u", "--update", "-q"});
+      const CliResult damaged =
+          run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "u", "--update", "-q"});
       CHECK(damaged.exit_code == kExitBadInput);
       require_one_error_line(damaged, after.bundles[0].file);
       CHECK(read_text_file(site / "index/u.json") == sidecar);
@@ -316,8 +349,8 @@ TEST_CASE("query and index: damaged or missing inputs give one clear line and a 
   TempDir dir;
   make_tree(dir / "photos");
   const fs::path site = dir / "site";
-  REQUIRE(run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "e", "--feature", "colour", "--metric",
-                   "l1", "-q"})
+  REQUIRE(run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "e", "--feature", "colour",
+                   "--metric", "l1", "-q"})
               .exit_code == 0);
   const fs::path bundle = site / "index/e.colour.l1.lkx";
   const auto good = read_file(bundle);
@@ -359,7 +392,8 @@ TEST_CASE("query and index: damaged or missing inputs give one clear line and a 
   const CliResult bad_name = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "../up"});
   CHECK(bad_name.exit_code == kExitUsage);
   require_one_error_line(bad_name, "collection name");
-  const CliResult bad_feature = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--feature", "sift"});
+  const CliResult bad_feature =
+      run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--feature", "sift"});
   CHECK(bad_feature.exit_code == kExitUsage);
   require_one_error_line(bad_feature, "unknown feature \"sift\"");
 }
@@ -368,20 +402,23 @@ TEST_CASE("index reads a prep manifest and carries its attribution and failures"
   TempDir dir;
   make_tree(dir / "crawl");
   fs::rename(dir / "crawl/beach/0.jpg", dir / "crawl/beach/555.jpg");
-  write_text(dir / "crawl/crawl.jsonl",
-             R"({"id":"555","term":"beach","url":"https://live.example/555.jpg","page":"https://www.example/p/555","owner":"Ann","title":"Sunset","licence":"CC BY 2.0","licence_url":"https://creativecommons.org/licenses/by/2.0/"})"
-             "\n");
+  write_text(
+      dir / "crawl/crawl.jsonl",
+      R"({"id":"555","term":"beach","url":"https://live.example/555.jpg","page":"https://www.example/p/555","owner":"Ann","title":"Sunset","licence":"CC BY 2.0","licence_url":"https://creativecommons.org/licenses/by/2.0/"})"
+      "\n");
   REQUIRE(run_cli({"prep", (dir / "crawl").string(), "--out", (dir / "prep").string(), "-q"}).exit_code == 0);
   fs::remove(dir / "crawl/city/2.jpg");  // vanished since prep
   const fs::path site = dir / "site";
-  const CliResult r = run_cli({"index", (dir / "prep").string(), "--site", site.string(), "--feature", "colour", "--metric", "l2", "-q"});
+  const CliResult r = run_cli(
+      {"index", (dir / "prep").string(), "--site", site.string(), "--feature", "colour", "--metric", "l2", "-q"});
   CHECK(r.exit_code == kExitPartial);
   CHECK_THAT(r.err, Catch::Contains("city/2.jpg") && Catch::Contains("1 image(s) could not be indexed"));
   const CollectionList list = read_collection_list(site);
   CHECK(list.default_name == "crawl");  // named after the source folder
   const Collection c = read_collection(site, "crawl");
   CHECK(c.items.size() == 11);
-  const auto beach = std::find_if(c.items.begin(), c.items.end(), [](const CollectionItem& i) { return i.source.path == "beach/555.jpg"; });
+  const auto beach = std::find_if(c.items.begin(), c.items.end(),
+                                  [](const CollectionItem& i) { return i.source.path == "beach/555.jpg"; });
   REQUIRE(beach != c.items.end());
   CHECK(beach->source.owner == "Ann");
   CHECK(beach->source.licence == "CC BY 2.0");
@@ -389,16 +426,19 @@ TEST_CASE("index reads a prep manifest and carries its attribution and failures"
   CHECK_THAT(c.licence_note, Catch::Contains("CC BY 2.0 (1)"));
 }
 
-TEST_CASE("index --reproducible with SOURCE_DATE_EPOCH writes the same bytes twice, HNSW built from many threads' input",
-          "[cli][index]") {
+TEST_CASE(
+    "index --reproducible with SOURCE_DATE_EPOCH writes the same bytes twice, HNSW built from many threads' input",
+    "[cli][index]") {
   TempDir dir;
   // Enough items for an HNSW graph of several layers: built by two threads,
   // its links would depend on their timing.
   for (int i = 0; i < 160; ++i)
-    write_jpeg(dir / "photos" / (i % 2 ? "odd" : "even") / (std::to_string(i) + ".jpg"), distinct_picture(96, 64, std::uint32_t(i + 1)));
+    write_jpeg(dir / "photos" / (i % 2 ? "odd" : "even") / (std::to_string(i) + ".jpg"),
+               distinct_picture(96, 64, std::uint32_t(i + 1)));
   const auto build = [&](const std::string& site) {
-    const CliResult r = run_cli({"-j", "2", "index", (dir / "photos").string(), "--site", (dir / site).string(), "--name", "r",
-                                 "--feature", "colour", "--metric", "cosine", "--kind", "hnsw", "--m", "4", "--reproducible", "-q"});
+    const CliResult r =
+        run_cli({"-j", "2", "index", (dir / "photos").string(), "--site", (dir / site).string(), "--name", "r",
+                 "--feature", "colour", "--metric", "cosine", "--kind", "hnsw", "--m", "4", "--reproducible", "-q"});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
   };
@@ -416,7 +456,8 @@ TEST_CASE("index --reproducible with SOURCE_DATE_EPOCH writes the same bytes twi
   }
 
   ::setenv("SOURCE_DATE_EPOCH", "yesterday", 1);
-  const CliResult bad = run_cli({"index", (dir / "photos").string(), "--site", (dir / "site-c").string(), "--feature", "colour"});
+  const CliResult bad =
+      run_cli({"index", (dir / "photos").string(), "--site", (dir / "site-c").string(), "--feature", "colour"});
   ::unsetenv("SOURCE_DATE_EPOCH");
   CHECK(bad.exit_code == kExitUsage);
   require_one_error_line(bad, "SOURCE_DATE_EPOCH must be a number of seconds");

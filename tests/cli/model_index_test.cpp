@@ -5,13 +5,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_test_support.h"
-#include "common/error.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "embed/model_embedder.h"
 #include "embed/node_runtime.h"
-#include "image/decode.h"
-#include "index/vector_index.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/index/vector_index.h"
 #include "site/collection_files.h"
 #include "support/skip.h"
 
@@ -35,19 +35,21 @@ void require_node_runtime() {
 void make_tree(const fs::path& root) {
   for (int l = 0; l < 2; ++l)
     for (int i = 0; i < 4; ++i)
-      write_jpeg(root / (l ? "b" : "a") / (std::to_string(i) + ".jpg"), smooth_picture(200 + 10 * i, 150, std::uint32_t(40 + 10 * l + i)));
+      write_jpeg(root / (l ? "b" : "a") / (std::to_string(i) + ".jpg"),
+                 smooth_picture(200 + 10 * i, 150, std::uint32_t(40 + 10 * l + i)));
 }
 
 }  // namespace
 
-TEST_CASE("index with a model card writes a model bundle and the card with its file into site/models", "[cli][index][model]") {
+TEST_CASE("index with a model card writes a model bundle and the card with its file into site/models",
+          "[cli][index][model]") {
   require_node_runtime();
   TempDir dir;
   make_tree(dir / "photos");
   const fs::path site = dir / "site";
-  const CliResult built = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "m", "--feature",
-                                   "model:" + kTinyCard.string(), "--feature", "colour", "--metric", "cosine,l2",
-                                   "--model-threads", "1", "--json", "-q"});
+  const CliResult built = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "m",
+                                   "--feature", "model:" + kTinyCard.string(), "--feature", "colour", "--metric",
+                                   "cosine,l2", "--model-threads", "1", "--json", "-q"});
   INFO(built.err);
   REQUIRE(built.exit_code == 0);
   CHECK(json::parse(built.out)["models"] == json::array({"models/tiny-embed.json"}));
@@ -66,8 +68,8 @@ TEST_CASE("index with a model card writes a model bundle and the card with its f
   // query embeds the image with the site's card and searches the bundle: the
   // same as doing both here.
   const fs::path image = dir / "photos/b/2.jpg";
-  const CliResult q = run_cli({"query", image.string(), "--site", site.string(), "--feature", "model:tiny-embed", "--metric", "cosine",
-                               "-k", "5", "--model-threads", "1", "--json"});
+  const CliResult q = run_cli({"query", image.string(), "--site", site.string(), "--feature", "model:tiny-embed",
+                               "--metric", "cosine", "-k", "5", "--model-threads", "1", "--json"});
   INFO(q.err);
   REQUIRE(q.exit_code == 0);
   const json results = json::parse(q.out)["results"];
@@ -90,12 +92,13 @@ TEST_CASE("index with a model card writes a model bundle and the card with its f
 
   // An update embeds only the new image, with the site's copy of the model.
   write_jpeg(dir / "photos/b/new.jpg", smooth_picture(220, 180, 99));
-  const CliResult updated = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "m", "--update",
-                                     "--model-threads", "1", "--json", "-q"});
+  const CliResult updated = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "m",
+                                     "--update", "--model-threads", "1", "--json", "-q"});
   INFO(updated.err);
   REQUIRE(updated.exit_code == 0);
   CHECK(json::parse(updated.out)["added"] == 1);
-  const CliResult found = run_cli({"query", (dir / "photos/b/new.jpg").string(), "--site", site.string(), "-k", "1", "--json"});
+  const CliResult found =
+      run_cli({"query", (dir / "photos/b/new.jpg").string(), "--site", site.string(), "-k", "1", "--json"});
   REQUIRE(found.exit_code == 0);
   const json top = json::parse(found.out);
   CHECK(top["feature"] == "model:tiny-embed");  // the page's default: the model
@@ -106,8 +109,9 @@ TEST_CASE("eval takes a model feature, exact and HNSW", "[cli][eval][model]") {
   require_node_runtime();
   TempDir dir;
   make_tree(dir / "photos");
-  const CliResult r = run_cli({"eval", (dir / "photos").string(), "--feature", "model:tiny-embed", "--metric", "cosine", "--k", "1,3",
-                               "--search", "exact,hnsw", "--model-threads", "1", "--out", (dir / "reports").string(), "--json", "-q"});
+  const CliResult r =
+      run_cli({"eval", (dir / "photos").string(), "--feature", "model:tiny-embed", "--metric", "cosine", "--k", "1,3",
+               "--search", "exact,hnsw", "--model-threads", "1", "--out", (dir / "reports").string(), "--json", "-q"});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const json report = json::parse(r.out);

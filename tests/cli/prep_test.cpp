@@ -7,12 +7,12 @@
 #include <map>
 
 #include "cli_test_support.h"
-#include "common/error.h"
 #include "dataset/crawl_records.h"
 #include "dataset/csv.h"
 #include "dataset/manifest.h"
-#include "image/encode.h"
-#include "image/resize.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/image/resize.h"
 #include "prep/duplicates.h"
 #include "prep/prep_run.h"
 #include "prep/split.h"
@@ -82,7 +82,8 @@ TEST_CASE("prep keeps distinct images and sets aside corrupt, unsupported, too-s
 
   std::vector<std::string> kept;
   for (const auto& i : m.images) kept.push_back(i.path);
-  CHECK(kept == std::vector<std::string>{"cats/c1.png", "cats/c2.png", "cats/c3.png", "dogs/d1.png", "dogs/d2.png", "dogs/d3.png"});
+  CHECK(kept == std::vector<std::string>{"cats/c1.png", "cats/c2.png", "cats/c3.png", "dogs/d1.png", "dogs/d2.png",
+                                         "dogs/d3.png"});
 
   const auto reasons = rejected_reasons(m);
   CHECK(reasons.size() == 3);
@@ -167,8 +168,9 @@ TEST_CASE("a malformed manifest is refused with a message naming the place", "[m
              R"({"schema":1,"kind":"lookalike-manifest","roots":[{"path":"/x","layout":"folders"}],)"
              R"("images":[{"root":0,"path":"a.png","label":"a","width":"wide","height":1}]})");
   CHECK_THROWS_WITH(read_manifest(dir / "typed.json"), Catch::Contains("images[0]") && Catch::Contains("width"));
-  write_text(dir / "root.json",
-             R"({"schema":1,"kind":"lookalike-manifest","roots":[],"images":[{"root":0,"path":"a.png","label":"a","width":1,"height":1}]})");
+  write_text(
+      dir / "root.json",
+      R"({"schema":1,"kind":"lookalike-manifest","roots":[],"images":[{"root":0,"path":"a.png","label":"a","width":1,"height":1}]})");
   CHECK_THROWS_WITH(read_manifest(dir / "root.json"), Catch::Contains("root 0 does not exist"));
   CHECK_THROWS_WITH(read_manifest(dir / "absent.json"), Catch::Contains("absent.json"));
 }
@@ -216,7 +218,8 @@ TEST_CASE("stratified_split: order-independent, bounded, honours given splits", 
   for (std::size_t i = 0; i < reversed.size(); ++i) CHECK(by_key[reversed[i].key] == split_reversed[i]);
 
   auto count = [&](const std::string& prefix, Split s) {
-    return std::count_if(by_key.begin(), by_key.end(), [&](const auto& kv) { return kv.first.rfind(prefix, 0) == 0 && kv.second == s; });
+    return std::count_if(by_key.begin(), by_key.end(),
+                         [&](const auto& kv) { return kv.first.rfind(prefix, 0) == 0 && kv.second == s; });
   };
   CHECK(count("x/", Split::Test) == 2);  // round(7 · 0.3)
   CHECK(count("y/", Split::Test) == 1);  // round(0.9)
@@ -245,9 +248,9 @@ TEST_CASE("find_duplicates keeps the first exact copy, the largest near copy, an
   near.max_distance = 4;
   // 0: small, 1: exact copy of 0, 2: large and near 0 (3 bits), 3: 4 bits from 2
   // but 7 from 0, 4: far away; 5: near 4 by bits but much darker.
-  std::vector<DuplicateCandidate> c{candidate("a", 0x0, 50),      candidate("a", 0x0, 50),
-                                    candidate("b", 0x7, 100),     candidate("c", 0x7F, 60),
-                                    candidate("d", ~0ull, 80),    candidate("e", ~0ull ^ 1, 80, 20)};
+  std::vector<DuplicateCandidate> c{candidate("a", 0x0, 50),   candidate("a", 0x0, 50),
+                                    candidate("b", 0x7, 100),  candidate("c", 0x7F, 60),
+                                    candidate("d", ~0ull, 80), candidate("e", ~0ull ^ 1, 80, 20)};
   const auto d = find_duplicates(c, near);
   CHECK_FALSE(d[0].kept);  // near the larger image 2
   CHECK(d[0].of == 2);
@@ -276,7 +279,8 @@ TEST_CASE("a labels.csv is authoritative: labels, given splits, missing and unli
   write_png(dir / "photos/a.png", distinct_picture(80, 80, 31));
   write_png(dir / "photos/b.png", distinct_picture(80, 80, 32));
   write_png(dir / "photos/c.png", distinct_picture(80, 80, 33));
-  write_text(dir / "labels.csv", "path,label,split\nphotos/a.png,\"sea, rocks\",test\nphotos/b.png,sea,\nphotos/missing.png,sky,\n");
+  write_text(dir / "labels.csv",
+             "path,label,split\nphotos/a.png,\"sea, rocks\",test\nphotos/b.png,sea,\nphotos/missing.png,sky,\n");
   const Manifest m = run_prep(options_for(dir.path())).manifest;
   REQUIRE(m.images.size() == 2);
   CHECK(m.roots[0].layout == SourceLayout::LabelsCsv);
@@ -289,7 +293,8 @@ TEST_CASE("a labels.csv is authoritative: labels, given splits, missing and unli
   CHECK(reasons.at("photos/c.png") == "unlisted");
 
   write_text(dir / "labels.csv", "file,label\n../outside.png,x\n");
-  CHECK_THROWS_WITH(run_prep(options_for(dir.path())), Catch::Contains("line 2") && Catch::Contains("leaves the folder"));
+  CHECK_THROWS_WITH(run_prep(options_for(dir.path())),
+                    Catch::Contains("line 2") && Catch::Contains("leaves the folder"));
   write_text(dir / "labels.csv", "name,kind\n");
   CHECK_THROWS_WITH(run_prep(options_for(dir.path())), Catch::Contains("path and a label column"));
 }
@@ -299,12 +304,13 @@ TEST_CASE("a crawl's attribution is carried into the manifest", "[prep][crawl]")
   write_jpeg(dir / "beach/111.jpg", distinct_picture(100, 80, 41));
   write_jpeg(dir / "beach/222.jpg", distinct_picture(100, 80, 42));
   write_jpeg(dir / "snow/333.jpg", distinct_picture(100, 80, 43));
-  write_text(dir / "crawl.jsonl",
-             R"({"id":"111","term":"beach","url":"https://live.example/111.jpg","page":"https://www.example/photos/ann/111",)"
-             R"("owner":"Ann <b>","title":"Sunset","licence":"CC BY 2.0","size":"medium","sha256":"00"})"
-             "\n"
-             R"({"id":333,"term":"snow","url":"https://live.example/333.jpg","license":"CC0 1.0","ownername":"Bob"})"
-             "\n{\"id\": \"cut sh");
+  write_text(
+      dir / "crawl.jsonl",
+      R"({"id":"111","term":"beach","url":"https://live.example/111.jpg","page":"https://www.example/photos/ann/111",)"
+      R"("owner":"Ann <b>","title":"Sunset","licence":"CC BY 2.0","size":"medium","sha256":"00"})"
+      "\n"
+      R"({"id":333,"term":"snow","url":"https://live.example/333.jpg","license":"CC0 1.0","ownername":"Bob"})"
+      "\n{\"id\": \"cut sh");
   const PrepResult result = run_prep(options_for(dir.path()));
   const Manifest& m = result.manifest;
   CHECK(m.roots[0].layout == SourceLayout::Crawl);

@@ -1,16 +1,16 @@
 // The static server: content types, cross-origin isolation headers, byte
 // ranges, revalidation, and refusing every way out of the served folder.
-#include <catch2/catch.hpp>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <atomic>
 #include <thread>
 
 #include "cli_test_support.h"
-#include "common/error.h"
+#include "lookalike/common/error.h"
 #include "serve/byte_ranges.h"
 #include "serve/mime_types.h"
 #include "serve/site_path.h"
@@ -225,9 +225,10 @@ TEST_CASE("serve: no path leads out of the served folder", "[serve]") {
   Site site;
   RunningServer server(site.root);
   auto client = server.client();
-  for (const char* path : {"/../outside/secret.txt", "/%2e%2e/outside/secret.txt", "/%2E%2E%2Foutside%2Fsecret.txt",
-                           "/sub/../../outside/secret.txt", "/..%2f..%2f..%2fetc%2fpasswd", "/leak.txt", "/leakdir/secret.txt",
-                           "/../site-other/x.txt", "/..\\outside\\secret.txt", "/%5c..%5coutside%5csecret.txt"}) {
+  for (const char* path :
+       {"/../outside/secret.txt", "/%2e%2e/outside/secret.txt", "/%2E%2E%2Foutside%2Fsecret.txt",
+        "/sub/../../outside/secret.txt", "/..%2f..%2f..%2fetc%2fpasswd", "/leak.txt", "/leakdir/secret.txt",
+        "/../site-other/x.txt", "/..\\outside\\secret.txt", "/%5c..%5coutside%5csecret.txt"}) {
     INFO(path);
     auto r = client.Get(path);
     REQUIRE(r);
@@ -236,7 +237,8 @@ TEST_CASE("serve: no path leads out of the served folder", "[serve]") {
     CHECK(r->body.find("sibling") == std::string::npos);
     CHECK(r->body.find("root:") == std::string::npos);
   }
-  for (const char* target : {"/../outside/secret.txt", "/%2e%2e/%2e%2e/outside/secret.txt", "/./../outside/secret.txt"}) {
+  for (const char* target :
+       {"/../outside/secret.txt", "/%2e%2e/%2e%2e/outside/secret.txt", "/./../outside/secret.txt"}) {
     INFO(target);
     const std::string response = raw_request(server.port(), target);
     REQUIRE_FALSE(response.empty());

@@ -4,7 +4,7 @@
 
 #include "cli_test_support.h"
 #include "common/files.h"
-#include "image/decode.h"
+#include "lookalike/image/decode.h"
 #include "prep/prep_run.h"
 #include "site/collection_files.h"
 #include "site/collection_items.h"
@@ -39,11 +39,12 @@ TEST_CASE("collection items from a manifest carry the crawl's attribution", "[si
   write_jpeg(dir / "crawl/beach/111.jpg", distinct_picture(640, 480, 1));
   write_jpeg(dir / "crawl/beach/222.jpg", distinct_picture(300, 400, 2));
   write_jpeg(dir / "crawl/snow/333.jpg", distinct_picture(200, 200, 3));
-  write_text(dir / "crawl/crawl.jsonl",
-             R"({"id":"111","term":"beach","url":"https://live.example/111.jpg","page":"https://www.example/p/111","owner":"Ann","title":"<i>Sun</i>","licence":"CC BY 2.0","licence_url":"https://creativecommons.org/licenses/by/2.0/"})"
-             "\n"
-             R"j({"id":"222","term":"beach","url":"javascript:alert(1)","owner":"Bob","licence":"CC0"})j"
-             "\n");
+  write_text(
+      dir / "crawl/crawl.jsonl",
+      R"({"id":"111","term":"beach","url":"https://live.example/111.jpg","page":"https://www.example/p/111","owner":"Ann","title":"<i>Sun</i>","licence":"CC BY 2.0","licence_url":"https://creativecommons.org/licenses/by/2.0/"})"
+      "\n"
+      R"j({"id":"222","term":"beach","url":"javascript:alert(1)","owner":"Bob","licence":"CC0"})j"
+      "\n");
   PrepOptions prep;
   prep.sources = {dir / "crawl"};
   prep.show_progress = false;
@@ -97,7 +98,8 @@ TEST_CASE("the collection files of a site: the core's JSON, written atomically a
   item.thumbnail = "thumbs/0.jpg";
   item.source.path = "beach/123.jpg";
   c.items = {item};
-  c.bundles = {{"colour:bins=8x4x4", "colour", Metric::L1, "demo.colour.l1.lkx", IndexKind::Flat, ElementType::Float32, 128, 1, 99}};
+  c.bundles = {{"colour:bins=8x4x4", "colour", Metric::L1, "demo.colour.l1.lkx", IndexKind::Flat, ElementType::Float32,
+                128, 1, 99}};
   c.models = {{"models/mobilenetv2-int8.json"}};
   c.samples = {{"samples/0.jpg", "beach"}};
 
@@ -127,7 +129,8 @@ TEST_CASE("the collection files of a site: the core's JSON, written atomically a
   REQUIRE(list.collections.size() == 2);
   CHECK(list.collections[1].title == "More, renamed");
 
-  CHECK_THROWS_WITH(write_collection(dir.path(), Collection{"../x", {}, {}, {}, {}, {}, {}, {}, {}}), Catch::Contains("collection name"));
+  CHECK_THROWS_WITH(write_collection(dir.path(), Collection{"../x", {}, {}, {}, {}, {}, {}, {}, {}}),
+                    Catch::Contains("collection name"));
   write_text(dir / "index/broken.json", R"({"schema":1,"name":"broken","items":[{"label":"x"}]})");
   CHECK_THROWS_WITH(read_collection(dir.path(), "broken"),
                     Catch::Contains((dir / "index/broken.json").string()) && Catch::Contains("items[0].id is missing"));

@@ -2,9 +2,9 @@
 
 #include <random>
 
-#include "common/error.h"
-#include "image/decode.h"
-#include "image/encode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
 #include "support/test_images.h"
 
 #include <stb/stb_image_write.h>
@@ -117,7 +117,8 @@ TEST_CASE("palette PNG with transparency") {
 TEST_CASE("GIF decodes its first frame") {
   const int w = 30, h = 20;
   Bytes palette;
-  for (int i = 0; i < 256; ++i) palette.insert(palette.end(), {std::uint8_t(i), std::uint8_t(255 - i), std::uint8_t(i / 2)});
+  for (int i = 0; i < 256; ++i)
+    palette.insert(palette.end(), {std::uint8_t(i), std::uint8_t(255 - i), std::uint8_t(i / 2)});
   Bytes indices(w * h);
   for (int i = 0; i < w * h; ++i) indices[i] = std::uint8_t((i * 7) % 256);
   const DecodedImage d = decode(encode_gif(w, h, palette, indices, 2));
@@ -167,7 +168,8 @@ TEST_CASE("empty, truncated, random and unsupported data are refused with a reas
     const std::size_t last = whole == &gif ? whole->size() - 1 : whole->size();  // a GIF's trailer is optional
     for (std::size_t cut = 1; cut < last; cut += (cut < 64 ? 1 : 7)) {
       const Bytes part(whole->begin(), whole->begin() + std::ptrdiff_t(cut));
-      INFO("format " << format_name(sniff_format(whole->data(), whole->size())) << ", cut at " << cut << " of " << whole->size());
+      INFO("format " << format_name(sniff_format(whole->data(), whole->size())) << ", cut at " << cut << " of "
+                     << whole->size());
       CHECK_FALSE(decode_error(part).empty());
     }
   }

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <random>
 
-#include "search/exact_search.h"
+#include "lookalike/search/exact_search.h"
 
 using namespace lookalike;
 

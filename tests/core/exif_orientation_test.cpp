@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "image/decode.h"
-#include "image/encode.h"
-#include "image/exif_orientation.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/image/exif_orientation.h"
 #include "support/test_images.h"
 
 using namespace lookalike;
@@ -43,7 +43,8 @@ TEST_CASE("all eight EXIF orientations come out upright") {
   const Image shown = upright();
   for (int orientation = 1; orientation <= 8; ++orientation) {
     for (bool big_endian : {false, true}) {
-      const Bytes jpeg = with_exif_orientation(encode_jpeg(stored_for(shown, orientation), 95), orientation, big_endian);
+      const Bytes jpeg =
+          with_exif_orientation(encode_jpeg(stored_for(shown, orientation), 95), orientation, big_endian);
       INFO("orientation " << orientation << (big_endian ? " (Motorola byte order)" : " (Intel byte order)"));
       CHECK(read_jpeg_exif_orientation(jpeg.data(), jpeg.size()) == orientation);
       const DecodedImage d = decode_image(jpeg.data(), jpeg.size());

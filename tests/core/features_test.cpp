@@ -2,9 +2,9 @@
 
 #include <numeric>
 
-#include "common/error.h"
 #include "features/colour_histogram.h"
-#include "features/feature.h"
+#include "lookalike/common/error.h"
+#include "lookalike/features/feature.h"
 #include "support/test_images.h"
 
 using namespace lookalike;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "eval/measures.h"
+#include "lookalike/eval/measures.h"
 
 using namespace lookalike;
 

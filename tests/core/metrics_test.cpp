@@ -3,8 +3,8 @@
 #include <cmath>
 #include <random>
 
-#include "common/error.h"
-#include "metrics/metric.h"
+#include "lookalike/common/error.h"
+#include "lookalike/metrics/metric.h"
 #include "support/skip.h"
 
 using namespace lookalike;
@@ -34,10 +34,14 @@ double reference(Metric metric, const std::vector<float>& a, const std::vector<f
     cbb += (b[i] - mb) * (b[i] - mb);
   }
   switch (metric) {
-    case Metric::L1: return l1;
-    case Metric::L2: return std::sqrt(l2);
-    case Metric::Cosine: return aa > 0 && bb > 0 ? dot / std::sqrt(aa * bb) : 0.0;
-    case Metric::Correlation: return caa > 0 && cbb > 0 ? cab / std::sqrt(caa * cbb) : 0.0;
+    case Metric::L1:
+      return l1;
+    case Metric::L2:
+      return std::sqrt(l2);
+    case Metric::Cosine:
+      return aa > 0 && bb > 0 ? dot / std::sqrt(aa * bb) : 0.0;
+    case Metric::Correlation:
+      return caa > 0 && cbb > 0 ? cab / std::sqrt(caa * cbb) : 0.0;
   }
   return 0;
 }
@@ -46,8 +50,8 @@ double reference(Metric metric, const std::vector<float>& a, const std::vector<f
 
 TEST_CASE("every kernel set equals the double reference within 1e-5 relative, d = 1..1537") {
   std::mt19937 rng(2024);
-  std::uniform_real_distribution<float> unit(0.0f, 1.0f);    // histogram- and pixel-like features
-  std::normal_distribution<float> normal(0.0f, 1.0f);       // embedding-like, mixed signs
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);  // histogram- and pixel-like features
+  std::normal_distribution<float> normal(0.0f, 1.0f);      // embedding-like, mixed signs
   for (const Kernels* kernels : available_kernels()) {
     double worst = 0;
     for (std::size_t d = 1; d <= 1537; ++d) {
@@ -65,8 +69,8 @@ TEST_CASE("every kernel set equals the double reference within 1e-5 relative, d 
           const double relative = std::fabs(got - want) / std::max(std::fabs(want), 1e-30);
           worst = std::max(worst, want == 0 ? std::fabs(got) : relative);
           if (!(relative <= 1e-5 || (want == 0 && got == 0))) {
-            FAIL_CHECK(kernels->name << " " << metric_name(metric) << " d=" << d << " kind=" << kind << ": got "
-                                     << got << ", reference " << want << ", relative error " << relative);
+            FAIL_CHECK(kernels->name << " " << metric_name(metric) << " d=" << d << " kind=" << kind << ": got " << got
+                                     << ", reference " << want << ", relative error " << relative);
           }
         }
       }
@@ -101,7 +105,8 @@ TEST_CASE("every SIMD kernel set adds in the same order: bit-identical results")
   std::vector<const Kernels*> simd;
   for (const Kernels* k : available_kernels())
     if (k != &scalar_kernels()) simd.push_back(k);
-  if (simd.size() < 2) skip_test("only " + std::to_string(simd.size()) + " SIMD kernel set on this CPU, nothing to compare");
+  if (simd.size() < 2)
+    skip_test("only " + std::to_string(simd.size()) + " SIMD kernel set on this CPU, nothing to compare");
   std::mt19937 rng(77);
   std::normal_distribution<float> normal(0.2f, 1.0f);
   for (std::size_t d : {1u, 7u, 15u, 16u, 17u, 31u, 100u, 512u, 1280u, 1537u, 12288u}) {

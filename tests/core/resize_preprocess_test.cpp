@@ -1,9 +1,9 @@
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
-#include "image/resize.h"
-#include "model/model_card.h"
-#include "model/preprocess.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/resize.h"
+#include "lookalike/model/model_card.h"
+#include "lookalike/model/preprocess.h"
 #include "support/test_images.h"
 
 using namespace lookalike;
@@ -13,8 +13,10 @@ namespace {
 
 std::string card_json(const std::string& resize, const std::string& extra_input = "") {
   return R"({"schema":1,"name":"hand","model":{"file":"hand.onnx"},
-    "input":{"name":"pixels","width":2,"height":1,"resize":)" + resize + R"(,
-      "mean":[0.5,0.25,0.0],"std":[0.5,0.25,1.0])" + extra_input + R"(},
+    "input":{"name":"pixels","width":2,"height":1,"resize":)" +
+         resize + R"(,
+      "mean":[0.5,0.25,0.0],"std":[0.5,0.25,1.0])" +
+         extra_input + R"(},
     "output":{"name":"embedding","dim":4,"l2_normalize":true}})";
 }
 
@@ -84,13 +86,15 @@ TEST_CASE("preprocessing matches values worked out by hand") {
   CHECK(t[4] == Approx(0.0f));
   CHECK(t[5] == Approx(1.0f));
 
-  const ModelCard bgr = parse_model_card(card_json(R"({"mode":"exact","filter":"box"})", R"(,"channel_order":"BGR","scale":1)"));
+  const ModelCard bgr =
+      parse_model_card(card_json(R"({"mode":"exact","filter":"box"})", R"(,"channel_order":"BGR","scale":1)"));
   const std::vector<float> b = preprocess_for_model(image, bgr);
   // First plane now holds blue: (0 / 1 − 0.5) / 0.5 = −1 ; (255 − 0.5) / 0.5 = 509
   CHECK(b[0] == Approx(-1.0f));
   CHECK(b[1] == Approx(509.0f));
 
-  const ModelCard crop = parse_model_card(card_json(R"({"mode":"shortest-side-crop","shortest_side":2,"filter":"bilinear"})"));
+  const ModelCard crop =
+      parse_model_card(card_json(R"({"mode":"shortest-side-crop","shortest_side":2,"filter":"bilinear"})"));
   const Image seen = model_input_image(make_pattern(40, 20), crop);
   CHECK(seen.width == 2);
   CHECK(seen.height == 1);

@@ -19,7 +19,7 @@
 
 #include "crawl/sha256.h"
 #include "fake_flickr.h"
-#include "image/encode.h"
+#include "lookalike/image/encode.h"
 #include "scratch_dir.h"
 #include "subprocess.h"
 #include "support/test_images.h"
@@ -75,10 +75,32 @@ struct CrawlRun {
   std::vector<std::string> extra;
 
   std::vector<std::string> argv() const {
-    std::vector<std::string> a = {LOOKALIKE_CLI, "--json", "crawl", "--terms", terms, "--per-term", std::to_string(per_term),
-                                  "--out", out.string(), "--api-base-url", flickr.api_url(), "--feed-base-url",
-                                  flickr.feed_url(), "--rate", "200", "--backoff", "0.02", "--max-backoff", "0.2",
-                                  "--retries", "3", "--timeout", "5", "--connect-timeout", "2", "--parallel",
+    std::vector<std::string> a = {LOOKALIKE_CLI,
+                                  "--json",
+                                  "crawl",
+                                  "--terms",
+                                  terms,
+                                  "--per-term",
+                                  std::to_string(per_term),
+                                  "--out",
+                                  out.string(),
+                                  "--api-base-url",
+                                  flickr.api_url(),
+                                  "--feed-base-url",
+                                  flickr.feed_url(),
+                                  "--rate",
+                                  "200",
+                                  "--backoff",
+                                  "0.02",
+                                  "--max-backoff",
+                                  "0.2",
+                                  "--retries",
+                                  "3",
+                                  "--timeout",
+                                  "5",
+                                  "--connect-timeout",
+                                  "2",
+                                  "--parallel",
                                   std::to_string(parallel)};
     a.insert(a.end(), extra.begin(), extra.end());
     return a;
@@ -334,10 +356,11 @@ TEST_CASE("network faults: retried with backoff and Retry-After, bounded, never 
     b.retry_after_seconds = 1;
   });
   const std::vector<std::pair<std::string, Fault>> faults = {
-      {"t1", Fault::TimeoutOnce}, {"t2", Fault::TooManyRequestsOnce}, {"t3", Fault::UnavailableOnce},
-      {"t4", Fault::ServerErrorOnce}, {"t5", Fault::CutShortOnce},     {"t6", Fault::Redirect},
-      {"t7", Fault::NotImage},       {"t8", Fault::CutShortAlways},    {"t9", Fault::NotFound},
-      {"t10", Fault::None}};
+      {"t1", Fault::TimeoutOnce},     {"t2", Fault::TooManyRequestsOnce},
+      {"t3", Fault::UnavailableOnce}, {"t4", Fault::ServerErrorOnce},
+      {"t5", Fault::CutShortOnce},    {"t6", Fault::Redirect},
+      {"t7", Fault::NotImage},        {"t8", Fault::CutShortAlways},
+      {"t9", Fault::NotFound},        {"t10", Fault::None}};
   std::map<std::string, FakePhoto> by_id;
   int seed = 100;
   for (const auto& [id, fault] : faults) {
@@ -480,9 +503,20 @@ TEST_CASE("an unreachable service fails quickly and clearly") {
     dead = gone.base();
   }  // its port is closed now
   fs::create_directories(scratch.path() / "logs");
-  const std::vector<std::string> argv = {LOOKALIKE_CLI, "crawl", "--terms", "beach", "--out", (scratch.path() / "out").string(),
-                                         "--api-base-url", dead + "/services/rest/", "--retries", "1", "--backoff", "0.01",
-                                         "--connect-timeout", "1"};
+  const std::vector<std::string> argv = {LOOKALIKE_CLI,
+                                         "crawl",
+                                         "--terms",
+                                         "beach",
+                                         "--out",
+                                         (scratch.path() / "out").string(),
+                                         "--api-base-url",
+                                         dead + "/services/rest/",
+                                         "--retries",
+                                         "1",
+                                         "--backoff",
+                                         "0.01",
+                                         "--connect-timeout",
+                                         "1"};
   const ChildResult r = run_child(argv, {"PATH=/usr/bin:/bin", "FLICKR_API_KEY=k"}, scratch.path() / "logs");
   INFO("stderr: " << r.err);
   CHECK(r.exit_code == 5);
@@ -534,7 +568,8 @@ TEST_CASE("hostile photo ids and URLs cannot write outside the output folder") {
   CHECK(top == std::set<std::string>{"logs", "out"});
   std::set<std::string> inside;
   for (const auto& e : fs::directory_iterator(run.out)) inside.insert(e.path().filename().string());
-  CHECK(inside == std::set<std::string>{".crawl.lock", ".crawl-duplicates.jsonl", "beach", "crawl.json", "crawl.jsonl"});
+  CHECK(inside ==
+        std::set<std::string>{".crawl.lock", ".crawl-duplicates.jsonl", "beach", "crawl.json", "crawl.jsonl"});
 }
 
 TEST_CASE("a photo already kept is skipped: same id under another term, same content under another id") {

@@ -6,7 +6,6 @@
 #include <fstream>
 #include <random>
 
-#include "common/error.h"
 #include "crawl/crawl_journal.h"
 #include "crawl/flickr_feed_source.h"
 #include "crawl/licences.h"
@@ -16,6 +15,7 @@
 #include "crawl/safe_names.h"
 #include "crawl/sha256.h"
 #include "crawl/url.h"
+#include "lookalike/common/error.h"
 #include "scratch_dir.h"
 
 using namespace lookalike;
@@ -44,7 +44,8 @@ TEST_CASE("hostile photo ids become distinct safe file stems") {
   const std::string a = file_stem_for_id("../../x");
   const std::string b = file_stem_for_id("..//..x");
   CHECK(a != b);
-  for (const std::string& stem : {a, b, file_stem_for_id(".."), file_stem_for_id("/etc/passwd"), file_stem_for_id("")}) {
+  for (const std::string& stem :
+       {a, b, file_stem_for_id(".."), file_stem_for_id("/etc/passwd"), file_stem_for_id("")}) {
     INFO(stem);
     CHECK_FALSE(stem.empty());
     CHECK(stem.find('/') == std::string::npos);
@@ -139,7 +140,8 @@ TEST_CASE("licences are classified from their URL, new ones included") {
   CHECK_FALSE(nc.no_derivatives);
   CHECK(classify_licence("11", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/").short_name == "CC BY 4.0");
   CHECK(classify_licence("9", "", "https://creativecommons.org/publicdomain/zero/1.0/").short_name == "CC0 1.0");
-  CHECK(classify_licence("10", "", "https://creativecommons.org/publicdomain/mark/1.0/").kind == Licence::Kind::PublicDomain);
+  CHECK(classify_licence("10", "", "https://creativecommons.org/publicdomain/mark/1.0/").kind ==
+        Licence::Kind::PublicDomain);
   const Licence arr = classify_licence("0", "All Rights Reserved", "");
   CHECK(arr.kind == Licence::Kind::AllRightsReserved);
   CHECK_FALSE(arr.redistributable());
@@ -204,7 +206,8 @@ TEST_CASE("the journal keeps whole lines and cuts a torn last one") {
     CHECK(journal.commit(sample_record("1", "cc"), {}, &kept) == CrawlJournal::Commit::SameId);
     CHECK(kept == "beach/1.jpg");
     bool placed = false;
-    CHECK(journal.commit(sample_record("3", "aa"), [&] { placed = true; }, &kept) == CrawlJournal::Commit::SameContent);
+    CHECK(journal.commit(
+              sample_record("3", "aa"), [&] { placed = true; }, &kept) == CrawlJournal::Commit::SameContent);
     CHECK_FALSE(placed);
     CHECK(kept == "beach/1.jpg");
   }

@@ -42,14 +42,15 @@ struct FakeFlickr::Impl {
 
   void nap(int ms) {
     const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    while (!stopping && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    while (!stopping && std::chrono::steady_clock::now() < end)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 
   std::string secret_of(std::size_t index) const { return "0a1b2c" + std::to_string(index % 10); }
 
   std::string url_of(std::size_t index, const std::string& suffix) const {
-    return "http://127.0.0.1:" + std::to_string(port) + "/img/65535/p" + std::to_string(index) + "_" + secret_of(index) +
-           (suffix.empty() ? "" : "_" + suffix) + ".jpg";
+    return "http://127.0.0.1:" + std::to_string(port) + "/img/65535/p" + std::to_string(index) + "_" +
+           secret_of(index) + (suffix.empty() ? "" : "_" + suffix) + ".jpg";
   }
 
   std::string term_from_request(const httplib::Request& req) {
@@ -98,7 +99,8 @@ struct FakeFlickr::Impl {
       return reply(200, nlohmann::json({{"licenses", {{"license", list}}}, {"stat", "ok"}}).dump());
     }
     if (method != "flickr.photos.search")
-      return reply(200, R"json({"stat":"fail","code":112,"message":"Method \")json" + method + R"json(\" not found"})json");
+      return reply(200,
+                   R"json({"stat":"fail","code":112,"message":"Method \")json" + method + R"json(\" not found"})json");
 
     const std::string term = term_from_request(req);
     {
@@ -106,7 +108,8 @@ struct FakeFlickr::Impl {
       licence_params.push_back(req.has_param("license") ? req.get_param_value("license") : "");
       pages[term].push_back(std::stoi(req.has_param("page") ? req.get_param_value("page") : "1"));
     }
-    if (setting.always_malformed.count(term)) return reply(200, R"json({"photos":{"page":1,"pages":3,"photo":[{"id":"1",)json");
+    if (setting.always_malformed.count(term))
+      return reply(200, R"json({"photos":{"page":1,"pages":3,"photo":[{"id":"1",)json");
     {
       std::unique_lock<std::mutex> lock(mutex);
       const auto first = setting.malformed_answers_first.find(term);
@@ -136,7 +139,8 @@ struct FakeFlickr::Impl {
     {
       std::lock_guard<std::mutex> lock(mutex);
       for (std::size_t i : photos_by_term[term])
-        if (allowed.empty() || allowed.count(photos[i].licence) || photos[i].ignores_licence_filter) matching.push_back(i);
+        if (allowed.empty() || allowed.count(photos[i].licence) || photos[i].ignores_licence_filter)
+          matching.push_back(i);
     }
     const int total = static_cast<int>(matching.size());
     const int page_count = std::max(1, (total + per_page - 1) / per_page);
@@ -144,9 +148,17 @@ struct FakeFlickr::Impl {
     for (int k = (page - 1) * per_page; k < std::min(total, page * per_page); ++k) {
       const std::size_t i = matching[std::size_t(k)];
       const FakePhoto& p = photos[i];
-      nlohmann::json photo = {{"id", p.id},         {"owner", p.owner}, {"secret", secret_of(i)}, {"server", "65535"},
-                              {"farm", 66},         {"title", p.title}, {"ispublic", 1},          {"isfriend", 0},
-                              {"isfamily", 0},      {"license", std::to_string(p.licence)},       {"ownername", p.ownername}};
+      nlohmann::json photo = {{"id", p.id},
+                              {"owner", p.owner},
+                              {"secret", secret_of(i)},
+                              {"server", "65535"},
+                              {"farm", 66},
+                              {"title", p.title},
+                              {"ispublic", 1},
+                              {"isfriend", 0},
+                              {"isfamily", 0},
+                              {"license", std::to_string(p.licence)},
+                              {"ownername", p.ownername}};
       // The size extras asked for; url_l is left out, as Flickr does for
       // photos whose original is smaller than 1024 px.
       const std::vector<std::pair<std::string, std::string>> sizes = {
@@ -161,7 +173,10 @@ struct FakeFlickr::Impl {
     }
     // "total" as a string, "page" as a number: the real API mixes them too.
     nlohmann::json body = {{"photos",
-                            {{"page", page}, {"pages", page_count}, {"perpage", per_page}, {"total", std::to_string(total)},
+                            {{"page", page},
+                             {"pages", page_count},
+                             {"perpage", per_page},
+                             {"total", std::to_string(total)},
                              {"photo", list}}},
                            {"stat", "ok"}};
     reply(200, body.dump());
@@ -250,7 +265,8 @@ struct FakeFlickr::Impl {
       record(req, code, "", photo.id);
     };
     switch (photo.fault) {
-      case F::None: return full();
+      case F::None:
+        return full();
       case F::TimeoutOnce:
         if (attempt == 1) nap(setting.timeout_sleep_ms);
         return full();
@@ -280,7 +296,8 @@ struct FakeFlickr::Impl {
         res.set_content_provider(bytes->size(), "image/jpeg",
                                  [bytes](std::size_t offset, std::size_t, httplib::DataSink& sink) {
                                    const std::size_t half = bytes->size() / 2;
-                                   if (offset < half) sink.write(reinterpret_cast<const char*>(bytes->data()) + offset, half - offset);
+                                   if (offset < half)
+                                     sink.write(reinterpret_cast<const char*>(bytes->data()) + offset, half - offset);
                                    return false;  // closes the connection before the announced length
                                  });
         record(req, 200, "", photo.id);
@@ -309,8 +326,10 @@ FakeFlickr::FakeFlickr() : impl_(std::make_unique<Impl>()) {
   auto& s = impl_->server;
   s.new_task_queue = [] { return new httplib::ThreadPool(24); };
   s.Get("/services/rest/", [this](const httplib::Request& q, httplib::Response& r) { impl_->api(q, r); });
-  s.Get("/services/feeds/photos_public.gne", [this](const httplib::Request& q, httplib::Response& r) { impl_->feed(q, r); });
-  s.Get(R"re(/img/\d+/([^/]+))re", [this](const httplib::Request& q, httplib::Response& r) { impl_->image(q, r, false); });
+  s.Get("/services/feeds/photos_public.gne",
+        [this](const httplib::Request& q, httplib::Response& r) { impl_->feed(q, r); });
+  s.Get(R"re(/img/\d+/([^/]+))re",
+        [this](const httplib::Request& q, httplib::Response& r) { impl_->image(q, r, false); });
   s.Get(R"re(/moved/([^/]+))re", [this](const httplib::Request& q, httplib::Response& r) { impl_->image(q, r, true); });
   impl_->port = s.bind_to_any_port("127.0.0.1");
   if (impl_->port <= 0) throw std::runtime_error("fake Flickr: cannot bind 127.0.0.1");

@@ -6,8 +6,8 @@
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -20,17 +20,17 @@ namespace lookalike::testing {
 struct FakePhoto {
   enum class Fault {
     None,
-    TimeoutOnce,             // the first answer comes after a long sleep
-    TooManyRequestsOnce,     // 429 with Retry-After: <seconds>, then fine
+    TimeoutOnce,          // the first answer comes after a long sleep
+    TooManyRequestsOnce,  // 429 with Retry-After: <seconds>, then fine
     TooManyRequestsAlways,
-    UnavailableOnce,         // 503 with Retry-After: <HTTP-date>, then fine
-    ServerErrorOnce,         // 500, then fine
-    CutShortOnce,            // the body stops half-way (connection closed), then fine
+    UnavailableOnce,  // 503 with Retry-After: <HTTP-date>, then fine
+    ServerErrorOnce,  // 500, then fine
+    CutShortOnce,     // the body stops half-way (connection closed), then fine
     CutShortAlways,
-    NotImage,                // 200 text/html
-    Redirect,                // 302 to another path that serves the photo
-    RedirectToFile,          // 302 to file:///etc/passwd
-    NotFound,                // 404
+    NotImage,        // 200 text/html
+    Redirect,        // 302 to another path that serves the photo
+    RedirectToFile,  // 302 to file:///etc/passwd
+    NotFound,        // 404
   };
   std::string id;
   std::string owner = "10000001@N01";

@@ -1,9 +1,9 @@
 #include "subprocess.h"
 
-#include <spawn.h>
-#include <sys/wait.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>

@@ -19,7 +19,8 @@ struct ChildResult {
 class Child {
  public:
   // argv[0] is the program; env replaces the whole environment.
-  Child(const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::filesystem::path& scratch);
+  Child(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+        const std::filesystem::path& scratch);
   ~Child();
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;

@@ -6,10 +6,10 @@
 #include <random>
 #include <thread>
 
-#include "common/error.h"
 #include "features/colour_texture.h"
-#include "features/feature.h"
-#include "metrics/metric.h"
+#include "lookalike/common/error.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/metrics/metric.h"
 #include "support/test_images.h"
 
 using namespace lookalike;
@@ -164,7 +164,8 @@ TEST_CASE("colour-texture: border pixels of a two-colour image are counted apart
 
 TEST_CASE("colour-texture: tiny, thin and large images never fail") {
   const auto feature = make_feature("colour-texture");
-  for (const auto& size : std::vector<std::pair<int, int>>{{1, 1}, {2, 3}, {3, 2}, {1, 500}, {500, 1}, {2, 2}, {7, 5}}) {
+  for (const auto& size :
+       std::vector<std::pair<int, int>>{{1, 1}, {2, 3}, {3, 2}, {1, 500}, {500, 1}, {2, 2}, {7, 5}}) {
     INFO(size.first << "×" << size.second);
     check_well_formed(feature->compute(make_pattern(size.first, size.second, 3)));
   }

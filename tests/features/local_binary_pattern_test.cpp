@@ -33,14 +33,16 @@ TEST_CASE("uniform LBP bins: 58 uniform codes numbered in order, every other cod
     const int bin = uniform_lbp_bin(code);
     REQUIRE(bin >= 0);
     REQUIRE(bin < kUniformLbpBins);
-    if (bin == 58) ++others;
-    else CHECK(uniform_bins.insert(bin).second);
+    if (bin == 58)
+      ++others;
+    else
+      CHECK(uniform_bins.insert(bin).second);
   }
   CHECK(uniform_bins.size() == 58);
   CHECK(others == 256 - 58);
-  CHECK(uniform_lbp_bin(0) == 0);        // flat or a local maximum
-  CHECK(uniform_lbp_bin(1) == 1);        // one brighter neighbour: an end point
-  CHECK(uniform_lbp_bin(255) == 57);     // a local minimum (dark spot)
+  CHECK(uniform_lbp_bin(0) == 0);            // flat or a local maximum
+  CHECK(uniform_lbp_bin(1) == 1);            // one brighter neighbour: an end point
+  CHECK(uniform_lbp_bin(255) == 57);         // a local minimum (dark spot)
   CHECK(uniform_lbp_bin(0b01010101) == 58);  // alternating: not uniform
   CHECK(uniform_lbp_bin(0b00011100) != 58);  // an edge: uniform
 }
@@ -57,9 +59,10 @@ TEST_CASE("grey plane uses integer Rec. 601 luma") {
 }
 
 TEST_CASE("halving sums 2×2 blocks, drops an odd edge and never reaches zero size") {
-  const GreyPlane p = plane(5, 3, {1, 2, 3, 4, 5,  //
-                                   6, 7, 8, 9, 10,  //
-                                   11, 12, 13, 14, 15});
+  const GreyPlane p = plane(5, 3,
+                            {1, 2, 3, 4, 5,   //
+                             6, 7, 8, 9, 10,  //
+                             11, 12, 13, 14, 15});
   const GreyPlane h = halve(p);
   CHECK(h.width == 2);
   CHECK(h.height == 1);

@@ -25,13 +25,13 @@
 #include <thread>
 #include <vector>
 
-#include "eval/measures.h"
-#include "features/feature.h"
-#include "image/decode.h"
-#include "metrics/metric.h"
-#include "search/exact_search.h"
-#include "support/test_images.h"
+#include "lookalike/eval/measures.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/metrics/metric.h"
+#include "lookalike/search/exact_search.h"
 #include "support/skip.h"
+#include "support/test_images.h"
 
 using namespace lookalike;
 using namespace lookalike::testing;
@@ -152,7 +152,8 @@ constexpr double kColourTextureTarget = 0.80;
 
 TEST_CASE("WANG leave-one-out: pixels and colour match the reference, colour-texture reaches 0.80", "[dataset]") {
   if (!dataset_present())
-    skip_test("the WANG dataset is not at " + std::string(kWangDir) + " (labels.csv missing; set LOOKALIKE_SHARED_DIR)");
+    skip_test("the WANG dataset is not at " + std::string(kWangDir) +
+              " (labels.csv missing; set LOOKALIKE_SHARED_DIR)");
   const Dataset data = read_dataset();
   REQUIRE(data.paths.size() == 1000);
   REQUIRE(data.class_sizes.size() == 10);
@@ -160,8 +161,9 @@ TEST_CASE("WANG leave-one-out: pixels and colour match the reference, colour-tex
   const std::vector<std::string> specs = {"pixels:size=32", "colour:bins=8x4x4", "colour-texture"};
   const auto matrices = extract(data, specs);
 
-  std::printf("WANG leave-one-out, %zu queries\n| feature | metric | P@10 | mAP | s.e. of mAP |\n|---|---|---|---|---|\n",
-              data.paths.size());
+  std::printf(
+      "WANG leave-one-out, %zu queries\n| feature | metric | P@10 | mAP | s.e. of mAP |\n|---|---|---|---|---|\n",
+      data.paths.size());
   for (const auto& spec : specs) {
     for (std::size_t m = 0; m < kAllMetrics.size(); ++m) {
       const Metric metric = kAllMetrics[m];

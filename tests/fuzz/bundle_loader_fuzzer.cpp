@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "common/error.h"
-#include "index/vector_index.h"
+#include "lookalike/common/error.h"
+#include "lookalike/index/vector_index.h"
 
 using namespace lookalike;
 
@@ -37,7 +37,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint32_t fresh = ids.empty() ? 0 : ids.back() + 1;
     if (!index.contains(fresh)) index.add(fresh, query.data());
     if (index.search(query.data(), {}).empty()) __builtin_trap();
-  } catch (const Error&) {
-  }
+  } catch (const Error&) {}
   return 0;
 }

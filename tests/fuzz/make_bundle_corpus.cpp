@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "common/error.h"
-#include "index/vector_index.h"
+#include "lookalike/common/error.h"
+#include "lookalike/index/vector_index.h"
 
 using namespace lookalike;
 

@@ -5,11 +5,11 @@
 #include <limits>
 #include <string>
 
-#include "common/error.h"
 #include "index/bundle_checksum.h"
-#include "index/bundle_format.h"
-#include "index/vector_index.h"
 #include "index_test_support.h"
+#include "lookalike/common/error.h"
+#include "lookalike/index/bundle_format.h"
+#include "lookalike/index/vector_index.h"
 
 using namespace lookalike;
 using namespace lookalike::testing;
@@ -111,8 +111,10 @@ TEST_CASE("each header field set to a wrong value (checksum recomputed) is refus
   const Bytes good = small_bundle(IndexKind::Hnsw, ElementType::Float32, false);
   const auto with = [&good](std::size_t at, std::uint32_t value, int bytes = 4) {
     Bytes b = good;
-    if (bytes == 1) b[at] = static_cast<std::uint8_t>(value);
-    else put32(b, at, value);
+    if (bytes == 1)
+      b[at] = static_cast<std::uint8_t>(value);
+    else
+      put32(b, at, value);
     fix_header_checksum(b);
     return b;
   };
@@ -264,16 +266,24 @@ TEST_CASE("inconsistent section contents (checksums recomputed) are refused prec
   const std::size_t first_list = 8;
   const std::size_t links0 = get32(good, section_offset(good, graph) + first_list) & 0xFFFF;
   REQUIRE(links0 >= 2);
-  expect_error(edit(graph, [](Bytes& b, std::size_t at) { b[at + 8] = 9; b[at + 9] = 0; }), ErrorKind::Corrupt,
-               "element 0 layer 0 has 9 links, more than the limit 8");
+  expect_error(edit(graph,
+                    [](Bytes& b, std::size_t at) {
+                      b[at + 8] = 9;
+                      b[at + 9] = 0;
+                    }),
+               ErrorKind::Corrupt, "element 0 layer 0 has 9 links, more than the limit 8");
   expect_error(edit(graph, [](Bytes& b, std::size_t at) { put32(b, at + 10, 43); }), ErrorKind::Corrupt,
                "element 0 layer 0 links to 43, not an element");
   expect_error(edit(graph, [](Bytes& b, std::size_t at) { put32(b, at + 10, 0); }), ErrorKind::Corrupt,
                "element 0 layer 0 links to itself");
-  expect_error(edit(graph, [](Bytes& b, std::size_t at) { put32(b, at + 14, get32(b, at + 10)); }),
-               ErrorKind::Corrupt, "twice");
-  expect_error(edit(graph, [](Bytes& b, std::size_t at) { b[at + 8] = 0xff; b[at + 9] = 0xff; }), ErrorKind::Corrupt,
-               "65535 links");
+  expect_error(edit(graph, [](Bytes& b, std::size_t at) { put32(b, at + 14, get32(b, at + 10)); }), ErrorKind::Corrupt,
+               "twice");
+  expect_error(edit(graph,
+                    [](Bytes& b, std::size_t at) {
+                      b[at + 8] = 0xff;
+                      b[at + 9] = 0xff;
+                    }),
+               ErrorKind::Corrupt, "65535 links");
 
   // A link on an upper layer to an element that is not on that layer.
   const VectorIndex index = VectorIndex::load(good.data(), good.size());
@@ -282,16 +292,17 @@ TEST_CASE("inconsistent section contents (checksums recomputed) are refused prec
   for (std::size_t slot = 0; slot < 43 && !upper_link; ++slot) {
     const unsigned top = good[section_offset(good, levels) + slot];
     for (unsigned level = 0; level <= top; ++level) {
-      const std::size_t count = good[section_offset(good, graph) + at] | good[section_offset(good, graph) + at + 1] << 8;
+      const std::size_t count = good[section_offset(good, graph) + at] | good[section_offset(good, graph) + at + 1]
+                                                                             << 8;
       if (level > 0 && count > 0 && !upper_link) upper_link = at + 2;
       at += 2 + 4 * count;
     }
   }
   REQUIRE(upper_link != 0);
-  expect_error(edit(graph, [upper_link, ground](Bytes& b, std::size_t at) {
-                 put32(b, at + upper_link, static_cast<std::uint32_t>(ground));
-               }),
-               ErrorKind::Corrupt, "which is only on layers 0..0");
+  expect_error(
+      edit(graph, [upper_link, ground](
+                      Bytes& b, std::size_t at) { put32(b, at + upper_link, static_cast<std::uint32_t>(ground)); }),
+      ErrorKind::Corrupt, "which is only on layers 0..0");
 }
 
 TEST_CASE("int8 scales that would overflow, are negative, or break normalisation are refused") {

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
-#include "index/vector_index.h"
 #include "index_test_support.h"
+#include "lookalike/common/error.h"
+#include "lookalike/index/vector_index.h"
 
 using namespace lookalike;
 using namespace lookalike::testing;
@@ -14,12 +14,10 @@ struct Variant {
   ElementType element;
   bool keep_floats;
 };
-const Variant kVariants[] = {{IndexKind::Flat, ElementType::Float32, false},
-                             {IndexKind::Flat, ElementType::Int8, false},
-                             {IndexKind::Flat, ElementType::Int8, true},
-                             {IndexKind::Hnsw, ElementType::Float32, false},
-                             {IndexKind::Hnsw, ElementType::Int8, false},
-                             {IndexKind::Hnsw, ElementType::Int8, true}};
+const Variant kVariants[] = {
+    {IndexKind::Flat, ElementType::Float32, false}, {IndexKind::Flat, ElementType::Int8, false},
+    {IndexKind::Flat, ElementType::Int8, true},     {IndexKind::Hnsw, ElementType::Float32, false},
+    {IndexKind::Hnsw, ElementType::Int8, false},    {IndexKind::Hnsw, ElementType::Int8, true}};
 
 void check_same_config(const IndexConfig& a, const IndexConfig& b) {
   CHECK(a.feature_spec == b.feature_spec);
@@ -36,7 +34,8 @@ void check_same_config(const IndexConfig& a, const IndexConfig& b) {
 }
 
 // Same ids, same scores bit for bit, for plain, filtered and by-id searches.
-void check_same_results(const VectorIndex& a, const VectorIndex& b, const std::vector<float>& queries, std::size_t dim) {
+void check_same_results(const VectorIndex& a, const VectorIndex& b, const std::vector<float>& queries,
+                        std::size_t dim) {
   REQUIRE(a.ids() == b.ids());
   for (std::size_t q = 0; q * dim < queries.size(); ++q) {
     SearchOptions options;

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
-#include "index/collection.h"
+#include "lookalike/common/error.h"
+#include "lookalike/index/collection.h"
 
 using namespace lookalike;
 
@@ -20,8 +20,13 @@ Collection sample() {
   a.thumbnail = "thumbs/0.jpg";
   a.width = 640;
   a.height = 480;
-  a.source = {"beach/123.jpg", "https://live.example/123.jpg", "https://example.org/p/123", "Ann \"A\" Owner",
-              "Sunset", "CC BY 2.0", "https://creativecommons.org/licenses/by/2.0/"};
+  a.source = {"beach/123.jpg",
+              "https://live.example/123.jpg",
+              "https://example.org/p/123",
+              "Ann \"A\" Owner",
+              "Sunset",
+              "CC BY 2.0",
+              "https://creativecommons.org/licenses/by/2.0/"};
   CollectionItem b;
   b.id = 7;
   b.label = "mountain";
@@ -108,7 +113,8 @@ TEST_CASE("a collection with a wrong field is refused, naming the field") {
   expect_corrupt(R"({"schema":1,"name":"x","items":[{"id":1},{}]})", "collection: items[1].id is missing");
   expect_corrupt(R"({"schema":1,"name":"x","items":[{"id":-1}]})", "items[0].id must be an integer");
   expect_corrupt(R"({"schema":1,"name":"x","items":[{"id":1},{"id":1}]})", "items[1].id 1 is used by an earlier item");
-  expect_corrupt(R"({"schema":1,"name":"x","items":[{"id":1,"label":"cat"}]})", "items[0].label \"cat\" is not in labels");
+  expect_corrupt(R"({"schema":1,"name":"x","items":[{"id":1,"label":"cat"}]})",
+                 "items[0].label \"cat\" is not in labels");
   expect_corrupt(R"({"schema":1,"name":"x","items":[{"id":1,"thumbnail":"../etc/passwd"}]})", "items[0].thumbnail");
   expect_corrupt(R"({"schema":1,"name":"x","items":[{"id":1,"thumbnail":"/abs.jpg"}]})", "items[0].thumbnail");
   expect_corrupt(R"j({"schema":1,"name":"x","items":[{"id":1,"source":{"url":"javascript:alert(1)"}}]})j",
@@ -125,15 +131,18 @@ TEST_CASE("a collection with a wrong field is refused, naming the field") {
   expect_corrupt(R"({"schema":1,"name":"x","items":[],"bundles":[{"metric":"l2"}]})", "bundles[0].feature is missing");
   expect_corrupt(R"({"schema":1,"name":"x","items":[],"models":[{"card":"https://x/y.json"}]})", "models[0].card");
   expect_corrupt(R"({"schema":1,"name":"x","items":[],"bundles":[{"metric":"l2",)" + bundle + R"(},{"metric":"l2",)" +
-                     bundle.substr(0, bundle.find("x.pixels")) + R"(x.other.lkx","kind":"flat","element":"float32","dim":3,"count":1,"bytes":9}]})",
+                     bundle.substr(0, bundle.find("x.pixels")) +
+                     R"(x.other.lkx","kind":"flat","element":"float32","dim":3,"count":1,"bytes":9}]})",
                  "bundles[1] lists feature pixels:size=64 with metric l2 a second time");
   expect_corrupt(R"({"schema":1,"name":"x","items":[],"samples":[{"title":"t"}]})", "samples[0].file is missing");
-  expect_corrupt(R"({"schema":1,"name":"x","items":[],"samples":[{"file":"../s.jpg"}]})", "samples[0].file must be a relative path");
+  expect_corrupt(R"({"schema":1,"name":"x","items":[],"samples":[{"file":"../s.jpg"}]})",
+                 "samples[0].file must be a relative path");
 }
 
 TEST_CASE("collection names are checked on their own, before anything is written") {
   CHECK_NOTHROW(check_collection_name("demo-2_b.v1"));
-  CHECK_THROWS_WITH(check_collection_name("../x"), Catch::Contains("collection name \"../x\" must be 1 to 100 letters"));
+  CHECK_THROWS_WITH(check_collection_name("../x"),
+                    Catch::Contains("collection name \"../x\" must be 1 to 100 letters"));
   CHECK_THROWS(check_collection_name(""));
   CHECK_THROWS(check_collection_name(".hidden"));
   CHECK_THROWS(check_collection_name("a b"));
@@ -173,12 +182,15 @@ TEST_CASE("the collection list survives JSON and back and names a listed default
   REQUIRE(back.collections.size() == 2);
   CHECK(back.collections[0].title == "Demo photos");
   CHECK(back.collections[1].file == "wang.json");
-  CHECK_THROWS_WITH(parse_collection_list(R"({"schema":1,"default":"nope","collections":[{"name":"a","file":"a.json"}]})"),
-                    Catch::Contains("collection list: default \"nope\" is not one of the collections"));
+  CHECK_THROWS_WITH(
+      parse_collection_list(R"({"schema":1,"default":"nope","collections":[{"name":"a","file":"a.json"}]})"),
+      Catch::Contains("collection list: default \"nope\" is not one of the collections"));
   CHECK_THROWS_WITH(parse_collection_list(R"({"schema":1,"default":"a","collections":[{"name":"a"}]})"),
                     Catch::Contains("collection list: collections[0].file is missing"));
-  CHECK_THROWS_WITH(parse_collection_list(R"({"schema":1,"default":"a","collections":[{"name":"a","file":"a.json"},{"name":"a","file":"b.json"}]})"),
-                    Catch::Contains("collections[1].name \"a\" is listed twice"));
+  CHECK_THROWS_WITH(
+      parse_collection_list(
+          R"({"schema":1,"default":"a","collections":[{"name":"a","file":"a.json"},{"name":"a","file":"b.json"}]})"),
+      Catch::Contains("collections[1].name \"a\" is listed twice"));
   list.collections[1].file = "../up.json";
   CHECK_THROWS_WITH(collection_list_to_json(list), Catch::Contains("collections[1].file must be a relative path"));
 }

@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include "index/vector_index.h"
 #include "index_test_support.h"
+#include "lookalike/index/vector_index.h"
 #include "support/clustered_vectors.h"
 
 using namespace lookalike;

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "index/vector_index.h"
+#include "lookalike/index/vector_index.h"
 
 namespace lookalike {
 namespace testing {

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "metrics/kernels.h"
+#include "lookalike/metrics/kernels.h"
 
 using namespace lookalike;
 

@@ -4,7 +4,7 @@
 
 #include "index/prepared_exact_scan.h"
 #include "index/vector_preparation.h"
-#include "search/exact_search.h"
+#include "lookalike/search/exact_search.h"
 
 using namespace lookalike;
 
@@ -21,10 +21,14 @@ TEST_CASE("the pre-selecting exact scan equals scoring every vector, near ties a
       std::vector<float> raw(n * dim), prepared(n * dim);
       for (std::size_t i = 0; i < n; ++i) {
         for (std::size_t j = 0; j < dim; ++j) {
-          if (i < 200) raw[i * dim + j] = normal(rng);
-          else if (i < 400) raw[i * dim + j] = raw[(i - 200) * dim + j] * (i % 2 ? 1.0f : 3.0f);
-          else if (i < 590) raw[i * dim + j] = raw[(i % 200) * dim + j] * scale(rng) + (i % 3 ? 0.0f : 2.0f);
-          else raw[i * dim + j] = i == 599 ? 0.0f : raw[(i % 7) * dim + j];
+          if (i < 200)
+            raw[i * dim + j] = normal(rng);
+          else if (i < 400)
+            raw[i * dim + j] = raw[(i - 200) * dim + j] * (i % 2 ? 1.0f : 3.0f);
+          else if (i < 590)
+            raw[i * dim + j] = raw[(i % 200) * dim + j] * scale(rng) + (i % 3 ? 0.0f : 2.0f);
+          else
+            raw[i * dim + j] = i == 599 ? 0.0f : raw[(i % 7) * dim + j];
         }
         prepare_vector(metric, &raw[i * dim], &prepared[i * dim], dim);
       }
@@ -39,11 +43,12 @@ TEST_CASE("the pre-selecting exact scan equals scoring every vector, near ties a
       for (int trial = 0; trial < 12; ++trial) {
         std::vector<float> query(dim);
         for (float& x : query) x = normal(rng);
-        if (trial == 0) query.assign(dim, 0.0f);                            // zero query: everything ties
+        if (trial == 0) query.assign(dim, 0.0f);                                     // zero query: everything ties
         if (trial == 1) query.assign(raw.begin() + 5 * dim, raw.begin() + 6 * dim);  // a stored vector
         for (const std::size_t k : {1u, 10u, 37u, 600u, 1000u}) {
           INFO(metric_name(metric) << " dim " << dim << " trial " << trial << " k " << k);
-          const std::vector<Hit> want = exact_search(metric, query.data(), prepared.data(), n, dim, k, reference_options);
+          const std::vector<Hit> want =
+              exact_search(metric, query.data(), prepared.data(), n, dim, k, reference_options);
           const std::vector<Hit> got = prepared_exact_scan(metric, query.data(), dim, k, rows);
           REQUIRE(got.size() == want.size());
           for (std::size_t r = 0; r < got.size(); ++r) {

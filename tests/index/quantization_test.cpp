@@ -101,10 +101,19 @@ TEST_CASE("element distances between int8 elements equal the distances of their 
       for (std::size_t i = 0; i < dim; ++i) {
         const double d = double(da[i]) - db[i], dq = double(pq[i]) - da[i];
         switch (metric) {
-          case Metric::L1: want += std::fabs(d); want_query += std::fabs(dq); break;
-          case Metric::L2: want += d * d; want_query += dq * dq; break;
+          case Metric::L1:
+            want += std::fabs(d);
+            want_query += std::fabs(dq);
+            break;
+          case Metric::L2:
+            want += d * d;
+            want_query += dq * dq;
+            break;
           case Metric::Cosine:
-          case Metric::Correlation: want += double(da[i]) * db[i]; want_query += double(pq[i]) * da[i]; break;
+          case Metric::Correlation:
+            want += double(da[i]) * db[i];
+            want_query += double(pq[i]) * da[i];
+            break;
         }
       }
       if (higher_is_closer(metric)) {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <set>
 
-#include "index/vector_index.h"
+#include "lookalike/index/vector_index.h"
 #include "support/clustered_vectors.h"
 
 using namespace lookalike;
@@ -86,7 +86,7 @@ TEST_CASE("int8 HNSW recall@10 against the int8 flat index and against float32, 
     const VectorIndex flat = build(metric, IndexKind::Flat, ElementType::Float32, kInt8Count);
     const VectorIndex flat8 = build(metric, IndexKind::Flat, ElementType::Int8, kInt8Count);
     const VectorIndex hnsw8 = build(metric, IndexKind::Hnsw, ElementType::Int8, kInt8Count);
-    const double graph = recall_at_k(hnsw8, flat8, kK);         // the graph walk on int8 distances
+    const double graph = recall_at_k(hnsw8, flat8, kK);        // the graph walk on int8 distances
     const double quantisation = recall_at_k(flat8, flat, kK);  // what int8 values cost by themselves
     const double overall = recall_at_k(hnsw8, flat, kK);
     INFO(metric_name(metric) << " int8: HNSW vs int8 flat " << graph << ", int8 flat vs float32 flat " << quantisation

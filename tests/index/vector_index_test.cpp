@@ -4,9 +4,9 @@
 #include <cmath>
 #include <set>
 
-#include "common/error.h"
-#include "index/vector_index.h"
 #include "index_test_support.h"
+#include "lookalike/common/error.h"
+#include "lookalike/index/vector_index.h"
 
 using namespace lookalike;
 using namespace lookalike::testing;

@@ -1,9 +1,9 @@
 // The committed model cards parse and say what their models need.
 #include <catch2/catch.hpp>
 
-#include "common/error.h"
 #include "embed/model_files.h"
-#include "model/model_card.h"
+#include "lookalike/common/error.h"
+#include "lookalike/model/model_card.h"
 #include "model_test_support.h"
 #include "support/test_images.h"
 
@@ -110,9 +110,11 @@ TEST_CASE("cards are found by name or model:name or path and unknown names list 
     FAIL("expected an error");
   } catch (const Error& e) {
     CHECK(e.kind() == ErrorKind::InvalidArgument);
-    CHECK_THAT(e.what(), Catch::Contains("no-such-model") && Catch::Contains("clip-vit-b32") && Catch::Contains("tiny-embed"));
+    CHECK_THAT(e.what(),
+               Catch::Contains("no-such-model") && Catch::Contains("clip-vit-b32") && Catch::Contains("tiny-embed"));
   }
   TempDir dir;
   write_text(dir.path / "bad.json", R"({"name":"bad","model":{"file":"x.onnx"}})");
-  CHECK_THROWS_WITH(cli::load_model_card((dir.path / "bad.json").string()), Catch::Contains("bad.json") && Catch::Contains("input"));
+  CHECK_THROWS_WITH(cli::load_model_card((dir.path / "bad.json").string()),
+                    Catch::Contains("bad.json") && Catch::Contains("input"));
 }

@@ -3,18 +3,18 @@
 // against references computed without the worker.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-#include <sys/wait.h>
 
-#include "common/error.h"
 #include "embed/embed_inputs.h"
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
-#include "image/decode.h"
-#include "image/encode.h"
-#include "model/preprocess.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/model/preprocess.h"
 #include "model_test_support.h"
 #include "support/test_images.h"
 
@@ -63,7 +63,8 @@ TEST_CASE("tiny model through the worker equals the generator's own numpy forwar
   const std::vector<float> out = raw.embed_tensors(input.data(), std::size_t(batch));
   REQUIRE(out.size() == std::size_t(batch) * 32);
   for (int n = 0; n < batch; ++n)
-    for (int d = 0; d < 32; ++d) CHECK(out[n * 32 + d] == Approx(reference["embedding"][n][d].get<double>()).margin(1e-5));
+    for (int d = 0; d < 32; ++d)
+      CHECK(out[n * 32 + d] == Approx(reference["embedding"][n][d].get<double>()).margin(1e-5));
 
   ModelEmbedder normalised = tiny(16, true);
   const std::vector<float> unit = normalised.embed_tensors(input.data(), std::size_t(batch));
@@ -86,7 +87,8 @@ TEST_CASE("images through preprocess + worker equal onnxruntime-node run directl
     tensors.insert(tensors.end(), t.begin(), t.end());
   }
   const std::vector<float> reference =
-      reference_run((source_dir() / "models/test/tiny-embed.onnx").string(), "pixel_values", "embedding", tensors, int(images.size()), 224, 224);
+      reference_run((source_dir() / "models/test/tiny-embed.onnx").string(), "pixel_values", "embedding", tensors,
+                    int(images.size()), 224, 224);
   REQUIRE(reference.size() == images.size() * 32);
   for (std::size_t i = 0; i < images.size(); ++i)
     for (std::size_t d = 0; d < 32; ++d) CHECK(vectors[i][d] == Approx(reference[i * 32 + d]).margin(1e-5));
@@ -138,7 +140,7 @@ TEST_CASE("the file pipeline embeds what decodes and records what does not in in
   CHECK(result.embedded == 11);
   CHECK_FALSE(result.stopped);
   REQUIRE(result.errors.size() == paths.size());
-  CHECK_FALSE(result.errors[5].empty());   // broken.jpg
+  CHECK_FALSE(result.errors[5].empty());  // broken.jpg
   CHECK_THAT(result.errors.back(), Catch::Contains("missing.png"));
   CHECK_FALSE(result.done[5]);
   REQUIRE_FALSE(progress.empty());
@@ -198,12 +200,15 @@ TEST_CASE("lookalike embed writes OUT.npy and OUT.json and exits 6 when some ima
   fs::create_directories(dir.path / "images" / "red");
   fs::create_directories(dir.path / "images" / "blue");
   const auto red = encode_jpeg(solid(80, 60, 220, 20, 20)), blue = encode_png(solid(70, 90, 20, 20, 220));
-  std::ofstream(dir.path / "images/red/a.jpg", std::ios::binary).write(reinterpret_cast<const char*>(red.data()), std::streamsize(red.size()));
-  std::ofstream(dir.path / "images/blue/b.png", std::ios::binary).write(reinterpret_cast<const char*>(blue.data()), std::streamsize(blue.size()));
+  std::ofstream(dir.path / "images/red/a.jpg", std::ios::binary)
+      .write(reinterpret_cast<const char*>(red.data()), std::streamsize(red.size()));
+  std::ofstream(dir.path / "images/blue/b.png", std::ios::binary)
+      .write(reinterpret_cast<const char*>(blue.data()), std::streamsize(blue.size()));
   write_text(dir.path / "images/blue/c.jpg", "not an image");
   const fs::path out = dir.path / "out" / "emb.npy";
-  const std::string command = std::string(LOOKALIKE_CLI_PATH) + " --json -q embed --card tiny-embed -b 2 -o '" + out.string() +
-                              "' '" + (dir.path / "images").string() + "' > '" + (dir.path / "summary.json").string() + "'";
+  const std::string command = std::string(LOOKALIKE_CLI_PATH) + " --json -q embed --card tiny-embed -b 2 -o '" +
+                              out.string() + "' '" + (dir.path / "images").string() + "' > '" +
+                              (dir.path / "summary.json").string() + "'";
   const int status = std::system(command.c_str());
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 6);
@@ -234,10 +239,12 @@ TEST_CASE("embed inputs: folders give labels from the first sub-folder and manif
   TempDir dir;
   fs::create_directories(dir.path / "set" / "cats" / "deep");
   fs::create_directories(dir.path / "data");
-  for (const char* p : {"set/top.png", "set/cats/a.png", "set/cats/deep/b.png", "data/x.jpg", "data/y.jpg"}) write_text(dir.path / p, "x");
+  for (const char* p : {"set/top.png", "set/cats/a.png", "set/cats/deep/b.png", "data/x.jpg", "data/y.jpg"})
+    write_text(dir.path / p, "x");
   write_text(dir.path / "set" / "notes.txt", "not an image");
-  write_text(dir.path / "manifest.json",
-             R"({"root":"data","items":[{"path":"x.jpg","id":7,"label":"beach","split":"test"},"y.jpg",{"file":"/abs/z.jpg","class":"sea"}]})");
+  write_text(
+      dir.path / "manifest.json",
+      R"({"root":"data","items":[{"path":"x.jpg","id":7,"label":"beach","split":"test"},"y.jpg",{"file":"/abs/z.jpg","class":"sea"}]})");
   const auto inputs = cli::collect_embed_inputs({(dir.path / "set").string(), (dir.path / "manifest.json").string()});
   REQUIRE(inputs.size() == 6);
   CHECK_THAT(inputs[0].path, Catch::EndsWith("cats/a.png"));
@@ -252,6 +259,8 @@ TEST_CASE("embed inputs: folders give labels from the first sub-folder and manif
   CHECK(inputs[5].path == "/abs/z.jpg");
   CHECK(inputs[5].label == "sea");
   write_text(dir.path / "bad.json", R"({"things":[]})");
-  CHECK_THROWS_WITH(cli::collect_embed_inputs({(dir.path / "bad.json").string()}), Catch::Contains("no \"items\" array"));
-  CHECK_THROWS_WITH(cli::collect_embed_inputs({(dir.path / "nothing-here").string()}), Catch::Contains("no such file or folder"));
+  CHECK_THROWS_WITH(cli::collect_embed_inputs({(dir.path / "bad.json").string()}),
+                    Catch::Contains("no \"items\" array"));
+  CHECK_THROWS_WITH(cli::collect_embed_inputs({(dir.path / "nothing-here").string()}),
+                    Catch::Contains("no such file or folder"));
 }

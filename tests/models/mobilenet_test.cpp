@@ -8,12 +8,12 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/error.h"
 #include "embed/model_embedder.h"
-#include "image/decode.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
 #include "model_test_support.h"
-#include "support/test_images.h"
 #include "support/skip.h"
+#include "support/test_images.h"
 
 using namespace lookalike;
 using namespace lookalike::testing;

@@ -27,7 +27,8 @@ void write_text(const fs::path& path, const std::string& text) {
 
 TempDir::TempDir() {
   static int counter = 0;
-  path = fs::temp_directory_path() / ("lookalike-models-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  path = fs::temp_directory_path() /
+         ("lookalike-models-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   fs::create_directories(path);
 }
 TempDir::~TempDir() {
@@ -37,12 +38,16 @@ TempDir::~TempDir() {
 
 EnvOverride::EnvOverride(const char* n, const char* value) : name(n) {
   if (const char* v = std::getenv(n)) had = true, old = v;
-  if (value) ::setenv(n, value, 1);
-  else ::unsetenv(n);
+  if (value)
+    ::setenv(n, value, 1);
+  else
+    ::unsetenv(n);
 }
 EnvOverride::~EnvOverride() {
-  if (had) ::setenv(name.c_str(), old.c_str(), 1);
-  else ::unsetenv(name.c_str());
+  if (had)
+    ::setenv(name.c_str(), old.c_str(), 1);
+  else
+    ::unsetenv(name.c_str());
 }
 
 std::vector<float> tiny_reference_input(int batch, int size) {
@@ -55,8 +60,9 @@ std::vector<float> tiny_reference_input(int batch, int size) {
   return x;
 }
 
-std::vector<float> reference_run(const std::string& model, const std::string& input_name, const std::string& output_name,
-                                 const std::vector<float>& tensors, int batch, int height, int width) {
+std::vector<float> reference_run(const std::string& model, const std::string& input_name,
+                                 const std::string& output_name, const std::vector<float>& tensors, int batch,
+                                 int height, int width) {
   const auto runtime = cli::find_node_runtime();
   TempDir dir;
   const fs::path in = dir.path / "in.f32", out = dir.path / "out.f32";
@@ -64,9 +70,9 @@ std::vector<float> reference_run(const std::string& model, const std::string& in
     std::ofstream f(in, std::ios::binary);
     f.write(reinterpret_cast<const char*>(tensors.data()), std::streamsize(tensors.size() * sizeof(float)));
   }
-  const std::string command = "'" + runtime.node + "' '" + (source_dir() / "tests/models/ort_reference.mjs").string() + "' '" +
-                              runtime.node_modules + "' '" + model + "' " + input_name + " " + output_name + " '" +
-                              in.string() + "' " + std::to_string(batch) + " 3 " + std::to_string(height) + " " +
+  const std::string command = "'" + runtime.node + "' '" + (source_dir() / "tests/models/ort_reference.mjs").string() +
+                              "' '" + runtime.node_modules + "' '" + model + "' " + input_name + " " + output_name +
+                              " '" + in.string() + "' " + std::to_string(batch) + " 3 " + std::to_string(height) + " " +
                               std::to_string(width) + " '" + out.string() + "'";
   if (std::system(command.c_str()) != 0) throw std::runtime_error("reference run failed: " + command);
   std::ifstream f(out, std::ios::binary | std::ios::ate);

@@ -37,7 +37,8 @@ std::vector<float> tiny_reference_input(int batch, int size = 224);
 
 // Runs tests/models/ort_reference.mjs: the model on raw tensors with
 // onnxruntime-node directly. Returns the output floats.
-std::vector<float> reference_run(const std::string& model, const std::string& input_name, const std::string& output_name,
-                                 const std::vector<float>& tensors, int batch, int height, int width);
+std::vector<float> reference_run(const std::string& model, const std::string& input_name,
+                                 const std::string& output_name, const std::vector<float>& tensors, int batch,
+                                 int height, int width);
 
 }  // namespace lookalike::testing

@@ -18,13 +18,13 @@
 #include <fstream>
 #include <thread>
 
-#include "common/error.h"
 #include "common/files.h"
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
-#include "image/decode.h"
-#include "image/encode.h"
-#include "model/preprocess.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/model/preprocess.h"
 #include "model_test_support.h"
 #include "support/test_images.h"
 
@@ -53,7 +53,8 @@ ModelEmbedder fake_embedder(std::size_t batch, double batch_timeout = 600) {
 // exactly 147 · (j + 1), in float and double alike.
 std::vector<float> numbered_tensors(std::size_t count) {
   std::vector<float> tensors(count * kTensor);
-  for (std::size_t j = 0; j < count; ++j) std::fill_n(tensors.begin() + long(j * kTensor), kTensor, float(j + 1) / 1024.0f);
+  for (std::size_t j = 0; j < count; ++j)
+    std::fill_n(tensors.begin() + long(j * kTensor), kTensor, float(j + 1) / 1024.0f);
   return tensors;
 }
 
@@ -134,7 +135,8 @@ TEST_CASE("the file pipeline through the pipelined worker: every row is its own 
       if (!result.done[i]) continue;
       INFO("item " << i);
       const auto bytes = read_file(paths[i]);
-      const double sum = tensor_sum(preprocess_for_model(decode_image(bytes.data(), bytes.size()).image, embedder.card()));
+      const double sum =
+          tensor_sum(preprocess_for_model(decode_image(bytes.data(), bytes.size()).image, embedder.card()));
       CHECK(result.vectors[i * kDim] == Approx(float(sum)).epsilon(1e-6));
     }
     // Progress in input order, one call per batch, to the end.
@@ -171,7 +173,8 @@ TEST_CASE("a worker that dies with a batch in flight is reported with its exit s
 TEST_CASE("answers out of order are an error, never swapped rows") {
   EnvOverride worker("LOOKALIKE_EMBED_WORKER", fake_worker().c_str());
   EnvOverride mode("FAKE_WORKER_MODE", "swap");
-  ModelEmbedder embedder = fake_embedder(2, 20);  // the fake answers batch 1 only after batch 2: bounded if that never comes
+  ModelEmbedder embedder =
+      fake_embedder(2, 20);  // the fake answers batch 1 only after batch 2: bounded if that never comes
   const std::vector<float> tensors = numbered_tensors(6);
   const Error e = error_of([&] { embedder.embed_tensors(tensors.data(), 6); });
   CHECK(e.kind() == ErrorKind::Io);
@@ -213,8 +216,9 @@ TEST_CASE("Ctrl-C during lookalike embed finishes the batches in flight and writ
   const std::vector<std::string> paths = write_pattern_files(dir.path, 40);
   const fs::path log = dir.path / "held.txt", out = dir.path / "out" / "emb.npy";
   // 40 batches of 1 at 100 ms each: the CLI is mid-way when the worker has seen its first batch.
-  const std::vector<std::string> args = {LOOKALIKE_CLI_PATH, "-q", "embed", "--card", "tiny-embed", "--raw", "-b", "1",
-                                         "-o", out.string(), dir.path.string()};
+  const std::vector<std::string> args = {
+      LOOKALIKE_CLI_PATH, "-q", "embed", "--card", "tiny-embed", "--raw", "-b", "1", "-o", out.string(),
+      dir.path.string()};
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {

@@ -9,9 +9,9 @@
 #include <chrono>
 #include <thread>
 
-#include "common/error.h"
 #include "embed/model_embedder.h"
 #include "embed/node_runtime.h"
+#include "lookalike/common/error.h"
 #include "model_test_support.h"
 
 using namespace lookalike;
@@ -27,7 +27,8 @@ std::string tiny_variant(const TempDir& dir, Edit edit, bool copy_model = true) 
   nlohmann::json card = read_json(tiny_card_path());
   edit(card);
   write_text(dir.path / "variant.json", card.dump());
-  if (copy_model) fs::copy_file(source_dir() / "models/test/tiny-embed.onnx", dir.path / card["model"]["file"].get<std::string>());
+  if (copy_model)
+    fs::copy_file(source_dir() / "models/test/tiny-embed.onnx", dir.path / card["model"]["file"].get<std::string>());
   return (dir.path / "variant.json").string();
 }
 
@@ -45,14 +46,17 @@ Error open_error(const std::string& card, ModelEmbedderOptions options = {}) {
 
 TEST_CASE("missing model file: names where it looked and how to fetch it") {
   TempDir dir;
-  const std::string card = tiny_variant(dir, [](nlohmann::json&) {}, false);
+  const std::string card = tiny_variant(
+      dir, [](nlohmann::json&) {}, false);
   const Error e = open_error(card);
   CHECK(e.kind() == ErrorKind::Io);
-  CHECK_THAT(e.what(), Catch::Contains("not found") && Catch::Contains("tiny-embed.onnx") && Catch::Contains("fetch.sh tiny-embed"));
+  CHECK_THAT(e.what(), Catch::Contains("not found") && Catch::Contains("tiny-embed.onnx") &&
+                           Catch::Contains("fetch.sh tiny-embed"));
 
   ModelEmbedderOptions options;
   options.model_path = (dir.path / "nowhere.onnx").string();
-  CHECK_THAT(open_error("tiny-embed", options).what(), Catch::Contains("no such model file") && Catch::Contains("nowhere.onnx"));
+  CHECK_THAT(open_error("tiny-embed", options).what(),
+             Catch::Contains("no such model file") && Catch::Contains("nowhere.onnx"));
 }
 
 TEST_CASE("a model file of the wrong size is refused before loading") {
@@ -65,7 +69,13 @@ TEST_CASE("a model file of the wrong size is refused before loading") {
 
 TEST_CASE("a corrupt model file gives onnxruntime-node's reason and no crash") {
   TempDir dir;
-  const std::string card = tiny_variant(dir, [](nlohmann::json& c) { c["model"].erase("bytes"); c["model"]["file"] = "garbage.onnx"; }, false);
+  const std::string card = tiny_variant(
+      dir,
+      [](nlohmann::json& c) {
+        c["model"].erase("bytes");
+        c["model"]["file"] = "garbage.onnx";
+      },
+      false);
   write_text(dir.path / "garbage.onnx", std::string(5000, '\x07'));
   const Error e = open_error(card);
   CHECK(e.kind() == ErrorKind::Corrupt);
@@ -76,11 +86,12 @@ TEST_CASE("card input or output names that the model does not have") {
   TempDir a, b;
   const Error in = open_error(tiny_variant(a, [](nlohmann::json& c) { c["input"]["name"] = "images"; }));
   CHECK(in.kind() == ErrorKind::Corrupt);
-  CHECK_THAT(in.what(), Catch::Contains("input.name is \"images\"") && Catch::Contains("pixel_values [batch, 3, 224, 224]"));
+  CHECK_THAT(in.what(),
+             Catch::Contains("input.name is \"images\"") && Catch::Contains("pixel_values [batch, 3, 224, 224]"));
   const Error out = open_error(tiny_variant(b, [](nlohmann::json& c) { c["output"]["name"] = "image_embeds"; }));
   CHECK(out.kind() == ErrorKind::Corrupt);
-  CHECK_THAT(out.what(), Catch::Contains("output.name is \"image_embeds\"") && Catch::Contains("embedding [batch, 32]") &&
-                             Catch::Contains("pooled [batch, 16]"));
+  CHECK_THAT(out.what(), Catch::Contains("output.name is \"image_embeds\"") &&
+                             Catch::Contains("embedding [batch, 32]") && Catch::Contains("pooled [batch, 16]"));
 }
 
 TEST_CASE("card input size or output dimension that the model does not have") {

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "search/hit.h"
+#include "lookalike/search/hit.h"
 
 namespace lookalike::testing {
 

@@ -37,12 +37,13 @@ export function assertSameRanking(ids, scores, expected, metric, truncated, what
       assert.fail(`${what}: score at rank ${i + 1} is ${score}, native ${expected.scores[i]} (beyond 1e-5 relative)`);
   });
   let swaps = 0;
-  for (let start = 0; start < ids.length;) {
+  for (let start = 0; start < ids.length; ) {
     let end = start + 1;
     while (end < ids.length && closeScore(metric, expected.scores[end], expected.scores[start])) ++end;
     const mine = ids.slice(start, end).sort((a, b) => a - b);
     const theirs = expected.ids.slice(start, end).sort((a, b) => a - b);
-    if (!(end === ids.length && truncated)) assert.deepEqual(mine, theirs, `${what}: ids at ranks ${start + 1}..${end}`);
+    if (!(end === ids.length && truncated))
+      assert.deepEqual(mine, theirs, `${what}: ids at ranks ${start + 1}..${end}`);
     if (ids.slice(start, end).join() !== expected.ids.slice(start, end).join()) ++swaps;
     start = end;
   }

@@ -76,8 +76,8 @@ Image solid(int width, int height, std::uint8_t r, std::uint8_t g, std::uint8_t 
   return image;
 }
 
-Bytes encode_png_raw(int width, int height, int colour_type, int bit_depth, const Bytes& samples, const Bytes& palette_rgb,
-                     const Bytes& palette_alpha) {
+Bytes encode_png_raw(int width, int height, int colour_type, int bit_depth, const Bytes& samples,
+                     const Bytes& palette_rgb, const Bytes& palette_alpha) {
   const int channels = colour_type == 0 ? 1 : colour_type == 2 ? 3 : colour_type == 3 ? 1 : colour_type == 4 ? 2 : 4;
   const std::size_t row_bytes = (std::size_t(width) * channels * bit_depth + 7) / 8;
   if (samples.size() != row_bytes * height) throw std::invalid_argument("encode_png_raw: wrong sample count");
@@ -92,7 +92,8 @@ Bytes encode_png_raw(int width, int height, int colour_type, int bit_depth, cons
   Bytes raw;
   for (int y = 0; y < height; ++y) {
     raw.push_back(0);
-    raw.insert(raw.end(), samples.begin() + std::ptrdiff_t(y * row_bytes), samples.begin() + std::ptrdiff_t((y + 1) * row_bytes));
+    raw.insert(raw.end(), samples.begin() + std::ptrdiff_t(y * row_bytes),
+               samples.begin() + std::ptrdiff_t((y + 1) * row_bytes));
   }
   png_chunk(out, "IDAT", zlib_stored(raw));
   png_chunk(out, "IEND", {});
@@ -161,8 +162,15 @@ Bytes with_exif_orientation(const Bytes& jpeg, int orientation, bool big_endian)
   u16(42);
   u32(8);
   u16(2);  // two entries: a harmless one first, then Orientation
-  u16(0x010F); u16(2); u32(4); u32(0);  // Make, ASCII, in-line (empty)
-  u16(0x0112); u16(3); u32(1); u16(unsigned(orientation)); u16(0);
+  u16(0x010F);
+  u16(2);
+  u32(4);
+  u32(0);  // Make, ASCII, in-line (empty)
+  u16(0x0112);
+  u16(3);
+  u32(1);
+  u16(unsigned(orientation));
+  u16(0);
   u32(0);  // no next IFD
   Bytes segment{0xFF, 0xE1};
   const std::size_t length = 2 + 6 + tiff.size();

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "image/image.h"
+#include "lookalike/image/image.h"
 
 namespace lookalike::testing {
 

@@ -57,14 +57,18 @@ for (const entry of reference.bundles) {
         assertSameHits(hits, b.hits, what);
       }
       const gone = entry.removed[0];
-      assert.match(failed(index.searchById(gone)).error, new RegExp(`id ${gone} is not in the index`), 'a removed item has no stored vector');
+      assert.match(
+        failed(index.searchById(gone)).error,
+        new RegExp(`id ${gone} is not in the index`),
+        'a removed item has no stored vector',
+      );
     } finally {
       index.delete();
     }
   });
 }
 
-test('truncated and corrupt bundles give the native loader\'s message, and the module keeps working', () => {
+test("truncated and corrupt bundles give the native loader's message, and the module keeps working", () => {
   assert.ok(reference.brokenBundles.length >= 6);
   for (let round = 0; round < 20; ++round) {
     for (const broken of reference.brokenBundles) {
@@ -92,11 +96,15 @@ test('load takes an ArrayBuffer or any view, and refuses other values with a mes
   // A view at an offset into a larger buffer (as a fetched chunk may be).
   const padded = new Uint8Array(bytes.length + 7);
   padded.set(bytes, 3);
-  for (const source of [bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), padded.subarray(3, 3 + bytes.length),
-    new DataView(padded.buffer, 3, bytes.length)]) {
+  for (const source of [
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    padded.subarray(3, 3 + bytes.length),
+    new DataView(padded.buffer, 3, bytes.length),
+  ]) {
     const index = ok(m.SearchIndex.load(source));
     assert.equal(index.info().count, entry.count);
     index.delete();
   }
-  for (const bad of [42, 'bundle', null, [1, 2, 3]]) assert.match(failed(m.SearchIndex.load(bad)).error, /bundle must be an ArrayBuffer or a typed array/);
+  for (const bad of [42, 'bundle', null, [1, 2, 3]])
+    assert.match(failed(m.SearchIndex.load(bad)).error, /bundle must be an ArrayBuffer or a typed array/);
 });

@@ -113,8 +113,11 @@ test('bytes may be an ArrayBuffer, a typed array or a view into a larger buffer'
   const bytes = readBytes(entry.file);
   const padded = new Uint8Array(bytes.length + 16);
   padded.set(bytes, 7);
-  const variants = [bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length), padded.subarray(7, 7 + bytes.length),
-    new DataView(padded.buffer, 7, bytes.length)];
+  const variants = [
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+    padded.subarray(7, 7 + bytes.length),
+    new DataView(padded.buffer, 7, bytes.length),
+  ];
   for (const variant of variants) {
     const d = ok(m.decodeImage(variant, { pixels: 'rgb' }));
     assert.equal(firstDifference(d.pixels, readBytes(entry.rgb)), -1);

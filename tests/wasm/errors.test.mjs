@@ -38,7 +38,7 @@ test('results carry a kind the page can act on', () => {
   assert.equal(m.featureInfo('nonsense').kind, 'invalid-argument');
 });
 
-test('arrays too large for the module\'s memory are an error result, not an abort', () => {
+test("arrays too large for the module's memory are an error result, not an abort", () => {
   // Neither JavaScript array is ever written, so they cost no real memory;
   // the module refuses them before allocating anything. (An allocation that
   // fails anyway, e.g. when a browser refuses to grow the memory, comes back

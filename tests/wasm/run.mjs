@@ -26,7 +26,10 @@ if (reference.status !== 0) {
 }
 
 const here = join(sourceDir, 'tests/wasm');
-const files = readdirSync(here).filter((f) => f.endsWith('.test.mjs')).sort().map((f) => join(here, f));
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.test.mjs'))
+  .sort()
+  .map((f) => join(here, f));
 const tests = spawnSync(process.execPath, ['--test', ...files], {
   stdio: 'inherit',
   env: { ...process.env, LOOKALIKE_WASM_REFERENCE: referenceDir, LOOKALIKE_WASM_DIR: wasmDir },

@@ -45,8 +45,16 @@ for (const [file, searches] of groups) {
     try {
       const info = index.info();
       assert.deepEqual(
-        { featureSpec: info.featureSpec, metric: info.metric, count: info.count, kind: info.kind, element: info.element, hnsw: info.hnsw },
-        { featureSpec: feature, metric, count: n, kind: 'flat', element: 'float32', hnsw: null });
+        {
+          featureSpec: info.featureSpec,
+          metric: info.metric,
+          count: info.count,
+          kind: info.kind,
+          element: info.element,
+          hnsw: info.hnsw,
+        },
+        { featureSpec: feature, metric, count: n, kind: 'flat', element: 'float32', hnsw: null },
+      );
       assert.equal(info.dim, rows.get(feature)[0].length);
       for (const s of searches) {
         const options = { k: s.k, ...(s.label >= 0 ? { label: s.label } : {}) };

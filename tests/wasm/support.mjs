@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 
 export const sourceDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const wasmDir = process.env.LOOKALIKE_WASM_DIR ?? join(sourceDir, 'build/wasm/wasm');
-export const referenceDir = process.env.LOOKALIKE_WASM_REFERENCE ?? join(sourceDir, 'build/native/tests/wasm/reference');
+export const referenceDir =
+  process.env.LOOKALIKE_WASM_REFERENCE ?? join(sourceDir, 'build/native/tests/wasm/reference');
 
 export async function loadModule() {
   const glue = join(wasmDir, 'lookalike_wasm.mjs');
@@ -22,7 +23,8 @@ let manifestCache = null;
 export function manifest() {
   if (manifestCache) return manifestCache;
   const file = join(referenceDir, 'manifest.json');
-  if (!existsSync(file)) throw new Error(`${file} is missing: run tests/wasm/run.mjs, which writes it with the native build`);
+  if (!existsSync(file))
+    throw new Error(`${file} is missing: run tests/wasm/run.mjs, which writes it with the native build`);
   manifestCache = JSON.parse(readFileSync(file, 'utf8'));
   for (const note of manifestCache.skipped) console.log(`# skipped: ${note}`);
   return manifestCache;

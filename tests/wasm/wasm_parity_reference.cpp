@@ -17,24 +17,24 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <stb/stb_image_write.h>
+#include <nlohmann/json.hpp>
 
-#include "common/error.h"
-#include "features/feature.h"
-#include "image/decode.h"
-#include "image/encode.h"
-#include "index/index_config.h"
-#include "metrics/kernels.h"
-#include "metrics/metric.h"
-#include "model/model_card.h"
-#include "model/preprocess.h"
-#include "index/vector_index.h"
+#include "lookalike/common/error.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/image/decode.h"
+#include "lookalike/image/encode.h"
+#include "lookalike/index/index_config.h"
+#include "lookalike/index/vector_index.h"
+#include "lookalike/metrics/kernels.h"
+#include "lookalike/metrics/metric.h"
+#include "lookalike/model/model_card.h"
+#include "lookalike/model/preprocess.h"
 #include "support/clustered_vectors.h"
 #include "support/hits_json.h"
 #include "support/test_images.h"
@@ -48,11 +48,16 @@ namespace {
 
 const char* kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::InvalidArgument: return "invalid-argument";
-    case ErrorKind::Unsupported: return "unsupported";
-    case ErrorKind::Corrupt: return "corrupt";
-    case ErrorKind::TooLarge: return "too-large";
-    case ErrorKind::Io: return "io";
+    case ErrorKind::InvalidArgument:
+      return "invalid-argument";
+    case ErrorKind::Unsupported:
+      return "unsupported";
+    case ErrorKind::Corrupt:
+      return "corrupt";
+    case ErrorKind::TooLarge:
+      return "too-large";
+    case ErrorKind::Io:
+      return "io";
   }
   return "internal";
 }
@@ -75,7 +80,8 @@ Bytes encode_with(int (*writer)(stbi_write_func*, void*, int, int, int, const vo
     auto* b = static_cast<Bytes*>(ctx);
     b->insert(b->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
   };
-  if (!writer(append, &out, image.width, image.height, 3, image.rgb.data())) throw std::runtime_error("stb write failed");
+  if (!writer(append, &out, image.width, image.height, 3, image.rgb.data()))
+    throw std::runtime_error("stb write failed");
   return out;
 }
 
@@ -95,12 +101,15 @@ std::vector<Input> generated_inputs(Bytes& rgba_samples, int& rgba_width, int& r
   inputs.push_back({"pattern-wide.tga", encode_with(stbi_write_tga_to_func, make_pattern(301, 40, 4)), "TGA, wide"});
   inputs.push_back({"pattern.jpg", encode_jpeg(make_pattern(320, 240, 5), 90), "JPEG baseline"});
   inputs.push_back({"pattern-q50.jpg", encode_jpeg(make_pattern(255, 129, 6), 50), "JPEG quality 50"});
-  inputs.push_back({"exif-6.jpg", with_exif_orientation(encode_jpeg(make_pattern(120, 80, 7), 92), 6), "JPEG, EXIF orientation 6"});
+  inputs.push_back(
+      {"exif-6.jpg", with_exif_orientation(encode_jpeg(make_pattern(120, 80, 7), 92), 6), "JPEG, EXIF orientation 6"});
   inputs.push_back({"exif-3-be.jpg", with_exif_orientation(encode_jpeg(make_pattern(90, 70, 8), 92), 3, true),
                     "JPEG, EXIF orientation 3, big-endian TIFF header"});
-  inputs.push_back({"exif-8.jpg", with_exif_orientation(encode_jpeg(make_pattern(64, 100, 9), 92), 8), "JPEG, EXIF orientation 8"});
+  inputs.push_back(
+      {"exif-8.jpg", with_exif_orientation(encode_jpeg(make_pattern(64, 100, 9), 92), 8), "JPEG, EXIF orientation 8"});
   inputs.push_back({"tiny-1x1.png", encode_png(solid(1, 1, 200, 30, 90)), "PNG 1×1"});
-  inputs.push_back({"solid-grey.bmp", encode_with(stbi_write_bmp_to_func, solid(50, 50, 128, 128, 128)), "BMP, one colour (no variance)"});
+  inputs.push_back({"solid-grey.bmp", encode_with(stbi_write_bmp_to_func, solid(50, 50, 128, 128, 128)),
+                    "BMP, one colour (no variance)"});
   {
     const int w = 40, h = 30;
     Bytes grey(std::size_t(w) * h);
@@ -119,17 +128,20 @@ std::vector<Input> generated_inputs(Bytes& rgba_samples, int& rgba_width, int& r
       for (int c = 0; c < 3; ++c) rgba_samples[i * 4 + c] = base.rgb[i * 3 + c];
       rgba_samples[i * 4 + 3] = std::uint8_t((i * 37) % 256);
     }
-    inputs.push_back({"alpha.png", encode_png_raw(rgba_width, rgba_height, 6, 8, rgba_samples), "PNG RGBA (alpha on white)"});
+    inputs.push_back(
+        {"alpha.png", encode_png_raw(rgba_width, rgba_height, 6, 8, rgba_samples), "PNG RGBA (alpha on white)"});
   }
   {
     const int w = 48, h = 36;
     Bytes palette;
-    for (int i = 0; i < 256; ++i) palette.insert(palette.end(), {std::uint8_t(i), std::uint8_t(255 - i), std::uint8_t((i * 5) % 256)});
+    for (int i = 0; i < 256; ++i)
+      palette.insert(palette.end(), {std::uint8_t(i), std::uint8_t(255 - i), std::uint8_t((i * 5) % 256)});
     Bytes indices(std::size_t(w) * h);
     for (std::size_t i = 0; i < indices.size(); ++i) indices[i] = std::uint8_t((i / 3 + i % 7) % 256);
     Bytes alpha(16);
     for (std::size_t i = 0; i < alpha.size(); ++i) alpha[i] = std::uint8_t(i * 16);
-    inputs.push_back({"palette.png", encode_png_raw(w, h, 3, 8, indices, palette, alpha), "PNG palette with transparency"});
+    inputs.push_back(
+        {"palette.png", encode_png_raw(w, h, 3, 8, indices, palette, alpha), "PNG palette with transparency"});
     inputs.push_back({"frames.gif", encode_gif(w, h, palette, indices, 2), "GIF, two frames (first is used)"});
   }
   return inputs;
@@ -139,14 +151,16 @@ std::vector<Input> generated_inputs(Bytes& rgba_samples, int& rgba_width, int& r
 std::vector<Input> bad_inputs() {
   std::vector<Input> inputs;
   const Bytes jpeg = encode_jpeg(make_pattern(64, 48), 90);
-  inputs.push_back({"truncated.jpg", Bytes(jpeg.begin(), jpeg.begin() + std::ptrdiff_t(jpeg.size() / 2)), "JPEG cut in half"});
+  inputs.push_back(
+      {"truncated.jpg", Bytes(jpeg.begin(), jpeg.begin() + std::ptrdiff_t(jpeg.size() / 2)), "JPEG cut in half"});
   const Bytes png = encode_png(make_pattern(30, 20));
   inputs.push_back({"truncated.png", Bytes(png.begin(), png.end() - 20), "PNG without its end"});
   Bytes noise(3000);
   for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = std::uint8_t((i * 2654435761u) >> 13);
   inputs.push_back({"noise.bin", noise, "random bytes"});
   inputs.push_back({"text.txt", Bytes{'n', 'o', 't', ' ', 'a', 'n', ' ', 'i', 'm', 'a', 'g', 'e'}, "text"});
-  inputs.push_back({"header.webp", Bytes{'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' '}, "WebP header"});
+  inputs.push_back(
+      {"header.webp", Bytes{'R', 'I', 'F', 'F', 0, 0, 0, 0, 'W', 'E', 'B', 'P', 'V', 'P', '8', ' '}, "WebP header"});
   inputs.push_back({"header.heic", Bytes{0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c'}, "HEIC header"});
   Bytes huge = encode_png(solid(1, 1, 1, 2, 3));
   for (int i = 0; i < 4; ++i) huge[16 + i] = huge[20 + i] = std::uint8_t(100000u >> (24 - 8 * i));
@@ -223,8 +237,10 @@ void write_collection_bundles(const fs::path& out_dir, const std::vector<std::st
           SearchOptions options;
           options.k = c.k;
           if (c.label >= 0) options.accept = [&c](std::uint32_t id) { return int(id % 3) == c.label; };
-          json result = {{"feature", spec}, {"metric", metric_name(metric)}, {"file", file}, {"query", q},
-                         {"case", c.name}, {"k", c.k}, {"label", c.label}};
+          json result = {{"feature", spec}, {"metric", metric_name(metric)},
+                         {"file", file},    {"query", q},
+                         {"case", c.name},  {"k", c.k},
+                         {"label", c.label}};
           result["hits"] = hits_json(index.search(query, options));
           result["byId"] = hits_json(index.search_by_id(std::uint32_t(q), options));
           manifest["searches"].push_back(result);
@@ -249,8 +265,11 @@ void write_synthetic_bundles(const fs::path& out_dir, json& manifest) {
   const auto label_of = [](std::uint32_t id) { return (id / 5) % 4 == 0 ? 1 : 0; };
   write_array(out_dir / "bundles/synthetic-queries.f32", data.queries);
   json& synthetic = manifest["synthetic"];
-  synthetic = {{"dim", dim}, {"queries", "bundles/synthetic-queries.f32"}, {"queryCount", query_count},
-               {"ids", ids}, {"labels", json::array()}};
+  synthetic = {{"dim", dim},
+               {"queries", "bundles/synthetic-queries.f32"},
+               {"queryCount", query_count},
+               {"ids", ids},
+               {"labels", json::array()}};
   for (const std::uint32_t id : ids) synthetic["labels"].push_back(label_of(id));
 
   struct Variant {
@@ -294,18 +313,24 @@ void write_synthetic_bundles(const fs::path& out_dir, json& manifest) {
       const VectorIndex index = write_bundle(out_dir, file, built);
       if (v.kind == IndexKind::Hnsw && v.element == ElementType::Float32 && metric == Metric::Cosine)
         hnsw_bytes = index.save();
-      json entry = {{"name", std::string(v.name) + " " + metric_name(metric)}, {"file", file},
-                    {"metric", metric_name(metric)}, {"kind", index_kind_name(v.kind)},
-                    {"element", element_type_name(v.element)}, {"floatVectors", v.element == ElementType::Float32 || v.keep_floats},
-                    {"count", index.size()}, {"removed", removed}, {"searches", json::array()}, {"byId", json::array()}};
+      json entry = {{"name", std::string(v.name) + " " + metric_name(metric)},
+                    {"file", file},
+                    {"metric", metric_name(metric)},
+                    {"kind", index_kind_name(v.kind)},
+                    {"element", element_type_name(v.element)},
+                    {"floatVectors", v.element == ElementType::Float32 || v.keep_floats},
+                    {"count", index.size()},
+                    {"removed", removed},
+                    {"searches", json::array()},
+                    {"byId", json::array()}};
       struct Case {
         const char* name;
         std::size_t k;
         std::uint32_t ef;
         int label;
       };
-      const Case cases[] = {{"k10", 10, 0, -1}, {"k10-ef80", 10, 80, -1}, {"k30", 30, 0, -1},
-                            {"label0", 10, 0, 0}, {"label1", 10, 0, 1}};
+      const Case cases[] = {
+          {"k10", 10, 0, -1}, {"k10-ef80", 10, 80, -1}, {"k30", 30, 0, -1}, {"label0", 10, 0, 0}, {"label1", 10, 0, 1}};
       for (std::size_t q = 0; q < query_count; ++q)
         for (const Case& c : cases) {
           SearchOptions options;
@@ -321,7 +346,8 @@ void write_synthetic_bundles(const fs::path& out_dir, json& manifest) {
           SearchOptions options;
           options.k = 10;
           if (label >= 0) options.accept = [&](std::uint32_t id) { return label_of(id) == label; };
-          entry["byId"].push_back({{"id", ids[i]}, {"label", label}, {"hits", hits_json(index.search_by_id(ids[i], options))}});
+          entry["byId"].push_back(
+              {{"id", ids[i]}, {"label", label}, {"hits", hits_json(index.search_by_id(ids[i], options))}});
         }
       manifest["bundles"].push_back(entry);
     }
@@ -330,7 +356,8 @@ void write_synthetic_bundles(const fs::path& out_dir, json& manifest) {
   // Broken bundles, made from the HNSW float32 cosine bundle, with the
   // native loader's kind and message (the WASM module runs the same code).
   std::vector<std::pair<std::string, std::vector<std::uint8_t>>> broken;
-  broken.push_back({"truncated to half", {hnsw_bytes.begin(), hnsw_bytes.begin() + std::ptrdiff_t(hnsw_bytes.size() / 2)}});
+  broken.push_back(
+      {"truncated to half", {hnsw_bytes.begin(), hnsw_bytes.begin() + std::ptrdiff_t(hnsw_bytes.size() / 2)}});
   broken.push_back({"last byte missing", {hnsw_bytes.begin(), hnsw_bytes.end() - 1}});
   broken.push_back({"header only", {hnsw_bytes.begin(), hnsw_bytes.begin() + 100}});
   {
@@ -358,8 +385,8 @@ void write_synthetic_bundles(const fs::path& out_dir, json& manifest) {
       VectorIndex::load(broken[i].second.data(), broken[i].second.size());
       throw std::runtime_error("the native loader accepted the broken bundle \"" + broken[i].first + "\"");
     } catch (const Error& e) {
-      manifest["brokenBundles"].push_back({{"name", broken[i].first}, {"file", file}, {"kind", kind_name(e.kind())},
-                                           {"error", e.what()}});
+      manifest["brokenBundles"].push_back(
+          {{"name", broken[i].first}, {"file", file}, {"kind", kind_name(e.kind())}, {"error", e.what()}});
     }
   }
 }
@@ -384,15 +411,18 @@ int main(int argc, char** argv) {
     int rgba_width = 0, rgba_height = 0;
     std::vector<Input> inputs = generated_inputs(rgba_samples, rgba_width, rgba_height);
     write_array(out_dir / "inputs" / "alpha.rgba", rgba_samples);
-    manifest["rgba"] = {{"file", "inputs/alpha.rgba"}, {"width", rgba_width}, {"height", rgba_height}, {"decoded", "alpha.png"}};
+    manifest["rgba"] = {
+        {"file", "inputs/alpha.rgba"}, {"width", rgba_width}, {"height", rgba_height}, {"decoded", "alpha.png"}};
 
     std::vector<fs::path> photos;
     if (fs::is_directory(photo_dir))
       for (const auto& entry : fs::directory_iterator(photo_dir))
         if (entry.path().extension() == ".jpg") photos.push_back(entry.path());
     std::sort(photos.begin(), photos.end());
-    if (photos.empty()) manifest["skipped"].push_back("photos: no *.jpg in " + photo_dir.string() + " (Debian package darknet)");
-    for (const auto& photo : photos) inputs.push_back({"photo-" + photo.filename().string(), read_file(photo.string()), "photo"});
+    if (photos.empty())
+      manifest["skipped"].push_back("photos: no *.jpg in " + photo_dir.string() + " (Debian package darknet)");
+    for (const auto& photo : photos)
+      inputs.push_back({"photo-" + photo.filename().string(), read_file(photo.string()), "photo"});
     for (auto& bad : bad_inputs()) inputs.push_back(std::move(bad));
 
     const auto cards = model_cards();

@@ -97,7 +97,8 @@ function onEvent(event: Event): void {
         results.showQuery({ thumbnail: sample.image }, `Sample: ${sample.title}`);
         startQuery(() => client.query({ type: 'query-sample', sampleIndex: sample.index, settings }));
       });
-      byId('collection-title').textContent = `${event.collection.title} — ${event.collection.count.toLocaleString('en')} images`;
+      byId('collection-title').textContent =
+        `${event.collection.title} — ${event.collection.count.toLocaleString('en')} images`;
       byId('licence-note').textContent = event.collection.licenceNote ?? '';
       status.state('ready', 'Ready: drop, paste or choose an image.');
       // Downloads are done: fold their details away (one click opens them),
@@ -150,4 +151,8 @@ registerOfflineCache();
 // ?collection=<name> opens another collection of the site; ?backend=wasm|webgpu|auto
 // chooses the model's ONNX Runtime backend (worker/webgpu-backend.ts).
 const params = new URLSearchParams(location.search);
-client.init(new URL('./', document.baseURI).href, params.get('collection') ?? undefined, backendPreference(params.get('backend')));
+client.init(
+  new URL('./', document.baseURI).href,
+  params.get('collection') ?? undefined,
+  backendPreference(params.get('backend')),
+);

@@ -30,8 +30,13 @@ const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 const TYPES: Record<string, string> = {
-  '.json': 'application/json', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp',
-  '.onnx': 'application/octet-stream', '.lkx': 'application/octet-stream',
+  '.json': 'application/json',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.onnx': 'application/octet-stream',
+  '.lkx': 'application/octet-stream',
 };
 
 export function sitePlugin(): Plugin {
@@ -42,12 +47,20 @@ export function sitePlugin(): Plugin {
       order: 'post',
       handler(_html, context) {
         if (context.server) return [];
-        return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }];
+        return [
+          {
+            tag: 'meta',
+            attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+            injectTo: 'head-prepend',
+          },
+        ];
       },
     },
 
     generateBundle(_options, bundle) {
-      const files = Object.keys(bundle).filter((name) => name !== 'sw.js' && !NOT_PRECACHED.test(name)).sort();
+      const files = Object.keys(bundle)
+        .filter((name) => name !== 'sw.js' && !NOT_PRECACHED.test(name))
+        .sort();
       const build = createHash('sha256').update(Object.keys(bundle).sort().join('\n')).digest('hex').slice(0, 16);
       const sw = bundle['sw.js'];
       if (!sw || sw.type !== 'chunk') throw new Error('lookalike-site: the build produced no sw.js chunk');
@@ -55,7 +68,9 @@ export function sitePlugin(): Plugin {
       const replaced = sw.code.replace(new RegExp(`(["'\`])${MANIFEST_TOKEN}\\1`), () => literal);
       if (replaced === sw.code) throw new Error('lookalike-site: the service worker lost its manifest placeholder');
       if (/^\s*import[\s{*]/m.test(replaced) || /\bexport\s*[{*]/.test(replaced))
-        throw new Error('lookalike-site: sw.js must be a self-contained classic script (it imports or exports something)');
+        throw new Error(
+          'lookalike-site: sw.js must be a self-contained classic script (it imports or exports something)',
+        );
       sw.code = replaced;
     },
 

@@ -20,7 +20,11 @@
 import fs from 'node:fs';
 
 const MAGIC = 0x3157_4b4c;
-const OPEN = 1, READY = 2, RUN = 3, RESULT = 4, ERROR = 5;
+const OPEN = 1,
+  READY = 2,
+  RUN = 3,
+  RESULT = 4,
+  ERROR = 5;
 const mode = process.env.FAKE_WORKER_MODE || 'serve';
 const log = process.env.FAKE_WORKER_LOG;
 const delay = Number(process.env.FAKE_WORKER_DELAY_MS || 0);
@@ -43,7 +47,8 @@ const sendJson = (type, value) => send(type, Buffer.from(JSON.stringify(value)))
 
 function answer(run) {
   if (delay > 0) Atomics.wait(sleeper, 0, 0, delay);
-  const id = run.readUInt32LE(0), batch = run.readUInt32LE(4);
+  const id = run.readUInt32LE(0),
+    batch = run.readUInt32LE(4);
   const per = run.readUInt32LE(8) * run.readUInt32LE(12) * run.readUInt32LE(16);
   if (mode === 'run-error' && id === 3) {
     sendJson(ERROR, { stage: 'run', id, message: 'the fake model refuses batch 3' });
@@ -69,7 +74,10 @@ function answerHeld(all) {
   const count = all ? held.length : held.length - 1;
   const ready = held.splice(0, count);
   if (mode === 'swap' && ready.length >= 1 && ready[0].readUInt32LE(0) === 1) {
-    if (ready.length === 1) { held.unshift(...ready); return; } // wait for RUN 2 to answer it first
+    if (ready.length === 1) {
+      held.unshift(...ready);
+      return;
+    } // wait for RUN 2 to answer it first
     [ready[0], ready[1]] = [ready[1], ready[0]];
   }
   for (const run of ready) {
@@ -93,14 +101,18 @@ function onRun(run) {
 process.stdin.on('data', (chunk) => {
   input = Buffer.concat([input, chunk]);
   while (input.length >= 12) {
-    const type = input.readUInt32LE(4), length = input.readUInt32LE(8);
+    const type = input.readUInt32LE(4),
+      length = input.readUInt32LE(8);
     if (input.length < 12 + length) break;
     const payload = Buffer.from(input.subarray(12, 12 + length));
     input = input.subarray(12 + length);
     if (type === OPEN) {
       const request = JSON.parse(payload.toString('utf8'));
       sendJson(READY, {
-        protocol: 2, onnxruntime: 'fake', node: process.version, threads: 1,
+        protocol: 2,
+        onnxruntime: 'fake',
+        node: process.version,
+        threads: 1,
         inputs: [{ name: request.input, type: 'float32', shape: ['batch', 3, 224, 224] }],
         outputs: [{ name: request.output, type: 'float32', shape: ['batch', 32] }],
       });

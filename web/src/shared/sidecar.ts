@@ -115,12 +115,14 @@ class Reader {
 
   oneOf<T extends string>(value: Json, field: string, choices: readonly T[]): T {
     const text = this.string(value, field);
-    if (!(choices as readonly string[]).includes(text)) this.fail(field, `must be one of ${choices.map((c) => `"${c}"`).join(', ')}`);
+    if (!(choices as readonly string[]).includes(text))
+      this.fail(field, `must be one of ${choices.map((c) => `"${c}"`).join(', ')}`);
     return text as T;
   }
 
   nonNegativeInteger(value: Json, field: string): number {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) this.fail(field, 'must be a non-negative integer');
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+      this.fail(field, 'must be a non-negative integer');
     return value;
   }
 
@@ -136,7 +138,8 @@ class Reader {
   }
 
   schema(root: JsonObject): void {
-    if (root['schema'] !== 1) this.fail('schema', `must be 1 (this page reads schema 1, found ${JSON.stringify(root['schema'])})`);
+    if (root['schema'] !== 1)
+      this.fail('schema', `must be 1 (this page reads schema 1, found ${JSON.stringify(root['schema'])})`);
   }
 }
 
@@ -163,7 +166,8 @@ export function parseCollectionsIndex(text: string, file = 'index/collections.js
   });
   if (collections.length === 0) r.fail('collections', 'is empty: the site holds no collection');
   const defaultName = r.optionalString(root['default'], 'default') ?? collections[0]!.name;
-  if (!collections.some((c) => c.name === defaultName)) r.fail('default', `names "${defaultName}", which is not in collections`);
+  if (!collections.some((c) => c.name === defaultName))
+    r.fail('default', `names "${defaultName}", which is not in collections`);
   return { defaultName, collections };
 }
 
@@ -172,7 +176,8 @@ export function parseSidecar(text: string, file: string): Sidecar {
   const root = r.object(parseJson(text, file), 'the top level');
   r.schema(root);
   const name = r.string(root['name'], 'name');
-  const labels: string[] = root['labels'] === undefined ? [] : r.array(root['labels'], 'labels').map((l, i) => r.string(l, `labels[${i}]`));
+  const labels: string[] =
+    root['labels'] === undefined ? [] : r.array(root['labels'], 'labels').map((l, i) => r.string(l, `labels[${i}]`));
   const labelIndex = new Map(labels.map((label, i) => [label, i]));
 
   const seen = new Set<number>();
@@ -193,7 +198,10 @@ export function parseSidecar(text: string, file: string): Sidecar {
       id,
       label,
       labelIndex: label === null ? -1 : labelIndex.get(label)!,
-      thumbnail: o['thumbnail'] === undefined || o['thumbnail'] === null ? null : r.sitePath(o['thumbnail'], `${field}.thumbnail`),
+      thumbnail:
+        o['thumbnail'] === undefined || o['thumbnail'] === null
+          ? null
+          : r.sitePath(o['thumbnail'], `${field}.thumbnail`),
       width: r.optionalDimension(o['width'], `${field}.width`),
       height: r.optionalDimension(o['height'], `${field}.height`),
       title: r.optionalString(source['title'], `${field}.source.title`),
@@ -205,24 +213,26 @@ export function parseSidecar(text: string, file: string): Sidecar {
     };
   });
 
-  const bundles = (root['bundles'] === undefined ? [] : r.array(root['bundles'], 'bundles')).map((entry, i): BundleEntry => {
-    const field = `bundles[${i}]`;
-    const o = r.object(entry, field);
-    const dim = r.nonNegativeInteger(o['dim'], `${field}.dim`);
-    if (dim === 0) r.fail(`${field}.dim`, 'must be positive');
-    const bytes = r.nonNegativeInteger(o['bytes'], `${field}.bytes`);
-    return {
-      feature: r.string(o['feature'], `${field}.feature`),
-      slug: r.string(o['slug'], `${field}.slug`),
-      metric: r.oneOf(o['metric'], `${field}.metric`, METRICS),
-      file: r.sitePath(o['file'], `${field}.file`),
-      kind: r.oneOf(o['kind'], `${field}.kind`, KINDS),
-      element: r.oneOf(o['element'], `${field}.element`, ELEMENTS),
-      dim,
-      count: r.nonNegativeInteger(o['count'], `${field}.count`),
-      bytes: bytes > 0 ? bytes : null,
-    };
-  });
+  const bundles = (root['bundles'] === undefined ? [] : r.array(root['bundles'], 'bundles')).map(
+    (entry, i): BundleEntry => {
+      const field = `bundles[${i}]`;
+      const o = r.object(entry, field);
+      const dim = r.nonNegativeInteger(o['dim'], `${field}.dim`);
+      if (dim === 0) r.fail(`${field}.dim`, 'must be positive');
+      const bytes = r.nonNegativeInteger(o['bytes'], `${field}.bytes`);
+      return {
+        feature: r.string(o['feature'], `${field}.feature`),
+        slug: r.string(o['slug'], `${field}.slug`),
+        metric: r.oneOf(o['metric'], `${field}.metric`, METRICS),
+        file: r.sitePath(o['file'], `${field}.file`),
+        kind: r.oneOf(o['kind'], `${field}.kind`, KINDS),
+        element: r.oneOf(o['element'], `${field}.element`, ELEMENTS),
+        dim,
+        count: r.nonNegativeInteger(o['count'], `${field}.count`),
+        bytes: bytes > 0 ? bytes : null,
+      };
+    },
+  );
   const pairs = new Set<string>();
   for (const b of bundles) {
     const key = `${b.feature} ${b.metric}`;
@@ -231,13 +241,16 @@ export function parseSidecar(text: string, file: string): Sidecar {
   }
 
   const modelCards = (root['models'] === undefined ? [] : r.array(root['models'], 'models')).map((entry, i) =>
-    r.sitePath(r.object(entry, `models[${i}]`)['card'], `models[${i}].card`));
+    r.sitePath(r.object(entry, `models[${i}]`)['card'], `models[${i}].card`),
+  );
 
-  const samples = (root['samples'] === undefined ? [] : r.array(root['samples'], 'samples')).map((entry, i): SampleEntry => {
-    const o = r.object(entry, `samples[${i}]`);
-    const path = r.sitePath(o['file'], `samples[${i}].file`);
-    return { file: path, title: r.optionalString(o['title'], `samples[${i}].title`) ?? path };
-  });
+  const samples = (root['samples'] === undefined ? [] : r.array(root['samples'], 'samples')).map(
+    (entry, i): SampleEntry => {
+      const o = r.object(entry, `samples[${i}]`);
+      const path = r.sitePath(o['file'], `samples[${i}].file`);
+      return { file: path, title: r.optionalString(o['title'], `samples[${i}].title`) ?? path };
+    },
+  );
 
   return {
     name,

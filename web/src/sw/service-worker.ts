@@ -31,19 +31,23 @@ function inScope(url: URL): string | null {
 }
 
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(SHELL);
-    await cache.addAll(['./', ...MANIFEST.files].map((f) => new URL(f, scope).href));
-    await self.skipWaiting();
-  })());
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL);
+      await cache.addAll(['./', ...MANIFEST.files].map((f) => new URL(f, scope).href));
+      await self.skipWaiting();
+    })(),
+  );
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    for (const name of await caches.keys())
-      if (name.startsWith('lookalike-shell-') && name !== SHELL) await caches.delete(name);
-    await self.clients.claim();
-  })());
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys())
+        if (name.startsWith('lookalike-shell-') && name !== SHELL) await caches.delete(name);
+      await self.clients.claim();
+    })(),
+  );
 });
 
 async function networkFirst(request: Request): Promise<Response> {

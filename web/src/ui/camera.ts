@@ -22,8 +22,13 @@ export function setUpCamera(onPhoto: (blob: Blob) => void, onError: (message: st
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
     } catch (error) {
       const name = (error as DOMException).name;
-      onError(name === 'NotAllowedError' ? 'The camera was not allowed. You can allow it in the browser’s site settings.'
-        : name === 'NotFoundError' ? 'No camera was found.' : `The camera could not start: ${(error as Error).message}`);
+      onError(
+        name === 'NotAllowedError'
+          ? 'The camera was not allowed. You can allow it in the browser’s site settings.'
+          : name === 'NotFoundError'
+            ? 'No camera was found.'
+            : `The camera could not start: ${(error as Error).message}`,
+      );
       return;
     }
     video.srcObject = stream;

@@ -51,7 +51,7 @@ export class Controls {
       feature: this.feature.value,
       metric: this.metric.value as MetricName,
       k: Number(this.k.value),
-      label: labelIndex >= 0 ? this.summary.labels[labelIndex] ?? null : null,
+      label: labelIndex >= 0 ? (this.summary.labels[labelIndex] ?? null) : null,
     };
   }
 
@@ -59,7 +59,8 @@ export class Controls {
     const choice = this.summary?.features.find((f) => f.spec === this.feature.value);
     const previous = preferred ?? (this.metric.value as MetricName);
     clear(this.metric);
-    for (const metric of choice?.metrics ?? []) this.metric.append(el('option', { value: metric }, METRIC_TITLES[metric]));
+    for (const metric of choice?.metrics ?? [])
+      this.metric.append(el('option', { value: metric }, METRIC_TITLES[metric]));
     if (choice?.metrics.includes(previous)) this.metric.value = previous;
     this.metric.disabled = !choice || choice.metrics.length === 0;
   }

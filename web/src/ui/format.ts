@@ -16,5 +16,8 @@ export function formatScore(score: number): string {
   if (!Number.isFinite(score)) return String(score);
   const magnitude = Math.abs(score);
   if (magnitude !== 0 && (magnitude < 1e-3 || magnitude >= 1e6)) return score.toExponential(3);
-  return score.toPrecision(magnitude >= 1 ? 6 : 4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return score
+    .toPrecision(magnitude >= 1 ? 6 : 4)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }

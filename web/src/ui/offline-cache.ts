@@ -18,7 +18,9 @@ export function registerOfflineCache(): void {
           : 'Offline use: preparing…';
       };
       update();
-      registration.addEventListener('updatefound', () => registration.installing?.addEventListener('statechange', update));
+      registration.addEventListener('updatefound', () =>
+        registration.installing?.addEventListener('statechange', update),
+      );
       void navigator.serviceWorker.ready.then(update);
     },
     (error: Error) => {

@@ -73,8 +73,11 @@ export function showSamples(samples: SampleView[], onPick: (sample: SampleView) 
   for (const sample of samples) {
     const path = sitePathOrNull(sample.image);
     if (!path) continue;
-    const button = el('button', { type: 'button', title: sample.title, 'aria-label': `Search with the sample ${sample.title}` },
-      el('img', { src: path, alt: '', loading: 'lazy' }));
+    const button = el(
+      'button',
+      { type: 'button', title: sample.title, 'aria-label': `Search with the sample ${sample.title}` },
+      el('img', { src: path, alt: '', loading: 'lazy' }),
+    );
     button.addEventListener('click', () => onPick(sample));
     list.append(el('li', {}, button));
   }

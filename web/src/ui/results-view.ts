@@ -2,7 +2,14 @@
 // metric's natural value), label, and author / licence / source when known.
 // Clicking a result asks for "more like this". Every piece of metadata is
 // inserted as text; links are http(s) only.
-import { higherIsCloser, METRIC_TITLES, type Hit, type ItemView, type QueryDescription, type SearchSettings } from '../shared/protocol';
+import {
+  higherIsCloser,
+  METRIC_TITLES,
+  type Hit,
+  type ItemView,
+  type QueryDescription,
+  type SearchSettings,
+} from '../shared/protocol';
 import { httpUrlOrNull, sitePathOrNull } from '../shared/safe-url';
 import { byId, clear, el, setText } from './dom';
 import { formatScore } from './format';
@@ -73,18 +80,24 @@ export class ResultsView {
   }
 
   showResults(query: QueryDescription, settings: SearchSettings, hits: Hit[]): void {
-    const caption = query.kind === 'item'
-      ? `More like: ${query.name}`
-      : `${query.name}${query.width ? ` — ${query.width}×${query.height} ${query.format?.toUpperCase() ?? ''}` : ''}` +
-        (query.decodedBy === 'browser' ? ' (decoded by the browser)' : '');
+    const caption =
+      query.kind === 'item'
+        ? `More like: ${query.name}`
+        : `${query.name}${query.width ? ` — ${query.width}×${query.height} ${query.format?.toUpperCase() ?? ''}` : ''}` +
+          (query.decodedBy === 'browser' ? ' (decoded by the browser)' : '');
     setText(byId('query-caption'), caption);
     const direction = higherIsCloser(settings.metric) ? 'higher is closer' : 'lower is closer';
-    setText(byId('results-summary'), hits.length
-      ? `${hits.length} result${hits.length === 1 ? '' : 's'} by ${METRIC_TITLES[settings.metric]} (${direction})` +
-        (settings.label ? `, label ${settings.label}` : '')
-      : `No results${settings.label ? ` with label ${settings.label}` : ''}.`);
+    setText(
+      byId('results-summary'),
+      hits.length
+        ? `${hits.length} result${hits.length === 1 ? '' : 's'} by ${METRIC_TITLES[settings.metric]} (${direction})` +
+            (settings.label ? `, label ${settings.label}` : '')
+        : `No results${settings.label ? ` with label ${settings.label}` : ''}.`,
+    );
     const thumbnails: { image: HTMLImageElement; src: string }[] = [];
-    byId('result-grid').replaceChildren(...hits.map((hit, i) => this.card(hit, settings, i < EAGER_THUMBNAILS, thumbnails)));
+    byId('result-grid').replaceChildren(
+      ...hits.map((hit, i) => this.card(hit, settings, i < EAGER_THUMBNAILS, thumbnails)),
+    );
     // The thumbnails are requested once the frame with the scores is on its
     // way: requesting ten images costs the main thread a few milliseconds,
     // which would hold that frame back; now they overlap with its raster.
@@ -99,7 +112,12 @@ export class ResultsView {
   }
 
   /** One result; its thumbnail's `src` is left to the caller (added to `thumbnails`). */
-  private card(hit: Hit, settings: SearchSettings, eager: boolean, thumbnails: { image: HTMLImageElement; src: string }[]): HTMLLIElement {
+  private card(
+    hit: Hit,
+    settings: SearchSettings,
+    eager: boolean,
+    thumbnails: { image: HTMLImageElement; src: string }[],
+  ): HTMLLIElement {
     const item = hit.item;
     const name = itemName(item, hit.id);
     const thumbnail = sitePathOrNull(item?.thumbnail);
@@ -111,24 +129,42 @@ export class ResultsView {
     } else {
       image = el('span', { className: 'no-thumb' }, name);
     }
-    const button = el('button', { type: 'button', className: 'more', 'aria-label': `More like this: ${name} (rank ${hit.rank})` },
-      image, el('span', { className: 'rank', 'aria-hidden': 'true' }, String(hit.rank)));
+    const button = el(
+      'button',
+      { type: 'button', className: 'more', 'aria-label': `More like this: ${name} (rank ${hit.rank})` },
+      image,
+      el('span', { className: 'rank', 'aria-hidden': 'true' }, String(hit.rank)),
+    );
     button.addEventListener('click', () => this.onMoreLikeThis(hit.id, name, thumbnail));
 
     const credit: (Node | string)[] = [];
     if (item?.owner) credit.push(`by ${item.owner}`);
-    const licence = item?.licence ? link(item.licenceUrl, item.licence) ?? item.licence : null;
+    const licence = item?.licence ? (link(item.licenceUrl, item.licence) ?? item.licence) : null;
     if (licence) credit.push(credit.length ? ' · ' : '', licence);
     const source = link(item?.page ?? null, 'source');
     if (source) credit.push(credit.length ? ' · ' : '', source);
 
-    return el('li', { className: 'result', 'data-id': String(hit.id), 'data-score': String(hit.score), 'data-rank': String(hit.rank) },
+    return el(
+      'li',
+      {
+        className: 'result',
+        'data-id': String(hit.id),
+        'data-score': String(hit.score),
+        'data-rank': String(hit.rank),
+      },
       button,
-      el('div', { className: 'meta' },
-        el('span', { className: 'score', title: `${METRIC_TITLES[settings.metric]}: ${hit.score}` },
-          `${settings.metric} ${formatScore(hit.score)}`),
+      el(
+        'div',
+        { className: 'meta' },
+        el(
+          'span',
+          { className: 'score', title: `${METRIC_TITLES[settings.metric]}: ${hit.score}` },
+          `${settings.metric} ${formatScore(hit.score)}`,
+        ),
         item?.label ? el('span', { className: 'label' }, item.label) : null,
         item?.title ? el('span', { className: 'title' }, item.title) : null,
-        credit.length ? el('span', { className: 'credit' }, ...credit) : null));
+        credit.length ? el('span', { className: 'credit' }, ...credit) : null,
+      ),
+    );
   }
 }

@@ -4,7 +4,6 @@ import type { CollectionSummary, ProgressEvent, RuntimeInfo, SearchIndexInfo, Ti
 import { byId, el, setText } from './dom';
 import { formatBytes, formatMs } from './format';
 
-
 export class StatusView {
   private readonly rows = new Map<string, { row: HTMLLIElement; bar: HTMLProgressElement; text: HTMLSpanElement }>();
   private runtime: RuntimeInfo | null = null;
@@ -56,8 +55,18 @@ export class StatusView {
     note.hidden = collection.modelNote === null;
     // Until a search reports its index, describe the default one from the collection.
     const choice = collection.features.find((f) => f.spec === collection.defaultFeature);
-    this.index = choice ? { featureSpec: choice.spec, metric: collection.defaultMetric, dim: choice.dim, count: collection.count,
-      kind: choice.kind, element: choice.element, floatVectors: false, hnsw: null } : null;
+    this.index = choice
+      ? {
+          featureSpec: choice.spec,
+          metric: collection.defaultMetric,
+          dim: choice.dim,
+          count: collection.count,
+          kind: choice.kind,
+          element: choice.element,
+          floatVectors: false,
+          hnsw: null,
+        }
+      : null;
     this.renderFacts();
   }
 
@@ -87,21 +96,38 @@ export class StatusView {
     const rows: [string, string][] = [];
     const add = (term: string, value: string) => rows.push([term, value]);
     if (this.collection) {
-      add('Collection', `${this.collection.title} — ${this.collection.count.toLocaleString('en')} items, ${this.collection.labels.length} labels`);
+      add(
+        'Collection',
+        `${this.collection.title} — ${this.collection.count.toLocaleString('en')} items, ${this.collection.labels.length} labels`,
+      );
     }
     if (this.index) {
       const i = this.index;
-      const kind = i.kind === 'flat' ? 'flat (exact)' : `HNSW${i.hnsw ? ` (M ${i.hnsw.m}, ef ${i.hnsw.efSearch})` : ''}`;
+      const kind =
+        i.kind === 'flat' ? 'flat (exact)' : `HNSW${i.hnsw ? ` (M ${i.hnsw.m}, ef ${i.hnsw.efSearch})` : ''}`;
       const element = i.element === 'int8' && i.floatVectors ? 'int8 + float32 re-ranking' : i.element;
-      add('Index', `${i.featureSpec} · ${i.metric} · dimension ${i.dim} · ${kind} · ${element} · ${i.count.toLocaleString('en')} vectors`);
+      add(
+        'Index',
+        `${i.featureSpec} · ${i.metric} · dimension ${i.dim} · ${kind} · ${element} · ${i.count.toLocaleString('en')} vectors`,
+      );
     }
     if (this.runtime) {
       const r = this.runtime;
-      add('Engine', `lookalike ${r.wasmVersion} (WebAssembly, ${r.kernels}; reads index bundles version ${r.bundleVersion})`);
-      add('Cross-origin isolated', self.crossOriginIsolated ? 'yes' : 'no (threads unavailable; GitHub Pages cannot enable them)');
+      add(
+        'Engine',
+        `lookalike ${r.wasmVersion} (WebAssembly, ${r.kernels}; reads index bundles version ${r.bundleVersion})`,
+      );
+      add(
+        'Cross-origin isolated',
+        self.crossOriginIsolated ? 'yes' : 'no (threads unavailable; GitHub Pages cannot enable them)',
+      );
       const threads = `${r.ortThreads} thread${r.ortThreads === 1 ? '' : 's'}`;
-      add('ONNX Runtime', r.ortLoaded ? `${r.ortBackend} backend, ${threads}${r.ortBackendNote ? ` (${r.ortBackendNote})` : ''}`
-        : `not loaded (would use ${threads})`);
+      add(
+        'ONNX Runtime',
+        r.ortLoaded
+          ? `${r.ortBackend} backend, ${threads}${r.ortBackendNote ? ` (${r.ortBackendNote})` : ''}`
+          : `not loaded (would use ${threads})`,
+      );
     }
     const facts = byId('facts');
     if (this.runtime) facts.dataset['ortBackend'] = this.runtime.ortBackend ?? '';

@@ -36,8 +36,14 @@ async function openCache(): Promise<Cache | null> {
   }
 }
 
-async function readBody(response: Response, total: number | null, fromCache: boolean, onProgress: DownloadProgress | undefined,
-  maxBytes: number, what: string): Promise<Uint8Array> {
+async function readBody(
+  response: Response,
+  total: number | null,
+  fromCache: boolean,
+  onProgress: DownloadProgress | undefined,
+  maxBytes: number,
+  what: string,
+): Promise<Uint8Array> {
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     onProgress?.(bytes.length, total ?? bytes.length, fromCache, true);
@@ -83,7 +89,8 @@ async function removeOtherVersions(cache: Cache, url: string): Promise<void> {
   const path = new URL(url);
   for (const request of await cache.keys()) {
     const other = new URL(request.url);
-    if (other.origin === path.origin && other.pathname === path.pathname && other.href !== path.href) await cache.delete(request);
+    if (other.origin === path.origin && other.pathname === path.pathname && other.href !== path.href)
+      await cache.delete(request);
   }
 }
 
@@ -121,14 +128,18 @@ export async function fetchBytes(url: string, options: FetchOptions): Promise<Do
       const cached = await fromCache();
       if (cached) return cached;
     }
-    throw new DownloadError(`could not download ${what} (${url}): ${(error as Error).message || 'network error'} — are you offline?`);
+    throw new DownloadError(
+      `could not download ${what} (${url}): ${(error as Error).message || 'network error'} — are you offline?`,
+    );
   }
   if (!response.ok) {
     if (policy === 'network-first' && response.status >= 500) {
       const cached = await fromCache();
       if (cached) return cached;
     }
-    throw new DownloadError(`could not download ${what} (${url}): HTTP ${response.status} ${response.statusText}`.trim());
+    throw new DownloadError(
+      `could not download ${what} (${url}): HTTP ${response.status} ${response.statusText}`.trim(),
+    );
   }
   const total = options.expectedBytes ?? headerTotal(response);
   const bytes = await readBody(response, total, false, onProgress, maxBytes, what);

@@ -1,7 +1,14 @@
 // One open collection: its sidecar, its indexes, its model cards, and the
 // summary the page's controls are built from.
 import type { CollectionsIndex, Sidecar, SidecarItem } from '../shared/sidecar';
-import type { BackendPreference, CollectionSummary, FeatureChoice, ItemView, MetricName, SampleView } from '../shared/protocol';
+import type {
+  BackendPreference,
+  CollectionSummary,
+  FeatureChoice,
+  ItemView,
+  MetricName,
+  SampleView,
+} from '../shared/protocol';
 import { featureTitle, isModelSpec } from '../shared/feature-titles';
 import { fetchBytes, bytesToText, type DownloadProgress } from './cached-fetch';
 import { IndexStore } from './index-store';
@@ -46,16 +53,20 @@ export class CollectionSession {
 
   /** Fetches the model cards the collection lists (small JSON files), keeping going when one fails. */
   async readModelCards(): Promise<void> {
-    this.cards = await Promise.all(this.sidecar.modelCards.map(async (path): Promise<ModelCardRef> => {
-      const url = new URL(path, this.siteUrl).href;
-      try {
-        const { bytes } = await fetchBytes(url, { what: `the model card ${path}`, policy: 'network-first' });
-        const parsed = this.m.parseModelCard(bytesToText(bytes));
-        return parsed.ok ? { url, card: parsed.value, problem: null } : { url, card: null, problem: `${path}: ${parsed.error}` };
-      } catch (error) {
-        return { url, card: null, problem: (error as Error).message };
-      }
-    }));
+    this.cards = await Promise.all(
+      this.sidecar.modelCards.map(async (path): Promise<ModelCardRef> => {
+        const url = new URL(path, this.siteUrl).href;
+        try {
+          const { bytes } = await fetchBytes(url, { what: `the model card ${path}`, policy: 'network-first' });
+          const parsed = this.m.parseModelCard(bytesToText(bytes));
+          return parsed.ok
+            ? { url, card: parsed.value, problem: null }
+            : { url, card: null, problem: `${path}: ${parsed.error}` };
+        } catch (error) {
+          return { url, card: null, problem: (error as Error).message };
+        }
+      }),
+    );
   }
 
   item(id: number): SidecarItem | undefined {
@@ -66,8 +77,16 @@ export class CollectionSession {
     const item = this.itemsById.get(id);
     if (!item) return null;
     return {
-      id: item.id, label: item.label, thumbnail: item.thumbnail, width: item.width, height: item.height,
-      title: item.title, owner: item.owner, licence: item.licence, licenceUrl: item.licenceUrl, page: item.page,
+      id: item.id,
+      label: item.label,
+      thumbnail: item.thumbnail,
+      width: item.width,
+      height: item.height,
+      title: item.title,
+      owner: item.owner,
+      licence: item.licence,
+      licenceUrl: item.licenceUrl,
+      page: item.page,
     };
   }
 
@@ -118,7 +137,10 @@ export class CollectionSession {
     }
     if (this.modelCardFor(spec)) return null;
     const problems = this.cards.filter((c) => c.problem).map((c) => c.problem);
-    return `the model card for ${spec.slice('model:'.length)} is not in this collection` + (problems.length ? ` (${problems.join('; ')})` : '');
+    return (
+      `the model card for ${spec.slice('model:'.length)} is not in this collection` +
+      (problems.length ? ` (${problems.join('; ')})` : '')
+    );
   }
 
   summary(): CollectionSummary {
@@ -127,18 +149,26 @@ export class CollectionSession {
       let choice = byFeature.get(b.feature);
       if (!choice) {
         choice = {
-          spec: b.feature, title: featureTitle(b.feature), metrics: [], dim: b.dim, kind: b.kind, element: b.element,
-          isModel: isModelSpec(b.feature), unavailable: this.featureProblem(b.feature),
+          spec: b.feature,
+          title: featureTitle(b.feature),
+          metrics: [],
+          dim: b.dim,
+          kind: b.kind,
+          element: b.element,
+          isModel: isModelSpec(b.feature),
+          unavailable: this.featureProblem(b.feature),
         };
         byFeature.set(b.feature, choice);
       }
       choice.metrics.push(b.metric);
     }
-    for (const choice of byFeature.values()) choice.metrics.sort((a, b) => METRIC_ORDER.indexOf(a) - METRIC_ORDER.indexOf(b));
+    for (const choice of byFeature.values())
+      choice.metrics.sort((a, b) => METRIC_ORDER.indexOf(a) - METRIC_ORDER.indexOf(b));
     const features = [...byFeature.values()];
     const usable = features.filter((f) => !f.unavailable);
     // The default: a usable model (best results), else the strongest classic feature.
-    const preference = (f: FeatureChoice) => (f.isModel ? 0 : f.spec.startsWith('colour-texture') ? 1 : f.spec.startsWith('colour') ? 2 : 3);
+    const preference = (f: FeatureChoice) =>
+      f.isModel ? 0 : f.spec.startsWith('colour-texture') ? 1 : f.spec.startsWith('colour') ? 2 : 3;
     const defaultFeature = [...usable].sort((a, b) => preference(a) - preference(b))[0] ?? features[0];
     const hasModel = features.some((f) => f.isModel && !f.unavailable);
     return {
@@ -153,7 +183,8 @@ export class CollectionSession {
       defaultMetric: defaultFeature?.metrics[0] ?? 'cosine',
       samples: this.samples.map((s, index): SampleView => ({ index, title: s.title, image: s.path })),
       collections: this.index.collections.map((c) => ({ name: c.name, title: c.title })),
-      modelNote: hasModel ? null
+      modelNote: hasModel
+        ? null
         : features.some((f) => f.isModel)
           ? `The model of this collection cannot be used: ${features.find((f) => f.isModel)?.unavailable}`
           : 'No learned model in this collection: the page searches with traditional features only. ' +

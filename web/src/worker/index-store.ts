@@ -49,7 +49,8 @@ export class IndexStore {
     let pending = this.loaded.get(key);
     if (!pending) {
       const entry = this.entry(feature, metric);
-      if (!entry) return Promise.reject(new IndexError(`this collection has no index for ${feature} with metric ${metric}`));
+      if (!entry)
+        return Promise.reject(new IndexError(`this collection has no index for ${feature} with metric ${metric}`));
       pending = this.load(entry);
       // A failed download may succeed later (network back): do not keep the failure.
       pending.catch(() => this.loaded.delete(key));
@@ -59,7 +60,11 @@ export class IndexStore {
   }
 
   dispose(): void {
-    for (const pending of this.loaded.values()) pending.then(({ index }) => index.delete(), () => undefined);
+    for (const pending of this.loaded.values())
+      pending.then(
+        ({ index }) => index.delete(),
+        () => undefined,
+      );
     this.loaded.clear();
   }
 
@@ -67,10 +72,13 @@ export class IndexStore {
     const version = encodeURIComponent(`${this.sidecar.created ?? ''}-${entry.bytes ?? ''}`);
     const url = new URL(`${entry.file}?v=${version}`, this.sidecarUrl).href;
     const label = `index ${entry.file}`;
-    const download = () => fetchBytes(url, {
-      what: `the index ${entry.file}`, policy: 'cache-first', expectedBytes: entry.bytes,
-      onProgress: this.progress(`index:${entry.file}`, label, entry.bytes),
-    });
+    const download = () =>
+      fetchBytes(url, {
+        what: `the index ${entry.file}`,
+        policy: 'cache-first',
+        expectedBytes: entry.bytes,
+        onProgress: this.progress(`index:${entry.file}`, label, entry.bytes),
+      });
     const first = await download();
     let loaded = this.m.SearchIndex.load(first.bytes);
     if (!loaded.ok) {
@@ -100,26 +108,33 @@ export class IndexStore {
   private check(entry: BundleEntry, index: SearchIndex): void {
     const info = index.info();
     const problems: string[] = [];
-    if (info.featureSpec !== entry.feature) problems.push(`its feature is ${info.featureSpec}, the collection says ${entry.feature}`);
-    if (info.metric !== entry.metric) problems.push(`its metric is ${info.metric}, the collection says ${entry.metric}`);
+    if (info.featureSpec !== entry.feature)
+      problems.push(`its feature is ${info.featureSpec}, the collection says ${entry.feature}`);
+    if (info.metric !== entry.metric)
+      problems.push(`its metric is ${info.metric}, the collection says ${entry.metric}`);
     if (info.dim !== entry.dim) problems.push(`its dimension is ${info.dim}, the collection says ${entry.dim}`);
     if (info.count !== entry.count) problems.push(`it holds ${info.count} items, the collection says ${entry.count}`);
     if (info.kind !== entry.kind) problems.push(`it is a ${info.kind} index, the collection says ${entry.kind}`);
-    if (info.element !== entry.element) problems.push(`its elements are ${info.element}, the collection says ${entry.element}`);
+    if (info.element !== entry.element)
+      problems.push(`its elements are ${info.element}, the collection says ${entry.element}`);
     const ids = index.ids();
     if (!ids.ok) problems.push(ids.error);
     else {
       // Results are shown with the sidecar's metadata: every id must have an item.
       const unknown = ids.value.filter((id) => !this.known.has(id));
-      if (unknown.length) problems.push(`${unknown.length} of its ids are not items of the collection (e.g. ${unknown[0]})`);
+      if (unknown.length)
+        problems.push(`${unknown.length} of its ids are not items of the collection (e.g. ${unknown[0]})`);
     }
     if (!isModelSpec(entry.feature)) {
       // The page must compute the query's feature exactly as the index was built.
       const feature = this.m.featureInfo(entry.feature);
       if (!feature.ok) problems.push(`this page cannot compute its feature: ${feature.error}`);
       else if (feature.value.version !== info.featureVersion)
-        problems.push(`it was built with ${entry.feature} version ${info.featureVersion}, this page computes version ${feature.value.version}: rebuild the index`);
-      else if (feature.value.dim !== info.dim) problems.push(`the feature has dimension ${feature.value.dim}, the index ${info.dim}`);
+        problems.push(
+          `it was built with ${entry.feature} version ${info.featureVersion}, this page computes version ${feature.value.version}: rebuild the index`,
+        );
+      else if (feature.value.dim !== info.dim)
+        problems.push(`the feature has dimension ${feature.value.dim}, the index ${info.dim}`);
     }
     if (problems.length) throw new IndexError(`the index ${entry.file} does not match: ${problems.join('; ')}`);
   }

@@ -26,7 +26,8 @@ export type ModelBackend = 'wasm' | 'webgpu';
 
 /** A deterministic picture (gradients, blocks, stripes) preprocessed as the card says: the input of the backend check. */
 function checkTensor(m: LookalikeModule, cardJson: string): { tensor: Float32Array; dims: number[] } {
-  const width = 256, height = 192;
+  const width = 256,
+    height = 192;
   const pixels = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; ++y)
     for (let x = 0; x < width; ++x) {
@@ -61,9 +62,12 @@ export class ModelRunner {
   ) {}
 
   /** Loads the card at `cardUrl` (absolute) and its model; `preference`: the page's ?backend= (webgpu-backend.ts). */
-  static async load(m: LookalikeModule, cardUrl: string,
+  static async load(
+    m: LookalikeModule,
+    cardUrl: string,
     progress: (key: string, label: string, total: number | null) => DownloadProgress,
-    preference: BackendPreference = 'auto'): Promise<ModelRunner> {
+    preference: BackendPreference = 'auto',
+  ): Promise<ModelRunner> {
     const cardBytes = await fetchBytes(cardUrl, { what: 'the model card', policy: 'network-first' });
     const cardJson = bytesToText(cardBytes.bytes);
     const parsed = m.parseModelCard(cardJson);
@@ -74,7 +78,9 @@ export class ModelRunner {
     const [ort, model] = await Promise.all([
       loadOrt(progress('runtime:ort', 'ONNX Runtime', null)),
       fetchBytes(modelUrl, {
-        what: `the model ${card.file}`, policy: 'cache-first', expectedBytes: card.bytes || null,
+        what: `the model ${card.file}`,
+        policy: 'cache-first',
+        expectedBytes: card.bytes || null,
         onProgress: progress(`model:${card.name}`, `model ${card.name}`, card.bytes || null),
       }),
     ]);
@@ -83,7 +89,9 @@ export class ModelRunner {
       const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
       if (hex !== card.sha256) {
         if (model.fromCache) await evictCached(modelUrl);
-        throw new ModelError(`the model ${card.file} is damaged or not the one the card names (sha256 ${hex.slice(0, 12)}…, expected ${card.sha256.slice(0, 12)}…)`);
+        throw new ModelError(
+          `the model ${card.file} is damaged or not the one the card names (sha256 ${hex.slice(0, 12)}…, expected ${card.sha256.slice(0, 12)}…)`,
+        );
       }
     }
     let session: OrtSession;
@@ -95,16 +103,21 @@ export class ModelRunner {
     if (!session.inputNames.includes(card.inputName) || !session.outputNames.includes(card.outputName)) {
       const names = `inputs ${session.inputNames.join(', ')}; outputs ${session.outputNames.join(', ')}`;
       await session.release();
-      throw new ModelError(`the card names input "${card.inputName}" and output "${card.outputName}", but the model has ${names}`);
+      throw new ModelError(
+        `the card names input "${card.inputName}" and output "${card.outputName}", but the model has ${names}`,
+      );
     }
     const threads = ort.env.wasm.numThreads ?? 1;
 
     const input = checkTensor(m, cardJson);
     const check: CheckRun = async (o, s) => {
       const t0 = performance.now();
-      const results = await s.run({ [card.inputName]: new o.Tensor('float32', input.tensor, input.dims) }, [card.outputName]);
+      const results = await s.run({ [card.inputName]: new o.Tensor('float32', input.tensor, input.dims) }, [
+        card.outputName,
+      ]);
       const out = results[card.outputName];
-      if (!out || !(out.data instanceof Float32Array)) throw new ModelError(`the model's output "${card.outputName}" is not float32`);
+      if (!out || !(out.data instanceof Float32Array))
+        throw new ModelError(`the model's output "${card.outputName}" is not float32`);
       return { output: out.data, ms: performance.now() - t0 };
     };
     let reference: Float32Array;
@@ -119,8 +132,13 @@ export class ModelRunner {
       await session.release();
       throw new ModelError(`the model gave ${reference.length} values, its card says ${card.outputDim}`);
     }
-    const webgpu = await tryWebGpu(model.bytes, preference, check, { ort, session, reference },
-      progress('runtime:ort-webgpu', 'ONNX Runtime (WebGPU)', null));
+    const webgpu = await tryWebGpu(
+      model.bytes,
+      preference,
+      check,
+      { ort, session, reference },
+      progress('runtime:ort-webgpu', 'ONNX Runtime (WebGPU)', null),
+    );
     if (webgpu.ok) {
       await session.release();
       return new ModelRunner(m, webgpu.ort, webgpu.session, card, cardJson, threads, 'webgpu', webgpu.note);
@@ -138,7 +156,8 @@ export class ModelRunner {
       const tensor = new this.ort.Tensor('float32', input.value.tensor, input.value.dims);
       const results = await this.session.run({ [this.card.inputName]: tensor }, [this.card.outputName]);
       const out = results[this.card.outputName];
-      if (!out || !(out.data instanceof Float32Array)) throw new ModelError(`the model's output "${this.card.outputName}" is not float32`);
+      if (!out || !(out.data instanceof Float32Array))
+        throw new ModelError(`the model's output "${this.card.outputName}" is not float32`);
       output = out.data;
     } catch (error) {
       if (error instanceof ModelError) throw error;

@@ -20,7 +20,11 @@ export function plannedOrtThreads(): number {
   return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
 }
 
-function loader(importBuild: () => Promise<Ort>, wasmUrl: string, what: string): (onProgress: DownloadProgress) => Promise<Ort> {
+function loader(
+  importBuild: () => Promise<Ort>,
+  wasmUrl: string,
+  what: string,
+): (onProgress: DownloadProgress) => Promise<Ort> {
   let loading: Promise<Ort> | null = null;
   return (onProgress) => {
     if (!loading) {
@@ -49,8 +53,11 @@ function loader(importBuild: () => Promise<Ort>, wasmUrl: string, what: string):
 export const loadOrt = loader(() => import('onnxruntime-web/wasm'), ortWasmUrl, 'the ONNX Runtime module');
 
 /** ONNX Runtime Web with the WebGPU backend (and WASM for the operators WebGPU lacks). */
-export const loadOrtWebGpu = loader(() => import('onnxruntime-web/webgpu') as Promise<Ort>, ortWebGpuWasmUrl,
-  'the ONNX Runtime WebGPU module');
+export const loadOrtWebGpu = loader(
+  () => import('onnxruntime-web/webgpu') as Promise<Ort>,
+  ortWebGpuWasmUrl,
+  'the ONNX Runtime WebGPU module',
+);
 
 /**
  * Session options both backends share: errors only in the console, and QDQ
@@ -61,7 +68,9 @@ export const loadOrtWebGpu = loader(() => import('onnxruntime-web/webgpu') as Pr
  */
 export function sessionOptions(executionProvider: 'wasm' | 'webgpu') {
   return {
-    executionProviders: [executionProvider], graphOptimizationLevel: 'all' as const, logSeverityLevel: 3 as const,
+    executionProviders: [executionProvider],
+    graphOptimizationLevel: 'all' as const,
+    logSeverityLevel: 3 as const,
     extra: { session: { disable_quant_qdq: '1' } },
   };
 }

@@ -8,7 +8,10 @@
 import type { LookalikeModule, RgbImage } from './wasm-runtime';
 
 export class QueryError extends Error {
-  constructor(readonly stage: 'input' | 'decode', message: string) {
+  constructor(
+    readonly stage: 'input' | 'decode',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -28,20 +31,38 @@ export function canDecodeInBrowser(): boolean {
   return typeof createImageBitmap === 'function' && typeof OffscreenCanvas === 'function';
 }
 
-async function decodeWithBrowser(m: LookalikeModule, bytes: Uint8Array, mime: string, format: string): Promise<DecodedQuery> {
+async function decodeWithBrowser(
+  m: LookalikeModule,
+  bytes: Uint8Array,
+  mime: string,
+  format: string,
+): Promise<DecodedQuery> {
   let bitmap: ImageBitmap;
   try {
     const blob = new Blob([bytes.slice().buffer], mime ? { type: mime } : {});
-    bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image', premultiplyAlpha: 'none', colorSpaceConversion: 'none' });
+    bitmap = await createImageBitmap(blob, {
+      imageOrientation: 'from-image',
+      premultiplyAlpha: 'none',
+      colorSpaceConversion: 'none',
+    });
   } catch {
-    const known = format === 'unknown' ? 'not an image format this page can read' : `this browser cannot decode ${format.toUpperCase()} images`;
-    throw new QueryError('decode', `${known}. The page decodes JPEG, PNG, BMP, GIF and TGA itself and leaves other formats ` +
-      '(WebP, AVIF, HEIC) to the browser; convert the image to JPEG or PNG and try again.');
+    const known =
+      format === 'unknown'
+        ? 'not an image format this page can read'
+        : `this browser cannot decode ${format.toUpperCase()} images`;
+    throw new QueryError(
+      'decode',
+      `${known}. The page decodes JPEG, PNG, BMP, GIF and TGA itself and leaves other formats ` +
+        '(WebP, AVIF, HEIC) to the browser; convert the image to JPEG or PNG and try again.',
+    );
   }
   try {
     const { width, height } = bitmap;
     if (width * height > MAX_PIXELS)
-      throw new QueryError('decode', `image is ${width}×${height} (${(width * height / 1e6).toFixed(1)} megapixels), over the limit of 64.0 megapixels`);
+      throw new QueryError(
+        'decode',
+        `image is ${width}×${height} (${((width * height) / 1e6).toFixed(1)} megapixels), over the limit of 64.0 megapixels`,
+      );
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d', { willReadFrequently: true });
     if (!context) throw new QueryError('decode', 'the browser gave no 2D canvas to read the decoded pixels from');
@@ -63,10 +84,20 @@ export async function decodeQuery(m: LookalikeModule, bytes: Uint8Array, mime: s
     const decoded = m.decodeImage(bytes, { maxPixels: MAX_PIXELS });
     if (!decoded.ok) throw new QueryError('decode', decoded.error);
     const d = decoded.value;
-    return { image: d.image, width: d.width, height: d.height, format: d.format, decodedBy: 'core', orientation: d.orientation };
+    return {
+      image: d.image,
+      width: d.width,
+      height: d.height,
+      format: d.format,
+      decodedBy: 'core',
+      orientation: d.orientation,
+    };
   }
   if (!canDecodeInBrowser())
-    throw new QueryError('decode', `${format === 'unknown' ? 'unrecognised image format' : `${format.toUpperCase()} images`}: ` +
-      'the page decodes JPEG, PNG, BMP, GIF and TGA, and this browser offers no decoder for other formats in a worker');
+    throw new QueryError(
+      'decode',
+      `${format === 'unknown' ? 'unrecognised image format' : `${format.toUpperCase()} images`}: ` +
+        'the page decodes JPEG, PNG, BMP, GIF and TGA, and this browser offers no decoder for other formats in a worker',
+    );
   return decodeWithBrowser(m, bytes, mime, format);
 }

@@ -12,20 +12,29 @@ export function parseQueryUrl(text: string, base: string): URL {
   } catch {
     throw new DownloadError(`"${text}" is not a URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new DownloadError(`only http and https image URLs can be fetched, not ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new DownloadError(`only http and https image URLs can be fetched, not ${url.protocol}`);
   return url;
 }
 
-export async function fetchRemoteImage(url: URL, onProgress: DownloadProgress): Promise<{ bytes: Uint8Array; mime: string }> {
+export async function fetchRemoteImage(
+  url: URL,
+  onProgress: DownloadProgress,
+): Promise<{ bytes: Uint8Array; mime: string }> {
   try {
     const { bytes, contentType } = await fetchBytes(url.href, {
-      what: 'the image', policy: 'network-only', onProgress, maxBytes: MAX_QUERY_BYTES,
+      what: 'the image',
+      policy: 'network-only',
+      onProgress,
+      maxBytes: MAX_QUERY_BYTES,
     });
     return { bytes, mime: contentType ?? '' };
   } catch (error) {
     if (error instanceof DownloadError && / HTTP \d+/.test(error.message)) throw error;
     if (error instanceof DownloadError && /larger than/.test(error.message)) throw error;
-    throw new DownloadError(`could not read ${url.href}: the site does not allow other pages to read its images (CORS), ` +
-      'or it cannot be reached. Save the image and drop the file here instead.');
+    throw new DownloadError(
+      `could not read ${url.href}: the site does not allow other pages to read its images (CORS), ` +
+        'or it cannot be reached. Save the image and drop the file here instead.',
+    );
   }
 }

@@ -7,8 +7,11 @@
 import { isModelSpec } from '../shared/feature-titles';
 import type { LookalikeModule } from './wasm-runtime';
 
-export async function warmUp(m: LookalikeModule, featureSpecs: string[],
-  onFeature: (spec: string, vector: Float32Array) => void = () => undefined): Promise<void> {
+export async function warmUp(
+  m: LookalikeModule,
+  featureSpecs: string[],
+  onFeature: (spec: string, vector: Float32Array) => void = () => undefined,
+): Promise<void> {
   if (typeof OffscreenCanvas !== 'function') return;
   try {
     const canvas = new OffscreenCanvas(64, 48);

@@ -19,7 +19,9 @@ export async function loadLookalikeModule(onProgress: DownloadProgress): Promise
       printErr: (text) => console.warn(`lookalike: ${text}`),
     });
   } catch (error) {
-    throw new Error(`the WebAssembly module did not start: ${(error as Error).message ?? String(error)}` +
-      ' (this browser may lack WebAssembly SIMD; current Chrome, Edge, Firefox and Safari have it)');
+    throw new Error(
+      `the WebAssembly module did not start: ${(error as Error).message ?? String(error)}` +
+        ' (this browser may lack WebAssembly SIMD; current Chrome, Edge, Firefox and Safari have it)',
+    );
   }
 }

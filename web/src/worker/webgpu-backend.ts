@@ -25,15 +25,15 @@ interface GpuAdapterInfo {
   isFallbackAdapter?: boolean;
 }
 interface Gpu {
-  requestAdapter(options?: { powerPreference?: 'high-performance' | 'low-power' }): Promise<{ info?: GpuAdapterInfo; isFallbackAdapter?: boolean } | null>;
+  requestAdapter(options?: {
+    powerPreference?: 'high-performance' | 'low-power';
+  }): Promise<{ info?: GpuAdapterInfo; isFallbackAdapter?: boolean } | null>;
 }
 
 /** Runs the model once on the check input and returns its output (and how long it took). */
 export type CheckRun = (ort: Ort, session: OrtSession) => Promise<{ output: Float32Array; ms: number }>;
 
-export type WebGpuOutcome =
-  | { ok: true; ort: Ort; session: OrtSession; note: string }
-  | { ok: false; note: string };
+export type WebGpuOutcome = { ok: true; ort: Ort; session: OrtSession; note: string } | { ok: false; note: string };
 
 function adapterName(info: GpuAdapterInfo | undefined): string {
   const parts = [info?.vendor, info?.architecture, info?.description].filter((p): p is string => Boolean(p));
@@ -41,7 +41,9 @@ function adapterName(info: GpuAdapterInfo | undefined): string {
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0, aa = 0, bb = 0;
+  let dot = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; ++i) {
     dot += a[i]! * b[i]!;
     aa += a[i]! * a[i]!;
@@ -66,8 +68,13 @@ function message(error: unknown): string {
  * once on the check input (`reference`, its output). Never throws: every way
  * of not using WebGPU comes back as a note the page shows.
  */
-export async function tryWebGpu(model: Uint8Array, preference: BackendPreference, check: CheckRun,
-  wasm: { ort: Ort; session: OrtSession; reference: Float32Array }, progress: DownloadProgress): Promise<WebGpuOutcome> {
+export async function tryWebGpu(
+  model: Uint8Array,
+  preference: BackendPreference,
+  check: CheckRun,
+  wasm: { ort: Ort; session: OrtSession; reference: Float32Array },
+  progress: DownloadProgress,
+): Promise<WebGpuOutcome> {
   const reference = wasm.reference;
   if (preference === 'wasm') return { ok: false, note: 'WebGPU not tried (?backend=wasm)' };
   const gpu = (navigator as unknown as { gpu?: Gpu }).gpu;
@@ -79,7 +86,10 @@ export async function tryWebGpu(model: Uint8Array, preference: BackendPreference
     adapterInfo = adapter.info;
     const fallback = adapter.info?.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
     if (fallback && preference !== 'webgpu')
-      return { ok: false, note: `the only WebGPU adapter is a software fallback (${adapterName(adapterInfo)}); ?backend=webgpu would use it` };
+      return {
+        ok: false,
+        note: `the only WebGPU adapter is a software fallback (${adapterName(adapterInfo)}); ?backend=webgpu would use it`,
+      };
   } catch (error) {
     return { ok: false, note: `WebGPU's adapter could not be requested: ${message(error)}` };
   }
@@ -106,10 +116,15 @@ export async function tryWebGpu(model: Uint8Array, preference: BackendPreference
     const gpuMs = await fastest(() => check(ort, session), 2);
     const cpuMs = await fastest(() => check(wasm.ort, wasm.session), 2);
     const speeds = `${gpuMs.toFixed(1)} ms per image against ${cpuMs.toFixed(1)} ms with WASM`;
-    if (gpuMs > cpuMs && preference !== 'webgpu') return give(`WebGPU (${adapterName(adapterInfo)}) was slower here: ${speeds}`);
-    return { ok: true, ort, session, note: `${adapterName(adapterInfo)}; checked against WASM (cosine ${agreement.toFixed(6)}), ${speeds}` };
+    if (gpuMs > cpuMs && preference !== 'webgpu')
+      return give(`WebGPU (${adapterName(adapterInfo)}) was slower here: ${speeds}`);
+    return {
+      ok: true,
+      ort,
+      session,
+      note: `${adapterName(adapterInfo)}; checked against WASM (cosine ${agreement.toFixed(6)}), ${speeds}`,
+    };
   } catch (error) {
     return give(`the model failed on WebGPU: ${message(error)}`);
   }
 }
-

@@ -3,7 +3,17 @@
 // UI thread with the messages of shared/protocol.ts.
 /// <reference lib="webworker" />
 import type {
-  BackendPreference, ErrorStage, Event, Hit, ProgressEvent, QueryDescription, Request, ResourceKind, RuntimeInfo, SearchIndexInfo, SearchSettings,
+  BackendPreference,
+  ErrorStage,
+  Event,
+  Hit,
+  ProgressEvent,
+  QueryDescription,
+  Request,
+  ResourceKind,
+  RuntimeInfo,
+  SearchIndexInfo,
+  SearchSettings,
   Timings,
 } from '../shared/protocol';
 import { parseCollectionsIndex, parseSidecar, SidecarError } from '../shared/sidecar';
@@ -27,7 +37,10 @@ type CurrentQuery =
   | { kind: 'item'; itemId: number; name: string };
 
 class StageError extends Error {
-  constructor(readonly stage: ErrorStage, message: string) {
+  constructor(
+    readonly stage: ErrorStage,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -51,7 +64,16 @@ function resourceOf(key: string): ResourceKind {
 
 function progress(key: string, label: string, expected: number | null) {
   return (loaded: number, total: number | null, fromCache: boolean, done: boolean): void => {
-    const event: ProgressEvent = { type: 'progress', key, resource: resourceOf(key), label, loaded, total: total ?? expected, fromCache, done };
+    const event: ProgressEvent = {
+      type: 'progress',
+      key,
+      resource: resourceOf(key),
+      label,
+      loaded,
+      total: total ?? expected,
+      fromCache,
+      done,
+    };
     post(event);
   };
 }
@@ -59,9 +81,14 @@ function progress(key: string, label: string, expected: number | null) {
 function runtimeInfo(): RuntimeInfo {
   const info = m?.buildInfo();
   return {
-    wasmVersion: info?.version ?? '', kernels: info?.kernels ?? '', bundleVersion: info?.bundleVersion ?? 0,
-    coreFormats: info?.coreFormats ?? [], crossOriginIsolated: self.crossOriginIsolated,
-    ortThreads: ortRuntime?.threads ?? plannedOrtThreads(), ortLoaded: ortRuntime !== null, ortBackend: ortRuntime?.backend ?? null,
+    wasmVersion: info?.version ?? '',
+    kernels: info?.kernels ?? '',
+    bundleVersion: info?.bundleVersion ?? 0,
+    coreFormats: info?.coreFormats ?? [],
+    crossOriginIsolated: self.crossOriginIsolated,
+    ortThreads: ortRuntime?.threads ?? plannedOrtThreads(),
+    ortLoaded: ortRuntime !== null,
+    ortBackend: ortRuntime?.backend ?? null,
     ortBackendNote: ortRuntime?.note ?? null,
   };
 }
@@ -69,8 +96,14 @@ function runtimeInfo(): RuntimeInfo {
 function indexView(index: SearchIndex): SearchIndexInfo {
   const info = index.info();
   return {
-    featureSpec: info.featureSpec, metric: info.metric, dim: info.dim, count: info.count, kind: info.kind, element: info.element,
-    floatVectors: info.floatVectors, hnsw: info.hnsw && { m: info.hnsw.m, efSearch: info.hnsw.efSearch },
+    featureSpec: info.featureSpec,
+    metric: info.metric,
+    dim: info.dim,
+    count: info.count,
+    kind: info.kind,
+    element: info.element,
+    floatVectors: info.floatVectors,
+    hnsw: info.hnsw && { m: info.hnsw.m, efSearch: info.hnsw.efSearch },
   };
 }
 
@@ -95,20 +128,33 @@ async function openCollection(name: string | undefined): Promise<void> {
   const indexUrl = new URL('index/collections.json', siteUrl).href;
   let indexText: string;
   try {
-    indexText = bytesToText((await fetchBytes(indexUrl, { what: 'the list of collections', policy: 'network-first',
-      onProgress: progress('collection:index', 'collections', null) })).bytes);
+    indexText = bytesToText(
+      (
+        await fetchBytes(indexUrl, {
+          what: 'the list of collections',
+          policy: 'network-first',
+          onProgress: progress('collection:index', 'collections', null),
+        })
+      ).bytes,
+    );
   } catch (error) {
     if (/HTTP 404/.test(message(error)))
-      throw new StageError('collection', 'this site has no collection yet (index/collections.json is missing). ' +
-        'Build one with `lookalike index` and assemble the site with scripts/build-site.sh.');
+      throw new StageError(
+        'collection',
+        'this site has no collection yet (index/collections.json is missing). ' +
+          'Build one with `lookalike index` and assemble the site with scripts/build-site.sh.',
+      );
     throw error;
   }
   const index = parseCollectionsIndex(indexText);
   const ref = index.collections.find((c) => c.name === (name ?? index.defaultName));
   if (!ref) throw new StageError('collection', `there is no collection "${name}" on this site`);
   const sidecarUrl = new URL(`index/${ref.file}`, siteUrl).href;
-  const sidecarBytes = await fetchBytes(sidecarUrl, { what: `the collection ${ref.name}`, policy: 'network-first',
-    onProgress: progress(`collection:${ref.name}`, `collection ${ref.title}`, null) });
+  const sidecarBytes = await fetchBytes(sidecarUrl, {
+    what: `the collection ${ref.name}`,
+    policy: 'network-first',
+    onProgress: progress(`collection:${ref.name}`, `collection ${ref.title}`, null),
+  });
   const sidecar = parseSidecar(bytesToText(sidecarBytes.bytes), `index/${ref.file}`);
 
   session?.dispose();
@@ -127,15 +173,21 @@ async function openCollection(name: string | undefined): Promise<void> {
     const feature = summary.defaultFeature;
     const loads: Promise<unknown>[] = [session.store.get(feature, summary.defaultMetric)];
     if (isModelSpec(feature))
-      loads.push(session.model(feature).then((runner) => {
-        ortRuntime = { backend: runner.backend, note: runner.backendNote, threads: runner.threads };
-      }).catch((error: unknown) => {
-        session?.markUnavailable(feature, `the model could not be loaded: ${message(error)}`);
-        throw error;
-      }));
+      loads.push(
+        session
+          .model(feature)
+          .then((runner) => {
+            ortRuntime = { backend: runner.backend, note: runner.backendNote, threads: runner.threads };
+          })
+          .catch((error: unknown) => {
+            session?.markUnavailable(feature, `the model could not be loaded: ${message(error)}`);
+            throw error;
+          }),
+      );
     const results = await Promise.allSettled(loads);
     for (const r of results)
-      if (r.status === 'rejected') post({ type: 'error', requestId: null, stage: stageOf(r.reason, 'index'), message: message(r.reason) });
+      if (r.status === 'rejected')
+        post({ type: 'error', requestId: null, stage: stageOf(r.reason, 'index'), message: message(r.reason) });
     const next = session.summary();
     if (next.defaultFeature === feature) break;
     summary = next;
@@ -143,25 +195,38 @@ async function openCollection(name: string | undefined): Promise<void> {
   // The facts line describes the default index as loaded (its HNSW parameters are in the bundle only).
   let defaultIndex: SearchIndexInfo | null = null;
   if (summary.defaultFeature && session.store.isLoaded(summary.defaultFeature, summary.defaultMetric)) {
-    defaultIndex = await session.store.get(summary.defaultFeature, summary.defaultMetric)
-      .then(({ index }) => indexView(index), () => null);
+    defaultIndex = await session.store.get(summary.defaultFeature, summary.defaultMetric).then(
+      ({ index }) => indexView(index),
+      () => null,
+    );
   }
   post({ type: 'ready', collection: summary, runtime: runtimeInfo(), index: defaultIndex });
   const opened = session;
-  void warmUp(m, summary.features.map((f) => f.spec), (spec, vector) => {
-    // A search on an index that is already loaded (never a download).
-    if (!opened.store.isLoaded(spec, summary.defaultMetric)) return;
-    opened.store.get(spec, summary.defaultMetric).then(({ index }) => {
-      try {
-        index.search(vector, { k: 10 });
-      } catch {
-        // the collection was closed meanwhile
-      }
-    }, () => undefined);
-  });
+  void warmUp(
+    m,
+    summary.features.map((f) => f.spec),
+    (spec, vector) => {
+      // A search on an index that is already loaded (never a download).
+      if (!opened.store.isLoaded(spec, summary.defaultMetric)) return;
+      opened.store.get(spec, summary.defaultMetric).then(
+        ({ index }) => {
+          try {
+            index.search(vector, { k: 10 });
+          } catch {
+            // the collection was closed meanwhile
+          }
+        },
+        () => undefined,
+      );
+    },
+  );
 }
 
-async function init(url: string, collection: string | undefined, backend: BackendPreference | undefined): Promise<void> {
+async function init(
+  url: string,
+  collection: string | undefined,
+  backend: BackendPreference | undefined,
+): Promise<void> {
   siteUrl = url;
   backendPreference = backend ?? 'auto';
   try {
@@ -192,14 +257,19 @@ function requireSession(): CollectionSession {
 
 function checkSettings(s: CollectionSession, settings: SearchSettings): void {
   const entry = s.store.entry(settings.feature, settings.metric);
-  if (!entry) throw new StageError('input', `this collection has no index for ${settings.feature} with ${settings.metric}`);
+  if (!entry)
+    throw new StageError('input', `this collection has no index for ${settings.feature} with ${settings.metric}`);
   if (!Number.isInteger(settings.k) || settings.k < 1 || settings.k > MAX_K)
     throw new StageError('input', `k must be a whole number from 1 to ${MAX_K}`);
   s.labelIndex(settings.label);
 }
 
-async function queryVector(s: CollectionSession, query: Extract<CurrentQuery, { kind: 'image' }>, feature: string,
-  timings: Timings): Promise<Float32Array> {
+async function queryVector(
+  s: CollectionSession,
+  query: Extract<CurrentQuery, { kind: 'image' }>,
+  feature: string,
+  timings: Timings,
+): Promise<Float32Array> {
   const cached = query.vectors.get(feature);
   if (cached) return cached;
   let vector: Float32Array;
@@ -208,7 +278,11 @@ async function queryVector(s: CollectionSession, query: Extract<CurrentQuery, { 
       throw new StageError('model', message(error));
     });
     // Said once, when it changes: a runtime event re-renders the page's facts, work the query does not need.
-    if (ortRuntime?.backend !== runner.backend || ortRuntime.note !== runner.backendNote || ortRuntime.threads !== runner.threads) {
+    if (
+      ortRuntime?.backend !== runner.backend ||
+      ortRuntime.note !== runner.backendNote ||
+      ortRuntime.threads !== runner.threads
+    ) {
       ortRuntime = { backend: runner.backend, note: runner.backendNote, threads: runner.threads };
       post({ type: 'runtime', runtime: runtimeInfo() });
     }
@@ -244,7 +318,10 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     query.kind === 'image' ? queryVector(s, query, settings.feature, timings) : Promise.resolve(null),
     s.store.get(settings.feature, settings.metric),
   ]);
-  if (!wasLoaded) notes.push(`index for ${settings.feature} / ${settings.metric} loaded in ${Math.round(performance.now() - loadStarted)} ms`);
+  if (!wasLoaded)
+    notes.push(
+      `index for ${settings.feature} / ${settings.metric} loaded in ${Math.round(performance.now() - loadStarted)} ms`,
+    );
 
   if (query.kind === 'image') {
     const t0 = performance.now();
@@ -253,10 +330,20 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
     const d = query.decoded;
-    description = { kind: 'image', name: query.name, width: d.width, height: d.height, format: d.format, decodedBy: d.decodedBy,
-      orientation: d.orientation, item: null };
+    description = {
+      kind: 'image',
+      name: query.name,
+      width: d.width,
+      height: d.height,
+      format: d.format,
+      decodedBy: d.decodedBy,
+      orientation: d.orientation,
+      item: null,
+    };
     if (d.decodedBy === 'browser')
-      notes.push(`${d.format.toUpperCase()} is decoded by the browser, not by the core decoder the offline tools use: results may differ slightly from theirs`);
+      notes.push(
+        `${d.format.toUpperCase()} is decoded by the browser, not by the core decoder the offline tools use: results may differ slightly from theirs`,
+      );
     if (d.orientation !== null && d.orientation !== 1) notes.push(`turned upright (EXIF orientation ${d.orientation})`);
   } else {
     // "More like this": the item's stored vector; the item itself is not
@@ -266,15 +353,35 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
-    description = { kind: 'item', name: query.name, width: null, height: null, format: null, decodedBy: null, orientation: null,
-      item: s.itemView(query.itemId) };
+    description = {
+      kind: 'item',
+      name: query.name,
+      width: null,
+      height: null,
+      format: null,
+      decodedBy: null,
+      orientation: null,
+      item: s.itemView(query.itemId),
+    };
   }
 
-  const out: Hit[] = Array.from(hits.ids, (id, i) => ({ rank: i + 1, id, score: hits.scores[i]!, item: s.itemView(id) }));
+  const out: Hit[] = Array.from(hits.ids, (id, i) => ({
+    rank: i + 1,
+    id,
+    score: hits.scores[i]!,
+    item: s.itemView(id),
+  }));
   timings.total = performance.now() - started;
   post({
-    type: 'result', requestId, query: description, settings, hits: out, timings, notes,
-    index: indexView(index), queryVector: vector, // copied by postMessage; the worker keeps its own
+    type: 'result',
+    requestId,
+    query: description,
+    settings,
+    hits: out,
+    timings,
+    notes,
+    index: indexView(index),
+    queryVector: vector, // copied by postMessage; the worker keeps its own
   });
 }
 
@@ -285,8 +392,15 @@ function freshTimings(): Timings {
 /** How the query's bytes were got: downloaded (URL, sample) or read (a file), in milliseconds. */
 type Fetched = Pick<Timings, 'download' | 'read'>;
 
-async function imageQuery(requestId: number, bytes: Uint8Array, mime: string, name: string, settings: SearchSettings,
-  started: number, fetched: Fetched): Promise<void> {
+async function imageQuery(
+  requestId: number,
+  bytes: Uint8Array,
+  mime: string,
+  name: string,
+  settings: SearchSettings,
+  started: number,
+  fetched: Fetched,
+): Promise<void> {
   if (!m) throw new StageError('input', 'the WebAssembly module is not loaded');
   const t0 = performance.now();
   const decoded = await decodeQuery(m, bytes, mime);
@@ -328,24 +442,34 @@ async function handle(request: Request): Promise<void> {
     switch (request.type) {
       case 'query-file': {
         const bytes = await readFile(request.file, request.name);
-        await imageQuery(requestId, bytes, request.file.type, request.name, request.settings, started,
-          { download: null, read: performance.now() - started });
+        await imageQuery(requestId, bytes, request.file.type, request.name, request.settings, started, {
+          download: null,
+          read: performance.now() - started,
+        });
         break;
       }
       case 'query-url': {
         const url = parseQueryUrl(request.url, siteUrl);
         const t0 = performance.now();
         const { bytes, mime } = await fetchRemoteImage(url, progress('query:url', 'query image', null));
-        await imageQuery(requestId, bytes, mime, url.href, request.settings, started, { download: performance.now() - t0, read: null });
+        await imageQuery(requestId, bytes, mime, url.href, request.settings, started, {
+          download: performance.now() - t0,
+          read: null,
+        });
         break;
       }
       case 'query-sample': {
         const sample = requireSession().sample(request.sampleIndex);
         if (!sample) throw new StageError('input', `there is no sample ${request.sampleIndex}`);
         const t0 = performance.now();
-        const { bytes, contentType } = await fetchBytes(sample.url, { what: `the sample ${sample.title}`, policy: 'cache-first' });
-        await imageQuery(requestId, bytes, contentType ?? '', `sample: ${sample.title}`, request.settings, started,
-          { download: performance.now() - t0, read: null });
+        const { bytes, contentType } = await fetchBytes(sample.url, {
+          what: `the sample ${sample.title}`,
+          policy: 'cache-first',
+        });
+        await imageQuery(requestId, bytes, contentType ?? '', `sample: ${sample.title}`, request.settings, started, {
+          download: performance.now() - t0,
+          read: null,
+        });
         break;
       }
       case 'query-item': {

@@ -1,0 +1,116 @@
+// The collection sidecar: what the web page needs besides the bundles.
+// Written by `lookalike index` as site/index/<name>.json, listed in
+// site/index/collections.json. As in the examples below, a bundle's or a
+// collection's "file" is a name beside the JSON that lists it (in
+// site/index/); thumbnails, model cards and sample queries are relative to
+// site/.
+//
+//   { "schema": 1, "name": "demo", "title": "Demo photos", "created": "2026-11-27T10:00:00Z",
+//     "licence_note": "…what may be republished…",
+//     "labels": ["beach", "mountain"],
+//     "items": [ { "id": 0, "label": "beach", "thumbnail": "thumbs/0.jpg", "width": 640, "height": 480,
+//                  "source": { "path": "beach/123.jpg", "url": "https://…", "page": "https://…",
+//                              "owner": "…", "title": "…", "licence": "CC BY 2.0", "licence_url": "…" } } ],
+//     "bundles": [ { "feature": "colour:bins=8x4x4", "slug": "colour", "metric": "l1",
+//                    "file": "demo.colour.l1.lkx", "kind": "hnsw", "element": "float32",
+//                    "dim": 128, "count": 1000, "bytes": 123456 } ],
+//     "models": [ { "card": "models/mobilenetv2-int8.json" } ],
+//     "samples": [ { "file": "samples/12.jpg", "title": "beach (item 12)" } ] }
+//
+//   collections.json: { "schema": 1, "default": "demo",
+//                       "collections": [ { "name": "demo", "title": "Demo photos", "file": "demo.json" } ] }
+//
+// Required: schema, name, items (each with id); everything else may be absent
+// (empty strings, zero sizes, empty lists) and is then left out when written.
+// Titles, owners, labels and licences are untrusted text: the page inserts
+// them as text, never as HTML. Links (url, page, licence_url) must be http(s)
+// so that no "javascript:" URL reaches the page; paths must be relative and
+// stay inside site/ (no "..", no leading "/", no scheme). Unknown keys are
+// ignored, so later schema-1 writers may add fields.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lookalike/index/index_config.h"
+
+namespace lookalike {
+
+constexpr int kCollectionSchema = 1;
+
+struct CollectionSource {
+  std::string path;  // where the image came from, relative to the crawl or folder
+  std::string url, page, owner, title, licence, licence_url;
+};
+
+struct CollectionItem {
+  std::uint32_t id = 0;  // the id in every bundle of the collection
+  std::string label;     // one of Collection::labels, or empty
+  std::string thumbnail;
+  std::uint32_t width = 0, height = 0;  // of the original image; 0 = unknown
+  CollectionSource source;
+};
+
+struct CollectionBundle {
+  std::string feature;  // canonical feature spec
+  std::string slug;     // file-name-safe form of the spec
+  Metric metric = Metric::Cosine;
+  std::string file;
+  IndexKind kind = IndexKind::Hnsw;
+  ElementType element = ElementType::Float32;
+  std::uint32_t dim = 0;
+  std::uint64_t count = 0;  // live items
+  std::uint64_t bytes = 0;  // file size, for download progress
+};
+
+struct CollectionModel {
+  std::string card;  // path of a model card (model/model_card.h)
+};
+
+// A query image the page offers ready-made (e.g. one photo per label).
+struct CollectionSample {
+  std::string file;   // an image inside the site, e.g. "samples/12.jpg"
+  std::string title;  // untrusted text; empty: the page shows the file name
+};
+
+struct Collection {
+  std::string name;  // file-name-safe: letters, digits, '.', '_', '-'
+  std::string title, created, licence_note;
+  std::vector<std::string> labels;
+  std::vector<CollectionItem> items;
+  std::vector<CollectionBundle> bundles;
+  std::vector<CollectionModel> models;
+  std::vector<CollectionSample> samples;
+};
+
+struct CollectionEntry {
+  std::string name, title, file;
+};
+
+struct CollectionList {
+  std::string default_name;  // "default" in JSON: one of the entries' names
+  std::vector<CollectionEntry> collections;
+};
+
+// The rule for a source's links (url, page, licence_url): an http or https
+// URL of at most 4096 bytes without spaces, controls, quotes, '<', '>' or '\\',
+// so that the page may put it in an href.
+bool is_web_link(const std::string& s);
+
+// A collection name is also a file name (index/<name>.json): 1 to 100
+// letters, digits, '.', '_' or '-', not starting with '.'. Throws
+// Error(InvalidArgument) saying so.
+void check_collection_name(const std::string& name);
+
+// Both throw Error(InvalidArgument) naming the field that is wrong
+// ("collection: items[3].source.url must be an http or https URL").
+std::string collection_to_json(const Collection& collection);
+std::string collection_list_to_json(const CollectionList& list);
+
+// Both throw Error(Corrupt) naming the field ("collection: items[3].id is
+// missing"), Error(Unsupported) for another schema.
+Collection parse_collection(const std::string& json_text);
+CollectionList parse_collection_list(const std::string& json_text);
+
+}  // namespace lookalike

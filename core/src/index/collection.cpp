@@ -1,0 +1,388 @@
+#include "lookalike/index/collection.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "lookalike/common/error.h"
+
+namespace lookalike {
+namespace {
+
+using nlohmann::json;
+
+// Where a problem is reported: the file ("collection", "collection list"),
+// the error kind (InvalidArgument when writing, Corrupt when reading).
+struct Reporter {
+  const char* what;
+  ErrorKind kind;
+  [[noreturn]] void operator()(const std::string& field, const std::string& problem) const {
+    fail(kind, std::string(what) + ": " + field + " " + problem);
+  }
+};
+
+bool is_name(const std::string& s) {
+  if (s.empty() || s.size() > 100 || s[0] == '.') return false;
+  for (const char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
+  return true;
+}
+
+// A path inside site/: relative, '/'-separated, no "." or ".." segment, no
+// scheme, no backslash, no control character.
+bool is_site_path(const std::string& s) {
+  if (s.empty() || s.size() > 1024 || s.front() == '/' || s.back() == '/') return false;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const std::size_t end = std::min(s.find('/', start), s.size());
+    const std::string segment = s.substr(start, end - start);
+    if (segment.empty() || segment == "." || segment == "..") return false;
+    start = end + 1;
+  }
+  for (const char c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\\' || c == ':') return false;
+  return true;
+}
+
+// RFC 3339 date-time in UTC or with an offset: 2026-11-27T10:00:00Z, optional fraction.
+bool is_timestamp(const std::string& s) {
+  const auto digits = [&s](std::size_t at, std::size_t n) {
+    if (at + n > s.size()) return false;
+    for (std::size_t i = at; i < at + n; ++i)
+      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    return true;
+  };
+  if (!(digits(0, 4) && s.size() > 19 && s[4] == '-' && digits(5, 2) && s[7] == '-' && digits(8, 2) &&
+        (s[10] == 'T' || s[10] == 't') && digits(11, 2) && s[13] == ':' && digits(14, 2) && s[16] == ':' &&
+        digits(17, 2)))
+    return false;
+  std::size_t i = 19;
+  if (s[i] == '.') {
+    ++i;
+    const std::size_t first = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == first) return false;
+  }
+  if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) return i + 1 == s.size();
+  return i + 6 == s.size() && (s[i] == '+' || s[i] == '-') && digits(i + 1, 2) && s[i + 3] == ':' && digits(i + 4, 2);
+}
+
+bool is_printable_ascii(const std::string& s) {
+  for (const char c : s)
+    if (c < 0x20 || c > 0x7e) return false;
+  return true;
+}
+
+std::string at(const std::string& array, std::size_t i) { return array + "[" + std::to_string(i) + "]"; }
+
+constexpr const char* kNameRule = "must be 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'";
+
+void validate(const Collection& c, const Reporter& bad) {
+  if (!is_name(c.name)) bad("name", kNameRule);
+  if (!c.created.empty() && !is_timestamp(c.created))
+    bad("created", "must be an RFC 3339 time such as 2026-11-27T10:00:00Z");
+  std::set<std::string> labels;
+  for (std::size_t i = 0; i < c.labels.size(); ++i) {
+    if (c.labels[i].empty()) bad(at("labels", i), "is empty");
+    if (!labels.insert(c.labels[i]).second) bad(at("labels", i), "\"" + c.labels[i] + "\" is listed twice");
+  }
+  std::set<std::uint32_t> ids;
+  for (std::size_t i = 0; i < c.items.size(); ++i) {
+    const CollectionItem& item = c.items[i];
+    const std::string f = at("items", i);
+    if (!ids.insert(item.id).second) bad(f + ".id", std::to_string(item.id) + " is used by an earlier item");
+    if (!item.label.empty() && !labels.count(item.label)) bad(f + ".label", "\"" + item.label + "\" is not in labels");
+    if (!item.thumbnail.empty() && !is_site_path(item.thumbnail))
+      bad(f + ".thumbnail", "must be a relative path inside the site (no \"..\", no leading \"/\")");
+    const CollectionSource& s = item.source;
+    if (!s.url.empty() && !is_web_link(s.url)) bad(f + ".source.url", "must be an http or https URL");
+    if (!s.page.empty() && !is_web_link(s.page)) bad(f + ".source.page", "must be an http or https URL");
+    if (!s.licence_url.empty() && !is_web_link(s.licence_url))
+      bad(f + ".source.licence_url", "must be an http or https URL");
+  }
+  std::set<std::string> files, pairs;
+  for (std::size_t i = 0; i < c.bundles.size(); ++i) {
+    const CollectionBundle& b = c.bundles[i];
+    const std::string f = at("bundles", i);
+    // The page picks a bundle by feature and metric: one each.
+    if (!pairs.insert(b.feature + " " + metric_name(b.metric)).second)
+      bad(f, "lists feature " + b.feature + " with metric " + metric_name(b.metric) + " a second time");
+    if (b.feature.empty() || b.feature.size() > kMaxFeatureSpecBytes || !is_printable_ascii(b.feature))
+      bad(f + ".feature", "must be a non-empty feature spec of printable ASCII");
+    if (!is_name(b.slug)) bad(f + ".slug", "must be 1 to 100 letters, digits, '.', '_' or '-'");
+    if (!is_site_path(b.file)) bad(f + ".file", "must be a relative path inside the site");
+    if (!files.insert(b.file).second) bad(f + ".file", "\"" + b.file + "\" is listed twice");
+    if (b.dim == 0 || b.dim > kMaxIndexDim) bad(f + ".dim", "must be in [1, " + std::to_string(kMaxIndexDim) + "]");
+  }
+  for (std::size_t i = 0; i < c.models.size(); ++i)
+    if (!is_site_path(c.models[i].card)) bad(at("models", i) + ".card", "must be a relative path inside the site");
+  for (std::size_t i = 0; i < c.samples.size(); ++i)
+    if (!is_site_path(c.samples[i].file)) bad(at("samples", i) + ".file", "must be a relative path inside the site");
+}
+
+void validate(const CollectionList& list, const Reporter& bad) {
+  std::set<std::string> names, files;
+  for (std::size_t i = 0; i < list.collections.size(); ++i) {
+    const CollectionEntry& e = list.collections[i];
+    const std::string f = at("collections", i);
+    if (!is_name(e.name)) bad(f + ".name", "must be 1 to 100 letters, digits, '.', '_' or '-'");
+    if (!names.insert(e.name).second) bad(f + ".name", "\"" + e.name + "\" is listed twice");
+    if (!is_site_path(e.file)) bad(f + ".file", "must be a relative path inside the site");
+    if (!files.insert(e.file).second) bad(f + ".file", "\"" + e.file + "\" is listed twice");
+  }
+  if (list.collections.empty()) {
+    if (!list.default_name.empty()) bad("default", "names a collection but the list is empty");
+  } else if (!names.count(list.default_name)) {
+    bad("default", "\"" + list.default_name + "\" is not one of the collections");
+  }
+}
+
+// Typed access to one JSON object, naming fields by their path.
+class Fields {
+ public:
+  Fields(const json& object, std::string path, const Reporter& bad)
+      : object_(object), path_(std::move(path)), bad_(bad) {
+    if (!object_.is_object()) bad_(path_.empty() ? "the top level" : path_, "must be a JSON object");
+  }
+  std::string name(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+  const json* find(const char* key) const {
+    const auto it = object_.find(key);
+    return it == object_.end() || it->is_null() ? nullptr : &*it;
+  }
+  const json& required(const char* key) const {
+    const json* v = find(key);
+    if (!v) bad_(name(key), "is missing");
+    return *v;
+  }
+  std::string text(const char* key, bool is_required = false) const {
+    const json* v = is_required ? &required(key) : find(key);
+    if (!v) return {};
+    if (!v->is_string()) bad_(name(key), "must be a string");
+    return v->get<std::string>();
+  }
+  std::uint64_t number(const char* key, std::uint64_t max, bool is_required = false) const {
+    const json* v = is_required ? &required(key) : find(key);
+    if (!v) return 0;
+    if (!v->is_number_unsigned() || v->get<std::uint64_t>() > max)
+      bad_(name(key), "must be an integer in [0, " + std::to_string(max) + "]");
+    return v->get<std::uint64_t>();
+  }
+  const json& array(const char* key, bool is_required = false) const {
+    static const json empty = json::array();
+    const json* v = is_required ? &required(key) : find(key);
+    if (!v) return empty;
+    if (!v->is_array()) bad_(name(key), "must be an array");
+    return *v;
+  }
+
+ private:
+  const json& object_;
+  std::string path_;
+  const Reporter& bad_;
+};
+
+json parse_document(const std::string& text, const Reporter& bad) {
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    fail(bad.kind, std::string(bad.what) + ": not valid JSON: " + e.what());
+  }
+  Fields top(root, "", bad);
+  const json& schema = top.required("schema");
+  if (!schema.is_number_integer()) bad("schema", "must be an integer");
+  if (schema.get<long long>() != kCollectionSchema)
+    fail(ErrorKind::Unsupported, std::string(bad.what) + ": schema " + std::to_string(schema.get<long long>()) +
+                                     " is not supported (this version reads schema " +
+                                     std::to_string(kCollectionSchema) + ")");
+  return root;
+}
+
+void put(json& object, const char* key, const std::string& value) {
+  if (!value.empty()) object[key] = value;
+}
+
+}  // namespace
+
+bool is_web_link(const std::string& s) {
+  const auto starts = [&s](const char* prefix) { return s.rfind(prefix, 0) == 0; };
+  if (!(starts("http://") || starts("https://")) || s.size() > 4096) return false;
+  for (const char c : s)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\')
+      return false;
+  return true;
+}
+
+void check_collection_name(const std::string& name) {
+  if (!is_name(name)) fail(ErrorKind::InvalidArgument, "collection name \"" + name + "\" " + kNameRule);
+}
+
+std::string collection_to_json(const Collection& c) {
+  validate(c, Reporter{"collection", ErrorKind::InvalidArgument});
+  json root = json::object();
+  root["schema"] = kCollectionSchema;
+  root["name"] = c.name;
+  put(root, "title", c.title);
+  put(root, "created", c.created);
+  put(root, "licence_note", c.licence_note);
+  root["labels"] = c.labels;
+  json items = json::array();
+  for (const CollectionItem& item : c.items) {
+    json j = json::object();
+    j["id"] = item.id;
+    put(j, "label", item.label);
+    put(j, "thumbnail", item.thumbnail);
+    if (item.width) j["width"] = item.width;
+    if (item.height) j["height"] = item.height;
+    json source = json::object();
+    put(source, "path", item.source.path);
+    put(source, "url", item.source.url);
+    put(source, "page", item.source.page);
+    put(source, "owner", item.source.owner);
+    put(source, "title", item.source.title);
+    put(source, "licence", item.source.licence);
+    put(source, "licence_url", item.source.licence_url);
+    if (!source.empty()) j["source"] = std::move(source);
+    items.push_back(std::move(j));
+  }
+  root["items"] = std::move(items);
+  json bundles = json::array();
+  for (const CollectionBundle& b : c.bundles) {
+    bundles.push_back({{"feature", b.feature},
+                       {"slug", b.slug},
+                       {"metric", metric_name(b.metric)},
+                       {"file", b.file},
+                       {"kind", index_kind_name(b.kind)},
+                       {"element", element_type_name(b.element)},
+                       {"dim", b.dim},
+                       {"count", b.count},
+                       {"bytes", b.bytes}});
+  }
+  root["bundles"] = std::move(bundles);
+  json models = json::array();
+  for (const CollectionModel& m : c.models) models.push_back({{"card", m.card}});
+  root["models"] = std::move(models);
+  if (!c.samples.empty()) {
+    json samples = json::array();
+    for (const CollectionSample& s : c.samples) {
+      json j = {{"file", s.file}};
+      put(j, "title", s.title);
+      samples.push_back(std::move(j));
+    }
+    root["samples"] = std::move(samples);
+  }
+  // Titles and owners are crawled text in any script: keep them as UTF-8;
+  // invalid bytes become U+FFFD rather than an exception.
+  return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+Collection parse_collection(const std::string& json_text) {
+  const Reporter bad{"collection", ErrorKind::Corrupt};
+  const json root = parse_document(json_text, bad);
+  const Fields top(root, "", bad);
+  Collection c;
+  c.name = top.text("name", true);
+  c.title = top.text("title");
+  c.created = top.text("created");
+  c.licence_note = top.text("licence_note");
+  const json& labels = top.array("labels");
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (!labels[i].is_string()) bad(at("labels", i), "must be a string");
+    c.labels.push_back(labels[i].get<std::string>());
+  }
+  const json& items = top.array("items", true);
+  c.items.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Fields f(items[i], at("items", i), bad);
+    CollectionItem item;
+    item.id = static_cast<std::uint32_t>(f.number("id", 0xFFFFFFFFu, true));
+    item.label = f.text("label");
+    item.thumbnail = f.text("thumbnail");
+    item.width = static_cast<std::uint32_t>(f.number("width", 1u << 20));
+    item.height = static_cast<std::uint32_t>(f.number("height", 1u << 20));
+    if (const json* source = f.find("source")) {
+      const Fields s(*source, at("items", i) + ".source", bad);
+      item.source.path = s.text("path");
+      item.source.url = s.text("url");
+      item.source.page = s.text("page");
+      item.source.owner = s.text("owner");
+      item.source.title = s.text("title");
+      item.source.licence = s.text("licence");
+      item.source.licence_url = s.text("licence_url");
+    }
+    c.items.push_back(std::move(item));
+  }
+  const json& bundles = top.array("bundles");
+  for (std::size_t i = 0; i < bundles.size(); ++i) {
+    const Fields f(bundles[i], at("bundles", i), bad);
+    CollectionBundle b;
+    b.feature = f.text("feature", true);
+    b.slug = f.text("slug", true);
+    b.file = f.text("file", true);
+    try {
+      b.metric = parse_metric(f.text("metric", true));
+    } catch (const Error&) {
+      bad(f.name("metric"), "must be \"l1\", \"l2\", \"cosine\" or \"correlation\"");
+    }
+    try {
+      b.kind = parse_index_kind(f.text("kind", true));
+    } catch (const Error&) {
+      bad(f.name("kind"), "must be \"flat\" or \"hnsw\"");
+    }
+    try {
+      b.element = parse_element_type(f.text("element", true));
+    } catch (const Error&) {
+      bad(f.name("element"), "must be \"float32\" or \"int8\"");
+    }
+    b.dim = static_cast<std::uint32_t>(f.number("dim", kMaxIndexDim, true));
+    b.count = f.number("count", 0xFFFFFFFFu, true);
+    b.bytes = f.number("bytes", ~std::uint64_t{0}, true);
+    c.bundles.push_back(std::move(b));
+  }
+  const json& models = top.array("models");
+  for (std::size_t i = 0; i < models.size(); ++i) {
+    const Fields f(models[i], at("models", i), bad);
+    c.models.push_back({f.text("card", true)});
+  }
+  const json& samples = top.array("samples");
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const Fields f(samples[i], at("samples", i), bad);
+    c.samples.push_back({f.text("file", true), f.text("title")});
+  }
+  validate(c, bad);
+  return c;
+}
+
+std::string collection_list_to_json(const CollectionList& list) {
+  validate(list, Reporter{"collection list", ErrorKind::InvalidArgument});
+  json root = json::object();
+  root["schema"] = kCollectionSchema;
+  root["default"] = list.default_name;
+  json entries = json::array();
+  for (const CollectionEntry& e : list.collections) {
+    json j = {{"name", e.name}, {"file", e.file}};
+    put(j, "title", e.title);
+    entries.push_back(std::move(j));
+  }
+  root["collections"] = std::move(entries);
+  return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+CollectionList parse_collection_list(const std::string& json_text) {
+  const Reporter bad{"collection list", ErrorKind::Corrupt};
+  const json root = parse_document(json_text, bad);
+  const Fields top(root, "", bad);
+  CollectionList list;
+  list.default_name = top.text("default");
+  const json& entries = top.array("collections", true);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Fields f(entries[i], at("collections", i), bad);
+    list.collections.push_back({f.text("name", true), f.text("title"), f.text("file", true)});
+  }
+  validate(list, bad);
+  return list;
+}
+
+}  // namespace lookalike
