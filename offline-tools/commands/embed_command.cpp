@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -28,6 +29,7 @@
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
 #include "lookalike/common/error.h"
+#include "shard/shard_embed.h"
 
 namespace lookalike::cli {
 namespace {
@@ -42,6 +44,9 @@ struct EmbedArguments {
   double worker_timeout = 600;
   bool raw = false;
   bool list_cards = false;
+  std::string shard;  // I/N
+  std::size_t shards = 0;
+  std::size_t checkpoint = 1000;
 };
 
 void list_cards() {
@@ -80,9 +85,66 @@ void list_cards() {
   }
 }
 
+ModelEmbedderOptions embedder_options(const EmbedArguments& args) {
+  ModelEmbedderOptions options;
+  options.batch_size = args.batch;
+  options.model_threads = args.model_threads;
+  options.model_path = args.model;
+  options.normalize = !args.raw;
+  options.batch_timeout_seconds = args.worker_timeout;
+  return options;
+}
+
+void print_shard_summary(const ShardEmbedSummary& s) {
+  const ShardDone& d = s.done;
+  if (global_options().json) {
+    nlohmann::json j = shard_done_to_json(d);
+    j["folder"] = s.folder.string();
+    j["already_done"] = s.already_done;
+    j["resumed"] = s.resumed;
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  if (s.already_done) {
+    std::cout << "shard " << d.shard.text() << " was already done (" << (s.folder / kShardDoneFile).string()
+              << "): " << d.embedded << " images embedded, nothing to do\n";
+    return;
+  }
+  std::cout << "shard " << d.shard.text() << ": embedded " << d.embedded << " of " << d.images << " images with "
+            << d.card_name << " in " << fixed(d.seconds, 1) << " s ("
+            << fixed(d.seconds > 0 ? double(d.images) / d.seconds : 0.0, 1) << " images/s";
+  if (s.resumed) std::cout << ", " << s.resumed << " resumed";
+  std::cout << ")";
+  if (!d.rejected.empty()) std::cout << ", " << d.rejected.size() << " set aside (listed in done.json)";
+  std::cout << " → " << s.folder.string() << "\n";
+}
+
+// One shard of a cluster job: -o names the folder that holds every shard's folder.
+void run_shard(const EmbedArguments& args, const ShardSpec& shard) {
+  if (args.inputs.empty()) fail(ErrorKind::InvalidArgument, "embed: give the source folders (see --help)");
+  if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out DIR is required (shards write DIR/shard-…)");
+  if (args.out.size() >= 4 && args.out.substr(args.out.size() - 4) == ".npy")
+    fail(ErrorKind::InvalidArgument,
+         "embed --shard: --out names a folder (each shard writes DIR/" + shard.folder_name() + "/), not a .npy file");
+  ShardEmbedOptions options;
+  for (const auto& input : args.inputs) options.sources.emplace_back(input);
+  options.out = args.out;
+  options.shard = shard;
+  options.card = args.card;
+  options.model = embedder_options(args);
+  options.prep.test_fraction = 0;  // as `index` preps a folder
+  options.checkpoint = args.checkpoint;
+  options.threads = global_options().threads;
+  print_shard_summary(run_shard_embed(options));
+}
+
 void run_embed(const EmbedArguments& args) {
   if (args.list_cards) {
     list_cards();
+    return;
+  }
+  if (const auto shard = resolve_shard(args.shard, args.shards, [](const char* name) { return std::getenv(name); })) {
+    run_shard(args, *shard);
     return;
   }
   if (args.inputs.empty())
@@ -96,12 +158,7 @@ void run_embed(const EmbedArguments& args) {
   if (inputs.empty())
     fail(ErrorKind::Io, "embed: no image files found in " + args.inputs.front() + (args.inputs.size() > 1 ? " …" : ""));
 
-  ModelEmbedderOptions options;
-  options.batch_size = args.batch;
-  options.model_threads = args.model_threads;
-  options.model_path = args.model;
-  options.normalize = !args.raw;
-  options.batch_timeout_seconds = args.worker_timeout;
+  const ModelEmbedderOptions options = embedder_options(args);
   log_verbose("starting the model worker for " + args.card);
   ModelEmbedder embedder = ModelEmbedder::open(args.card, options);
   const WorkerMetadata& runtime = embedder.runtime_info();
@@ -237,6 +294,18 @@ void add_embed_command(CLI::App& app) {
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
   command->add_flag("--raw", args->raw, "Write the model's output as is, without the card's L2 normalisation");
+  command->add_option("--shard", args->shard,
+                      "Embed shard I of N (I/N, counted from 0) into OUT/shard-IIIII-of-NNNNN/; without it, "
+                      "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID choose the shard (docs/SCALE.md)");
+  command
+      ->add_option("--shards", args->shards,
+                   "How many shards (with JOB_COMPLETION_INDEX; default: LOOKALIKE_SHARDS, or Slurm's array size)")
+      ->check(CLI::Range(std::size_t(1), kMaxShards));
+  command
+      ->add_option("--checkpoint", args->checkpoint,
+                   "Sharded: images per checkpoint (a killed shard resumes from its last one)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   command->add_flag("--list-cards", args->list_cards,
                     "List the model cards found and whether their files are installed");
   command->footer(

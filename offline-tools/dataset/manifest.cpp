@@ -183,8 +183,7 @@ json manifest_to_json(const Manifest& manifest) {
   j["options"] = manifest.options;
   j["hashes"] = {{"pixel", kPixelHashDescription}, {"perceptual", kPerceptualHashDescription}};
   j["roots"] = json::array();
-  for (const auto& root : manifest.roots)
-    j["roots"].push_back({{"path", root.path.string()}, {"layout", layout_name(root.layout)}});
+  for (const auto& root : manifest.roots) j["roots"].push_back(root_to_json(root));
   j["labels"] = manifest.labels();
   j["images"] = json::array();
   for (const auto& image : manifest.images) {
@@ -218,6 +217,22 @@ json manifest_to_json(const Manifest& manifest) {
   return j;
 }
 
+json root_to_json(const SourceRoot& root) {
+  return {{"path", root.path.string()}, {"layout", layout_name(root.layout)}};
+}
+
+SourceRoot root_from_json(const json& j, const std::string& where) {
+  const Reader r(j, where);
+  SourceRoot root;
+  root.path = r.text("path");
+  try {
+    root.layout = parse_layout(r.text("layout"));
+  } catch (const Error& e) {
+    fail(ErrorKind::Corrupt, where + ": " + e.what());
+  }
+  return root;
+}
+
 Manifest manifest_from_json(const json& j, const std::string& name) {
   const Reader top(j, name);
   if (top.text("kind", false) != "lookalike-manifest")
@@ -232,17 +247,8 @@ Manifest manifest_from_json(const json& j, const std::string& name) {
   m.tool = top.text("tool", false);
   if (const json* o = top.find("options")) m.options = *o;
   const json& roots = array_field(top, "roots");
-  for (std::size_t i = 0; i < roots.size(); ++i) {
-    const Reader r(roots[i], name + ": roots[" + std::to_string(i) + "]");
-    SourceRoot root;
-    root.path = r.text("path");
-    try {
-      root.layout = parse_layout(r.text("layout"));
-    } catch (const Error& e) {
-      fail(ErrorKind::Corrupt, r.where() + ": " + e.what());
-    }
-    m.roots.push_back(root);
-  }
+  for (std::size_t i = 0; i < roots.size(); ++i)
+    m.roots.push_back(root_from_json(roots[i], name + ": roots[" + std::to_string(i) + "]"));
   const json& images = array_field(top, "images");
   for (std::size_t i = 0; i < images.size(); ++i) {
     const Reader r(images[i], name + ": images[" + std::to_string(i) + "]");
