@@ -18,6 +18,7 @@ LOOKALIKE_APT_PACKAGES=(
   clang libclang-rt-14-dev clang-format
   chromium fonts-dejavu-core
   darknet python3-onnx
+  slurm-wlm munge
 )
 
 missing_apt_packages() {

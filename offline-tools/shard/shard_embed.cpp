@@ -266,6 +266,20 @@ void write_shard(const fs::path& folder, const std::vector<PartMarker>& markers,
   fs::remove_all(parts, ec);
 }
 
+// What a killed run was writing when it died (write_file_atomic's
+// "<file>.tmp-<pid>", the joined matrix's ".partial"): never read, removed.
+void remove_partial_files(const fs::path& folder) {
+  std::error_code ec;
+  std::vector<fs::path> partial;
+  for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.find(".tmp-") != std::string::npos || (name.size() > 8 && name.substr(name.size() - 8) == ".partial"))
+      partial.push_back(it->path());
+  }
+  for (const auto& file : partial) fs::remove(file, ec);
+  if (!partial.empty()) log_verbose("removed " + std::to_string(partial.size()) + " partial file(s) of an earlier run");
+}
+
 }  // namespace
 
 ShardEmbedSummary run_shard_embed(const ShardEmbedOptions& options) {
@@ -295,6 +309,7 @@ ShardEmbedSummary run_shard_embed(const ShardEmbedOptions& options) {
            std::to_string(inputs.scan.images.size()) + " images, model " + done.card_name + " (" +
            std::to_string(done.dim) + "-d) from " + done.model_file + " → " + summary.folder.string());
 
+  remove_partial_files(summary.folder);
   fs::create_directories(summary.folder / kShardPartsFolder);
   fs::create_directories(summary.folder / kShardThumbsFolder);
   std::vector<PartMarker> markers;
