@@ -11,6 +11,10 @@
 //
 // Decoding and preprocessing run on -j threads while the model worker runs
 // the previous batch.
+//
+// With --shard I/N (or a scheduler's JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID)
+// it is one shard of a cluster job instead: OUT is a folder that receives
+// OUT/shard-IIIII-of-NNNNN/ (shard/shard_embed.h, docs/SCALE.md).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -270,7 +274,8 @@ void add_embed_command(CLI::App& app) {
   auto args = std::make_shared<EmbedArguments>();
   auto* command = app.add_subcommand("embed",
                                      "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
-                                     "and OUT.json (which row is which image)");
+                                     "and OUT.json (which row is which image); with --shard, one shard of a cluster "
+                                     "job into OUT/shard-IIIII-of-NNNNN/");
   command->add_option("inputs", args->inputs, "Image folders, image files, or a manifest (.json)");
   command
       ->add_option("-c,--card", args->card,
