@@ -138,9 +138,7 @@ HttpResponse HttpFetcher::get(const std::string& url) {
   const std::string detail = error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
   using T = HttpResponse::Transfer;
   switch (code) {
-    case CURLE_OK:
-      response.transfer = T::Complete;
-      break;
+    case CURLE_OK: response.transfer = T::Complete; break;
     case CURLE_ABORTED_BY_CALLBACK:
       response.transfer = T::Aborted;
       response.transfer_error = "stopped";
@@ -189,36 +187,21 @@ HttpResponse HttpFetcher::get(const std::string& url) {
 
 std::string http_status_text(long status) {
   switch (status) {
-    case 200:
-      return "OK";
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 408:
-      return "Request Timeout";
-    case 410:
-      return "Gone";
-    case 429:
-      return "Too Many Requests";
-    case 500:
-      return "Internal Server Error";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "";
+    case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 408: return "Request Timeout";
+    case 410: return "Gone";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
   }
 }
 

@@ -48,17 +48,13 @@ FetchOutcome PoliteClient::fetch(const std::string& url, const Judge& judge) {
     std::string problem;
     std::optional<double> asked_wait;
     switch (r.transfer) {
-      case T::Aborted:
-        outcome.kind = FetchOutcome::Kind::Stopped;
-        return outcome;
+      case T::Aborted: outcome.kind = FetchOutcome::Kind::Stopped; return outcome;
       case T::Permanent:
       case T::TooLarge:
         outcome.kind = FetchOutcome::Kind::Failed;
         outcome.failure = r.transfer_error;
         return outcome;
-      case T::Transient:
-        problem = r.transfer_error;
-        break;
+      case T::Transient: problem = r.transfer_error; break;
       case T::Complete:
         if (r.status >= 200 && r.status <= 299) {
           const Judgement j = judge ? judge(r) : Judgement::accept();

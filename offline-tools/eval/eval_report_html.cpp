@@ -13,23 +13,12 @@ std::string esc(const std::string& text) {
   std::string out;
   for (char c : printable(text)) {
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
     }
   }
   return out;
@@ -37,14 +26,10 @@ std::string esc(const std::string& text) {
 
 const char* metric_colour(Metric m) {
   switch (m) {
-    case Metric::L1:
-      return "#4e79a7";
-    case Metric::L2:
-      return "#f28e2b";
-    case Metric::Cosine:
-      return "#59a14f";
-    case Metric::Correlation:
-      return "#e15759";
+    case Metric::L1: return "#4e79a7";
+    case Metric::L2: return "#f28e2b";
+    case Metric::Cosine: return "#59a14f";
+    case Metric::Correlation: return "#e15759";
   }
   return "#888";
 }

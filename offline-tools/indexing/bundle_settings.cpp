@@ -61,12 +61,9 @@ KindChoice parse_kind_choice(const std::string& name) {
 
 IndexKind resolve_kind(KindChoice choice, std::size_t items) {
   switch (choice) {
-    case KindChoice::Flat:
-      return IndexKind::Flat;
-    case KindChoice::Hnsw:
-      return IndexKind::Hnsw;
-    case KindChoice::Auto:
-      break;
+    case KindChoice::Flat: return IndexKind::Flat;
+    case KindChoice::Hnsw: return IndexKind::Hnsw;
+    case KindChoice::Auto: break;
   }
   return items <= kAutoFlatMaxItems ? IndexKind::Flat : IndexKind::Hnsw;
 }

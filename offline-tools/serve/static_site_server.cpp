@@ -58,12 +58,9 @@ std::string explain_listen_failure(const std::string& host, int port) {
              " is already in use (choose another with --port, or --port 0 for a free one)";
     case EACCES:
       return "not permitted to listen on " + where + " (ports below 1024 need privileges; choose another with --port)";
-    case EADDRNOTAVAIL:
-      return "cannot listen on " + where + ": " + host + " is not an address of this machine";
-    case 0:
-      return "cannot listen on " + where;
-    default:
-      return "cannot listen on " + where + ": " + std::strerror(error_number);
+    case EADDRNOTAVAIL: return "cannot listen on " + where + ": " + host + " is not an address of this machine";
+    case 0: return "cannot listen on " + where;
+    default: return "cannot listen on " + where + ": " + std::strerror(error_number);
   }
 }
 
@@ -131,14 +128,10 @@ StaticSiteServer::StaticSiteServer(ServeOptions options)
   server.Get(".*", [root](const httplib::Request& req, httplib::Response& res) {
     SitePath site = resolve_site_path(root, req.path);
     switch (site.status) {
-      case SitePath::Status::BadRequest:
-        return plain(res, 400, "Bad request");
-      case SitePath::Status::Forbidden:
-        return plain(res, 403, "Forbidden: " + site.reason);
-      case SitePath::Status::NotFound:
-        return plain(res, 404, "Not found");
-      case SitePath::Status::Ok:
-        break;
+      case SitePath::Status::BadRequest: return plain(res, 400, "Bad request");
+      case SitePath::Status::Forbidden: return plain(res, 403, "Forbidden: " + site.reason);
+      case SitePath::Status::NotFound: return plain(res, 404, "Not found");
+      case SitePath::Status::Ok: break;
     }
     if (site.is_directory) {
       if (req.path.empty() || req.path.back() != '/') {

@@ -56,20 +56,13 @@ std::uint64_t align_up(std::uint64_t v) { return (v + kSectionAlignment - 1) / k
 
 const char* section_name(Section s) {
   switch (s) {
-    case Section::Ids:
-      return "ids";
-    case Section::Removed:
-      return "removed";
-    case Section::Floats:
-      return "float vectors";
-    case Section::Codes:
-      return "int8 codes";
-    case Section::Scales:
-      return "int8 scales";
-    case Section::Levels:
-      return "levels";
-    case Section::Graph:
-      return "graph";
+    case Section::Ids: return "ids";
+    case Section::Removed: return "removed";
+    case Section::Floats: return "float vectors";
+    case Section::Codes: return "int8 codes";
+    case Section::Scales: return "int8 scales";
+    case Section::Levels: return "levels";
+    case Section::Graph: return "graph";
   }
   return "?";
 }
@@ -112,20 +105,13 @@ IndexConfig read_header_fields(const std::uint8_t* data, std::uint32_t spec_byte
 // Exact byte length of a fixed-size section; the graph's is checked as it is walked.
 std::uint64_t section_length(Section s, std::uint64_t count, std::uint64_t dim) {
   switch (s) {
-    case Section::Ids:
-      return count * 4;
-    case Section::Removed:
-      return (count + 7) / 8;
-    case Section::Floats:
-      return count * dim * 4;
-    case Section::Codes:
-      return count * dim;
-    case Section::Scales:
-      return count * 8;
-    case Section::Levels:
-      return count;
-    case Section::Graph:
-      return 0;
+    case Section::Ids: return count * 4;
+    case Section::Removed: return (count + 7) / 8;
+    case Section::Floats: return count * dim * 4;
+    case Section::Codes: return count * dim;
+    case Section::Scales: return count * 8;
+    case Section::Levels: return count;
+    case Section::Graph: return 0;
   }
   return 0;
 }
@@ -331,27 +317,13 @@ BundleContents read_bundle(const std::uint8_t* data, std::size_t size) {
       corrupt(name + " checksum mismatch (stored " + hex64(stored_sum) + ", computed " + hex64(sum) + ")");
     const BundleContents::Bytes bytes{data + offset, static_cast<std::size_t>(length)};
     switch (s) {
-      case Section::Ids:
-        c.ids = bytes;
-        break;
-      case Section::Removed:
-        c.removed = bytes;
-        break;
-      case Section::Floats:
-        c.floats = bytes;
-        break;
-      case Section::Codes:
-        c.codes = bytes;
-        break;
-      case Section::Scales:
-        c.scales = bytes;
-        break;
-      case Section::Levels:
-        c.levels = bytes;
-        break;
-      case Section::Graph:
-        c.graph = bytes;
-        break;
+      case Section::Ids: c.ids = bytes; break;
+      case Section::Removed: c.removed = bytes; break;
+      case Section::Floats: c.floats = bytes; break;
+      case Section::Codes: c.codes = bytes; break;
+      case Section::Scales: c.scales = bytes; break;
+      case Section::Levels: c.levels = bytes; break;
+      case Section::Graph: c.graph = bytes; break;
     }
     previous_end = offset + length;
     next_offset = align_up(previous_end);
