@@ -42,6 +42,7 @@
 #include "common/files.h"
 #include "embed/model_embedder.h"
 #include "embed/model_files.h"
+#include "common/install_paths.h"
 #include "embed/node_runtime.h"
 #include "lookalike/common/error.h"
 #include "lookalike/image/decode.h"
