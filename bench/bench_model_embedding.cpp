@@ -40,9 +40,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/files.h"
+#include "common/install_paths.h"
 #include "embed/model_embedder.h"
 #include "embed/model_files.h"
-#include "common/install_paths.h"
 #include "embed/node_runtime.h"
 #include "lookalike/common/error.h"
 #include "lookalike/image/decode.h"

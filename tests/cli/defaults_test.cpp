@@ -17,7 +17,7 @@ namespace {
 
 void make_photos(const fs::path& root) {
   for (int i = 0; i < 6; ++i)
-    write_png(root / (i < 3 ? "sea" : "sand") / (std::to_string(i) + ".png"), distinct_picture(48, 40, 100 + i));
+    write_png(root / (i < 3 ? "sea" : "sand") / (std::to_string(i) + ".png"), distinct_picture(96, 80, 100 + i));
 }
 
 }  // namespace
