@@ -22,6 +22,7 @@
 #include <iostream>
 #include <memory>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
@@ -52,6 +53,16 @@ struct EmbedArguments {
   std::size_t shards = 0;
   std::size_t checkpoint = 1000;
 };
+
+constexpr CommandHelp kHelp{
+    "embed",
+    "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
+    "and OUT.json (which row is which image); with --shard, one shard of a cluster job into "
+    "OUT/shard-IIIII-of-NNNNN/",
+    "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
+    "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
+    "on\n"
+    "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json'))."};
 
 void list_cards() {
   nlohmann::json cards = nlohmann::json::array();
@@ -89,6 +100,16 @@ void list_cards() {
   }
 }
 
+// The sidecar's path (OUT.json next to OUT.npy), once the arguments are checked.
+std::string checked_sidecar_path(const EmbedArguments& args) {
+  if (args.inputs.empty())
+    fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
+  if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out OUT.npy is required");
+  if (args.out.size() < 4 || args.out.substr(args.out.size() - 4) != ".npy")
+    fail(ErrorKind::InvalidArgument, "embed: --out must name a .npy file (the JSON sidecar is written next to it)");
+  return args.out.substr(0, args.out.size() - 4) + ".json";
+}
+
 ModelEmbedderOptions embedder_options(const EmbedArguments& args) {
   ModelEmbedderOptions options;
   options.batch_size = args.batch;
@@ -97,6 +118,129 @@ ModelEmbedderOptions embedder_options(const EmbedArguments& args) {
   options.normalize = !args.raw;
   options.batch_timeout_seconds = args.worker_timeout;
   return options;
+}
+
+ModelEmbedder open_embedder(const EmbedArguments& args) {
+  const ModelEmbedderOptions options = embedder_options(args);
+  log_verbose("starting the model worker for " + args.card);
+  ModelEmbedder embedder = ModelEmbedder::open(args.card, options);
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
+           embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
+           std::to_string(runtime.threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
+  return embedder;
+}
+
+EmbedFilesResult embed_with_progress(ModelEmbedder& embedder, const std::vector<EmbedInput>& inputs) {
+  std::vector<std::string> paths;
+  paths.reserve(inputs.size());
+  for (const auto& input : inputs) paths.push_back(input.path);
+  Progress progress("embedding", paths.size());
+  std::size_t reported = 0;
+  EmbedFilesOptions file_options;
+  file_options.decode_threads = global_options().threads;
+  file_options.on_progress = [&](std::size_t done) {
+    progress.advance(done - reported);
+    reported = done;
+  };
+  file_options.should_stop = [] { return interrupted(); };
+  EmbedFilesResult result = embed_image_files(embedder, paths, file_options);
+  progress.finish();
+  return result;
+}
+
+// The rows of the embedded images only, in input order, what each row is,
+// and the images that failed (the first 20 logged).
+struct EmbeddedRows {
+  std::vector<float> matrix;
+  nlohmann::json items = nlohmann::json::array(), failed = nlohmann::json::array();
+};
+
+EmbeddedRows collect_rows(const std::vector<EmbedInput>& inputs, const EmbedFilesResult& result, std::size_t dim,
+                          const std::string& sidecar) {
+  EmbeddedRows rows;
+  rows.matrix.reserve(result.embedded * dim);
+  std::size_t failures_logged = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const EmbedInput& input = inputs[i];
+    if (result.done[i]) {
+      nlohmann::json item{{"row", rows.items.size()}, {"path", input.path}};
+      if (!input.label.empty()) item["label"] = input.label;
+      if (!input.split.empty()) item["split"] = input.split;
+      if (!input.id.is_null()) item["id"] = input.id;
+      rows.items.push_back(item);
+      rows.matrix.insert(rows.matrix.end(), result.vectors.begin() + i * dim, result.vectors.begin() + (i + 1) * dim);
+    } else {
+      rows.failed.push_back({{"path", input.path}, {"error", result.errors[i]}});
+      if (!result.stopped && failures_logged++ < 20) log_warning(input.path + ": " + result.errors[i]);
+    }
+  }
+  if (failures_logged > 20)
+    log_warning("… and " + std::to_string(failures_logged - 20) + " more failures (listed in " + sidecar + ")");
+  return rows;
+}
+
+// OUT.json: which row is which image, and how the rows were made.
+nlohmann::json embeddings_sidecar(const EmbedArguments& args, const ModelEmbedder& embedder, const EmbeddedRows& rows,
+                                  const EmbedFilesResult& result) {
+  const ModelCard& card = embedder.card();
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  return {
+      {"schema", 1},
+      {"format", "lookalike embeddings: rows of the .npy file, described by items"},
+      {"npy", fs::path(args.out).filename().string()},
+      {"feature", embedder.feature_spec()},
+      {"dim", embedder.dim()},
+      {"count", rows.items.size()},
+      {"dtype", "float32"},
+      {"normalized", embedder.normalizes()},
+      {"card",
+       {{"name", card.name},
+        {"path", embedder.card_path()},
+        {"file", card.file},
+        {"sha256", card.sha256},
+        {"url", card.url}}},
+      {"model_file", embedder.model_path()},
+      {"runtime",
+       {{"onnxruntime_node", runtime.onnxruntime_version},
+        {"node", runtime.node_version},
+        {"threads", runtime.threads},
+        {"batch", embedder.batch_size()}}},
+      {"created", utc_timestamp()},
+      {"interrupted", result.stopped},
+      {"items", rows.items},
+      {"failed", rows.failed},
+  };
+}
+
+void print_summary(const EmbedArguments& args, const std::string& sidecar, const ModelEmbedder& embedder,
+                   std::size_t images, const EmbeddedRows& rows, const EmbedFilesResult& result) {
+  const double rate = result.seconds > 0 ? double(result.embedded) / result.seconds : 0.0;
+  if (global_options().json) {
+    nlohmann::json summary{{"npy", args.out},
+                           {"sidecar", sidecar},
+                           {"feature", embedder.feature_spec()},
+                           {"dim", embedder.dim()},
+                           {"images", images},
+                           {"embedded", result.embedded},
+                           {"failed", rows.failed.size()},
+                           {"interrupted", result.stopped},
+                           {"seconds", result.seconds},
+                           {"images_per_second", rate},
+                           {"inference_seconds", embedder.inference_seconds()},
+                           {"batch", embedder.batch_size()},
+                           {"model_threads", embedder.runtime_info().threads}};
+    std::cout << summary.dump(2) << "\n";
+    return;
+  }
+  std::cout << "embedded " << result.embedded << " of " << images << " images with " << embedder.card().name << " ("
+            << embedder.dim() << "-d" << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ") in "
+            << fixed(result.seconds, 1) << " s (" << fixed(rate, 1) << " images/s, model "
+            << fixed(embedder.inference_seconds(), 1) << " s) → " << args.out << ", " << sidecar;
+  if (!rows.failed.empty())
+    std::cout << "; " << rows.failed.size()
+              << (result.stopped ? " not embedded (interrupted)" : " failed (listed in the .json)");
+  std::cout << "\n";
 }
 
 void print_shard_summary(const ShardEmbedSummary& s) {
@@ -151,174 +295,59 @@ void run_embed(const EmbedArguments& args) {
     run_shard(args, *shard);
     return;
   }
-  if (args.inputs.empty())
-    fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
-  if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out OUT.npy is required");
-  if (args.out.size() < 4 || args.out.substr(args.out.size() - 4) != ".npy")
-    fail(ErrorKind::InvalidArgument, "embed: --out must name a .npy file (the JSON sidecar is written next to it)");
-  const std::string sidecar = args.out.substr(0, args.out.size() - 4) + ".json";
-
+  const std::string sidecar = checked_sidecar_path(args);
   const std::vector<EmbedInput> inputs = collect_embed_inputs(args.inputs);
   if (inputs.empty())
     fail(ErrorKind::Io, "embed: no image files found in " + args.inputs.front() + (args.inputs.size() > 1 ? " …" : ""));
-
-  const ModelEmbedderOptions options = embedder_options(args);
-  log_verbose("starting the model worker for " + args.card);
-  ModelEmbedder embedder = ModelEmbedder::open(args.card, options);
-  const WorkerMetadata& runtime = embedder.runtime_info();
-  log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
-           embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
-           std::to_string(runtime.threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
-
-  std::vector<std::string> paths;
-  paths.reserve(inputs.size());
-  for (const auto& input : inputs) paths.push_back(input.path);
-
-  Progress progress("embedding", paths.size());
-  std::size_t reported = 0;
-  EmbedFilesOptions file_options;
-  file_options.decode_threads = global_options().threads;
-  file_options.on_progress = [&](std::size_t done) {
-    progress.advance(done - reported);
-    reported = done;
-  };
-  file_options.should_stop = [] { return interrupted(); };
-  const EmbedFilesResult result = embed_image_files(embedder, paths, file_options);
-  progress.finish();
-
-  // Rows for the embedded images only, in input order.
-  const std::size_t dim = embedder.dim();
-  std::vector<float> matrix;
-  matrix.reserve(result.embedded * dim);
-  nlohmann::json items = nlohmann::json::array(), failed = nlohmann::json::array();
-  std::size_t failures_logged = 0;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const EmbedInput& input = inputs[i];
-    if (result.done[i]) {
-      nlohmann::json item{{"row", items.size()}, {"path", input.path}};
-      if (!input.label.empty()) item["label"] = input.label;
-      if (!input.split.empty()) item["split"] = input.split;
-      if (!input.id.is_null()) item["id"] = input.id;
-      items.push_back(item);
-      matrix.insert(matrix.end(), result.vectors.begin() + i * dim, result.vectors.begin() + (i + 1) * dim);
-    } else {
-      failed.push_back({{"path", input.path}, {"error", result.errors[i]}});
-      if (!result.stopped && failures_logged++ < 20) log_warning(input.path + ": " + result.errors[i]);
-    }
-  }
-  if (failures_logged > 20)
-    log_warning("… and " + std::to_string(failures_logged - 20) + " more failures (listed in " + sidecar + ")");
-
-  const ModelCard& card = embedder.card();
-  nlohmann::json meta{
-      {"schema", 1},
-      {"format", "lookalike embeddings: rows of the .npy file, described by items"},
-      {"npy", fs::path(args.out).filename().string()},
-      {"feature", embedder.feature_spec()},
-      {"dim", dim},
-      {"count", items.size()},
-      {"dtype", "float32"},
-      {"normalized", embedder.normalizes()},
-      {"card",
-       {{"name", card.name},
-        {"path", embedder.card_path()},
-        {"file", card.file},
-        {"sha256", card.sha256},
-        {"url", card.url}}},
-      {"model_file", embedder.model_path()},
-      {"runtime",
-       {{"onnxruntime_node", runtime.onnxruntime_version},
-        {"node", runtime.node_version},
-        {"threads", runtime.threads},
-        {"batch", embedder.batch_size()}}},
-      {"created", utc_timestamp()},
-      {"interrupted", result.stopped},
-      {"items", items},
-      {"failed", failed},
-  };
-  write_npy_float32(args.out, matrix.data(), items.size(), dim);
-  write_file_atomic(sidecar, meta.dump(1) + "\n");
-
-  const double rate = result.seconds > 0 ? double(result.embedded) / result.seconds : 0.0;
-  if (global_options().json) {
-    nlohmann::json summary{{"npy", args.out},
-                           {"sidecar", sidecar},
-                           {"feature", embedder.feature_spec()},
-                           {"dim", dim},
-                           {"images", inputs.size()},
-                           {"embedded", result.embedded},
-                           {"failed", failed.size()},
-                           {"interrupted", result.stopped},
-                           {"seconds", result.seconds},
-                           {"images_per_second", rate},
-                           {"inference_seconds", embedder.inference_seconds()},
-                           {"batch", embedder.batch_size()},
-                           {"model_threads", runtime.threads}};
-    std::cout << summary.dump(2) << "\n";
-  } else {
-    std::cout << "embedded " << result.embedded << " of " << inputs.size() << " images with " << card.name << " ("
-              << dim << "-d" << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ") in "
-              << fixed(result.seconds, 1) << " s (" << fixed(rate, 1) << " images/s, model "
-              << fixed(embedder.inference_seconds(), 1) << " s) → " << args.out << ", " << sidecar;
-    if (!failed.empty())
-      std::cout << "; " << failed.size()
-                << (result.stopped ? " not embedded (interrupted)" : " failed (listed in the .json)");
-    std::cout << "\n";
-  }
-  if (!failed.empty() && !result.stopped) request_exit_code(result.embedded == 0 ? kExitBadInput : kExitPartial);
+  ModelEmbedder embedder = open_embedder(args);
+  const EmbedFilesResult result = embed_with_progress(embedder, inputs);
+  const EmbeddedRows rows = collect_rows(inputs, result, embedder.dim(), sidecar);
+  write_npy_float32(args.out, rows.matrix.data(), rows.items.size(), embedder.dim());
+  write_file_atomic(sidecar, embeddings_sidecar(args, embedder, rows, result).dump(1) + "\n");
+  print_summary(args, sidecar, embedder, inputs.size(), rows, result);
+  if (!rows.failed.empty() && !result.stopped) request_exit_code(result.embedded == 0 ? kExitBadInput : kExitPartial);
 }
 
 }  // namespace
 
 void add_embed_command(CLI::App& app) {
-  auto args = std::make_shared<EmbedArguments>();
-  auto* command = app.add_subcommand("embed",
-                                     "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
-                                     "and OUT.json (which row is which image); with --shard, one shard of a cluster "
-                                     "job into OUT/shard-IIIII-of-NNNNN/");
-  command->add_option("inputs", args->inputs, "Image folders, image files, or a manifest (.json)");
+  auto [command, args] = add_command<EmbedArguments>(app, kHelp, run_embed);
+  command.add_option("inputs", args.inputs, "Image folders, image files, or a manifest (.json)");
   command
-      ->add_option("-c,--card", args->card,
-                   "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card file")
+      .add_option("-c,--card", args.card,
+                  "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card file")
       ->capture_default_str();
-  command->add_option("-o,--out", args->out, "Output .npy file; the JSON sidecar gets the same name with .json");
-  command->add_option("--model", args->model,
-                      "Use this ONNX file instead of the card's (its names and shapes are still checked)");
+  command.add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
+  command.add_option("--model", args.model,
+                     "Use this ONNX file instead of the card's (its names and shapes are still checked)");
   command
-      ->add_option("-b,--batch", args->batch,
-                   "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
+      .add_option("-b,--batch", args.batch,
+                  "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   command
-      ->add_option("--model-threads", args->model_threads,
-                   "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
+      .add_option("--model-threads", args.model_threads,
+                  "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
       ->check(CLI::Range(1, 256));
   command
-      ->add_option("--worker-timeout", args->worker_timeout,
-                   "Seconds one batch may take before the model worker is declared stuck")
+      .add_option("--worker-timeout", args.worker_timeout,
+                  "Seconds one batch may take before the model worker is declared stuck")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
-  command->add_flag("--raw", args->raw, "Write the model's output as is, without the card's L2 normalisation");
-  command->add_option("--shard", args->shard,
-                      "Embed shard I of N (I/N, counted from 0) into OUT/shard-IIIII-of-NNNNN/; without it, "
-                      "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID choose the shard (docs/SCALE.md)");
+  command.add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
+  command.add_option("--shard", args.shard,
+                     "Embed shard I of N (I/N, counted from 0) into OUT/shard-IIIII-of-NNNNN/; without it, "
+                     "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID choose the shard (docs/SCALE.md)");
   command
-      ->add_option("--shards", args->shards,
-                   "How many shards (with JOB_COMPLETION_INDEX; default: LOOKALIKE_SHARDS, or Slurm's array size)")
+      .add_option("--shards", args.shards,
+                  "How many shards (with JOB_COMPLETION_INDEX; default: LOOKALIKE_SHARDS, or Slurm's array size)")
       ->check(CLI::Range(std::size_t(1), kMaxShards));
   command
-      ->add_option("--checkpoint", args->checkpoint,
-                   "Sharded: images per checkpoint (a killed shard resumes from its last one)")
+      .add_option("--checkpoint", args.checkpoint,
+                  "Sharded: images per checkpoint (a killed shard resumes from its last one)")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
-  command->add_flag("--list-cards", args->list_cards,
-                    "List the model cards found and whether their files are installed");
-  command->footer(
-      "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
-      "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
-      "on\n"
-      "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json')).");
-  command->callback([args] { run_embed(*args); });
+  command.add_flag("--list-cards", args.list_cards, "List the model cards found and whether their files are installed");
 }
 
 }  // namespace lookalike::cli

@@ -10,15 +10,11 @@ namespace {
 
 std::string reason_for(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Unsupported:
-      return "unsupported";
-    case ErrorKind::TooLarge:
-      return "too-large";
-    case ErrorKind::Io:
-      return "unreadable";
+    case ErrorKind::Unsupported: return "unsupported";
+    case ErrorKind::TooLarge: return "too-large";
+    case ErrorKind::Io: return "unreadable";
     case ErrorKind::Corrupt:
-    case ErrorKind::InvalidArgument:
-      break;
+    case ErrorKind::InvalidArgument: break;
   }
   return "corrupt";
 }
