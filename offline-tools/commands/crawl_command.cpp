@@ -5,6 +5,7 @@
 // The work is in offline-tools/crawl/; this file maps options to it.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "crawl/safe_names.h"
 #include "crawl/url.h"
 #include "lookalike/common/error.h"
+#include "shard/shard_spec.h"
 
 namespace lookalike::cli {
 namespace {
@@ -29,6 +31,8 @@ struct CrawlArguments {
   std::vector<std::string> terms;  // as given: each may hold several, comma-separated
   std::string out;
   double max_megabytes = 50;
+  std::string shard;  // I/N
+  std::size_t shards = 0;
 };
 
 constexpr CommandHelp kHelp{
@@ -140,6 +144,15 @@ void run(const CrawlArguments& args) {
   o.out = args.out;
   o.http.max_body_bytes = static_cast<std::uint64_t>(args.max_megabytes * 1024 * 1024);
   check_options(o);
+  // Sharded: this shard's share of every term's photos, in OUT/shard-IIIII-of-NNNNN/
+  // (a crawl folder of its own, which prep, embed and index take as a source).
+  o.shard = resolve_shard(args.shard, args.shards, [](const char* name) { return std::getenv(name); });
+  if (o.shard) {
+    o.out = o.out / o.shard->folder_name();
+    o.per_term = args.options.per_term / o.shard->count + (o.shard->index < args.options.per_term % o.shard->count);
+    log_info("crawl shard " + o.shard->text() + ": " + std::to_string(o.per_term) + " photos per term into " +
+             o.out.string());
+  }
 
   const crawl::CrawlSummary summary = crawl::run_crawl(o);
 
@@ -170,6 +183,14 @@ void add_crawl_command(CLI::App& app) {
   auto [command, args] = add_command<CrawlArguments>(app, kHelp, run);
   add_search_options(command, args);
   add_politeness_options(command, args);
+  command.add_option(
+      "--shard", args.shard,
+      "Crawl shard I of N (I/N): the photos whose id hashes to it, its share of --per-term, into "
+      "OUT/shard-IIIII-of-NNNNN/; without it, JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (docs/SCALE.md)");
+  command
+      .add_option("--shards", args.shards,
+                  "How many shards (with JOB_COMPLETION_INDEX; default: LOOKALIKE_SHARDS, or Slurm's array size)")
+      ->check(CLI::Range(std::size_t(1), kMaxShards));
 }
 
 }  // namespace lookalike::cli

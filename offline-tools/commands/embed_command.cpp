@@ -255,10 +255,10 @@ void print_shard_summary(const ShardEmbedSummary& s) {
   }
   if (s.already_done) {
     std::cout << "shard " << d.shard.text() << " was already done (" << (s.folder / kShardDoneFile).string()
-              << "): " << d.embedded << " images embedded, nothing to do\n";
+              << "): " << d.rows << " images embedded, nothing to do\n";
     return;
   }
-  std::cout << "shard " << d.shard.text() << ": embedded " << d.embedded << " of " << d.images << " images with "
+  std::cout << "shard " << d.shard.text() << ": embedded " << d.rows << " of " << d.images << " images with "
             << d.card_name << " in " << fixed(d.seconds, 1) << " s ("
             << fixed(d.seconds > 0 ? double(d.images) / d.seconds : 0.0, 1) << " images/s";
   if (s.resumed) std::cout << ", " << s.resumed << " resumed";

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -17,6 +18,9 @@
 #include "common/text.h"
 #include "lookalike/common/error.h"
 #include "prep/prep_run.h"
+#include "shard/shard_merge.h"
+#include "shard/shard_prep.h"
+#include "shard/shard_spec.h"
 
 namespace lookalike::cli {
 namespace {
@@ -26,6 +30,8 @@ struct PrepArguments {
   std::string out;
   PrepOptions options;
   bool keep_near_duplicates = false;
+  std::string shard;  // I/N
+  std::size_t shards = 0;
 };
 
 constexpr CommandHelp kHelp{
@@ -58,6 +64,26 @@ void report_set_aside(const Manifest& m) {
   if (count > shown) log_info("… and " + std::to_string(count - shown) + " more (see the manifest, or use --verbose)");
 }
 
+// One shard of a cluster job: its images checked into OUT/shard-IIIII-of-NNNNN/.
+void run_shard(const PrepOptions& options, const fs::path& out, const ShardSpec& shard) {
+  const ShardPrepSummary s = run_shard_prep(options, out, shard);
+  const ShardDone& d = s.done;
+  if (global_options().json) {
+    nlohmann::json j = shard_done_to_json(d);
+    j["folder"] = s.folder.string();
+    j["already_done"] = s.already_done;
+    std::cout << j.dump(2) << "\n";
+  } else if (s.already_done) {
+    std::cout << "shard " << shard.text() << " was already done (" << (s.folder / kShardDoneFile).string()
+              << "), nothing to do\n";
+  } else {
+    std::cout << "shard " << shard.text() << ": " << d.rows << " of " << d.images << " images usable, "
+              << d.rejected.size() << " set aside (listed in done.json) → " << s.folder.string()
+              << "; duplicates are decided when the shards are merged (lookalike prep " << out.string()
+              << " --out DIR)\n";
+  }
+}
+
 void run(const PrepArguments& args) {
   PrepOptions options = args.options;
   options.sources.assign(args.sources.begin(), args.sources.end());
@@ -71,7 +97,13 @@ void run(const PrepArguments& args) {
       fail(ErrorKind::Io, "--out " + out.string() + " is a file, not a folder");
   }
 
-  PrepResult result = run_prep(options);
+  if (const auto shard = resolve_shard(args.shard, args.shards, [](const char* name) { return std::getenv(name); })) {
+    run_shard(options, out, *shard);
+    return;
+  }
+  // The shards of a cluster job (prep's or embed's), merged as one run would decide.
+  const bool shards = args.sources.size() == 1 && holds_shards(args.sources.front());
+  PrepResult result = shards ? merge_shards(args.sources.front()).prep : run_prep(options);
   for (const auto& w : result.warnings) log_warning(printable(w));
   if (result.interrupted) {
     log_warning("interrupted: no manifest written");
@@ -118,6 +150,14 @@ void add_prep_command(CLI::App& app) {
   auto [command, args] = add_command<PrepArguments>(app, kHelp, run);
   command.add_option("sources", args.sources, "Source folders")->required();
   command.add_option("-o,--out", args.out, "Output folder for manifest.json")->required();
+  command.add_option("--shard", args.shard,
+                     "Check shard I of N (I/N) of the images into OUT/shard-IIIII-of-NNNNN/; without it, "
+                     "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (docs/SCALE.md). A source folder holding "
+                     "shards is merged into one manifest");
+  command
+      .add_option("--shards", args.shards,
+                  "How many shards (with JOB_COMPLETION_INDEX; default: LOOKALIKE_SHARDS, or Slurm's array size)")
+      ->check(CLI::Range(std::size_t(1), kMaxShards));
   command.add_option("--min-size", args.options.min_size, "Smallest accepted shortest side, in pixels")
       ->default_val(64)
       ->check(CLI::Range(1, 100000));

@@ -16,6 +16,7 @@
 #include "embed/npy_file.h"
 #include "lookalike/common/error.h"
 #include "lookalike/index/item_record.h"
+#include "shard/shard_inputs.h"
 #include "site/collection_items.h"
 #include "site/thumbnail.h"
 
@@ -28,29 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// The images (and labels.csv problems) of the sources that fall in this shard,
-// in the scan's canonical order.
-struct ShardInputs {
-  DatasetScan scan;
-  std::vector<std::size_t> images;  // indexes into scan.images
-  std::vector<ShardRejection> problems;
-};
-
-ShardInputs select_inputs(const ShardEmbedOptions& options) {
-  ShardInputs in;
-  in.scan = scan_dataset(options.sources);
-  for (const auto& w : in.scan.warnings) log_warning(printable(w));
-  const auto& roots = in.scan.roots;
-  for (std::size_t i = 0; i < in.scan.images.size(); ++i) {
-    const SourceImage& image = in.scan.images[i];
-    if (options.shard.holds(source_key(roots, image.root, image.path))) in.images.push_back(i);
-  }
-  for (const SourceProblem& p : in.scan.problems)
-    if (options.shard.holds(source_key(roots, p.root, p.path)))
-      in.problems.push_back({p.root, p.path, p.label, p.reason, p.message, 0});
-  return in;
-}
 
 // What the shard's vectors are: checked against an earlier run's checkpoints
 // and done.json, and by the merge across shards.
@@ -111,23 +89,6 @@ std::optional<PartMarker> finished_part(const PartFiles& files, const ShardDone&
     log_warning(files.marker.string() + " is unreadable (" + e.what() + "): redoing that checkpoint");
     return std::nullopt;
   }
-}
-
-ItemRecord item_record(const SourceImage& image, const fs::path& file, const ImageCheck& check,
-                       const std::string& sha256) {
-  ItemRecord r;
-  if (image.attribution) r.source = *image.attribution;
-  r.source.path = file.string();
-  r.label = image.label;
-  r.sha256 = sha256;
-  r.width = std::uint32_t(check.width);
-  r.height = std::uint32_t(check.height);
-  r.format = check.format;
-  r.bytes = check.bytes;
-  r.pixel_hash = check.pixel_hash;
-  r.phash = hex64(check.perceptual.bits);
-  r.luma = check.perceptual.luma;
-  return r;
 }
 
 class ShardRun {
@@ -255,7 +216,7 @@ void write_shard(const fs::path& folder, const std::vector<PartMarker>& markers,
   std::string items;
   for (std::size_t p = 0; p < markers.size(); ++p) {
     items += read_text_file(PartFiles(parts, p).items);
-    done.embedded += markers[p].embedded;
+    done.rows += markers[p].embedded;
     done.rejected.insert(done.rejected.end(), markers[p].rejected.begin(), markers[p].rejected.end());
     done.images += markers[p].images;
   }
@@ -264,20 +225,6 @@ void write_shard(const fs::path& folder, const std::vector<PartMarker>& markers,
   write_file_atomic(folder / kShardDoneFile, shard_done_to_json(done).dump(1) + "\n");
   std::error_code ec;
   fs::remove_all(parts, ec);
-}
-
-// What a killed run was writing when it died (write_file_atomic's
-// "<file>.tmp-<pid>", the joined matrix's ".partial"): never read, removed.
-void remove_partial_files(const fs::path& folder) {
-  std::error_code ec;
-  std::vector<fs::path> partial;
-  for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.find(".tmp-") != std::string::npos || (name.size() > 8 && name.substr(name.size() - 8) == ".partial"))
-      partial.push_back(it->path());
-  }
-  for (const auto& file : partial) fs::remove(file, ec);
-  if (!partial.empty()) log_verbose("removed " + std::to_string(partial.size()) + " partial file(s) of an earlier run");
 }
 
 }  // namespace
@@ -296,7 +243,7 @@ ShardEmbedSummary run_shard_embed(const ShardEmbedOptions& options) {
     summary.already_done = true;
     return summary;
   }
-  ShardInputs inputs = select_inputs(options);
+  ShardInputs inputs = select_inputs(options.sources, options.shard);
   ModelEmbedder embedder = ModelEmbedder::open(options.card, options.model);
   ShardDone done = describe_model(embedder);
   done.shard = options.shard;

@@ -47,7 +47,7 @@ json shard_done_to_json(const ShardDone& d) {
           {"roots", roots},
           {"prep", d.prep},
           {"thumbnail_side", d.thumbnail_side},
-          {"counts", {{"images", d.images}, {"embedded", d.embedded}, {"rejected", d.rejected.size()}}},
+          {"counts", {{"images", d.images}, {"rows", d.rows}, {"rejected", d.rejected.size()}}},
           {"rejected", rejected},
           {"runtime", d.runtime},
           {"timings",
@@ -81,7 +81,7 @@ ShardDone shard_done_from_json(const json& j, const std::string& where) {
     d.prep = j.at("prep");
     d.thumbnail_side = j.at("thumbnail_side").get<int>();
     d.images = j.at("counts").at("images").get<std::size_t>();
-    d.embedded = j.at("counts").at("embedded").get<std::size_t>();
+    d.rows = j.at("counts").at("rows").get<std::size_t>();
     for (const json& e : j.at("rejected")) {
       ShardRejection r = rejection_from_json(e);
       if (r.root >= d.roots.size())
@@ -98,7 +98,8 @@ ShardDone shard_done_from_json(const json& j, const std::string& where) {
   } catch (const json::exception& e) {
     fail(ErrorKind::Corrupt, where + ": " + e.what());
   }
-  if (d.shard.count < 1 || d.shard.index >= d.shard.count || d.dim == 0 || d.images != d.embedded + d.rejected.size())
+  if (d.shard.count < 1 || d.shard.index >= d.shard.count || (d.dim == 0) != d.feature.empty() ||
+      d.images != d.rows + d.rejected.size())
     fail(ErrorKind::Corrupt, where + ": inconsistent shard, counts or dim");
   return d;
 }

@@ -48,7 +48,7 @@ ShardRejection rejection_from_json(const nlohmann::json& json);  // throws nlohm
 struct ShardDone {
   static constexpr int kSchema = 1;
   ShardSpec shard;
-  std::string feature;                   // "model:<card>"
+  std::string feature;                   // "model:<card>"; empty: a prep shard (no embeddings, thumbnails, model)
   std::string card_name, card_sha256;    // sha256 of the card file's bytes
   std::string model_file, model_sha256;  // the ONNX file as this shard saw it, and its sha256
   std::size_t dim = 0;
@@ -56,7 +56,7 @@ struct ShardDone {
   std::vector<SourceRoot> roots;                   // absolute, as the scan resolved them
   nlohmann::json prep = nlohmann::json::object();  // prep's options (manifest.json's "options")
   int thumbnail_side = 256;
-  std::size_t images = 0, embedded = 0;  // of this shard; images = embedded + rejected
+  std::size_t images = 0, rows = 0;  // of this shard: images = rows (usable, in items.jsonl) + rejected
   std::vector<ShardRejection> rejected;
   nlohmann::json runtime = nlohmann::json::object();  // onnxruntime, threads, batch
   std::string started, finished, tool;

@@ -109,7 +109,7 @@ std::vector<ItemRecord> read_items(const fs::path& file, std::size_t expected) {
   }
   if (items.size() != expected)
     fail(ErrorKind::Corrupt, file.string() + " lists " + std::to_string(items.size()) + " images but done.json says " +
-                                 std::to_string(expected) + " were embedded");
+                                 std::to_string(expected) + " rows");
   return items;
 }
 
@@ -131,8 +131,8 @@ LoadedShard load_shard(const fs::path& folder) {
   LoadedShard s;
   s.folder = folder;
   s.done = read_shard_done(folder);
-  s.items = read_items(folder / kShardItemsFile, s.done.embedded);
-  s.rows = read_rows(folder / kShardEmbeddingsFile, s.done.embedded, s.done.dim);
+  s.items = read_items(folder / kShardItemsFile, s.done.rows);
+  if (s.done.dim > 0) s.rows = read_rows(folder / kShardEmbeddingsFile, s.done.rows, s.done.dim);
   return s;
 }
 
@@ -225,6 +225,30 @@ void sort_canonically(ShardScan& s, const std::vector<LoadedShard>& shards) {
   s = std::move(sorted);
 }
 
+// Each kept image's row and thumbnail, from the shard that embedded it.
+PrecomputedFeature collect_precomputed(const ShardScan& all, const std::vector<LoadedShard>& shards,
+                                       const Manifest& m) {
+  const ShardDone& first = shards.front().done;
+  PrecomputedFeature p;
+  p.feature = first.feature;
+  p.dim = first.dim;
+  p.thumbnail_side = first.thumbnail_side;
+  p.model_sha256 = first.model_sha256;
+  p.made_by = shards.front().folder.string();
+  std::unordered_map<std::string, std::size_t> position;  // source key → index in all.scan.images
+  for (std::size_t i = 0; i < all.scan.images.size(); ++i)
+    position.emplace(source_key(all.scan.roots, all.scan.images[i].root, all.scan.images[i].path), i);
+  p.rows.resize(m.images.size() * p.dim);
+  for (std::size_t k = 0; k < m.images.size(); ++k) {
+    const std::string key = source_key(m.roots, m.images[k].root, m.images[k].path);
+    const Origin& o = all.origins.at(position.at(key));
+    const LoadedShard& s = shards[o.shard];
+    std::copy_n(s.rows.begin() + std::ptrdiff_t(o.row * p.dim), p.dim, p.rows.begin() + std::ptrdiff_t(k * p.dim));
+    p.thumbnails.push_back(s.folder / kShardThumbsFolder / thumbnail_key(key));
+  }
+  return p;
+}
+
 }  // namespace
 
 bool holds_shards(const fs::path& dir) {
@@ -249,29 +273,11 @@ MergedShards merge_shards(const fs::path& dir) {
   for (std::size_t s = 0; s < shards.size(); ++s) add_shard(all, shards[s], s);
   sort_canonically(all, shards);
   const PrepOptions prep = prep_options_from_json(first.prep, (shards.front().folder / kShardDoneFile).string());
-  PrepResult decided = decide_prep(all.scan, all.checks, prep);
 
   MergedShards merged;
   merged.shards = shards.size();
-  PrecomputedFeature& p = merged.precomputed;
-  p.feature = first.feature;
-  p.dim = first.dim;
-  p.thumbnail_side = first.thumbnail_side;
-  p.model_sha256 = first.model_sha256;
-  p.made_by = shards.front().folder.string();
-  std::unordered_map<std::string, std::size_t> position;  // source key → index in all.scan.images
-  for (std::size_t i = 0; i < all.scan.images.size(); ++i)
-    position.emplace(source_key(all.scan.roots, all.scan.images[i].root, all.scan.images[i].path), i);
-  const Manifest& m = decided.manifest;
-  p.rows.resize(m.images.size() * p.dim);
-  for (std::size_t k = 0; k < m.images.size(); ++k) {
-    const std::string key = source_key(m.roots, m.images[k].root, m.images[k].path);
-    const Origin& o = all.origins.at(position.at(key));
-    const LoadedShard& s = shards[o.shard];
-    std::copy_n(s.rows.begin() + std::ptrdiff_t(o.row * p.dim), p.dim, p.rows.begin() + std::ptrdiff_t(k * p.dim));
-    p.thumbnails.push_back(s.folder / kShardThumbsFolder / thumbnail_key(key));
-  }
-  merged.manifest = std::move(decided.manifest);
+  merged.prep = decide_prep(all.scan, all.checks, prep);
+  if (!first.feature.empty()) merged.precomputed = collect_precomputed(all, shards, merged.prep.manifest);
   return merged;
 }
 

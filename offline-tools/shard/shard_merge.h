@@ -1,5 +1,6 @@
 // `lookalike index SHARDS_DIR`: the folders of a sharded embedding job
-// (shard/shard_folder.h) as the index's input, merged by a pure function of
+// (shard/shard_folder.h), or of prep (shard/shard_prep.h), as the input of
+// `index` (and of `prep`, which writes the manifest), merged by a pure function of
 // their contents:
 //
 //   every shard of the count must be there and done (done.json), and all of
@@ -19,7 +20,10 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
 #include "dataset/manifest.h"
+#include "prep/prep_run.h"
 
 namespace lookalike::cli {
 
@@ -35,8 +39,8 @@ struct PrecomputedFeature {
 };
 
 struct MergedShards {
-  Manifest manifest;
-  PrecomputedFeature precomputed;
+  PrepResult prep;                                // the manifest one prep run over the sources gives
+  std::optional<PrecomputedFeature> precomputed;  // embedding shards: their vectors and thumbnails
   std::size_t shards = 0;
 };
 

@@ -71,7 +71,7 @@ TEST_CASE("three shards merged give the site of one run over the same images", "
     REQUIRE(r.exit_code == 0);
     const json done =
         json::parse(read_text_file(dir / ("shards/shard-0000" + std::to_string(i) + "-of-00003/done.json")));
-    embedded += done["counts"]["embedded"].get<std::size_t>();
+    embedded += done["counts"]["rows"].get<std::size_t>();
     rejected += done["counts"]["rejected"].get<std::size_t>();
   }
   // Every image in exactly one shard; duplicates are still there (decided at merge).
@@ -133,4 +133,33 @@ TEST_CASE("embed --shard checks its arguments before any work", "[scale][shard]"
   r = run_cli({"embed", dir.path().string(), "--card", kTinyCard, "-o", (dir / "out").string(), "--shard", "2/2"});
   CHECK(r.exit_code != 0);
   CHECK_THAT(r.err, Catch::Contains("does not exist among 2"));
+}
+
+TEST_CASE("prep shards merge into the manifest one prep run writes, and index as the images do", "[scale][prep]") {
+  TempDir dir;
+  make_sources(dir / "photos");
+  REQUIRE(run_cli({"prep", (dir / "photos").string(), "--out", (dir / "single").string(), "-q"}).exit_code == 0);
+  for (int i = 0; i < 2; ++i) {
+    const CliResult r = run_cli(
+        {"prep", (dir / "photos").string(), "--out", (dir / "shards").string(), "--shard", std::to_string(i) + "/2"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("duplicates are decided when the shards are merged"));
+  }
+  const CliResult merged = run_cli({"prep", (dir / "shards").string(), "--out", (dir / "merged").string(), "-q"});
+  INFO(merged.err);
+  REQUIRE(merged.exit_code == 0);
+  json a = json::parse(read_text_file(dir / "single/manifest.json"));
+  json b = json::parse(read_text_file(dir / "merged/manifest.json"));
+  a.erase("created");
+  b.erase("created");
+  CHECK(a == b);
+  CHECK(b["duplicates"].size() == 2);
+
+  ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+  for (const auto& [input, site] : {std::pair{"photos", "site-a"}, std::pair{"shards", "site-b"}})
+    REQUIRE(run_cli({"index", (dir / input).string(), "--site", (dir / site).string(), "--name", "p", "--feature",
+                     "colour", "--reproducible", "-q"})
+                .exit_code == 0);
+  CHECK(snapshot_tree(dir / "site-a/index") == snapshot_tree(dir / "site-b/index"));
 }
