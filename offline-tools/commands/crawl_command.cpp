@@ -5,7 +5,6 @@
 // The work is in offline-tools/crawl/; this file maps options to it.
 #include <CLI/CLI.hpp>
 
-#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -13,6 +12,7 @@
 
 #include "commands/command_setup.h"
 #include "commands/commands.h"
+#include "commands/shard_options.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
@@ -21,7 +21,6 @@
 #include "crawl/safe_names.h"
 #include "crawl/url.h"
 #include "lookalike/common/error.h"
-#include "shard/shard_spec.h"
 
 namespace lookalike::cli {
 namespace {
@@ -31,8 +30,7 @@ struct CrawlArguments {
   std::vector<std::string> terms;  // as given: each may hold several, comma-separated
   std::string out;
   double max_megabytes = 50;
-  std::string shard;  // I/N
-  std::size_t shards = 0;
+  ShardArguments sharding;
 };
 
 constexpr CommandHelp kHelp{
@@ -146,7 +144,7 @@ void run(const CrawlArguments& args) {
   check_options(o);
   // Sharded: this shard's share of every term's photos, in OUT/shard-IIIII-of-NNNNN/
   // (a crawl folder of its own, which prep, embed and index take as a source).
-  o.shard = resolve_shard(args.shard, args.shards, [](const char* name) { return std::getenv(name); });
+  o.shard = process_shard(args.sharding);
   if (o.shard) {
     o.out = o.out / o.shard->folder_name();
     o.per_term = args.options.per_term / o.shard->count + (o.shard->index < args.options.per_term % o.shard->count);
@@ -183,14 +181,9 @@ void add_crawl_command(CLI::App& app) {
   auto [command, args] = add_command<CrawlArguments>(app, kHelp, run);
   add_search_options(command, args);
   add_politeness_options(command, args);
-  command.add_option(
-      "--shard", args.shard,
-      "Crawl shard I of N (I/N): the photos whose id hashes to it, its share of --per-term, into "
-      "OUT/shard-IIIII-of-NNNNN/; without it, JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (docs/SCALE.md)");
-  command
-      .add_option("--shards", args.shards,
-                  "How many shards (with JOB_COMPLETION_INDEX; default: LOOKALIKE_SHARDS, or Slurm's array size)")
-      ->check(CLI::Range(std::size_t(1), kMaxShards));
+  add_shard_options(command, args.sharding,
+                    "Crawl shard I of N (I/N): the photos whose id hashes to it, its share of --per-term, into "
+                    "OUT/shard-IIIII-of-NNNNN/");
 }
 
 }  // namespace lookalike::cli

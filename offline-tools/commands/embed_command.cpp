@@ -18,12 +18,12 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "commands/command_setup.h"
 #include "commands/commands.h"
+#include "commands/shard_options.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
@@ -49,8 +49,7 @@ struct EmbedArguments {
   double worker_timeout = 600;
   bool raw = false;
   bool list_cards = false;
-  std::string shard;  // I/N
-  std::size_t shards = 0;
+  ShardArguments sharding;
   std::size_t checkpoint = 1000;
 };
 
@@ -291,7 +290,7 @@ void run_embed(const EmbedArguments& args) {
     list_cards();
     return;
   }
-  if (const auto shard = resolve_shard(args.shard, args.shards, [](const char* name) { return std::getenv(name); })) {
+  if (const auto shard = process_shard(args.sharding)) {
     run_shard(args, *shard);
     return;
   }
@@ -335,13 +334,8 @@ void add_embed_command(CLI::App& app) {
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
   command.add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
-  command.add_option("--shard", args.shard,
-                     "Embed shard I of N (I/N, counted from 0) into OUT/shard-IIIII-of-NNNNN/; without it, "
-                     "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID choose the shard (docs/SCALE.md)");
-  command
-      .add_option("--shards", args.shards,
-                  "How many shards (with JOB_COMPLETION_INDEX; default: LOOKALIKE_SHARDS, or Slurm's array size)")
-      ->check(CLI::Range(std::size_t(1), kMaxShards));
+  add_shard_options(command, args.sharding,
+                    "Embed shard I of N (I/N, counted from 0) of the source folders into OUT/shard-IIIII-of-NNNNN/");
   command
       .add_option("--checkpoint", args.checkpoint,
                   "Sharded: images per checkpoint (a killed shard resumes from its last one)")

@@ -6,12 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "commands/command_setup.h"
 #include "commands/commands.h"
+#include "commands/shard_options.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
@@ -20,7 +20,6 @@
 #include "prep/prep_run.h"
 #include "shard/shard_merge.h"
 #include "shard/shard_prep.h"
-#include "shard/shard_spec.h"
 
 namespace lookalike::cli {
 namespace {
@@ -30,8 +29,7 @@ struct PrepArguments {
   std::string out;
   PrepOptions options;
   bool keep_near_duplicates = false;
-  std::string shard;  // I/N
-  std::size_t shards = 0;
+  ShardArguments sharding;
 };
 
 constexpr CommandHelp kHelp{
@@ -97,7 +95,7 @@ void run(const PrepArguments& args) {
       fail(ErrorKind::Io, "--out " + out.string() + " is a file, not a folder");
   }
 
-  if (const auto shard = resolve_shard(args.shard, args.shards, [](const char* name) { return std::getenv(name); })) {
+  if (const auto shard = process_shard(args.sharding)) {
     run_shard(options, out, *shard);
     return;
   }
@@ -150,14 +148,9 @@ void add_prep_command(CLI::App& app) {
   auto [command, args] = add_command<PrepArguments>(app, kHelp, run);
   command.add_option("sources", args.sources, "Source folders")->required();
   command.add_option("-o,--out", args.out, "Output folder for manifest.json")->required();
-  command.add_option("--shard", args.shard,
-                     "Check shard I of N (I/N) of the images into OUT/shard-IIIII-of-NNNNN/; without it, "
-                     "JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID (docs/SCALE.md). A source folder holding "
-                     "shards is merged into one manifest");
-  command
-      .add_option("--shards", args.shards,
-                  "How many shards (with JOB_COMPLETION_INDEX; default: LOOKALIKE_SHARDS, or Slurm's array size)")
-      ->check(CLI::Range(std::size_t(1), kMaxShards));
+  add_shard_options(command, args.sharding,
+                    "Check shard I of N (I/N) of the images into OUT/shard-IIIII-of-NNNNN/ (a source folder "
+                    "holding shards is merged into one manifest)");
   command.add_option("--min-size", args.options.min_size, "Smallest accepted shortest side, in pixels")
       ->default_val(64)
       ->check(CLI::Range(1, 100000));
