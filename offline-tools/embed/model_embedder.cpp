@@ -235,7 +235,9 @@ EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<st
       std::string error;
       try {
         const std::vector<std::uint8_t> bytes = read_file(paths[i]);
-        const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
+        DecodeOptions decode_options;
+        decode_options.need = decode_need(card);
+        const DecodedImage decoded = decode_image(bytes.data(), bytes.size(), decode_options);
         preprocess_for_model_into(decoded.image, card, slot.tensors.data() + k * T);
       } catch (const Error& e) {
         error = e.what();
