@@ -56,6 +56,12 @@ set(_jpeg_cmake_args
 if(CMAKE_TOOLCHAIN_FILE)
   list(APPEND _jpeg_cmake_args "-DCMAKE_TOOLCHAIN_FILE=${CMAKE_TOOLCHAIN_FILE}")
 endif()
+if(EMSCRIPTEN)
+  # check_type_size cannot run its probe under Emscripten 3.1.6 and reports
+  # 1 byte, which leaves libjpeg's Huffman bit buffer undefined; wasm32's
+  # sizes, given.
+  list(APPEND _jpeg_cmake_args -DHAVE_SIZE_T=TRUE -DSIZE_T=4 -DHAVE_UNSIGNED_LONG=TRUE -DUNSIGNED_LONG=4)
+endif()
 if(CMAKE_C_COMPILER_LAUNCHER)
   list(APPEND _jpeg_cmake_args "-DCMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER}")
 endif()
