@@ -103,7 +103,9 @@ try {
       // One warm-up round, then photos in turn (a file chosen twice in a row fires no change event).
       for (let round = -1; round < queries; ++round)
         for (const photo of photos) {
-          const answer = await answerTo(site.page, () => site.page.setInputFiles('#file-input', join(photosDir, photo)));
+          const answer = await answerTo(site.page, () =>
+            site.page.setInputFiles('#file-input', join(photosDir, photo)),
+          );
           if (answer.kind !== 'result') throw new Error(`${photo} with ${feature}: ${answer.message}`);
           const r = await lastWorkerResult(site.page);
           if (round >= 0) timings.get(photo).push({ ...r.timings, caption: answer.timing });

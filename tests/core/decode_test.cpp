@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "image/jpeg_decoder.h"
 #include "lookalike/common/error.h"
 #include "lookalike/image/decode.h"
 #include "lookalike/image/encode.h"
@@ -351,4 +352,26 @@ TEST_CASE("baseline and progressive camera JPEGs decode to the same pixels") {
   const Image baseline = decode(encode_camera_jpeg(image, {90, false})).image;
   const Image progressive = decode(encode_camera_jpeg(image, {90, true})).image;
   CHECK(baseline.rgb == progressive.rgb);  // same coefficients, only their order in the file differs
+}
+
+TEST_CASE("a progressive JPEG decoded at 1/8 from its DC scans alone gives the pixels of all its scans") {
+  // White-box (image/jpeg_decoder.h): the AC scans a 1/8 decode leaves out
+  // change nothing it outputs, for colour, grey, odd sizes and EXIF files.
+  std::vector<Bytes> files = {
+      encode_camera_jpeg(make_pattern(333, 211, 11), {90, true}),
+      encode_camera_jpeg(make_pattern(64, 64, 12), {75, true, true}),
+      with_exif_orientation(encode_camera_jpeg(make_pattern(97, 130, 13), {95, true}), 6),
+  };
+  if (!darknet_photos().empty()) files.push_back(encode_camera_jpeg(photo_mosaic(1000, 700), {92, true}));
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    INFO("file " << i);
+    const Image needed = decode_jpeg(files[i].data(), files[i].size(), 8, JpegScans::Needed);
+    const Image all = decode_jpeg(files[i].data(), files[i].size(), 8, JpegScans::All);
+    CHECK(needed.width == all.width);
+    CHECK(needed.rgb == all.rgb);
+  }
+  // Baseline files have no scans to leave out.
+  const Bytes baseline = encode_camera_jpeg(make_pattern(120, 90, 14), {90, false});
+  CHECK(decode_jpeg(baseline.data(), baseline.size(), 8).rgb ==
+        decode_jpeg(baseline.data(), baseline.size(), 8, JpegScans::All).rgb);
 }

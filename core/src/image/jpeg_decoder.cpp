@@ -1,5 +1,6 @@
 #include "image/jpeg_decoder.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>  // jpeglib.h uses FILE and size_t without including their headers
 #include <string>
@@ -129,17 +130,99 @@ void cmyk_row_to_rgb(const JSAMPLE* cmyk, std::uint8_t* rgb, int width, bool inv
   }
 }
 
-}  // namespace
-
-JpegHeader read_jpeg_header(const std::uint8_t* data, std::size_t size) {
-  Decompressor d(data, size);
-  const jpeg_decompress_struct& cinfo = d.cinfo();
-  return {int(cinfo.image_width), int(cinfo.image_height), cinfo.num_components};
+// The marker segment or entropy-coded data at `pos` ends here; 0 when the
+// bytes end first.
+std::size_t segment_end(const std::uint8_t* d, std::size_t n, std::size_t pos) {
+  if (pos + 4 > n) return 0;
+  const std::size_t end = pos + 2 + ((std::size_t(d[pos + 2]) << 8) | d[pos + 3]);
+  return end <= n ? end : 0;
 }
 
-Image decode_jpeg(const std::uint8_t* data, std::size_t size, int scale) {
-  if (scale != 1 && scale != 2 && scale != 4 && scale != 8)
-    fail(ErrorKind::InvalidArgument, "JPEG scale must be 1, 2, 4 or 8, not " + std::to_string(scale));
+std::size_t entropy_end(const std::uint8_t* d, std::size_t n, std::size_t pos) {
+  // Entropy-coded data runs to the next marker: 0xFF followed by anything
+  // but a stuffed 0x00 or a restart marker.
+  for (; pos + 1 < n; ++pos)
+    if (d[pos] == 0xFF && d[pos + 1] != 0x00 && !(d[pos + 1] >= 0xD0 && d[pos + 1] <= 0xD7)) return pos;
+  return 0;
+}
+
+bool is_progressive_frame(std::uint8_t marker) {
+  return marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
+}
+
+// The components of a frame whose inverse DCT at 1/8 is 1 × 1 (it reads the
+// DC coefficient alone): libjpeg gives a component a 2 × 2 DCT instead when
+// its sampling factors are at most half the largest ones both ways (4:2:0
+// chroma; jdmaster.c, jpeg_calc_output_dimensions), the very same test here.
+// `sof` is the whole segment: marker, length, precision, height, width,
+// component count, then (id, sampling factors, table) per component.
+std::vector<int> dc_only_components(const std::uint8_t* sof, std::size_t length) {
+  if (length < 10) return {};
+  const std::size_t count = sof[9];
+  if (length < 10 + 3 * count) return {};
+  const auto factors = [&](std::size_t c) { return std::pair<int, int>(sof[11 + 3 * c] >> 4, sof[11 + 3 * c] & 15); };
+  int max_h = 1, max_v = 1;
+  for (std::size_t c = 0; c < count; ++c) {
+    max_h = std::max(max_h, factors(c).first);
+    max_v = std::max(max_v, factors(c).second);
+  }
+  std::vector<int> ids;
+  for (std::size_t c = 0; c < count; ++c) {
+    const auto [h, v] = factors(c);
+    if (h == 0 || v == 0) return {};
+    if (!(max_h % (2 * h) == 0 && max_v % (2 * v) == 0)) ids.push_back(sof[10 + 3 * c]);
+  }
+  return ids;
+}
+
+// A progressive JPEG without the AC scans (spectral start Ss > 0; one
+// component each) of its components that a 1/8 decode reads the DC of only,
+// nor their entropy-coded data; empty when the JPEG is not progressive or
+// its structure is not what this walk expects (libjpeg then reads it whole,
+// and says what is wrong with it).
+std::vector<std::uint8_t> dc_scans_of_progressive(const std::uint8_t* d, std::size_t n) {
+  std::vector<std::uint8_t> out(d, d + std::min<std::size_t>(n, 2));
+  bool progressive = false;
+  std::vector<int> dc_only;
+  std::size_t pos = 2;
+  while (pos + 1 < n) {
+    if (d[pos] != 0xFF) return {};
+    const std::uint8_t marker = d[pos + 1];
+    if (marker == 0xFF) {
+      ++pos;  // fill byte
+      continue;
+    }
+    if (marker == 0xD9) {
+      if (!progressive) return {};
+      out.insert(out.end(), d + pos, d + pos + 2);
+      return out;
+    }
+    const std::size_t end = segment_end(d, n, pos);
+    if (end == 0) return {};
+    if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+      progressive = is_progressive_frame(marker);
+      dc_only = dc_only_components(d + pos, end - pos);
+    }
+    if (marker != 0xDA) {
+      out.insert(out.end(), d + pos, d + end);
+      pos = end;
+      continue;
+    }
+    if (!progressive || pos + 6 > n) return {};
+    const std::size_t components = d[pos + 4];
+    const std::size_t spectral_start = pos + 5 + 2 * components;
+    const std::size_t data_end = entropy_end(d, n, end);
+    if (spectral_start >= end || data_end == 0) return {};
+    const bool unread = d[spectral_start] > 0 && components == 1 &&
+                        std::find(dc_only.begin(), dc_only.end(), int(d[pos + 5])) != dc_only.end();
+    if (!unread) out.insert(out.end(), d + pos, d + data_end);
+    pos = data_end;
+  }
+  return {};
+}
+
+// One decode at 1/scale of whatever bytes it is given.
+Image decode_scaled(const std::uint8_t* data, std::size_t size, int scale, bool block_smoothing) {
   Decompressor d(data, size);
   jpeg_decompress_struct& cinfo = d.cinfo();
   const bool cmyk = is_cmyk(cinfo);
@@ -148,7 +231,7 @@ Image decode_jpeg(const std::uint8_t* data, std::size_t size, int scale) {
   // what the parity tests hold the CLI and the page to.
   cinfo.dct_method = JDCT_ISLOW;
   cinfo.do_fancy_upsampling = TRUE;
-  cinfo.do_block_smoothing = TRUE;
+  cinfo.do_block_smoothing = block_smoothing ? TRUE : FALSE;
   cinfo.scale_num = 1;
   cinfo.scale_denom = static_cast<unsigned>(scale);
   jpeg_start_decompress(&cinfo);
@@ -180,6 +263,24 @@ Image decode_jpeg(const std::uint8_t* data, std::size_t size, int scale) {
   }
   jpeg_finish_decompress(&cinfo);
   return image;
+}
+
+}  // namespace
+
+JpegHeader read_jpeg_header(const std::uint8_t* data, std::size_t size) {
+  Decompressor d(data, size);
+  const jpeg_decompress_struct& cinfo = d.cinfo();
+  return {int(cinfo.image_width), int(cinfo.image_height), cinfo.num_components};
+}
+
+Image decode_jpeg(const std::uint8_t* data, std::size_t size, int scale, JpegScans scans) {
+  if (scale != 1 && scale != 2 && scale != 4 && scale != 8)
+    fail(ErrorKind::InvalidArgument, "JPEG scale must be 1, 2, 4 or 8, not " + std::to_string(scale));
+  if (scale == 8 && scans == JpegScans::Needed) {
+    const std::vector<std::uint8_t> dc = dc_scans_of_progressive(data, size);
+    if (!dc.empty()) return decode_scaled(dc.data(), dc.size(), scale, false);
+  }
+  return decode_scaled(data, size, scale, true);
 }
 
 }  // namespace lookalike
