@@ -26,12 +26,9 @@ ErrorKind kind_of(int code) {
     case JERR_SOF_UNSUPPORTED:
     case JERR_NOT_COMPILED:
     case JERR_BAD_PRECISION:
-    case JERR_CONVERSION_NOTIMPL:
-      return ErrorKind::Unsupported;
-    case JERR_OUT_OF_MEMORY:
-      return ErrorKind::TooLarge;
-    default:
-      return ErrorKind::Corrupt;
+    case JERR_CONVERSION_NOTIMPL: return ErrorKind::Unsupported;
+    case JERR_OUT_OF_MEMORY: return ErrorKind::TooLarge;
+    default: return ErrorKind::Corrupt;
   }
 }
 
@@ -68,10 +65,8 @@ bool loses_pixels(int code) {
     case JWRN_ARITH_BAD_CODE:
     case JWRN_JPEG_EOF:
     case JWRN_MUST_RESYNC:
-    case JWRN_NOT_SEQUENTIAL:
-      return true;
-    default:
-      return false;
+    case JWRN_NOT_SEQUENTIAL: return true;
+    default: return false;
   }
 }
 
