@@ -11,6 +11,7 @@
 #include <stb/stb_image_write.h>
 
 #include "lookalike/image/encode.h"
+
 #include "support/test_images.h"
 #include "support/test_photos.h"
 
@@ -42,7 +43,6 @@ int main(int argc, char** argv) {
       {"progressive.jpg", encode_camera_jpeg(picture, {85, true})},
       {"exif6.jpg", with_exif_orientation(encode_camera_jpeg(picture, {80, true}), 6)},
       {"grey.jpg", encode_camera_jpeg(make_pattern(33, 17, 9), {80, false, true})},
-      {"stb.jpg", encode_jpeg(make_pattern(40, 24, 4), 60)},
       {"rgb.png", encode_png(picture)},
       {"grey.png", encode_png_raw(8, 6, 0, 8, Bytes(48, 100))},
       {"alpha.png", encode_png_raw(6, 5, 6, 8, Bytes(6 * 5 * 4, 170))},

@@ -91,10 +91,17 @@ class Decompressor {
     errors_.error_exit = raise_error;
     errors_.emit_message = on_message;
     progress_.progress_monitor = limit_scans;
-    jpeg_create_decompress(&cinfo_);
-    cinfo_.progress = &progress_;
-    jpeg_mem_src(&cinfo_, data, static_cast<unsigned long>(size));
-    jpeg_read_header(&cinfo_, TRUE);
+    // A constructor that throws runs no destructor: what libjpeg allocated
+    // before a corrupt header stopped it is freed here.
+    try {
+      jpeg_create_decompress(&cinfo_);
+      cinfo_.progress = &progress_;
+      jpeg_mem_src(&cinfo_, data, static_cast<unsigned long>(size));
+      jpeg_read_header(&cinfo_, TRUE);
+    } catch (...) {
+      jpeg_destroy_decompress(&cinfo_);
+      throw;
+    }
   }
   ~Decompressor() { jpeg_destroy_decompress(&cinfo_); }
   Decompressor(const Decompressor&) = delete;
