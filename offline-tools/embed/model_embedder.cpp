@@ -261,7 +261,9 @@ class EmbedPipeline {
     ErrorKind kind = ErrorKind::Corrupt;
     try {
       const std::vector<std::uint8_t> bytes = read_file(paths_[i]);
-      const DecodedImage decoded = decode_image(bytes.data(), bytes.size(), options_.decode);
+      DecodeOptions decode_options = options_.decode;
+      decode_options.need = decode_need(embedder_.card());
+      const DecodedImage decoded = decode_image(bytes.data(), bytes.size(), decode_options);
       if (options_.on_decoded) options_.on_decoded(i, bytes, decoded);
       preprocess_for_model_into(decoded.image, embedder_.card(), slot.tensors.data() + k * floats_);
     } catch (const Error& e) {

@@ -103,11 +103,11 @@ std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCa
 
 struct EmbedFilesOptions {
   unsigned decode_threads = 0;  // 0 = all hardware threads
-  DecodeOptions decode;         // e.g. prep's pixel limit
-  // Called on a decode thread with each file's bytes and decoded image before
-  // it is preprocessed (a sharded job checks, hashes and thumbnails it
-  // there, decoding each image once). An Error it throws is that image's
-  // failure.
+  DecodeOptions decode;         // e.g. prep's pixel limit (the need is always the card's)
+  // Called on a decode thread with each file's bytes and its decode for the
+  // model (reduced to the card's need) before it is preprocessed: a sharded
+  // job checks, hashes and thumbnails the image there, from this decode when
+  // it is full size. An Error it throws is that image's failure.
   std::function<void(std::size_t index, const std::vector<std::uint8_t>& bytes, const DecodedImage& decoded)>
       on_decoded;
   std::function<void(std::size_t done)> on_progress;  // called after each batch with the items finished so far

@@ -136,10 +136,16 @@ class ShardRun {
     file_options.decode_threads = options_.threads;
     file_options.decode = decode_options(check_options);
     file_options.on_decoded = [&](std::size_t k, const std::vector<std::uint8_t>& bytes, const DecodedImage& decoded) {
-      checks[k] = check_decoded_image(bytes.size(), decoded, check_options);
+      std::optional<DecodedImage> full_decode;
+      const DecodedImage& full =
+          decoded.reduction == 1 ? decoded
+                                 : full_decode.emplace(decode_image(bytes.data(), bytes.size(), file_options.decode));
+      checks[k] = check_decoded_image(bytes.size(), full, check_options);
       if (!checks[k].usable) fail(ErrorKind::InvalidArgument, checks[k].message);  // set aside, not embedded
       sha256[k] = crawl::sha256_hex(bytes.data(), bytes.size());
-      const auto jpeg = thumbnail_jpeg(decoded.image, options_.thumbnail_side);
+      std::optional<DecodedImage> thumbnail_decode;
+      const auto jpeg =
+          thumbnail_jpeg(thumbnail_source(bytes, full, decoded, thumbnail_decode), options_.thumbnail_side);
       write_file_atomic(thumbs / thumbnail_key(keys[k]), jpeg.data(), jpeg.size());
     };
     std::size_t reported = 0;
@@ -153,6 +159,19 @@ class ShardRun {
       fail(ErrorKind::Io, "interrupted: the checkpoints finished so far are kept in " +
                               (folder_ / kShardPartsFolder).string() + "; run the shard again to resume");
     return save_part(files, first, result, checks, sha256);
+  }
+
+  // The picture `index` makes this image's thumbnail from: decoded at the
+  // reduction the thumbnail needs, which is often the full or the model's.
+  const Image& thumbnail_source(const std::vector<std::uint8_t>& bytes, const DecodedImage& full,
+                                const DecodedImage& model, std::optional<DecodedImage>& storage) const {
+    const DecodeNeed need = thumbnail_need(options_.thumbnail_side);
+    const int reduction = reduction_factor(full.stored_width, full.stored_height, need);
+    if (reduction == full.reduction) return full.image;
+    if (reduction == model.reduction) return model.image;
+    DecodeOptions options;
+    options.need = need;
+    return storage.emplace(decode_image(bytes.data(), bytes.size(), options)).image;
   }
 
   PartMarker save_part(const PartFiles& files, std::size_t first, const EmbedFilesResult& result,

@@ -2,12 +2,15 @@
 // sharded embedding job (shard/shard_folder.h says what it writes).
 //
 // The shard scans the same source folders as `prep` and `index` do, keeps
-// the images whose source key hashes to it (shard/shard_spec.h), and
-// decodes each image once: prep's checks and hashes, the site's thumbnail,
-// and the model's tensor. Work is saved in checkpoints of --checkpoint
-// images (parts/), so a shard killed part-way resumes from its last
-// checkpoint; embeddings do not depend on which images share a batch, so a
-// resumed shard writes the same bytes as an uninterrupted one.
+// the images whose source key hashes to it (shard/shard_spec.h), and reads
+// each image once for everything `index` would do with it: prep's checks and
+// hashes (on the full image), the site's thumbnail and the model's tensor,
+// each from the decode `index` makes for it (decode_need.h: a small photo is
+// decoded once, a large one also at the reductions the model and the
+// thumbnail allow). Work is saved in checkpoints of --checkpoint images
+// (parts/), so a shard killed part-way resumes from its last checkpoint;
+// embeddings do not depend on which images share a batch, so a resumed shard
+// writes the same bytes as an uninterrupted one.
 #pragma once
 
 #include <cstddef>

@@ -41,6 +41,8 @@ void make_sources(const fs::path& root) {
   write_png(root / "b/near-a1.png", brightened(smooth_picture(168, 120, 71), 3));
   write_bytes(root / "a/broken.jpg", {0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 'J', 'F'});
   write_jpeg(root / "a/tiny.jpg", smooth_picture(40, 30, 99));
+  // Large enough to be decoded reduced for the model and the thumbnail.
+  write_jpeg(root / "b/large.jpg", smooth_picture(2400, 1600, 123));
 }
 
 CliResult embed_shard(const fs::path& sources, const fs::path& out, const std::string& shard) {
@@ -75,7 +77,7 @@ TEST_CASE("three shards merged give the site of one run over the same images", "
     rejected += done["counts"]["rejected"].get<std::size_t>();
   }
   // Every image in exactly one shard; duplicates are still there (decided at merge).
-  CHECK(embedded == 14);
+  CHECK(embedded == 15);
   CHECK(rejected == 2);
 
   const auto before = snapshot_tree(dir / "shards");
@@ -90,7 +92,7 @@ TEST_CASE("three shards merged give the site of one run over the same images", "
   CHECK(snapshot_tree(dir / "merged/index") == snapshot_tree(dir / "single/index"));
   CHECK(snapshot_tree(dir / "merged/thumbs") == snapshot_tree(dir / "single/thumbs"));
   const json collection = json::parse(read_text_file(dir / "merged/index/photos.json"));
-  CHECK(collection["items"].size() == 12);  // 14 usable, one exact and one near duplicate set aside
+  CHECK(collection["items"].size() == 13);  // 15 usable, one exact and one near duplicate set aside
 }
 
 TEST_CASE("the merge refuses missing, unfinished and damaged shards, naming them", "[scale][merge]") {
