@@ -21,7 +21,8 @@ namespace lookalike::cli {
 namespace {
 
 struct IndexArguments {
-  std::string input, site = "site", name, title, kind, element;
+  std::string input, embeddings, items, site = "site", name, title, kind, element;
+  PartitionedChoices partitioned;
   std::vector<std::string> features, metrics;
   std::uint32_t m = 0, ef_construction = 0, ef_search = 0;
   std::size_t samples = 8;
@@ -85,6 +86,12 @@ void print_summary(const IndexSummary& s) {
 void run(const IndexArguments& args) {
   IndexOptions options;
   options.input = args.input;
+  options.embeddings = args.embeddings;
+  options.items = args.items;
+  if (args.input.empty() == args.embeddings.empty())
+    fail(ErrorKind::InvalidArgument,
+         "give INPUT (images or a manifest) or --embeddings X.npy --items X.jsonl, not both");
+  options.partitioned = args.partitioned;
   options.site = args.site;
   options.name = args.name;
   options.title = args.title;
@@ -128,14 +135,30 @@ void add_index_command(CLI::App& app) {
       "  index/collections.json, and models/<card>.json with its ONNX file for model:<card> features.\n"
       "Features: traditional specs (pixels, colour, colour-texture; default: all three at default parameters)\n"
       "or model:<card> (a card name or file; each image is embedded once for every metric).\n"
-      "--kind auto builds flat (exact) bundles up to 10000 items and HNSW above.\n"
+      "--kind auto builds flat (exact) bundles up to 10000 items, HNSW up to 50000 and a partitioned index above\n"
+      "(inverted lists the page fetches piece by piece: <name>.<feature>.<metric>.lkp + .NNNN.bin data files,\n"
+      "none over 64 MB; --lists, --nprobe, --rerank tune it, the defaults are measured in docs/BENCHMARKS.md).\n"
+      "--embeddings X.npy --items X.jsonl indexes precomputed vectors (float32 rows, one JSON item per line, as\n"
+      "in the collection's items; --feature names what made them; default metric cosine) instead of images.\n"
       "--update keeps the ids of kept images, adds new ones and removes vanished ones in the existing bundles;\n"
       "it refuses options that differ from those bundles (then rebuild without --update).\n"
       "Nothing in the site changes unless the whole build succeeds.\n"
       "With --reproducible and SOURCE_DATE_EPOCH set (the time recorded as the collection's creation),\n"
       "the same input gives byte-identical files.\n"
       "Example: lookalike index prep/manifest.json --site site --name demo --title \"Demo photos\"");
-  command->add_option("input", args->input, "manifest.json, a folder holding one, or an image folder")->required();
+  command->add_option("input", args->input, "manifest.json, a folder holding one, or an image folder");
+  command->add_option("--embeddings", args->embeddings,
+                      "Precomputed vectors: a float32 .npy matrix (instead of INPUT)");
+  command->add_option("--items", args->items, "With --embeddings: one JSON collection item per row (JSON Lines)");
+  command->add_option("--lists", args->partitioned.lists, "Partitioned: inverted lists (default about 4*sqrt(items))")
+      ->check(CLI::Range(1, 1 << 20));
+  command->add_option("--nprobe", args->partitioned.nprobe, "Partitioned: lists a query probes by default")
+      ->check(CLI::Range(1, 1 << 20));
+  command
+      ->add_option("--rerank", args->partitioned.rerank,
+                   "Partitioned: candidates scored with the metric's exact value (default 40)")
+      ->check(CLI::Range(1, 100000));
+  command->add_option("--seed", args->partitioned.seed, "Partitioned: k-means seed")->capture_default_str();
   command->add_option("--site", args->site, "Site folder to write into")->capture_default_str();
   command->add_option("--name", args->name,
                       "Collection name, used in file names (default: from the input's folder name)");
@@ -148,8 +171,8 @@ void add_index_command(CLI::App& app) {
                    "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
       ->delimiter(',')
       ->check(CLI::IsMember({"l1", "l2", "cosine", "correlation"}));
-  command->add_option("--kind", args->kind, "flat, hnsw or auto (default: auto)")
-      ->check(CLI::IsMember({"flat", "hnsw", "auto"}));
+  command->add_option("--kind", args->kind, "flat, hnsw, partitioned or auto (default: auto, by size)")
+      ->check(CLI::IsMember({"flat", "hnsw", "partitioned", "auto"}));
   command->add_option("--element", args->element, "float32 or int8 (about a quarter of the bytes; default: float32)")
       ->check(CLI::IsMember({"float32", "int8"}));
   command->add_option("--m", args->m, "HNSW: links per node (default 16)")->check(CLI::Range(2, 64));

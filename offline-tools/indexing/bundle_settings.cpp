@@ -56,7 +56,8 @@ KindChoice parse_kind_choice(const std::string& name) {
   if (name == "auto") return KindChoice::Auto;
   if (name == "flat" || name == "exact") return KindChoice::Flat;
   if (name == "hnsw") return KindChoice::Hnsw;
-  fail(ErrorKind::InvalidArgument, "unknown index kind \"" + name + "\" (expected flat, hnsw or auto)");
+  if (name == "partitioned") return KindChoice::Partitioned;
+  fail(ErrorKind::InvalidArgument, "unknown index kind \"" + name + "\" (expected flat, hnsw, partitioned or auto)");
 }
 
 IndexKind resolve_kind(KindChoice choice, std::size_t items) {
@@ -65,10 +66,13 @@ IndexKind resolve_kind(KindChoice choice, std::size_t items) {
       return IndexKind::Flat;
     case KindChoice::Hnsw:
       return IndexKind::Hnsw;
+    case KindChoice::Partitioned:
+      return IndexKind::Partitioned;
     case KindChoice::Auto:
       break;
   }
-  return items <= kAutoFlatMaxItems ? IndexKind::Flat : IndexKind::Hnsw;
+  if (items <= kAutoFlatMaxItems) return IndexKind::Flat;
+  return items <= kAutoHnswMaxItems ? IndexKind::Hnsw : IndexKind::Partitioned;
 }
 
 IndexConfig bundle_config(const BundleSettings& settings, const FeatureChoice& feature, Metric metric) {
@@ -90,6 +94,13 @@ BundleSettings fresh_settings(const IndexOptions& options, std::size_t items) {
   s.metrics = chosen_metrics(options.metrics);
   s.kind = resolve_kind(options.kind.value_or(KindChoice::Auto), items);
   s.element = options.element.value_or(ElementType::Float32);
+  if (s.kind == IndexKind::Partitioned) {
+    // Its lists hold int8 items (re-ranked with the metric's value).
+    if (options.element == ElementType::Float32)
+      fail(ErrorKind::InvalidArgument, "a partitioned index stores int8 vectors: leave out --element float32");
+    s.element = ElementType::Int8;
+    if (items > 0) resolve_partitioned_choices(options.partitioned, items);  // wrong --lists etc. before any work
+  }
   if (options.m) s.hnsw.m = *options.m;
   if (options.ef_construction) s.hnsw.ef_construction = *options.ef_construction;
   if (options.ef_search) s.hnsw.ef_search = *options.ef_search;
@@ -142,6 +153,10 @@ BundleSettings update_settings(const IndexOptions& options, const Collection& ex
                                            ", not " + joined(metric_names(asked)) + kRebuild);
   }
 
+  for (const CollectionBundle& b : existing.bundles)
+    if (b.kind == IndexKind::Partitioned)
+      fail(ErrorKind::InvalidArgument,
+           "--update of a partitioned index (" + b.file + ") is not available yet" + kRebuild);
   std::vector<std::uint32_t> item_ids;
   for (const CollectionItem& item : existing.items) item_ids.push_back(item.id);
   std::sort(item_ids.begin(), item_ids.end());

@@ -21,6 +21,8 @@
 #include "indexing/site_models.h"
 #include "lookalike/common/error.h"
 #include "lookalike/index/vector_index.h"
+#include "partitioned/embeddings_index.h"
+#include "partitioned/partitioned_bundle.h"
 #include "site/bundle_files.h"
 #include "site/collection_files.h"
 #include "site/collection_items.h"
@@ -47,11 +49,13 @@ void fail_if_interrupted(const fs::path& site) {
 void remove_stale_files(const std::optional<Collection>& before, const Collection& after, std::set<fs::path> stale,
                         const fs::path& site) {
   std::set<fs::path> keep;
-  for (const auto& b : after.bundles) keep.insert(site / "index" / b.file);
+  for (const auto& b : after.bundles)
+    for (const std::string& f : bundle_file_names(b)) keep.insert(site / "index" / f);
   for (const auto& i : after.items) keep.insert(site / i.thumbnail);
   for (const auto& s : after.samples) keep.insert(site / s.file);
   if (before) {
-    for (const auto& b : before->bundles) stale.insert(site / "index" / b.file);
+    for (const auto& b : before->bundles)
+      for (const std::string& f : bundle_file_names(b)) stale.insert(site / "index" / f);
     for (const auto& i : before->items)
       if (!i.thumbnail.empty()) stale.insert(site / i.thumbnail);
     for (const auto& s : before->samples) stale.insert(site / s.file);
@@ -74,6 +78,7 @@ std::vector<std::string> sorted_labels(const std::vector<CollectionItem>& items)
 }  // namespace
 
 IndexSummary run_index(const IndexOptions& options) {
+  if (!options.embeddings.empty()) return run_index_from_embeddings(options);
   const auto start = std::chrono::steady_clock::now();
   const fs::path& site = options.site;
   // Everything that can be checked without reading an image is checked first.
@@ -190,6 +195,16 @@ IndexSummary run_index(const IndexOptions& options) {
     const FeatureChoice& feature = settings.features[f];
     const FeatureMatrix rows = keep_rows(extraction.matrices[f], extraction.ok);
     for (const Metric metric : settings.metrics) {
+      if (settings.kind == IndexKind::Partitioned) {
+        PartitionedRows source{add_ids.size(), [&rows](std::size_t r) { return rows.row(r); },
+                               [&add_ids](std::size_t r) { return add_ids[r]; }};
+        summary.bundles.push_back(
+            stage_partitioned_bundle(staged, site, bundle_file_name(name, feature.slug, metric, IndexKind::Partitioned),
+                                     feature.slug, bundle_config(settings, feature, metric), source,
+                                     options.partitioned, thread_count(options.threads), options.show_progress));
+        if (progress) progress->advance(add_ids.size());
+        continue;
+      }
       const auto bundle_start = std::chrono::steady_clock::now();
       std::string file = bundle_file_name(name, feature.slug, metric);
       std::optional<VectorIndex> index;

@@ -73,7 +73,7 @@ TEST_CASE("half floats round to nearest even and read back exactly", "[partition
   CHECK(half_to_float(float_to_half(65504.0f)) == 65504.0f);
   CHECK(!half_is_finite(float_to_half(70000.0f)));
   CHECK(half_to_float(float_to_half(5.9604645e-8f)) == 5.9604645e-8f);  // the smallest subnormal
-  CHECK(float_to_half(1.0f + 1.0f / 2048) == float_to_half(1.0f));       // a tie goes to the even mantissa
+  CHECK(float_to_half(1.0f + 1.0f / 2048) == float_to_half(1.0f));      // a tie goes to the even mantissa
   CHECK(float_to_half(1.0f + 3.0f / 2048) == float_to_half(1.0f + 2.0f / 1024));
   for (std::uint32_t h = 0; h < 0x7c00; ++h) CHECK(float_to_half(half_to_float(std::uint16_t(h))) == h);
 }
@@ -132,8 +132,7 @@ TEST_CASE("a selective filter probes on until k accepted items are found", "[par
   CHECK(search.lists_scored() > 3);
 }
 
-TEST_CASE("more like this: an item's stored vector, found through its list, and the item left out",
-          "[partitioned]") {
+TEST_CASE("more like this: an item's stored vector, found through its list, and the item left out", "[partitioned]") {
   Fixture f(Metric::Correlation);
   const PartitionedSearch first = search_partitioned(*f.index, f.built, &f.data.queries[0], {});
   const std::uint32_t id = first.hits().front().id, list_number = first.hit_lists().front();
@@ -170,8 +169,9 @@ TEST_CASE("lists fill data files in order, none over the limit", "[partitioned]"
 TEST_CASE("a list too large for one data file is refused", "[partitioned]") {
   const ClusteredVectors data = make_clustered_vectors(100, 0, kDim, 3);
   const std::vector<std::uint32_t> ids = sequential_ids(100);
-  CHECK_THROWS_WITH(build_partitioned(partitioned_config(Metric::L2), data.points.data(), ids.data(), 100, 1, 1, 40, 1000),
-                    Catch::Contains("more than one data file may") && Catch::Contains("use more lists"));
+  CHECK_THROWS_WITH(
+      build_partitioned(partitioned_config(Metric::L2), data.points.data(), ids.data(), 100, 1, 1, 40, 1000),
+      Catch::Contains("more than one data file may") && Catch::Contains("use more lists"));
 }
 
 TEST_CASE("the list cache keeps the most recent lists within its budget", "[partitioned]") {

@@ -33,16 +33,18 @@ inline BuiltPartitioned build_partitioned(const IndexConfig& config, const float
   }
   centroids = stored_centroids(centroids);
   std::vector<std::vector<std::size_t>> members(lists);
-  for (std::size_t i = 0; i < count; ++i) members[nearest_list(config.metric, centroids, dim, vectors + i * dim)].push_back(i);
+  for (std::size_t i = 0; i < count; ++i)
+    members[nearest_list(config.metric, centroids, dim, vectors + i * dim)].push_back(i);
   BuiltPartitioned built;
   PartitionedParams params;
   params.nprobe = nprobe;
   params.rerank = rerank;
   params.max_file_bytes = max_file_bytes;
-  PartitionedWriter writer(config, centroids, params, [&built](std::uint32_t file, const std::vector<std::uint8_t>& bytes) {
-    built.files.resize(file + 1);
-    built.files[file] = bytes;
-  });
+  PartitionedWriter writer(config, centroids, params,
+                           [&built](std::uint32_t file, const std::vector<std::uint8_t>& bytes) {
+                             built.files.resize(file + 1);
+                             built.files[file] = bytes;
+                           });
   for (const auto& m : members) {
     std::vector<std::uint32_t> list_ids;
     std::vector<float> list_vectors;

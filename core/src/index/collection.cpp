@@ -115,6 +115,12 @@ void validate(const Collection& c, const Reporter& bad) {
     if (!is_site_path(b.file)) bad(f + ".file", "must be a relative path inside the site");
     if (!files.insert(b.file).second) bad(f + ".file", "\"" + b.file + "\" is listed twice");
     if (b.dim == 0 || b.dim > kMaxIndexDim) bad(f + ".dim", "must be in [1, " + std::to_string(kMaxIndexDim) + "]");
+    const bool partitioned = b.kind == IndexKind::Partitioned;
+    if (partitioned != (b.data_files > 0))
+      bad(f + ".data_files",
+          partitioned ? "must be at least 1 for a partitioned index" : "is for partitioned indexes only");
+    if (partitioned && (b.file.size() < 5 || b.file.compare(b.file.size() - 4, 4, ".lkp") != 0))
+      bad(f + ".file", "of a partitioned index must end in .lkp");
   }
   for (std::size_t i = 0; i < c.models.size(); ++i)
     if (!is_site_path(c.models[i].card)) bad(at("models", i) + ".card", "must be a relative path inside the site");
@@ -182,6 +188,28 @@ class Fields {
   std::string path_;
   const Reporter& bad_;
 };
+
+CollectionItem parse_item(const json& object, const std::string& path, const Reporter& bad, bool id_required,
+                          std::uint32_t default_id) {
+  const Fields f(object, path, bad);
+  CollectionItem item;
+  item.id = f.find("id") || id_required ? static_cast<std::uint32_t>(f.number("id", 0xFFFFFFFFu, true)) : default_id;
+  item.label = f.text("label");
+  item.thumbnail = f.text("thumbnail");
+  item.width = static_cast<std::uint32_t>(f.number("width", 1u << 20));
+  item.height = static_cast<std::uint32_t>(f.number("height", 1u << 20));
+  if (const json* source = f.find("source")) {
+    const Fields s(*source, path + ".source", bad);
+    item.source.path = s.text("path");
+    item.source.url = s.text("url");
+    item.source.page = s.text("page");
+    item.source.owner = s.text("owner");
+    item.source.title = s.text("title");
+    item.source.licence = s.text("licence");
+    item.source.licence_url = s.text("licence_url");
+  }
+  return item;
+}
 
 json parse_document(const std::string& text, const Reporter& bad) {
   json root;
@@ -259,6 +287,7 @@ std::string collection_to_json(const Collection& c) {
                        {"dim", b.dim},
                        {"count", b.count},
                        {"bytes", b.bytes}});
+    if (b.data_files) bundles.back()["data_files"] = b.data_files;
   }
   root["bundles"] = std::move(bundles);
   json models = json::array();
@@ -278,6 +307,17 @@ std::string collection_to_json(const Collection& c) {
   return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+CollectionItem parse_collection_item(const std::string& json_text, const std::string& where, std::uint32_t default_id) {
+  const Reporter bad{where.c_str(), ErrorKind::Corrupt};
+  json object;
+  try {
+    object = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    fail(ErrorKind::Corrupt, where + ": not valid JSON: " + e.what());
+  }
+  return parse_item(object, "", bad, false, default_id);
+}
+
 Collection parse_collection(const std::string& json_text) {
   const Reporter bad{"collection", ErrorKind::Corrupt};
   const json root = parse_document(json_text, bad);
@@ -295,23 +335,7 @@ Collection parse_collection(const std::string& json_text) {
   const json& items = top.array("items", true);
   c.items.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const Fields f(items[i], at("items", i), bad);
-    CollectionItem item;
-    item.id = static_cast<std::uint32_t>(f.number("id", 0xFFFFFFFFu, true));
-    item.label = f.text("label");
-    item.thumbnail = f.text("thumbnail");
-    item.width = static_cast<std::uint32_t>(f.number("width", 1u << 20));
-    item.height = static_cast<std::uint32_t>(f.number("height", 1u << 20));
-    if (const json* source = f.find("source")) {
-      const Fields s(*source, at("items", i) + ".source", bad);
-      item.source.path = s.text("path");
-      item.source.url = s.text("url");
-      item.source.page = s.text("page");
-      item.source.owner = s.text("owner");
-      item.source.title = s.text("title");
-      item.source.licence = s.text("licence");
-      item.source.licence_url = s.text("licence_url");
-    }
+    CollectionItem item = parse_item(items[i], at("items", i), bad, true, 0);
     c.items.push_back(std::move(item));
   }
   const json& bundles = top.array("bundles");
@@ -329,7 +353,7 @@ Collection parse_collection(const std::string& json_text) {
     try {
       b.kind = parse_index_kind(f.text("kind", true));
     } catch (const Error&) {
-      bad(f.name("kind"), "must be \"flat\" or \"hnsw\"");
+      bad(f.name("kind"), "must be \"flat\", \"hnsw\" or \"partitioned\"");
     }
     try {
       b.element = parse_element_type(f.text("element", true));
@@ -339,6 +363,7 @@ Collection parse_collection(const std::string& json_text) {
     b.dim = static_cast<std::uint32_t>(f.number("dim", kMaxIndexDim, true));
     b.count = f.number("count", 0xFFFFFFFFu, true);
     b.bytes = f.number("bytes", ~std::uint64_t{0}, true);
+    b.data_files = static_cast<std::uint32_t>(f.number("data_files", 10000));
     c.bundles.push_back(std::move(b));
   }
   const json& models = top.array("models");

@@ -85,7 +85,8 @@ void read_lists(ByteReader& r, PartitionedHeader& h, std::uint32_t list_count, s
   h.file_bytes.resize(file_count);
   for (std::uint64_t& bytes : h.file_bytes) {
     bytes = r.u64();
-    if (bytes > kMaxFileBytes) corrupt("a data file of " + str(bytes) + " bytes is over the limit " + str(kMaxFileBytes));
+    if (bytes > kMaxFileBytes)
+      corrupt("a data file of " + str(bytes) + " bytes is over the limit " + str(kMaxFileBytes));
   }
   const std::uint64_t item_bytes = kItemFixedBytes + std::uint64_t(h.config.dim);
   h.lists.resize(list_count);
@@ -117,7 +118,8 @@ void read_lists(ByteReader& r, PartitionedHeader& h, std::uint32_t list_count, s
     end += l.bytes;
     items += l.count;
   }
-  if (file + 1 != file_count) corrupt("the lists use " + str(file + 1) + " data files, the header lists " + str(file_count));
+  if (file + 1 != file_count)
+    corrupt("the lists use " + str(file + 1) + " data files, the header lists " + str(file_count));
   if (end != h.file_bytes[file])
     corrupt("data file " + str(file) + " is " + str(h.file_bytes[file]) + " bytes long but its lists end at byte " +
             str(end));
@@ -143,13 +145,14 @@ PartitionedIndex PartitionedIndex::load_header(const std::uint8_t* data, std::si
   // Everything the counts imply must be there before anything is allocated.
   const std::uint64_t tables = align_up(kFixedHeaderBytes + h.config.feature_spec.size());
   const std::uint64_t expected = tables + std::uint64_t(file_count) * kFileEntryBytes +
-                                 std::uint64_t(list_count) * kListEntryBytes +
-                                 2ull * list_count * h.config.dim + kChecksumBytes;
+                                 std::uint64_t(list_count) * kListEntryBytes + 2ull * list_count * h.config.dim +
+                                 kChecksumBytes;
   if (expected != size)
     corrupt("is " + str(size) + " bytes; its counts (" + str(list_count) + " lists, " + str(file_count) +
-            " files, dimension " + str(h.config.dim) + ") make it " + str(expected) + (size < expected ? ": truncated?" : ""));
-  const std::uint64_t stored_sum = ByteReader::load_u32(data + size - 8) |
-                                   (std::uint64_t(ByteReader::load_u32(data + size - 4)) << 32);
+            " files, dimension " + str(h.config.dim) + ") make it " + str(expected) +
+            (size < expected ? ": truncated?" : ""));
+  const std::uint64_t stored_sum =
+      ByteReader::load_u32(data + size - 8) | (std::uint64_t(ByteReader::load_u32(data + size - 4)) << 32);
   const std::uint64_t sum = bundle_checksum(data, size - kChecksumBytes);
   if (kVerifyChecksums && sum != stored_sum) corrupt("checksum mismatch: the file is damaged");
   for (std::size_t p = r.position(); p < tables; ++p)

@@ -34,8 +34,8 @@ PartitionedList PartitionedList::parse(const PartitionedIndex& index, std::uint3
   const ListLocation& where = h.lists[number];
   const std::string what = "partitioned index: list " + str(number);
   if (size != where.bytes)
-    fail(ErrorKind::Corrupt, what + " is " + str(size) + " bytes, the header says " + str(where.bytes) +
-                                 " (" + str(where.count) + " items)");
+    fail(ErrorKind::Corrupt, what + " is " + str(size) + " bytes, the header says " + str(where.bytes) + " (" +
+                                 str(where.count) + " items)");
   if (kVerifyChecksums && bundle_checksum(data, size) != where.checksum)
     fail(ErrorKind::Corrupt, what + ": checksum mismatch (the bytes are not the ones the header describes)");
 

@@ -100,8 +100,7 @@ std::vector<Hit> PartitionedSearch::hits() const {
     for (const Candidate& cand : candidates_)
       scored.push_back({{cand.id, metric_value(c.metric, query_.data(), cand.vector.data(), c.dim)}, cand.list});
     const HitOrder order{c.metric};
-    std::sort(scored.begin(), scored.end(),
-              [&order](const auto& a, const auto& b) { return order(a.first, b.first); });
+    std::sort(scored.begin(), scored.end(), [&order](const auto& a, const auto& b) { return order(a.first, b.first); });
     if (scored.size() > options_.k) scored.resize(options_.k);
     ranked_.emplace();
     ranked_lists_.clear();

@@ -13,7 +13,10 @@
 //                              "owner": "…", "title": "…", "licence": "CC BY 2.0", "licence_url": "…" } } ],
 //     "bundles": [ { "feature": "colour:bins=8x4x4", "slug": "colour", "metric": "l1",
 //                    "file": "demo.colour.l1.lkx", "kind": "hnsw", "element": "float32",
-//                    "dim": 128, "count": 1000, "bytes": 123456 } ],
+//                    "dim": 128, "count": 1000, "bytes": 123456 },
+//                  { "feature": "model:clip-vit-b32", "slug": "model-clip-vit-b32", "metric": "cosine",
+//                    "file": "demo.model-clip-vit-b32.cosine.lkp", "kind": "partitioned", "element": "int8",
+//                    "dim": 512, "count": 1000000, "bytes": 530000000, "data_files": 9 } ],
 //     "models": [ { "card": "models/mobilenetv2-int8.json" } ],
 //     "samples": [ { "file": "samples/12.jpg", "title": "beach (item 12)" } ] }
 //
@@ -61,7 +64,10 @@ struct CollectionBundle {
   ElementType element = ElementType::Float32;
   std::uint32_t dim = 0;
   std::uint64_t count = 0;  // live items
-  std::uint64_t bytes = 0;  // file size, for download progress
+  std::uint64_t bytes = 0;  // file size (partitioned: all its files), for download progress
+  // Partitioned only: the number of data files beside `file` (<stem>.lkp):
+  // <stem>.0000.bin … (index/partitioned_format.h). 0 for the other kinds.
+  std::uint32_t data_files = 0;
 };
 
 struct CollectionModel {
@@ -111,6 +117,11 @@ std::string collection_list_to_json(const CollectionList& list);
 // Both throw Error(Corrupt) naming the field ("collection: items[3].id is
 // missing"), Error(Unsupported) for another schema.
 Collection parse_collection(const std::string& json_text);
+
+// One item object of the schema above (an element of "items"), e.g. a line of
+// the items.jsonl that comes with precomputed embeddings; "id" may be absent
+// (then default_id). Throws Error(Corrupt) "<where>: <field> …".
+CollectionItem parse_collection_item(const std::string& json_text, const std::string& where, std::uint32_t default_id);
 CollectionList parse_collection_list(const std::string& json_text);
 
 }  // namespace lookalike

@@ -20,7 +20,7 @@ class ListCache {
  public:
   explicit ListCache(std::size_t budget_bytes) : budget_(budget_bytes) {}
   std::shared_ptr<const PartitionedList> get(std::uint32_t list);  // null when absent; marks it recently used
-  void put(std::shared_ptr<const PartitionedList> list);           // evicts as needed; a list over the budget is not kept
+  void put(std::shared_ptr<const PartitionedList> list);  // evicts as needed; a list over the budget is not kept
   void set_budget(std::size_t budget_bytes);
   void clear();
   std::size_t bytes() const { return bytes_; }

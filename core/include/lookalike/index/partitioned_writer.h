@@ -23,9 +23,9 @@
 namespace lookalike {
 
 struct PartitionedParams {
-  std::uint32_t nprobe = 0;  // the default lists probed per query
-  std::uint32_t rerank = 0;  // the default candidates scored exactly
-  std::uint64_t seed = 0;    // the k-means seed, recorded for reference
+  std::uint32_t nprobe = 0;          // the default lists probed per query
+  std::uint32_t rerank = 0;          // the default candidates scored exactly
+  std::uint64_t seed = 0;            // the k-means seed, recorded for reference
   std::uint64_t max_file_bytes = 0;  // 0 = partitioned::kMaxFileBytes (smaller in tests)
 };
 
