@@ -46,5 +46,13 @@ log "fuzzing the bundle loader for 60 s"
   -artifact_prefix="$fuzz_dir/artifacts/" "$fuzz_dir/corpus/bundle" 2>"$fuzz_dir/last-run.log" \
   || { tail -n 40 "$fuzz_dir/last-run.log" >&2; die "the bundle loader fuzzer failed (inputs in $fuzz_dir/artifacts)"; }
 grep -E '^stat::number_of_executed_units' "$fuzz_dir/last-run.log" >&2 || true
+mkdir -p "$fuzz_dir/corpus/partitioned"
+"$fuzz_dir/tests/fuzz/make_partitioned_corpus" "$fuzz_dir/corpus/partitioned" >/dev/null \
+  || die "cannot write the partitioned fuzz seed corpus"
+log "fuzzing the partitioned index loader for 30 s"
+"$fuzz_dir/tests/fuzz/fuzz_partitioned_loader" -max_total_time=30 -print_final_stats=1 \
+  -artifact_prefix="$fuzz_dir/artifacts/" "$fuzz_dir/corpus/partitioned" 2>"$fuzz_dir/last-partitioned-run.log" \
+  || { tail -n 40 "$fuzz_dir/last-partitioned-run.log" >&2; die "the partitioned loader fuzzer failed (inputs in $fuzz_dir/artifacts)"; }
+grep -E '^stat::number_of_executed_units' "$fuzz_dir/last-partitioned-run.log" >&2 || true
 
 log "all tests passed"
