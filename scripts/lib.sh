@@ -7,7 +7,10 @@ export LOOKALIKE_ROOT
 log() { printf '\033[1m[lookalike]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[lookalike] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
-# Debian packages every build and test needs. Node.js and npm are expected
+# Debian packages every build and test needs. libfaiss-dev trains a
+# partitioned index's centroids; libopenblas0-openmp becomes the BLAS it
+# calls (Debian's reference BLAS would make k-means on a million vectors
+# take hours instead of minutes). Node.js and npm are expected
 # from the machine (Debian 12's own nodejs 18 is too old for Vite); only
 # installed from Debian when missing altogether.
 LOOKALIKE_APT_PACKAGES=(
@@ -18,6 +21,7 @@ LOOKALIKE_APT_PACKAGES=(
   clang libclang-rt-14-dev clang-format
   chromium fonts-dejavu-core
   darknet python3-onnx
+  libfaiss-dev libopenblas0-openmp
 )
 
 missing_apt_packages() {

@@ -72,7 +72,7 @@ IndexKind resolve_kind(KindChoice choice, std::size_t items) {
       break;
   }
   if (items <= kAutoFlatMaxItems) return IndexKind::Flat;
-  return items <= kAutoHnswMaxItems ? IndexKind::Hnsw : IndexKind::Partitioned;
+  return !kAutoPartitioned || items <= kAutoHnswMaxItems ? IndexKind::Hnsw : IndexKind::Partitioned;
 }
 
 IndexConfig bundle_config(const BundleSettings& settings, const FeatureChoice& feature, Metric metric) {

@@ -24,11 +24,11 @@ namespace lookalike::cli {
 // that, exact search grows with the item count and HNSW barely does (22x at
 // 100 000 items).
 constexpr std::size_t kAutoFlatMaxItems = 10000;
-// Above this many items --kind auto builds a partitioned index (inverted
+// Above this many items --kind auto will build a partitioned index (inverted
 // lists fetched on demand) instead of an HNSW bundle the page downloads
-// whole: at 50 000 items of d = 512 an int8 HNSW bundle is about 32 MB,
-// float32 about 110 MB (over the 64 MB a site's file may have); a
-// partitioned index answers a cold query with a few MB (docs/BENCHMARKS.md).
+// whole, once the page reads partitioned indexes; until then auto builds
+// HNSW and a partitioned index is built on request (--kind partitioned).
+constexpr bool kAutoPartitioned = false;
 constexpr std::size_t kAutoHnswMaxItems = 50000;
 
 enum class KindChoice { Auto, Flat, Hnsw, Partitioned };

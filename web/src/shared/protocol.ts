@@ -27,7 +27,7 @@ export type Request =
    * `backend`: the model's ONNX Runtime backend, from the page's ?backend= (default 'auto': WebGPU
    * when an adapter passes the check, else WASM; see worker/webgpu-backend.ts).
    */
-  | { type: 'init'; siteUrl: string; collection?: string; backend?: BackendPreference }
+  | { type: 'init'; siteUrl: string; collection?: string; backend?: BackendPreference; listBudgetMB?: number }
   /** Switch to another collection of collections.json. */
   | { type: 'open-collection'; name: string }
   /**
@@ -82,7 +82,7 @@ export interface FeatureChoice {
   title: string;
   metrics: MetricName[];
   dim: number;
-  kind: 'flat' | 'hnsw';
+  kind: 'flat' | 'hnsw' | 'partitioned';
   element: 'float32' | 'int8';
   isModel: boolean;
   /** Null when usable; otherwise why not (e.g. the model card is missing). */
@@ -164,15 +164,19 @@ export interface QueryDescription {
 
 export interface SearchIndexInfo {
   featureSpec: string;
+  /** The version of the feature extractor the vectors were made with. */
+  featureVersion: number;
   metric: MetricName;
   dim: number;
   count: number;
-  kind: 'flat' | 'hnsw';
+  kind: 'flat' | 'hnsw' | 'partitioned';
   element: 'float32' | 'int8';
   /** Int8 elements with float32 copies kept for exact re-ranking. */
   floatVectors: boolean;
   /** HNSW parameters (known once the bundle is loaded); null for flat indexes. */
   hnsw: { m: number; efSearch: number } | null;
+  /** A partitioned index's lists and the lists a query probes; null for the other kinds. */
+  partitioned: { lists: number; nprobe: number } | null;
 }
 
 export type Event =

@@ -33,7 +33,7 @@ export interface SidecarItem {
   page: string | null;
 }
 
-export type IndexKind = 'flat' | 'hnsw';
+export type IndexKind = 'flat' | 'hnsw' | 'partitioned';
 export type ElementType = 'float32' | 'int8';
 
 /**
@@ -53,6 +53,8 @@ export interface BundleEntry {
   count: number;
   /** File size for download progress; null when the sidecar says 0 (unknown). */
   bytes: number | null;
+  /** Partitioned: its data files beside `file` (<stem>.0000.bin …); 0 for the other kinds. */
+  dataFiles: number;
 }
 
 export interface SampleEntry {
@@ -79,7 +81,7 @@ type Json = unknown;
 type JsonObject = Record<string, Json>;
 
 const METRICS: readonly MetricName[] = ['l1', 'l2', 'cosine', 'correlation'];
-const KINDS: readonly IndexKind[] = ['flat', 'hnsw'];
+const KINDS: readonly IndexKind[] = ['flat', 'hnsw', 'partitioned'];
 const ELEMENTS: readonly ElementType[] = ['float32', 'int8'];
 
 function isObject(value: Json): value is JsonObject {
@@ -230,6 +232,7 @@ export function parseSidecar(text: string, file: string): Sidecar {
         dim,
         count: r.nonNegativeInteger(o['count'], `${field}.count`),
         bytes: bytes > 0 ? bytes : null,
+        dataFiles: o['data_files'] === undefined ? 0 : r.nonNegativeInteger(o['data_files'], `${field}.data_files`),
       };
     },
   );

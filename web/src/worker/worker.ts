@@ -25,7 +25,7 @@ import { ModelError } from './model-runner';
 import { plannedOrtThreads } from './ort-runtime';
 import { decodeQuery, QueryError, type DecodedQuery } from './query-image';
 import { fetchRemoteImage, parseQueryUrl } from './remote-image';
-import { loadLookalikeModule, type LookalikeModule, type SearchIndex } from './wasm-runtime';
+import { loadLookalikeModule, type LookalikeModule } from './wasm-runtime';
 import { warmUp } from './warm-up';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -50,6 +50,7 @@ let siteUrl = '';
 let session: CollectionSession | null = null;
 let current: CurrentQuery | null = null;
 let backendPreference: BackendPreference = 'auto';
+let listBudgetMB: number | undefined;
 /** ONNX Runtime Web once a model has loaded: its backend, why, and thread count. */
 let ortRuntime: { backend: 'wasm' | 'webgpu'; note: string; threads: number } | null = null;
 
@@ -90,20 +91,6 @@ function runtimeInfo(): RuntimeInfo {
     ortLoaded: ortRuntime !== null,
     ortBackend: ortRuntime?.backend ?? null,
     ortBackendNote: ortRuntime?.note ?? null,
-  };
-}
-
-function indexView(index: SearchIndex): SearchIndexInfo {
-  const info = index.info();
-  return {
-    featureSpec: info.featureSpec,
-    metric: info.metric,
-    dim: info.dim,
-    count: info.count,
-    kind: info.kind,
-    element: info.element,
-    floatVectors: info.floatVectors,
-    hnsw: info.hnsw && { m: info.hnsw.m, efSearch: info.hnsw.efSearch },
   };
 }
 
@@ -161,7 +148,7 @@ async function openCollection(name: string | undefined): Promise<void> {
   // An image query carries over to the new collection (its features are
   // per spec); an item of the old collection does not.
   if (current?.kind === 'item') releaseQuery();
-  session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress, backendPreference);
+  session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress, backendPreference, listBudgetMB);
   await session.readModelCards();
 
   // Load what the default settings need before saying "ready", so the first
@@ -196,7 +183,7 @@ async function openCollection(name: string | undefined): Promise<void> {
   let defaultIndex: SearchIndexInfo | null = null;
   if (summary.defaultFeature && session.store.isLoaded(summary.defaultFeature, summary.defaultMetric)) {
     defaultIndex = await session.store.get(summary.defaultFeature, summary.defaultMetric).then(
-      ({ index }) => indexView(index),
+      ({ index }) => index.view(),
       () => null,
     );
   }
@@ -210,8 +197,10 @@ async function openCollection(name: string | undefined): Promise<void> {
       if (!opened.store.isLoaded(spec, summary.defaultMetric)) return;
       opened.store.get(spec, summary.defaultMetric).then(
         ({ index }) => {
+          // Never a download: a partitioned index is warmed only with the lists it holds.
+          if (index.view().kind === 'partitioned') return;
           try {
-            index.search(vector, { k: 10 });
+            void index.search(vector, { k: 10 }).catch(() => undefined);
           } catch {
             // the collection was closed meanwhile
           }
@@ -226,9 +215,11 @@ async function init(
   url: string,
   collection: string | undefined,
   backend: BackendPreference | undefined,
+  budgetMB: number | undefined,
 ): Promise<void> {
   siteUrl = url;
   backendPreference = backend ?? 'auto';
+  listBudgetMB = budgetMB;
   try {
     m = await loadLookalikeModule(progress('wasm:module', 'WebAssembly module', null));
   } catch (error) {
@@ -325,7 +316,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
 
   if (query.kind === 'image') {
     const t0 = performance.now();
-    const result = index.search(vector!, options);
+    const result = await index.search(vector!, options);
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
@@ -349,7 +340,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     // "More like this": the item's stored vector; the item itself is not
     // among the k results (VectorIndex::search_by_id, as `lookalike query --item`).
     const t0 = performance.now();
-    const result = index.searchById(query.itemId, options);
+    const result = await index.searchById(query.itemId, options);
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
@@ -365,6 +356,11 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     };
   }
 
+  const fetched = index.lastFetch();
+  if (fetched && fetched.listsFetched > 0)
+    notes.push(
+      `${fetched.listsFetched} of the ${fetched.listsScored} lists searched downloaded (${(fetched.bytesFetched / 1e6).toFixed(1)} MB)`,
+    );
   const out: Hit[] = Array.from(hits.ids, (id, i) => ({
     rank: i + 1,
     id,
@@ -380,7 +376,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     hits: out,
     timings,
     notes,
-    index: indexView(index),
+    index: index.view(),
     queryVector: vector, // copied by postMessage; the worker keeps its own
   });
 }
@@ -423,7 +419,7 @@ async function handle(request: Request): Promise<void> {
   const started = performance.now();
   switch (request.type) {
     case 'init':
-      await init(request.siteUrl, request.collection, request.backend);
+      await init(request.siteUrl, request.collection, request.backend, request.listBudgetMB);
       return;
     case 'open-collection':
       try {
