@@ -153,6 +153,23 @@ setUpQueryInputs({
 setUpCamera((blob) => queryFile(blob, 'camera photo'), showError);
 registerOfflineCache();
 
+// For programs driving the page (benchmarks, tests): a query vector computed
+// elsewhere, searched with the current controls' settings (its feature by
+// default) and shown like any other query.
+Object.assign(globalThis, {
+  lookalike: {
+    queryVector(vector: Float32Array | number[], feature?: string): void {
+      const settings = currentSettings();
+      if (!settings) return;
+      const spec = feature ?? settings.feature;
+      results.showQuery({ thumbnail: null }, 'Query vector');
+      startQuery(() =>
+        client.query({ type: 'query-vector', vector: Float32Array.from(vector), feature: spec, settings }),
+      );
+    },
+  },
+});
+
 // The site's root is this page's folder, so the site works from any sub-path.
 // ?collection=<name> opens another collection of the site; ?backend=wasm|webgpu|auto
 // chooses the model's ONNX Runtime backend (worker/webgpu-backend.ts);

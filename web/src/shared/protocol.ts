@@ -40,6 +40,12 @@ export type Request =
   | { type: 'query-url'; requestId: number; url: string; settings: SearchSettings }
   /** A sample query: a file of the site (relative URL). */
   | { type: 'query-sample'; requestId: number; sampleIndex: number; settings: SearchSettings }
+  /**
+   * A query vector computed elsewhere (programs and benchmarks, through the
+   * page's `lookalike.queryVector`): searched as given, nothing decoded or
+   * embedded; `feature` says what it is a vector of.
+   */
+  | { type: 'query-vector'; requestId: number; vector: Float32Array; feature: string; settings: SearchSettings }
   /** "More like this": the stored vector of an item, no re-embedding. */
   | { type: 'query-item'; requestId: number; itemId: number; settings: SearchSettings }
   /** Run the current query again with new settings (switches). */
@@ -150,7 +156,7 @@ export interface Timings {
 }
 
 export interface QueryDescription {
-  kind: 'image' | 'item';
+  kind: 'image' | 'item' | 'vector';
   /** File name, URL, sample or item title. */
   name: string;
   width: number | null;

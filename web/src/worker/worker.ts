@@ -34,7 +34,8 @@ const MAX_K = 200;
 
 type CurrentQuery =
   | { kind: 'image'; decoded: DecodedQuery; name: string; vectors: Map<string, Float32Array> }
-  | { kind: 'item'; itemId: number; name: string };
+  | { kind: 'item'; itemId: number; name: string }
+  | { kind: 'vector'; vector: Float32Array; feature: string; name: string };
 
 class StageError extends Error {
   constructor(
@@ -306,7 +307,9 @@ async function run(requestId: number, settings: SearchSettings, started: number,
   const wasLoaded = s.store.isLoaded(settings.feature, settings.metric);
   // The query's feature and the index (downloaded on first use) in parallel.
   const [vector, { index }] = await Promise.all([
-    query.kind === 'image' ? queryVector(s, query, settings.feature, timings) : Promise.resolve(null),
+    query.kind === 'image'
+      ? queryVector(s, query, settings.feature, timings)
+      : Promise.resolve(query.kind === 'vector' ? query.vector : null),
     s.store.get(settings.feature, settings.metric),
   ]);
   if (!wasLoaded)
@@ -314,7 +317,25 @@ async function run(requestId: number, settings: SearchSettings, started: number,
       `index for ${settings.feature} / ${settings.metric} loaded in ${Math.round(performance.now() - loadStarted)} ms`,
     );
 
-  if (query.kind === 'image') {
+  if (query.kind === 'vector') {
+    if (query.feature !== settings.feature)
+      throw new StageError('input', `the query vector is a ${query.feature} vector, not ${settings.feature}`);
+    const t0 = performance.now();
+    const result = await index.search(vector!, options);
+    timings.search = performance.now() - t0;
+    if (!result.ok) throw new StageError('search', result.error);
+    hits = result.value;
+    description = {
+      kind: 'vector',
+      name: query.name,
+      width: null,
+      height: null,
+      format: null,
+      decodedBy: null,
+      orientation: null,
+      item: null,
+    };
+  } else if (query.kind === 'image') {
     const t0 = performance.now();
     const result = await index.search(vector!, options);
     timings.search = performance.now() - t0;
@@ -466,6 +487,12 @@ async function handle(request: Request): Promise<void> {
           download: performance.now() - t0,
           read: null,
         });
+        break;
+      }
+      case 'query-vector': {
+        releaseQuery();
+        current = { kind: 'vector', vector: request.vector, feature: request.feature, name: 'query vector' };
+        await run(requestId, request.settings, started, freshTimings());
         break;
       }
       case 'query-item': {
