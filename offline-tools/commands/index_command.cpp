@@ -137,7 +137,7 @@ void add_index_command(CLI::App& app) {
       "or model:<card> (a card name or file; each image is embedded once for every metric).\n"
       "--kind auto builds flat (exact) bundles up to 10000 items and HNSW above; --kind partitioned builds inverted\n"
       "lists read piece by piece (<name>.<feature>.<metric>.lkp + .NNNN.bin data files, none over 64 MB;\n"
-      "--lists, --nprobe, --rerank tune it; `query` and `eval` read it, the page does not yet).\n"
+      "--lists, --nprobe, --rerank tune it; the page fetches only the lists a query probes).\n"
       "--embeddings X.npy --items X.jsonl indexes precomputed vectors (float32 rows, one JSON item per line, as\n"
       "in the collection's items; --feature names what made them; default metric cosine) instead of images.\n"
       "--update keeps the ids of kept images, adds new ones and removes vanished ones in the existing bundles;\n"

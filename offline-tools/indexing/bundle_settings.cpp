@@ -153,18 +153,14 @@ BundleSettings update_settings(const IndexOptions& options, const Collection& ex
                                            ", not " + joined(metric_names(asked)) + kRebuild);
   }
 
-  for (const CollectionBundle& b : existing.bundles)
-    if (b.kind == IndexKind::Partitioned)
-      fail(ErrorKind::InvalidArgument,
-           "--update of a partitioned index (" + b.file + ") is not available yet" + kRebuild);
   std::vector<std::uint32_t> item_ids;
   for (const CollectionItem& item : existing.items) item_ids.push_back(item.id);
   std::sort(item_ids.begin(), item_ids.end());
   bool first = true;
   for (const CollectionBundle& b : existing.bundles) {
     const std::filesystem::path file = site / "index" / b.file;
-    const VectorIndex index = load_bundle_file(file);
-    const IndexConfig& c = index.config();
+    const IndexFacts index = read_index_facts(file);
+    const IndexConfig& c = index.config;
     const FeatureChoice& f = *std::find_if(s.features.begin(), s.features.end(),
                                            [&](const FeatureChoice& x) { return x.spec == b.feature; });
     const std::string where = file.string();
@@ -179,8 +175,7 @@ BundleSettings update_settings(const IndexOptions& options, const Collection& ex
     if (c.dim != f.dim)
       fail(ErrorKind::InvalidArgument, where + " holds " + std::to_string(c.dim) + "-d vectors, " + f.spec +
                                            " now has " + std::to_string(f.dim) + kRebuild);
-    if (index.ids() != item_ids)
-      fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
+    if (index.ids != item_ids) fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
     if (options.kind && c.kind != resolve_kind(*options.kind, items))
       fail(ErrorKind::InvalidArgument, where + " is a " + index_kind_name(c.kind) + " index, not " +
                                            index_kind_name(resolve_kind(*options.kind, items)) + kRebuild);

@@ -196,12 +196,19 @@ IndexSummary run_index(const IndexOptions& options) {
     const FeatureMatrix rows = keep_rows(extraction.matrices[f], extraction.ok);
     for (const Metric metric : settings.metrics) {
       if (settings.kind == IndexKind::Partitioned) {
-        PartitionedRows source{add_ids.size(), [&rows](std::size_t r) { return rows.row(r); },
-                               [&add_ids](std::size_t r) { return add_ids[r]; }};
+        const PartitionedRows source{add_ids.size(), [&rows](std::size_t r) { return rows.row(r); },
+                                     [&add_ids](std::size_t r) { return add_ids[r]; }};
+        const CollectionBundle* existing = nullptr;
+        if (options.update)
+          for (const CollectionBundle& b : old->bundles)
+            if (b.feature == feature.spec && b.metric == metric) existing = &b;
         summary.bundles.push_back(
-            stage_partitioned_bundle(staged, site, bundle_file_name(name, feature.slug, metric, IndexKind::Partitioned),
-                                     feature.slug, bundle_config(settings, feature, metric), source,
-                                     options.partitioned, thread_count(options.threads), options.show_progress));
+            existing ? stage_partitioned_update(staged, site, existing->file, feature.slug, remove_ids, source,
+                                                options.show_progress)
+                     : stage_partitioned_bundle(
+                           staged, site, bundle_file_name(name, feature.slug, metric, IndexKind::Partitioned),
+                           feature.slug, bundle_config(settings, feature, metric), source, options.partitioned,
+                           thread_count(options.threads), options.show_progress));
         if (progress) progress->advance(add_ids.size());
         continue;
       }

@@ -1,5 +1,6 @@
 #include "partitioned/partitioned_files.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "common/files.h"
@@ -76,6 +77,17 @@ PartitionedSearch PartitionedFiles::search(const float* query, const Partitioned
     for (const std::uint32_t number : wanted) search.score(*list(number));
   }
   return search;
+}
+
+std::vector<std::uint32_t> PartitionedFiles::ids() const {
+  std::vector<std::uint32_t> out;
+  out.reserve(index_->size());
+  for (const ListLocation& l : index_->header().lists) {
+    const std::vector<std::uint8_t> ids = read_range(l.file, l.offset, std::uint64_t(l.count) * 4);
+    for (std::size_t i = 0; i < l.count; ++i) out.push_back(load_u32(ids.data() + 4 * i));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::optional<std::uint32_t> PartitionedFiles::list_of(std::uint32_t id) {

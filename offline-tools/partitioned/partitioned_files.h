@@ -33,6 +33,8 @@ class PartitionedFiles {
   std::shared_ptr<const PartitionedList> list(std::uint32_t number);
   // Runs a search to the end, reading the lists it wants.
   PartitionedSearch search(const float* query, const PartitionedSearchOptions& options);
+  // Every id, ascending, from the lists' id arrays (not their vectors).
+  std::vector<std::uint32_t> ids() const;
   // The list holding an id, by reading the lists' ids; nullopt when no list does.
   std::optional<std::uint32_t> list_of(std::uint32_t id);
 

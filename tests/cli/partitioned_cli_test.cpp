@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 
 #include "cli_test_support.h"
 #include "common/exit_codes.h"
@@ -189,4 +190,52 @@ TEST_CASE("eval --search partitioned reports recall against exact search", "[cli
     CHECK(run["recall_vs_exact"].get<double>() >= 0.99);  // every list probed: only int8 rounding differs
   }
   CHECK(found);
+}
+
+TEST_CASE("index --update of a partitioned index keeps ids, adds and removes items without a rebuild",
+          "[cli][partitioned]") {
+  TempDir dir;
+  const fs::path images = dir / "images", site = dir / "site";
+  for (int i = 0; i < 60; ++i)
+    write_png(images / (i % 2 ? "a" : "b") / (std::to_string(i) + ".png"),
+              smooth_picture(96, 72, std::uint32_t(1000 + i)));
+  const std::vector<std::string> build{
+      "index",  images.string(), "--site", site.string(), "--name", "u",        "--kind", "partitioned", "--feature",
+      "colour", "--metric",      "l2",     "--lists",     "4",      "--nprobe", "2",      "--samples",   "0"};
+  CliResult r = run_cli(build);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const Collection before = read_collection(site, "u");
+  std::map<std::string, std::uint32_t> id_of;
+  for (const auto& item : before.items) id_of[item.source.path] = item.id;
+
+  // Two images go, three come.
+  fs::remove(images / "a" / "1.png");
+  fs::remove(images / "b" / "2.png");
+  for (int i = 60; i < 63; ++i)
+    write_png(images / "c" / (std::to_string(i) + ".png"), smooth_picture(96, 72, 5000 + i));
+  r = run_cli({"index", images.string(), "--site", site.string(), "--name", "u", "--update", "--samples", "0"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const Collection after = read_collection(site, "u");
+  CHECK(after.items.size() == 61);
+  REQUIRE(after.bundles.size() == 1);
+  CHECK(after.bundles[0].kind == IndexKind::Partitioned);
+  CHECK(after.bundles[0].count == 61);
+  for (const auto& item : after.items)
+    if (id_of.count(item.source.path)) CHECK(id_of[item.source.path] == item.id);  // kept items keep their ids
+  PartitionedFiles files = PartitionedFiles::open(site / "index" / after.bundles[0].file);
+  CHECK(files.index().list_count() == 4);  // the same lists, not a rebuild
+  std::vector<std::uint32_t> expected;
+  for (const auto& item : after.items) expected.push_back(item.id);
+  std::sort(expected.begin(), expected.end());
+  CHECK(files.ids() == expected);
+  // The new items are found: each is its own nearest neighbour.
+  for (const auto& item : after.items) {
+    if (item.source.path.rfind("c/", 0) != 0) continue;
+    const CliResult q = run_cli(
+        {"query", (images / item.source.path).string(), "--site", site.string(), "--nprobe", "4", "-k", "1", "--json"});
+    REQUIRE(q.exit_code == 0);
+    CHECK(json::parse(q.out)["results"][0]["id"] == item.id);
+  }
 }

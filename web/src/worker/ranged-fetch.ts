@@ -55,6 +55,29 @@ export function checkRangeAnswer(response: Response, offset: number, length: num
     throw new HostError(`the host answered bytes ${range} of ${what} when asked for bytes ${offset}-${end}`);
 }
 
+/**
+ * Why a Range request failed outright: browsers refuse some answers (e.g.
+ * Chromium one with Content-Encoding to a request that asked for a range),
+ * so a failed request is followed by a HEAD of the same file, only to name
+ * the host's problem; its length is never used.
+ */
+async function diagnose(url: string, what: string, error: unknown): Promise<Error> {
+  try {
+    const head = await fetch(url, { method: 'HEAD' });
+    const encoding = head.headers.get('content-encoding');
+    if (head.ok && encoding && encoding.toLowerCase() !== 'identity')
+      return new HostError(
+        `the host compresses ${what} (Content-Encoding: ${encoding}), so the browser cannot read byte ranges of it: ` +
+          'serve the .bin files uncompressed (as application/octet-stream)',
+      );
+  } catch {
+    // the network itself is gone: say so below
+  }
+  return new DownloadError(
+    `could not download ${what}: ${(error as Error).message || 'network error'} — are you offline?`,
+  );
+}
+
 /** The bytes [offset, offset + length) of `url`, from the cache or the network. */
 export async function fetchRange(url: string, offset: number, length: number, what: string): Promise<RangeResult> {
   if (length === 0) return { bytes: new Uint8Array(0), fromCache: true };
@@ -70,9 +93,7 @@ export async function fetchRange(url: string, offset: number, length: number, wh
   try {
     response = await fetch(url, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
   } catch (error) {
-    throw new DownloadError(
-      `could not download ${what}: ${(error as Error).message || 'network error'} — are you offline?`,
-    );
+    throw await diagnose(url, what, error);
   }
   checkRangeAnswer(response, offset, length, what);
   const bytes = new Uint8Array(await response.arrayBuffer());
