@@ -44,9 +44,9 @@
 #include <vector>
 
 #include "../tests/support/clustered_vectors.h"
-#include "common/parallel.h"
 #include "embed/npy_file.h"
 #include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/index/partitioned_writer.h"
 #include "lookalike/search/exact_search.h"
 #include "partitioned/partitioned_files.h"
@@ -166,7 +166,15 @@ Dataset synthetic_dataset(const Options& o, std::size_t n) {
   d.points = base.string() + ".npy";
   d.queries = base.string() + ".queries.npy";
   d.items = base.string() + ".items.jsonl";
-  if (fs::exists(d.points) && fs::exists(d.queries) && fs::exists(d.items)) return d;
+  const auto write_items = [&] {
+    std::ofstream items(d.items);
+    for (std::size_t i = 0; i < n; ++i) items << "{\"path\":\"" << i << "\"}\n";
+    if (!items) throw std::runtime_error("cannot write " + d.items.string());
+  };
+  if (fs::exists(d.points) && fs::exists(d.queries)) {
+    if (!fs::exists(d.items)) write_items();
+    return d;
+  }
   log(d.name + ": generating " + std::to_string(n) + " points");
   fs::create_directories(o.out);
   std::ofstream points(d.points.string() + ".tmp", std::ios::binary),
@@ -179,10 +187,8 @@ Dataset synthetic_dataset(const Options& o, std::size_t n) {
       [&](std::size_t, const float* p) { write_rows(queries, p, o.dim); });
   points.close();
   queries.close();
-  std::ofstream items(d.items);
-  for (std::size_t i = 0; i < n; ++i) items << "{}\n";
-  items.close();
-  if (!points || !queries || !items) throw std::runtime_error("cannot write the data into " + o.out.string());
+  write_items();
+  if (!points || !queries) throw std::runtime_error("cannot write the data into " + o.out.string());
   fs::rename(d.points.string() + ".tmp", d.points);
   fs::rename(d.queries.string() + ".tmp", d.queries);
   return d;
@@ -204,7 +210,7 @@ Dataset real_dataset(const Options& o, const std::string& name, const fs::path& 
   write_npy_float32(d.points.string(), m.row(0), n, m.cols());
   write_npy_float32(d.queries.string(), m.row(n), o.queries, m.cols());
   std::ofstream items(d.items);
-  for (std::size_t i = 0; i < n; ++i) items << "{}\n";
+  for (std::size_t i = 0; i < n; ++i) items << "{\"path\":\"" << i << "\"}\n";
   return d;
 }
 

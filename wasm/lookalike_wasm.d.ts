@@ -95,7 +95,7 @@ export interface ModelInput {
   inputName: string;
 }
 
-export type IndexKind = 'flat' | 'hnsw';
+export type IndexKind = 'flat' | 'hnsw' | 'partitioned';
 export type ElementType = 'float32' | 'int8';
 
 export interface HnswInfo {

@@ -3,7 +3,7 @@
 #include <unordered_map>
 
 #include "common/cli_context.h"
-#include "common/parallel.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/index/partitioned_index.h"
 #include "partitioned/partitioned_build.h"
 

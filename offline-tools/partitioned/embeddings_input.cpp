@@ -3,9 +3,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <unordered_set>
 
 #include "lookalike/common/error.h"
+#include "lookalike/index/item_record.h"
 
 namespace lookalike::cli {
 
@@ -14,8 +14,6 @@ EmbeddingsInput load_embeddings_input(const std::filesystem::path& npy, const st
   std::ifstream in(jsonl);
   if (!in) fail(ErrorKind::Io, "cannot open " + jsonl.string() + ": " + std::strerror(errno));
   input.items.reserve(input.matrix.rows());
-  std::unordered_set<std::uint32_t> ids;
-  ids.reserve(input.matrix.rows());
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -24,9 +22,18 @@ EmbeddingsInput load_embeddings_input(const std::filesystem::path& npy, const st
     if (input.items.size() == input.matrix.rows())
       fail(ErrorKind::Corrupt,
            where + ": more items than the " + std::to_string(input.matrix.rows()) + " rows of " + npy.string());
-    CollectionItem item = parse_collection_item(line, where, row);
-    if (!ids.insert(item.id).second)
-      fail(ErrorKind::Corrupt, where + ": id " + std::to_string(item.id) + " repeats an earlier item's");
+    ItemRecord record;
+    try {
+      record = parse_item_record(line);
+    } catch (const Error& e) {
+      fail(e.kind(), where + ": " + e.what());
+    }
+    CollectionItem item;
+    item.id = row;  // the row of the matrix
+    item.label = record.label;
+    item.width = record.width;
+    item.height = record.height;
+    item.source = record.source;
     input.items.push_back(std::move(item));
   }
   if (in.bad()) fail(ErrorKind::Io, "cannot read " + jsonl.string());

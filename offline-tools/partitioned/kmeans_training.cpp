@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "common/parallel.h"
 #include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
 
 namespace lookalike::cli {
 namespace {

@@ -35,9 +35,7 @@ void write_embeddings(const fs::path& dir, const ClusteredVectors& data) {
   write_npy_float32((dir / "emb.npy").string(), data.points.data(), kCount, kDim);
   std::ofstream items(dir / "emb.jsonl");
   for (std::size_t i = 0; i < kCount; ++i)
-    items << json{{"label", i % 3 == 0 ? "odd" : "even"}, {"source", {{"path", "p/" + std::to_string(i) + ".jpg"}}}}
-                 .dump()
-          << "\n";
+    items << json{{"label", i % 3 == 0 ? "odd" : "even"}, {"path", "p/" + std::to_string(i) + ".jpg"}}.dump() << "\n";
 }
 
 // `index --embeddings` with --kind partitioned --lists 24 --nprobe 4 unless `extra` says otherwise.
@@ -130,7 +128,7 @@ TEST_CASE("data files never exceed the limit; bad embeddings input is refused cl
   // Items and rows disagree.
   {
     std::ofstream items(dir / "short.jsonl");
-    items << "{}\n{}\n";
+    items << "{\"path\": \"a.jpg\"}\n{\"path\": \"b.jpg\"}\n";
   }
   CliResult r = run_cli({"index", "--embeddings", (dir / "emb.npy").string(), "--items", (dir / "short.jsonl").string(),
                          "--site", (dir / "site").string(), "--feature", "vectors:test"});
@@ -139,12 +137,12 @@ TEST_CASE("data files never exceed the limit; bad embeddings input is refused cl
   // A malformed line names its file and line.
   {
     std::ofstream items(dir / "bad.jsonl");
-    items << "{}\n{\"label\": 5}\n";
+    items << "{\"path\": \"a.jpg\"}\n{\"path\": \"b.jpg\", \"label\": 5}\n";
   }
   r = run_cli({"index", "--embeddings", (dir / "emb.npy").string(), "--items", (dir / "bad.jsonl").string(), "--site",
                (dir / "site").string(), "--feature", "vectors:test"});
   CHECK(r.exit_code == kExitBadInput);
-  CHECK_THAT(r.err, Catch::Contains("bad.jsonl:2") && Catch::Contains("label must be a string"));
+  CHECK_THAT(r.err, Catch::Contains("bad.jsonl:2") && Catch::Contains("\"label\" must be a string"));
   // A truncated .npy.
   const auto bytes = read_file(dir / "emb.npy");
   write_bytes(dir / "cut.npy", std::vector<std::uint8_t>(bytes.begin(), bytes.end() - 10));

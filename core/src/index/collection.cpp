@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "lookalike/common/error.h"
+#include "lookalike/common/name_list.h"
+#include "lookalike/index/attribution_json.h"
+#include "lookalike/model/model_card.h"
 
 namespace lookalike {
 namespace {
@@ -79,32 +82,10 @@ std::string at(const std::string& array, std::size_t i) { return array + "[" + s
 
 constexpr const char* kNameRule = "must be 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'";
 
-void validate(const Collection& c, const Reporter& bad) {
-  if (!is_name(c.name)) bad("name", kNameRule);
-  if (!c.created.empty() && !is_timestamp(c.created))
-    bad("created", "must be an RFC 3339 time such as 2026-11-27T10:00:00Z");
-  std::set<std::string> labels;
-  for (std::size_t i = 0; i < c.labels.size(); ++i) {
-    if (c.labels[i].empty()) bad(at("labels", i), "is empty");
-    if (!labels.insert(c.labels[i]).second) bad(at("labels", i), "\"" + c.labels[i] + "\" is listed twice");
-  }
-  std::set<std::uint32_t> ids;
-  for (std::size_t i = 0; i < c.items.size(); ++i) {
-    const CollectionItem& item = c.items[i];
-    const std::string f = at("items", i);
-    if (!ids.insert(item.id).second) bad(f + ".id", std::to_string(item.id) + " is used by an earlier item");
-    if (!item.label.empty() && !labels.count(item.label)) bad(f + ".label", "\"" + item.label + "\" is not in labels");
-    if (!item.thumbnail.empty() && !is_site_path(item.thumbnail))
-      bad(f + ".thumbnail", "must be a relative path inside the site (no \"..\", no leading \"/\")");
-    const CollectionSource& s = item.source;
-    if (!s.url.empty() && !is_web_link(s.url)) bad(f + ".source.url", "must be an http or https URL");
-    if (!s.page.empty() && !is_web_link(s.page)) bad(f + ".source.page", "must be an http or https URL");
-    if (!s.licence_url.empty() && !is_web_link(s.licence_url))
-      bad(f + ".source.licence_url", "must be an http or https URL");
-  }
+void validate_bundles(const std::vector<CollectionBundle>& bundles, const Reporter& bad) {
   std::set<std::string> files, pairs;
-  for (std::size_t i = 0; i < c.bundles.size(); ++i) {
-    const CollectionBundle& b = c.bundles[i];
+  for (std::size_t i = 0; i < bundles.size(); ++i) {
+    const CollectionBundle& b = bundles[i];
     const std::string f = at("bundles", i);
     // The page picks a bundle by feature and metric: one each.
     if (!pairs.insert(b.feature + " " + metric_name(b.metric)).second)
@@ -122,6 +103,48 @@ void validate(const Collection& c, const Reporter& bad) {
     if (partitioned && (b.file.size() < 5 || b.file.compare(b.file.size() - 4, 4, ".lkp") != 0))
       bad(f + ".file", "of a partitioned index must end in .lkp");
   }
+}
+
+// Each default names a listed bundle, each feature once.
+void validate_defaults(const Collection& c, const Reporter& bad) {
+  std::set<std::string> features;
+  for (std::size_t i = 0; i < c.defaults.size(); ++i) {
+    const CollectionChoice& d = c.defaults[i];
+    const bool listed = std::any_of(c.bundles.begin(), c.bundles.end(), [&](const CollectionBundle& b) {
+      return b.feature == d.feature && b.metric == d.metric;
+    });
+    if (!listed)
+      bad(at("defaults", i),
+          "names feature " + d.feature + " with metric " + metric_name(d.metric) + ", which no bundle has");
+    if (!features.insert(d.feature).second) bad(at("defaults", i), "lists feature " + d.feature + " a second time");
+  }
+}
+
+void validate(const Collection& c, const Reporter& bad) {
+  if (!is_name(c.name)) bad("name", kNameRule);
+  if (!c.created.empty() && !is_timestamp(c.created))
+    bad("created", "must be an RFC 3339 time such as 2026-11-27T10:00:00Z");
+  std::set<std::string> labels;
+  for (std::size_t i = 0; i < c.labels.size(); ++i) {
+    if (c.labels[i].empty()) bad(at("labels", i), "is empty");
+    if (!labels.insert(c.labels[i]).second) bad(at("labels", i), "\"" + c.labels[i] + "\" is listed twice");
+  }
+  std::set<std::uint32_t> ids;
+  for (std::size_t i = 0; i < c.items.size(); ++i) {
+    const CollectionItem& item = c.items[i];
+    const std::string f = at("items", i);
+    if (!ids.insert(item.id).second) bad(f + ".id", std::to_string(item.id) + " is used by an earlier item");
+    if (!item.label.empty() && !labels.count(item.label)) bad(f + ".label", "\"" + item.label + "\" is not in labels");
+    if (!item.thumbnail.empty() && !is_site_path(item.thumbnail))
+      bad(f + ".thumbnail", "must be a relative path inside the site (no \"..\", no leading \"/\")");
+    for (const AttributionField& field : attribution_fields()) {
+      const std::string& link = item.source.*field.member;
+      if (field.is_link && !link.empty() && !is_web_link(link))
+        bad(f + ".source." + field.key, "must be an http or https URL");
+    }
+  }
+  validate_bundles(c.bundles, bad);
+  validate_defaults(c, bad);
   for (std::size_t i = 0; i < c.models.size(); ++i)
     if (!is_site_path(c.models[i].card)) bad(at("models", i) + ".card", "must be a relative path inside the site");
   for (std::size_t i = 0; i < c.samples.size(); ++i)
@@ -153,6 +176,7 @@ class Fields {
     if (!object_.is_object()) bad_(path_.empty() ? "the top level" : path_, "must be a JSON object");
   }
   std::string name(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+  [[noreturn]] void bad(const char* key, const std::string& problem) const { bad_(name(key), problem); }
   const json* find(const char* key) const {
     const auto it = object_.find(key);
     return it == object_.end() || it->is_null() ? nullptr : &*it;
@@ -189,28 +213,6 @@ class Fields {
   const Reporter& bad_;
 };
 
-CollectionItem parse_item(const json& object, const std::string& path, const Reporter& bad, bool id_required,
-                          std::uint32_t default_id) {
-  const Fields f(object, path, bad);
-  CollectionItem item;
-  item.id = f.find("id") || id_required ? static_cast<std::uint32_t>(f.number("id", 0xFFFFFFFFu, true)) : default_id;
-  item.label = f.text("label");
-  item.thumbnail = f.text("thumbnail");
-  item.width = static_cast<std::uint32_t>(f.number("width", 1u << 20));
-  item.height = static_cast<std::uint32_t>(f.number("height", 1u << 20));
-  if (const json* source = f.find("source")) {
-    const Fields s(*source, path + ".source", bad);
-    item.source.path = s.text("path");
-    item.source.url = s.text("url");
-    item.source.page = s.text("page");
-    item.source.owner = s.text("owner");
-    item.source.title = s.text("title");
-    item.source.licence = s.text("licence");
-    item.source.licence_url = s.text("licence_url");
-  }
-  return item;
-}
-
 json parse_document(const std::string& text, const Reporter& bad) {
   json root;
   try {
@@ -232,6 +234,109 @@ void put(json& object, const char* key, const std::string& value) {
   if (!value.empty()) object[key] = value;
 }
 
+json item_to_json(const CollectionItem& item) {
+  json j = json::object();
+  j["id"] = item.id;
+  put(j, "label", item.label);
+  put(j, "thumbnail", item.thumbnail);
+  if (item.width) j["width"] = item.width;
+  if (item.height) j["height"] = item.height;
+  json source = json::object();
+  put_attribution(source, item.source);
+  if (!source.empty()) j["source"] = std::move(source);
+  return j;
+}
+
+json bundle_to_json(const CollectionBundle& b) {
+  json j = {{"feature", b.feature},
+            {"slug", b.slug},
+            {"metric", metric_name(b.metric)},
+            {"file", b.file},
+            {"kind", index_kind_name(b.kind)},
+            {"element", element_type_name(b.element)},
+            {"dim", b.dim},
+            {"count", b.count},
+            {"bytes", b.bytes}};
+  if (b.data_files) j["data_files"] = b.data_files;
+  return j;
+}
+
+// Reads one of the core's names (metric, index kind, element type) with the
+// parser of those names, reporting the names it accepts.
+template <class Parse>
+auto read_name(const Fields& f, const char* key, Parse parse, const std::vector<std::string>& names) {
+  try {
+    return parse(f.text(key, true));
+  } catch (const Error&) {
+    f.bad(key, "must be " + name_list(names, "\""));
+  }
+}
+
+CollectionItem read_item(const Fields& f, const Reporter& bad) {
+  CollectionItem item;
+  item.id = static_cast<std::uint32_t>(f.number("id", 0xFFFFFFFFu, true));
+  item.label = f.text("label");
+  item.thumbnail = f.text("thumbnail");
+  item.width = static_cast<std::uint32_t>(f.number("width", 1u << 20));
+  item.height = static_cast<std::uint32_t>(f.number("height", 1u << 20));
+  if (const json* source = f.find("source")) {
+    const Fields s(*source, f.name("source"), bad);
+    item.source = read_attribution(
+        *source, [&s](const std::string& key, const std::string& problem) { s.bad(key.c_str(), problem); });
+  }
+  return item;
+}
+
+CollectionBundle read_bundle(const Fields& f) {
+  CollectionBundle b;
+  b.feature = f.text("feature", true);
+  b.slug = f.text("slug", true);
+  b.file = f.text("file", true);
+  b.metric = read_name(f, "metric", parse_metric, metric_names());
+  b.kind = read_name(f, "kind", parse_index_kind, index_kind_names());
+  b.element = read_name(f, "element", parse_element_type, element_type_names());
+  b.dim = static_cast<std::uint32_t>(f.number("dim", kMaxIndexDim, true));
+  b.count = f.number("count", 0xFFFFFFFFu, true);
+  b.bytes = f.number("bytes", ~std::uint64_t{0}, true);
+  b.data_files = static_cast<std::uint32_t>(f.number("data_files", 10000));
+  return b;
+}
+
+// The first bundle of each feature, in the order listed: the defaults of a
+// collection written before they were recorded.
+std::vector<CollectionChoice> listed_defaults(const std::vector<CollectionBundle>& bundles) {
+  std::vector<CollectionChoice> out;
+  for (const CollectionBundle& b : bundles)
+    if (std::none_of(out.begin(), out.end(), [&](const CollectionChoice& c) { return c.feature == b.feature; }))
+      out.push_back({b.feature, b.metric});
+  return out;
+}
+
+std::vector<CollectionChoice> read_defaults(const Fields& top, const std::vector<CollectionBundle>& bundles,
+                                            const Reporter& bad) {
+  if (!top.find("defaults")) return listed_defaults(bundles);
+  const json& defaults = top.array("defaults");
+  std::vector<CollectionChoice> out;
+  for (std::size_t i = 0; i < defaults.size(); ++i) {
+    const Fields f(defaults[i], at("defaults", i), bad);
+    CollectionChoice choice;
+    choice.feature = f.text("feature", true);
+    choice.metric = read_name(f, "metric", parse_metric, metric_names());
+    out.push_back(std::move(choice));
+  }
+  return out;
+}
+
+// Where a feature stands in the page's preference: models first (the best
+// results), then the strongest classic features, then the rest as listed.
+int feature_rank(const std::string& spec) {
+  if (is_model_spec(spec)) return 0;
+  const std::string name = spec.substr(0, spec.find(':'));
+  if (name == "colour-texture") return 1;
+  if (name == "colour") return 2;
+  return 3;
+}
+
 }  // namespace
 
 bool is_web_link(const std::string& s) {
@@ -247,6 +352,25 @@ void check_collection_name(const std::string& name) {
   if (!is_name(name)) fail(ErrorKind::InvalidArgument, "collection name \"" + name + "\" " + kNameRule);
 }
 
+std::vector<CollectionChoice> preferred_defaults(const std::vector<CollectionBundle>& bundles) {
+  std::vector<CollectionChoice> choices = listed_defaults(bundles);
+  for (CollectionChoice& choice : choices) {
+    const auto has = [&](Metric m) {
+      return std::any_of(bundles.begin(), bundles.end(),
+                         [&](const CollectionBundle& b) { return b.feature == choice.feature && b.metric == m; });
+    };
+    for (const Metric m : kMetricPreference)
+      if (has(m)) {
+        choice.metric = m;
+        break;
+      }
+  }
+  std::stable_sort(choices.begin(), choices.end(), [](const CollectionChoice& a, const CollectionChoice& b) {
+    return feature_rank(a.feature) < feature_rank(b.feature);
+  });
+  return choices;
+}
+
 std::string collection_to_json(const Collection& c) {
   validate(c, Reporter{"collection", ErrorKind::InvalidArgument});
   json root = json::object();
@@ -257,38 +381,10 @@ std::string collection_to_json(const Collection& c) {
   put(root, "licence_note", c.licence_note);
   root["labels"] = c.labels;
   json items = json::array();
-  for (const CollectionItem& item : c.items) {
-    json j = json::object();
-    j["id"] = item.id;
-    put(j, "label", item.label);
-    put(j, "thumbnail", item.thumbnail);
-    if (item.width) j["width"] = item.width;
-    if (item.height) j["height"] = item.height;
-    json source = json::object();
-    put(source, "path", item.source.path);
-    put(source, "url", item.source.url);
-    put(source, "page", item.source.page);
-    put(source, "owner", item.source.owner);
-    put(source, "title", item.source.title);
-    put(source, "licence", item.source.licence);
-    put(source, "licence_url", item.source.licence_url);
-    if (!source.empty()) j["source"] = std::move(source);
-    items.push_back(std::move(j));
-  }
+  for (const CollectionItem& item : c.items) items.push_back(item_to_json(item));
   root["items"] = std::move(items);
   json bundles = json::array();
-  for (const CollectionBundle& b : c.bundles) {
-    bundles.push_back({{"feature", b.feature},
-                       {"slug", b.slug},
-                       {"metric", metric_name(b.metric)},
-                       {"file", b.file},
-                       {"kind", index_kind_name(b.kind)},
-                       {"element", element_type_name(b.element)},
-                       {"dim", b.dim},
-                       {"count", b.count},
-                       {"bytes", b.bytes}});
-    if (b.data_files) bundles.back()["data_files"] = b.data_files;
-  }
+  for (const CollectionBundle& b : c.bundles) bundles.push_back(bundle_to_json(b));
   root["bundles"] = std::move(bundles);
   json models = json::array();
   for (const CollectionModel& m : c.models) models.push_back({{"card", m.card}});
@@ -302,20 +398,13 @@ std::string collection_to_json(const Collection& c) {
     }
     root["samples"] = std::move(samples);
   }
+  json defaults = json::array();
+  for (const CollectionChoice& d : c.defaults.empty() ? preferred_defaults(c.bundles) : c.defaults)
+    defaults.push_back({{"feature", d.feature}, {"metric", metric_name(d.metric)}});
+  if (!defaults.empty()) root["defaults"] = std::move(defaults);
   // Titles and owners are crawled text in any script: keep them as UTF-8;
   // invalid bytes become U+FFFD rather than an exception.
   return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
-}
-
-CollectionItem parse_collection_item(const std::string& json_text, const std::string& where, std::uint32_t default_id) {
-  const Reporter bad{where.c_str(), ErrorKind::Corrupt};
-  json object;
-  try {
-    object = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    fail(ErrorKind::Corrupt, where + ": not valid JSON: " + e.what());
-  }
-  return parse_item(object, "", bad, false, default_id);
 }
 
 Collection parse_collection(const std::string& json_text) {
@@ -334,48 +423,20 @@ Collection parse_collection(const std::string& json_text) {
   }
   const json& items = top.array("items", true);
   c.items.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    CollectionItem item = parse_item(items[i], at("items", i), bad, true, 0);
-    c.items.push_back(std::move(item));
-  }
+  for (std::size_t i = 0; i < items.size(); ++i)
+    c.items.push_back(read_item(Fields(items[i], at("items", i), bad), bad));
   const json& bundles = top.array("bundles");
-  for (std::size_t i = 0; i < bundles.size(); ++i) {
-    const Fields f(bundles[i], at("bundles", i), bad);
-    CollectionBundle b;
-    b.feature = f.text("feature", true);
-    b.slug = f.text("slug", true);
-    b.file = f.text("file", true);
-    try {
-      b.metric = parse_metric(f.text("metric", true));
-    } catch (const Error&) {
-      bad(f.name("metric"), "must be \"l1\", \"l2\", \"cosine\" or \"correlation\"");
-    }
-    try {
-      b.kind = parse_index_kind(f.text("kind", true));
-    } catch (const Error&) {
-      bad(f.name("kind"), "must be \"flat\", \"hnsw\" or \"partitioned\"");
-    }
-    try {
-      b.element = parse_element_type(f.text("element", true));
-    } catch (const Error&) {
-      bad(f.name("element"), "must be \"float32\" or \"int8\"");
-    }
-    b.dim = static_cast<std::uint32_t>(f.number("dim", kMaxIndexDim, true));
-    b.count = f.number("count", 0xFFFFFFFFu, true);
-    b.bytes = f.number("bytes", ~std::uint64_t{0}, true);
-    b.data_files = static_cast<std::uint32_t>(f.number("data_files", 10000));
-    c.bundles.push_back(std::move(b));
-  }
+  for (std::size_t i = 0; i < bundles.size(); ++i)
+    c.bundles.push_back(read_bundle(Fields(bundles[i], at("bundles", i), bad)));
   const json& models = top.array("models");
-  for (std::size_t i = 0; i < models.size(); ++i) {
-    const Fields f(models[i], at("models", i), bad);
-    c.models.push_back({f.text("card", true)});
-  }
+  for (std::size_t i = 0; i < models.size(); ++i)
+    c.models.push_back({Fields(models[i], at("models", i), bad).text("card", true)});
   const json& samples = top.array("samples");
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const Fields f(samples[i], at("samples", i), bad);
     c.samples.push_back({f.text("file", true), f.text("title")});
   }
+  c.defaults = read_defaults(top, c.bundles, bad);
   validate(c, bad);
   return c;
 }

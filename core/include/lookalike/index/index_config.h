@@ -4,8 +4,10 @@
 // memory and the header of its bundle (docs/FORMAT.md).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lookalike/metrics/metric.h"
 
@@ -14,10 +16,12 @@ namespace lookalike {
 // Flat and Hnsw are VectorIndex bundles, loaded whole; Partitioned is a
 // PartitionedIndex (index/partitioned_index.h), loaded list by list.
 enum class IndexKind { Flat, Hnsw, Partitioned };
+constexpr std::array<IndexKind, 3> kAllIndexKinds = {IndexKind::Flat, IndexKind::Hnsw, IndexKind::Partitioned};
 
 // Int8: each vector scalar-quantised to int8 codes with its own offset and
 // scale (index/int8_quantization.h); about a quarter of float32's bytes.
 enum class ElementType { Float32, Int8 };
+constexpr std::array<ElementType, 2> kAllElementTypes = {ElementType::Float32, ElementType::Int8};
 
 struct HnswParams {
   std::uint32_t m = 16;                 // links per node per layer (2·m on the bottom layer)
@@ -48,6 +52,8 @@ constexpr unsigned kMaxHnswLevel = 16;
 
 const char* index_kind_name(IndexKind kind);         // "flat", "hnsw", "partitioned"
 const char* element_type_name(ElementType element);  // "float32", "int8"
+std::vector<std::string> index_kind_names();         // of kAllIndexKinds, in that order
+std::vector<std::string> element_type_names();       // of kAllElementTypes, in that order
 // Accept the names above; throw Error(InvalidArgument) otherwise.
 IndexKind parse_index_kind(const std::string& name);
 ElementType parse_element_type(const std::string& name);
