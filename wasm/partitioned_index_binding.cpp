@@ -45,6 +45,7 @@ using emscripten::val;
 constexpr std::size_t kDefaultBudget = std::size_t(128) << 20;  // the page's default list memory
 
 struct IndexState {
+  explicit IndexState(PartitionedIndex loaded) : index(std::move(loaded)) {}
   PartitionedIndex index;
   ListCache cache{kDefaultBudget};
   ItemLabels labels;
@@ -123,7 +124,7 @@ class PartitionedIndexBinding {
   static val load(val bytes_value) {
     return guarded([&] {
       const std::vector<std::uint8_t> bytes = bytes_from_js(bytes_value, "header");
-      auto state = std::make_shared<IndexState>(IndexState{PartitionedIndex::load_header(bytes.data(), bytes.size())});
+      auto state = std::make_shared<IndexState>(PartitionedIndex::load_header(bytes.data(), bytes.size()));
       state->header_bytes = bytes.size();
       return val(PartitionedIndexBinding(std::move(state)));
     });
