@@ -7,12 +7,9 @@ namespace lookalike {
 
 const char* index_kind_name(IndexKind kind) {
   switch (kind) {
-    case IndexKind::Flat:
-      return "flat";
-    case IndexKind::Hnsw:
-      return "hnsw";
-    case IndexKind::Partitioned:
-      return "partitioned";
+    case IndexKind::Flat: return "flat";
+    case IndexKind::Hnsw: return "hnsw";
+    case IndexKind::Partitioned: return "partitioned";
   }
   return "?";
 }

@@ -61,15 +61,9 @@ void PartitionedSearch::score(const PartitionedList& list) {
     const float offset = list.offset(i), scale = list.scale(i);
     float surrogate;
     switch (c.metric) {
-      case Metric::L1:
-        surrogate = kernels.l1_f32_i8(p, codes, dim, offset, scale);
-        break;
-      case Metric::L2:
-        surrogate = kernels.l2_squared_f32_i8(p, codes, dim, offset, scale);
-        break;
-      default:
-        surrogate = 1.0f - (offset * prepared_sum_ + scale * kernels.dot_f32_i8(p, codes, dim));
-        break;
+      case Metric::L1: surrogate = kernels.l1_f32_i8(p, codes, dim, offset, scale); break;
+      case Metric::L2: surrogate = kernels.l2_squared_f32_i8(p, codes, dim, offset, scale); break;
+      default: surrogate = 1.0f - (offset * prepared_sum_ + scale * kernels.dot_f32_i8(p, codes, dim)); break;
     }
     if (candidates_.size() == rerank_) {
       const Candidate& worst = candidates_.front();

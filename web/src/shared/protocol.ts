@@ -8,7 +8,7 @@
 // without an id. Requests are handled one at a time, in order.
 
 import type { Attribution } from './core-schema';
-import type { ElementType, IndexKind, MetricName } from '@lookalike-wasm/lookalike_wasm.mjs';
+import type { ElementType, HnswInfo, IndexInfo, IndexKind, MetricName } from '@lookalike-wasm/lookalike_wasm.mjs';
 
 // The core's names are declared once, with the module's types.
 export type { ElementType, IndexKind, MetricName };
@@ -168,22 +168,13 @@ export interface QueryDescription {
   item: ItemView | null;
 }
 
-export interface SearchIndexInfo {
-  featureSpec: string;
-  /** The version of the feature extractor the vectors were made with. */
-  featureVersion: number;
-  metric: MetricName;
-  dim: number;
-  count: number;
-  kind: IndexKind;
-  element: ElementType;
-  /** Int8 elements with float32 copies kept for exact re-ranking. */
-  floatVectors: boolean;
-  /** HNSW parameters (known once the bundle is loaded); null for flat indexes. */
-  hnsw: { m: number; efSearch: number } | null;
+/** The loaded index as the page shows it: the module's IndexInfo (of a bundle or a partitioned index). */
+export type SearchIndexInfo = Omit<IndexInfo, 'hnsw'> & {
+  /** HNSW parameters (known once the bundle is loaded); null for flat and partitioned indexes. */
+  hnsw: Pick<HnswInfo, 'm' | 'efSearch'> | null;
   /** A partitioned index's lists and the lists a query probes; null for the other kinds. */
   partitioned: { lists: number; nprobe: number } | null;
-}
+};
 
 export type Event =
   | ProgressEvent
