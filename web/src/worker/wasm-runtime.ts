@@ -3,6 +3,7 @@
 // the Emscripten factory as `wasmBinary`, so the factory never fetches.
 import createLookalikeModule from '@lookalike-wasm/lookalike_wasm.mjs';
 import type {
+  DecodeNeed,
   LookalikeModule,
   RgbImage,
   SearchIndex,
@@ -18,6 +19,7 @@ import wasmUrl from '@lookalike-wasm/lookalike_wasm.wasm?url';
 import { fetchBytes, type DownloadProgress } from './cached-fetch';
 
 export type {
+  DecodeNeed,
   LookalikeModule,
   RgbImage,
   SearchIndex,

@@ -23,7 +23,7 @@ import { CollectionSession } from './collection-session';
 import { IndexError } from './index-store';
 import { ModelError } from './model-runner';
 import { plannedOrtThreads } from './ort-runtime';
-import { decodeQuery, QueryError, type DecodedQuery } from './query-image';
+import { QueryError, QueryImage, type DecodedQuery } from './query-image';
 import { fetchRemoteImage, parseQueryUrl } from './remote-image';
 import { loadLookalikeModule, type LookalikeModule } from './wasm-runtime';
 import { warmUp } from './warm-up';
@@ -33,7 +33,7 @@ declare const self: DedicatedWorkerGlobalScope;
 const MAX_K = 200;
 
 type CurrentQuery =
-  | { kind: 'image'; decoded: DecodedQuery; name: string; vectors: Map<string, Float32Array> }
+  | { kind: 'image'; image: QueryImage; name: string; vectors: Map<string, Float32Array> }
   | { kind: 'item'; itemId: number; name: string }
   | { kind: 'vector'; vector: Float32Array; feature: string; name: string };
 
@@ -238,7 +238,7 @@ async function init(
 // ---- queries ---------------------------------------------------------------
 
 function releaseQuery(): void {
-  if (current?.kind === 'image') current.decoded.image.delete();
+  if (current?.kind === 'image') current.image.delete();
   current = null;
 }
 
@@ -256,14 +256,33 @@ function checkSettings(s: CollectionSession, settings: SearchSettings): void {
   s.labelIndex(settings.label);
 }
 
+/** The query image decoded for `feature` (now, its time in `timings`, or earlier). */
+async function decodedFor(
+  s: CollectionSession,
+  query: Extract<CurrentQuery, { kind: 'image' }>,
+  feature: string,
+  timings: Timings,
+): Promise<DecodedQuery> {
+  let need;
+  try {
+    need = s.decodeNeed(feature);
+  } catch (error) {
+    throw new StageError('feature', message(error));
+  }
+  const { decoded, ms } = await query.image.decode(need);
+  if (ms !== null) timings.decode = ms;
+  return decoded;
+}
+
 async function queryVector(
   s: CollectionSession,
   query: Extract<CurrentQuery, { kind: 'image' }>,
   feature: string,
   timings: Timings,
-): Promise<Float32Array> {
+): Promise<{ vector: Float32Array; decoded: DecodedQuery }> {
+  const decoded = await decodedFor(s, query, feature, timings);
   const cached = query.vectors.get(feature);
-  if (cached) return cached;
+  if (cached) return { vector: cached, decoded };
   let vector: Float32Array;
   if (isModelSpec(feature)) {
     const runner = await s.model(feature).catch((error: unknown) => {
@@ -278,19 +297,19 @@ async function queryVector(
       ortRuntime = { backend: runner.backend, note: runner.backendNote, threads: runner.threads };
       post({ type: 'runtime', runtime: runtimeInfo() });
     }
-    const embedding = await runner.embed(query.decoded.image);
+    const embedding = await runner.embed(decoded.image);
     timings.preprocess = embedding.preprocessMs;
     timings.model = embedding.modelMs;
     vector = embedding.vector;
   } else {
     const t0 = performance.now();
-    const feature_ = m!.computeFeature(feature, query.decoded.image);
+    const feature_ = m!.computeFeature(feature, decoded.image);
     if (!feature_.ok) throw new StageError('feature', feature_.error);
     timings.preprocess = performance.now() - t0;
     vector = feature_.value.vector;
   }
   query.vectors.set(feature, vector);
-  return vector;
+  return { vector, decoded };
 }
 
 async function run(requestId: number, settings: SearchSettings, started: number, timings: Timings): Promise<void> {
@@ -306,10 +325,8 @@ async function run(requestId: number, settings: SearchSettings, started: number,
   const loadStarted = performance.now();
   const wasLoaded = s.store.isLoaded(settings.feature, settings.metric);
   // The query's feature and the index (downloaded on first use) in parallel.
-  const [vector, { index }] = await Promise.all([
-    query.kind === 'image'
-      ? queryVector(s, query, settings.feature, timings)
-      : Promise.resolve(query.kind === 'vector' ? query.vector : null),
+  const [queried, { index }] = await Promise.all([
+    query.kind === 'image' ? queryVector(s, query, settings.feature, timings) : Promise.resolve(null),
     s.store.get(settings.feature, settings.metric),
   ]);
   if (!wasLoaded)
@@ -321,7 +338,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     if (query.feature !== settings.feature)
       throw new StageError('input', `the query vector is a ${query.feature} vector, not ${settings.feature}`);
     const t0 = performance.now();
-    const result = await index.search(vector!, options);
+    const result = await index.search(query.vector, options);
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
@@ -330,6 +347,9 @@ async function run(requestId: number, settings: SearchSettings, started: number,
       name: query.name,
       width: null,
       height: null,
+      decodedWidth: null,
+      decodedHeight: null,
+      reduction: null,
       format: null,
       decodedBy: null,
       orientation: null,
@@ -337,16 +357,19 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     };
   } else if (query.kind === 'image') {
     const t0 = performance.now();
-    const result = await index.search(vector!, options);
+    const result = await index.search(queried!.vector, options);
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
-    const d = query.decoded;
+    const d = queried!.decoded;
     description = {
       kind: 'image',
       name: query.name,
       width: d.width,
       height: d.height,
+      decodedWidth: d.decodedWidth,
+      decodedHeight: d.decodedHeight,
+      reduction: d.reduction,
       format: d.format,
       decodedBy: d.decodedBy,
       orientation: d.orientation,
@@ -370,6 +393,9 @@ async function run(requestId: number, settings: SearchSettings, started: number,
       name: query.name,
       width: null,
       height: null,
+      decodedWidth: null,
+      decodedHeight: null,
+      reduction: null,
       format: null,
       decodedBy: null,
       orientation: null,
@@ -398,7 +424,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     timings,
     notes,
     index: index.view(),
-    queryVector: vector, // copied by postMessage; the worker keeps its own
+    queryVector: query.kind === 'vector' ? query.vector : (queried?.vector ?? null), // copied by postMessage; the worker keeps its own
   });
 }
 
@@ -419,12 +445,23 @@ async function imageQuery(
   fetched: Fetched,
 ): Promise<void> {
   if (!m) throw new StageError('input', 'the WebAssembly module is not loaded');
-  const t0 = performance.now();
-  const decoded = await decodeQuery(m, bytes, mime);
-  const decodeMs = performance.now() - t0;
+  // Decoded for the feature asked for before it replaces the current query,
+  // so an image that cannot be decoded leaves the last one in place.
+  const query = {
+    kind: 'image' as const,
+    image: new QueryImage(m, bytes, mime),
+    name,
+    vectors: new Map<string, Float32Array>(),
+  };
+  const timings = { ...freshTimings(), ...fetched };
+  try {
+    await decodedFor(requireSession(), query, settings.feature, timings);
+  } catch (error) {
+    query.image.delete();
+    throw error;
+  }
   releaseQuery();
-  current = { kind: 'image', decoded, name, vectors: new Map() };
-  const timings = { ...freshTimings(), ...fetched, decode: decodeMs };
+  current = query;
   await run(requestId, settings, started, timings);
 }
 
