@@ -14,7 +14,8 @@
 // recall target.
 //
 //   partitioned_bench [--n 100000,1000000] [--metric cosine,l2,l1,correlation] [--queries 200]
-//                     [--nprobe 8,16,32,64,128,256] [--real NAME=embeddings.npy] [--out bench/out]
+//                     [--nprobe 1,2,4,…,128] [--faiss-lists L] [--faiss-nprobe 16,…,1024]
+//                     [--real NAME=embeddings.npy] [--out bench/out]
 //                     [--target 0.95] [--no-faiss] [--rebuild] [--json]
 //
 // The synthetic data is index_bench's generator with its defaults (20 points
@@ -32,6 +33,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -66,7 +68,11 @@ struct Options {
   std::vector<std::size_t> sizes{100000, 1000000};
   std::vector<Metric> metrics{Metric::Cosine};
   std::size_t dim = 512, queries = 200;
-  std::vector<std::uint32_t> nprobes{8, 16, 24, 32, 48, 64, 96, 128, 192, 256};
+  std::vector<std::uint32_t> nprobes{1, 2, 4, 8, 16, 32, 64, 128};
+  // FAISS with its own rule of thumb for lists (4·√N as a power of two) and
+  // the nprobe values that rule needs: at equal recall, not at equal lists.
+  std::size_t faiss_lists = 0;  // 0 = 4·√N
+  std::vector<std::uint32_t> faiss_nprobes{16, 32, 64, 128, 256, 512, 1024};
   std::vector<std::pair<std::string, fs::path>> real;
   fs::path out = fs::path(LOOKALIKE_SOURCE_DIR) / "bench" / "out";
   double target = 0.95;
@@ -115,6 +121,11 @@ Options parse(int argc, char** argv) {
     } else if (a == "--nprobe") {
       o.nprobes.clear();
       for (const std::size_t p : parse_list(value())) o.nprobes.push_back(std::uint32_t(p));
+    } else if (a == "--faiss-nprobe") {
+      o.faiss_nprobes.clear();
+      for (const std::size_t p : parse_list(value())) o.faiss_nprobes.push_back(std::uint32_t(p));
+    } else if (a == "--faiss-lists") {
+      o.faiss_lists = parse_list(value()).at(0);
     } else if (a == "--real") {
       const std::string v = value();
       const std::size_t eq = v.find('=');
@@ -133,7 +144,8 @@ Options parse(int argc, char** argv) {
     } else if (a == "--help" || a == "-h") {
       std::printf(
           "usage: partitioned_bench [--n 100000,1000000] [--metric cosine,l2,l1,correlation] [--queries 200]\n"
-          "                         [--nprobe 8,16,…] [--real NAME=embeddings.npy] [--out bench/out]\n"
+          "                         [--nprobe 1,2,4,…] [--faiss-lists L] [--faiss-nprobe 16,32,…]\n"
+          "                         [--real NAME=embeddings.npy] [--out bench/out]\n"
           "                         [--target 0.95] [--no-faiss] [--rebuild] [--json]\n"
           "Builds each collection with `lookalike index --kind partitioned` (once; --rebuild again), then prints\n"
           "recall@10, warm latency p50/p99 and cold bytes per nprobe for lookalike and FAISS IVF-PQ + re-ranking,\n"
@@ -362,7 +374,16 @@ std::vector<Row> lookalike_rows(const Options& o, const Build& b, const NpyMatri
 
 // FAISS IVF-PQ (64 bytes, 8 bits) with exact float re-ranking of 4·k
 // candidates (IndexRefineFlat), on vectors prepared for the metric (cosine
-// and correlation become L2 on unit vectors); as many lists as lookalike's.
+// and correlation become L2 on unit vectors), with FAISS's usual number of
+// lists (--faiss-lists; lookalike's tens of thousands of small lists would
+// take FAISS's k-means hours).
+std::size_t faiss_lists(const Options& o, std::size_t n) {
+  if (o.faiss_lists) return o.faiss_lists;
+  std::size_t lists = 1;
+  while (lists * 2 <= 4.0 * std::sqrt(double(n)) && lists * 2 <= n / 64) lists *= 2;
+  return lists;
+}
+
 std::vector<Row> faiss_rows(const Options& o, Metric metric, std::size_t lists, const NpyMatrix& points,
                             const NpyMatrix& queries, const std::vector<std::vector<std::uint32_t>>& truth,
                             double& build_seconds) {
@@ -387,7 +408,7 @@ std::vector<Row> faiss_rows(const Options& o, Metric metric, std::size_t lists, 
   std::vector<Row> rows;
   std::vector<float> query(dim), distances(kK);
   std::vector<faiss::Index::idx_t> labels(kK);
-  for (const std::uint32_t nprobe : o.nprobes) {
+  for (const std::uint32_t nprobe : o.faiss_nprobes) {
     if (nprobe > lists) continue;
     ivf.nprobe = nprobe;
     rows.push_back(measure("faiss-ivfpq64+refine", nprobe, queries, truth, [&](std::size_t q) {
@@ -441,7 +462,8 @@ int main(int argc, char** argv) {
         const std::size_t lists = PartitionedFiles::open(b.header).index().list_count();
         double faiss_build = 0;
         if (o.faiss && metric != Metric::L1) {
-          const std::vector<Row> f = faiss_rows(o, metric, lists, points, queries, truth, faiss_build);
+          const std::vector<Row> f =
+              faiss_rows(o, metric, faiss_lists(o, points.rows()), points, queries, truth, faiss_build);
           rows.insert(rows.end(), f.begin(), f.end());
         }
         json c{{"collection", d.name},
@@ -457,6 +479,7 @@ int main(int argc, char** argv) {
                {"total_bytes", b.total_bytes},
                {"header_bytes", b.header_bytes},
                {"faiss_build_seconds", faiss_build},
+               {"faiss_lists", o.faiss && metric != Metric::L1 ? json(faiss_lists(o, points.rows())) : json(nullptr)},
                {"rows", json::array()}};
         for (const Row& r : rows)
           c["rows"].push_back({{"system", r.system},
@@ -476,10 +499,10 @@ int main(int argc, char** argv) {
                     metric_name(metric), lists);
         std::printf(
             "`lookalike index`: %.0f s, peak %.2f GB%s; %zu files, largest %s MB, total %s MB, header %s MB. "
-            "FAISS build %.0f s.\n\n",
+            "FAISS build (%zu lists) %.0f s.\n\n",
             b.seconds, b.peak_gb, b.reused ? " (an earlier run's build)" : "", b.files + 1,
             mb(double(b.largest_file)).c_str(), mb(double(b.total_bytes)).c_str(), mb(double(b.header_bytes)).c_str(),
-            faiss_build);
+            faiss_lists(o, points.rows()), faiss_build);
         std::printf(
             "| system | nprobe | recall@10 | p50 ms | p99 ms | cold query MB |\n|---|---:|---:|---:|---:|---:|\n");
         for (const Row& r : rows)

@@ -146,9 +146,9 @@ void add_index_command(CLI::App& app) {
   command.add_option("--items", args.items, "With --embeddings: one item record per row (JSON Lines)");
   command
       .add_option("--lists", args.options.partitioned.lists,
-                  "Partitioned: inverted lists (default about 4*sqrt(items))")
+                  "Partitioned: inverted lists (default one per 20 items; product-quantised centroids from 2048)")
       ->check(CLI::Range(1, 1 << 20));
-  command.add_option("--nprobe", args.options.partitioned.nprobe, "Partitioned: lists a query probes by default")
+  command.add_option("--nprobe", args.options.partitioned.nprobe, "Partitioned: lists a query probes by default (32)")
       ->check(CLI::Range(1, 1 << 20));
   command
       .add_option("--rerank", args.options.partitioned.rerank,

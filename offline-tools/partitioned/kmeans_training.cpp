@@ -2,10 +2,16 @@
 
 #include <faiss/Clustering.h>
 #include <faiss/IndexFlat.h>
+#include <faiss/IndexIVFFlat.h>
+#include <faiss/impl/ProductQuantizer.h>
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <memory>
+#include <numeric>
+#include <random>
 
 #include "lookalike/common/error.h"
 #include "lookalike/common/parallel.h"
@@ -43,6 +49,7 @@ std::vector<float> train_centroids(const float* sample, std::size_t rows, std::s
   params.niter = settings.iterations;
   params.seed = static_cast<int>(settings.seed & 0x7fffffff);
   params.max_points_per_centroid = static_cast<int>(std::max<std::size_t>(settings.points_per_list, 1));
+  params.min_points_per_centroid = 1;  // small lists are intended: no warning on stderr for them
   params.verbose = false;
   faiss::Clustering clustering(static_cast<int>(dim), static_cast<int>(settings.lists), params);
   faiss::IndexFlatL2 index(static_cast<FaissId>(dim));
@@ -73,6 +80,204 @@ std::vector<std::uint32_t> assign_to_centroids(const std::vector<float>& centroi
     if (progress) progress(first + count);
   }
   return lists;
+}
+
+namespace {
+
+// Rows handed to one thread at a time, and projected or searched per FAISS call.
+constexpr std::size_t kRowBlock = 1024;
+constexpr std::size_t kSearchBlock = 16384;
+
+std::vector<std::size_t> distinct_rows(std::size_t rows, std::size_t wanted, std::mt19937_64& rng) {
+  std::vector<std::size_t> all(rows);
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  wanted = std::min(wanted, rows);
+  for (std::size_t i = 0; i < wanted; ++i)
+    std::swap(all[i], all[std::uniform_int_distribution<std::size_t>(i, rows - 1)(rng)]);
+  all.resize(wanted);
+  return all;
+}
+
+float squared_l2(const float* a, const float* b, std::size_t dim) {
+  float s = 0;
+  for (std::size_t j = 0; j < dim; ++j) {
+    const float t = a[j] - b[j];
+    s += t * t;
+  }
+  return s;
+}
+
+// What one k-means with candidate lists holds between its steps.
+class CandidateKmeans {
+ public:
+  CandidateKmeans(const std::function<void(std::size_t, float*)>& prepare, std::size_t rows, std::size_t dim,
+                  const ManyListsSettings& s)
+      : prepare_(prepare),
+        rows_(rows),
+        dim_(dim),
+        s_(s),
+        lists_(s.lists),
+        t_(std::min(s.candidates, s.lists)),
+        rng_(s.seed),
+        centroids_(lists_ * dim),
+        candidates_(rows * t_),
+        list_of_(rows),
+        fit_(rows) {}
+
+  // Initial centroids: distinct random rows.
+  void start() { gather(distinct_rows(rows_, lists_, rng_), centroids_); }
+
+  // Every row's `t_` nearest centroids (FAISS: exhaustive, or an inverted
+  // file over the centroids).
+  void refresh_candidates() {
+    faiss::IndexFlatL2 flat(static_cast<FaissId>(dim_));
+    std::unique_ptr<faiss::IndexIVFFlat> ivf;
+    faiss::Index* index = &flat;
+    if (s_.centroid_cells > 0) {
+      ivf = std::make_unique<faiss::IndexIVFFlat>(&flat, dim_, s_.centroid_cells);
+      ivf->cp.seed = static_cast<int>(s_.seed & 0x7fffffff);
+      ivf->cp.min_points_per_centroid = 1;
+      ivf->train(static_cast<FaissId>(lists_), centroids_.data());
+      ivf->nprobe = s_.probed_cells;
+      index = ivf.get();
+    }
+    index->add(static_cast<FaissId>(lists_), centroids_.data());
+    std::vector<float> block, distances(kSearchBlock * t_);
+    std::vector<FaissId> labels(kSearchBlock * t_);
+    std::vector<std::size_t> ids;
+    for (std::size_t first = 0; first < rows_; first += kSearchBlock) {
+      const std::size_t n = std::min(kSearchBlock, rows_ - first);
+      ids.resize(n);
+      std::iota(ids.begin(), ids.end(), first);
+      gather(ids, block);
+      index->search(static_cast<FaissId>(n), block.data(), static_cast<FaissId>(t_), distances.data(), labels.data());
+      for (std::size_t i = 0; i < n * t_; ++i)  // fewer than t_ found: repeat the nearest
+        candidates_[first * t_ + i] = std::uint32_t(labels[i] < 0 ? labels[(i / t_) * t_] : labels[i]);
+    }
+  }
+
+  // Every row to its nearest candidate, in full dimension.
+  void assign() {
+    const std::size_t blocks = (rows_ + kRowBlock - 1) / kRowBlock;
+    parallel_for(blocks, thread_count(s_.threads), [&](std::size_t b) {
+      std::vector<float> x(dim_);
+      for (std::size_t i = b * kRowBlock; i < std::min(rows_, (b + 1) * kRowBlock); ++i) {
+        prepare_(i, x.data());
+        std::uint32_t best = candidates_[i * t_];
+        float best_distance = squared_l2(x.data(), &centroids_[std::size_t(best) * dim_], dim_);
+        for (std::size_t c = 1; c < t_; ++c) {
+          const std::uint32_t l = candidates_[i * t_ + c];
+          const float d = squared_l2(x.data(), &centroids_[std::size_t(l) * dim_], dim_);
+          if (d < best_distance || (d == best_distance && l < best)) {
+            best = l;
+            best_distance = d;
+          }
+        }
+        list_of_[i] = best;
+        fit_[i] = best_distance;
+      }
+    });
+  }
+
+  // Centroids to their rows' means; an empty list takes the worst-fitting rows.
+  void update() {
+    std::vector<double> sums(lists_ * dim_, 0.0);
+    std::vector<std::size_t> counts(lists_, 0);
+    std::vector<float> x(dim_);
+    for (std::size_t i = 0; i < rows_; ++i) {
+      prepare_(i, x.data());
+      double* sum = &sums[std::size_t(list_of_[i]) * dim_];
+      for (std::size_t j = 0; j < dim_; ++j) sum[j] += x[j];
+      ++counts[list_of_[i]];
+    }
+    std::vector<std::size_t> worst(rows_);
+    std::iota(worst.begin(), worst.end(), std::size_t{0});
+    const std::size_t empty = static_cast<std::size_t>(std::count(counts.begin(), counts.end(), 0));
+    std::partial_sort(
+        worst.begin(), worst.begin() + std::min(empty, rows_), worst.end(),
+        [this](std::size_t a, std::size_t b) { return fit_[a] > fit_[b] || (fit_[a] == fit_[b] && a < b); });
+    std::size_t next_worst = 0;
+    for (std::size_t l = 0; l < lists_; ++l) {
+      float* c = &centroids_[l * dim_];
+      if (counts[l] == 0) {
+        prepare_(worst[next_worst++], c);
+        continue;
+      }
+      double norm = 0;
+      for (std::size_t j = 0; j < dim_; ++j) norm += sums[l * dim_ + j] * sums[l * dim_ + j];
+      const double scale = s_.spherical && norm > 0 ? 1.0 / std::sqrt(norm) : 1.0 / double(counts[l]);
+      for (std::size_t j = 0; j < dim_; ++j) c[j] = static_cast<float>(sums[l * dim_ + j] * scale);
+    }
+  }
+
+  Partition result() { return {std::move(centroids_), std::move(list_of_)}; }
+
+ private:
+  void gather(const std::vector<std::size_t>& ids, std::vector<float>& out) const {
+    out.resize(ids.size() * dim_);
+    for (std::size_t i = 0; i < ids.size(); ++i) prepare_(ids[i], &out[i * dim_]);
+  }
+
+  const std::function<void(std::size_t, float*)>& prepare_;
+  std::size_t rows_, dim_;
+  ManyListsSettings s_;
+  std::size_t lists_, t_;
+  std::mt19937_64 rng_;
+  std::vector<float> centroids_;
+  std::vector<std::uint32_t> candidates_, list_of_;
+  std::vector<float> fit_;
+};
+
+}  // namespace
+
+Partition train_many_lists(const std::function<void(std::size_t, float*)>& prepare, std::size_t rows, std::size_t dim,
+                           const ManyListsSettings& settings,
+                           const std::function<void(std::size_t, std::size_t)>& progress) {
+  if (settings.lists == 0 || rows < settings.lists)
+    fail(ErrorKind::InvalidArgument, "k-means: " + std::to_string(rows) + " vectors cannot train " +
+                                         std::to_string(settings.lists) + " lists (use fewer lists)");
+  OmpThreads omp(settings.threads);
+  CandidateKmeans kmeans(prepare, rows, dim, settings);
+  const std::size_t steps = static_cast<std::size_t>(std::max(settings.iterations, 1));
+  if (progress) progress(0, steps);
+  try {
+    kmeans.start();
+    for (std::size_t it = 0; it < steps; ++it) {
+      const auto& passes = settings.projected_passes;
+      if (it == 0 || std::find(passes.begin(), passes.end(), int(it)) != passes.end()) kmeans.refresh_candidates();
+      kmeans.assign();
+      kmeans.update();
+      if (progress) progress(it + 1, steps);
+    }
+  } catch (const std::exception& e) {
+    fail(ErrorKind::InvalidArgument, std::string("k-means (FAISS) failed: ") + e.what());
+  }
+  return kmeans.result();
+}
+
+CentroidCodes quantize_centroids(const std::vector<float>& centroids, std::size_t dim, std::uint32_t code_bytes,
+                                 unsigned threads) {
+  const std::size_t lists = centroids.size() / dim;
+  if (lists < 256 || code_bytes == 0 || dim % code_bytes != 0)
+    fail(ErrorKind::InvalidArgument,
+         "product-quantised centroids need at least 256 lists and code bytes dividing "
+         "the dimension (" +
+             std::to_string(lists) + " lists, " + std::to_string(code_bytes) + " bytes, dimension " +
+             std::to_string(dim) + ")");
+  OmpThreads omp(threads);
+  faiss::ProductQuantizer pq(dim, code_bytes, 8);
+  pq.verbose = false;
+  pq.cp.min_points_per_centroid = 1;  // a few thousand centroids train 256 sub-vectors well: no warning
+  CentroidCodes out;
+  try {
+    pq.train(static_cast<FaissId>(lists), centroids.data());
+    out.codes.resize(lists * code_bytes);
+    pq.compute_codes(centroids.data(), out.codes.data(), lists);
+  } catch (const std::exception& e) {
+    fail(ErrorKind::InvalidArgument, std::string("product quantisation (FAISS) failed: ") + e.what());
+  }
+  out.codebook = pq.centroids;
+  return out;
 }
 
 }  // namespace lookalike::cli

@@ -1,7 +1,9 @@
 // Centroids for a partitioned index, trained natively with FAISS (Debian's
-// libfaiss-dev): k-means on a sample of the prepared vectors, deterministic
-// for a seed, and the nearest centroid of every vector. FAISS stays in this
-// file; the core reads only the centroids it produces.
+// libfaiss-dev): k-means on a sample of the prepared vectors and the
+// nearest centroid of every vector (few lists), k-means with candidate
+// lists on every vector (many lists), and the product quantisation of
+// centroids; deterministic for a seed. FAISS stays in this file; the core
+// reads only the centroids and codes it produces.
 #pragma once
 
 #include <cstddef>
@@ -33,5 +35,50 @@ std::vector<std::uint32_t> assign_to_centroids(const std::vector<float>& centroi
                                                const std::function<const float*(std::size_t)>& prepared_row,
                                                std::size_t rows, unsigned threads,
                                                const std::function<void(std::size_t done)>& progress);
+
+// k-means for many small lists (thousands to tens of thousands, of about
+// 20 items each, which is what a million items need: docs/BENCHMARKS.md).
+// FAISS's own Clustering compares every point with every centroid in every
+// iteration: a million points and 50 000 lists in 512 dimensions is hours
+// on two cores. Here a few iterations find each point's `candidates`
+// nearest centroids with FAISS (exhaustively by BLAS while that is
+// affordable, else through an inverted file over the centroids,
+// IndexIVFFlat); the other iterations compare a point with its candidates
+// only. The result is the centroids and every point's list (its nearest
+// candidate), so no separate assignment pass is needed.
+struct ManyListsSettings {
+  std::size_t lists = 0;
+  std::uint64_t seed = 1;
+  int iterations = 10;
+  std::vector<int> projected_passes = {0, 1, 2, 4, 7};  // iterations that refresh the candidates
+  std::size_t candidates = 16;
+  // 0: compare every point with every centroid; else an inverted file of
+  // this many cells over the centroids, `probed_cells` of them searched.
+  std::size_t centroid_cells = 0, probed_cells = 24;
+  bool spherical = false;  // unit-length centroids (cosine, correlation)
+  unsigned threads = 0;
+};
+
+struct Partition {
+  std::vector<float> centroids;        // lists × dim
+  std::vector<std::uint32_t> list_of;  // per row
+};
+
+// `prepare(row, out)` writes row's prepared vector (dim floats); it is called
+// from several threads at once. `progress(done, total)` counts iterations.
+Partition train_many_lists(const std::function<void(std::size_t row, float* out)>& prepare, std::size_t rows,
+                           std::size_t dim, const ManyListsSettings& settings,
+                           const std::function<void(std::size_t done, std::size_t total)>& progress);
+
+// Product quantisation of centroids for the header
+// (lookalike/index/partitioned_centroids.h), trained with FAISS's
+// ProductQuantizer: `code_bytes` codebooks of 256 sub-vectors, and each
+// centroid's codes. Needs at least 256 centroids.
+struct CentroidCodes {
+  std::vector<float> codebook;      // code_bytes × 256 × (dim / code_bytes)
+  std::vector<std::uint8_t> codes;  // lists × code_bytes
+};
+CentroidCodes quantize_centroids(const std::vector<float>& centroids, std::size_t dim, std::uint32_t code_bytes,
+                                 unsigned threads);
 
 }  // namespace lookalike::cli

@@ -16,25 +16,35 @@ namespace {
 // Training sample size per list (kmeans_training.h says why 64).
 constexpr std::size_t kPointsPerList = 64;
 
-// Lists: about 4·√N (FAISS's rule of thumb) rounded to a power of two, so
-// that a list holds about √N/4 items: 4096 lists of ~244 items at a million,
-// 1024 of ~98 at 100 000. The centroids then weigh 2·dim bytes each in the
-// header (4 MB at a million, d = 512), and a query's lists a few MB.
+// Items per list the automatic choice aims at. On index_bench's clustered
+// vectors (clusters of 20 items) lists about the size of the clusters are
+// what keeps a million items searchable: a query's neighbours are then in
+// one or two lists, where lists of a few hundred mix dozens of clusters and
+// a query must probe a fifth of them (docs/BENCHMARKS.md). Small lists are
+// also small ranges: ~10 kB at d = 512.
+constexpr std::size_t kItemsPerList = 20;
+// Up to this many lists FAISS's own k-means (every sample point against
+// every centroid) is quick; beyond, the candidate k-means of
+// kmeans_training.h trains them on every item.
+constexpr std::uint32_t kFaissKmeansLists = 1024;
+// From this many lists the header stores product-quantised centroids
+// (partitioned_centroids.h): half floats would make it 2·dim bytes a list
+// (4 MB at 2 048 lists of d = 512), codes make it dim/8.
+constexpr std::uint32_t kProductQuantizedFrom = 2048;
+constexpr std::size_t kDimsPerCodeByte = 8;
+// Multiply-adds of one comparison of every item with every centroid above
+// which the candidate k-means searches the centroids through an inverted
+// file of cells of about kCentroidsPerCell centroids (kmeans_training.h).
+constexpr double kExhaustiveWork = 5e11;
+constexpr std::size_t kCentroidsPerCell = 48;
+
 std::uint32_t automatic_lists(std::size_t items) {
-  const double target = 4.0 * std::sqrt(double(std::max<std::size_t>(items, 1)));
-  std::uint32_t lists = 1;
-  while (lists * 2 <= target && lists * 2 <= items / 8) lists *= 2;
-  return lists;
+  return static_cast<std::uint32_t>(std::max<std::size_t>(1, items / kItemsPerList));
 }
 
-// Probed lists by default: 3/16 of them. On clustered synthetic vectors of
-// d = 512 (docs/BENCHMARKS.md, partitioned_bench) that reaches recall@10
-// 0.96 (cosine, correlation) to 0.99 (L1, L2) at 100 000 items and 1024
-// lists; at a million items and 2048 lists it gives 0.85 (more lists must
-// be probed there for 0.95, at a cost in bytes the benchmark shows).
-std::uint32_t automatic_nprobe(std::uint32_t lists) {
-  return std::min(lists, std::max<std::uint32_t>(8, lists * 3 / 16));
-}
+// Probed lists by default: enough for recall@10 ≥ 0.95 on the clustered
+// vectors at 100 000 and 1 000 000 items (docs/BENCHMARKS.md).
+constexpr std::uint32_t kAutomaticNprobe = 32;
 
 // Candidates scored with the metric's value: the int8 surrogate orders them
 // almost exactly already, so a few times k is plenty.
@@ -54,6 +64,68 @@ std::vector<std::size_t> training_rows(std::size_t count, std::size_t wanted, st
   return rows;
 }
 
+// FAISS's k-means on a sample and FAISS's assignment of every vector, for
+// few lists; the candidate k-means on every vector for many.
+Partition train_partition(const IndexConfig& config, const PartitionedRows& rows, const PartitionedChoices& choices,
+                          unsigned threads, const std::function<void(const char*, std::size_t, std::size_t)>& progress,
+                          PartitionedBuildStats& s) {
+  const std::size_t dim = config.dim;
+  const auto prepare = [&](std::size_t row, float* out) {
+    prepare_for_metric(config.metric, rows.vector(row), out, dim);
+  };
+  if (rows.count == 0) return {std::vector<float>(dim, 0.0f), {}};
+  if (choices.lists > kFaissKmeansLists) {
+    ManyListsSettings k;
+    k.lists = choices.lists;
+    // Compare with every centroid while that costs at most a few minutes
+    // (100 000 items in 5 000 lists), through an inverted file beyond.
+    if (double(rows.count) * double(choices.lists) * double(dim) > kExhaustiveWork)
+      k.centroid_cells = std::max<std::size_t>(64, choices.lists / kCentroidsPerCell);
+    k.seed = choices.seed;
+    k.spherical = config.metric == Metric::Cosine || config.metric == Metric::Correlation;
+    k.threads = threads;
+    return train_many_lists(prepare, rows.count, dim, k, [&](std::size_t done, std::size_t total) {
+      if (progress) progress("training", done, total);
+    });
+  }
+  const std::vector<std::size_t> sample = training_rows(rows.count, choices.lists * kPointsPerList, choices.seed);
+  std::vector<float> prepared(sample.size() * dim);
+  for (std::size_t i = 0; i < sample.size(); ++i) prepare(sample[i], &prepared[i * dim]);
+  if (progress) progress("training", 0, 1);
+  KmeansSettings k;
+  k.lists = choices.lists;
+  k.seed = choices.seed;
+  k.points_per_list = kPointsPerList;
+  k.threads = threads;
+  Partition partition;
+  partition.centroids =
+      PartitionedCentroids::halves(train_centroids(prepared.data(), sample.size(), dim, k), dim).values();
+  if (progress) progress("training", 1, 1);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<float> scratch(dim);
+  partition.list_of = assign_to_centroids(
+      partition.centroids, dim,
+      [&](std::size_t row) {
+        prepare(row, scratch.data());
+        return scratch.data();
+      },
+      rows.count, threads,
+      [&](std::size_t done) {
+        if (progress) progress("assigning", done, rows.count);
+      });
+  s.assign_seconds = seconds_since(start);
+  return partition;
+}
+
+// The centroids as the header stores them: half floats, or product-quantised for many lists.
+PartitionedCentroids stored_centroids(const std::vector<float>& centroids, std::size_t dim, std::uint32_t lists,
+                                      unsigned threads) {
+  if (lists < kProductQuantizedFrom || dim % kDimsPerCodeByte != 0) return PartitionedCentroids::halves(centroids, dim);
+  const auto code_bytes = static_cast<std::uint32_t>(dim / kDimsPerCodeByte);
+  CentroidCodes codes = quantize_centroids(centroids, dim, code_bytes, threads);
+  return PartitionedCentroids::product_quantized(dim, code_bytes, codes.codebook, std::move(codes.codes));
+}
+
 }  // namespace
 
 PartitionedChoices resolve_partitioned_choices(const PartitionedChoices& asked, std::size_t items) {
@@ -65,7 +137,7 @@ PartitionedChoices resolve_partitioned_choices(const PartitionedChoices& asked, 
   if (items > 0 && c.lists > items)
     fail(ErrorKind::InvalidArgument,
          "--lists " + std::to_string(c.lists) + " is more than the " + std::to_string(items) + " items to index");
-  if (c.nprobe == 0) c.nprobe = automatic_nprobe(c.lists);
+  if (c.nprobe == 0) c.nprobe = std::min(c.lists, kAutomaticNprobe);
   if (c.nprobe > c.lists)
     fail(ErrorKind::InvalidArgument,
          "--nprobe " + std::to_string(c.nprobe) + " is more than the " + std::to_string(c.lists) + " lists");
@@ -86,44 +158,16 @@ std::vector<std::uint8_t> build_partitioned_index(
   PartitionedBuildStats& s = stats ? *stats : local;
   s.choices = choices;
 
-  // 1. Centroids from a sample of prepared vectors.
+  // 1 and 2. Centroids, and every vector's list.
   auto start = std::chrono::steady_clock::now();
-  std::vector<float> centroids(dim, 0.0f);
-  if (rows.count > 0) {
-    const std::vector<std::size_t> sample = training_rows(rows.count, choices.lists * kPointsPerList, choices.seed);
-    std::vector<float> prepared(sample.size() * dim);
-    for (std::size_t i = 0; i < sample.size(); ++i)
-      prepare_for_metric(config.metric, rows.vector(sample[i]), &prepared[i * dim], dim);
-    if (progress) progress("training", 0, 1);
-    KmeansSettings k;
-    k.lists = choices.lists;
-    k.seed = choices.seed;
-    k.points_per_list = kPointsPerList;
-    k.threads = threads;
-    centroids = train_centroids(prepared.data(), sample.size(), dim, k);
-    if (progress) progress("training", 1, 1);
-  }
-  centroids = stored_centroids(centroids);
+  Partition partition = train_partition(config, rows, choices, threads, progress, s);
   s.train_seconds = seconds_since(start);
-
-  // 2. Every vector to its nearest centroid.
-  start = std::chrono::steady_clock::now();
-  std::vector<float> scratch(dim);
-  const std::vector<std::uint32_t> assigned = assign_to_centroids(
-      centroids, dim,
-      [&](std::size_t row) {
-        prepare_for_metric(config.metric, rows.vector(row), scratch.data(), dim);
-        return scratch.data();
-      },
-      rows.count, threads,
-      [&](std::size_t done) {
-        if (progress) progress("assigning", done, rows.count);
-      });
-  s.assign_seconds = seconds_since(start);
+  const std::vector<std::uint32_t>& assigned = partition.list_of;
+  const PartitionedCentroids centroids = stored_centroids(partition.centroids, dim, choices.lists, threads);
 
   // 3. The lists, in order: rows grouped by list (a counting sort).
   start = std::chrono::steady_clock::now();
-  const std::size_t lists = centroids.size() / dim;
+  const std::size_t lists = centroids.count();
   std::vector<std::size_t> first(lists + 1, 0);
   for (const std::uint32_t l : assigned) ++first[l + 1];
   for (std::size_t l = 0; l < lists; ++l) {

@@ -1,8 +1,8 @@
 // Building a partitioned index (core/include/lookalike/index/partitioned_index.h)
 // from many vectors without holding them twice: centroids trained with FAISS
-// on a sample, every vector assigned to its nearest centroid, then the lists
-// written one by one, each data file handed to the caller as soon as it is
-// full. The vectors themselves are read through a callback (a memory-mapped
+// (kmeans_training.h), every vector assigned to its nearest centroid, then
+// the lists written one by one, each data file handed to the caller as soon
+// as it is full. The vectors themselves are read through a callback (a memory-mapped
 // .npy file, or a feature matrix).
 #pragma once
 

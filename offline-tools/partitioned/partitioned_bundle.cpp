@@ -10,7 +10,6 @@
 #include "lookalike/common/error.h"
 #include "lookalike/index/partitioned_index.h"
 #include "lookalike/index/partitioned_writer.h"
-#include "lookalike/metrics/kernels.h"
 #include "partitioned/partitioned_files.h"
 
 namespace lookalike::cli {
@@ -76,10 +75,6 @@ namespace {
 constexpr double kDriftDistanceRatio = 1.5;
 constexpr double kDriftListRatio = 4.0;
 
-double squared_distance(const float* a, const float* b, std::size_t dim) {
-  return best_kernels().l2_squared(a, b, dim);
-}
-
 }  // namespace
 
 BuiltBundle stage_partitioned_update(StagedFiles& staged, const std::filesystem::path& site,
@@ -97,10 +92,10 @@ BuiltBundle stage_partitioned_update(StagedFiles& staged, const std::filesystem:
   std::vector<float> prepared(dim);
   double new_distance = 0;
   for (std::size_t r = 0; r < added.count; ++r) {
-    const std::uint32_t l = nearest_list(config.metric, h.centroids, dim, added.vector(r));
+    const std::uint32_t l = files.index().nearest_list(added.vector(r));
     joining[l].push_back(r);
     prepare_for_metric(config.metric, added.vector(r), prepared.data(), dim);
-    new_distance += squared_distance(prepared.data(), &h.centroids[std::size_t(l) * dim], dim);
+    new_distance += h.centroids.distance(prepared.data(), l);
   }
 
   std::uint64_t bytes = 0;
@@ -124,7 +119,7 @@ BuiltBundle stage_partitioned_update(StagedFiles& staged, const std::filesystem:
   for (std::uint32_t l = 0; l < lists; ++l) {
     const std::shared_ptr<const PartitionedList> list = files.list(l);
     for (std::size_t i = 0; i < list->count(); i += 8) {  // a sample of the indexed items
-      old_distance += squared_distance(list->vector(i).data(), &h.centroids[std::size_t(l) * dim], dim);
+      old_distance += h.centroids.distance(list->vector(i).data(), l);
       ++old_count;
     }
     ids.clear();

@@ -14,6 +14,7 @@
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "embed/npy_file.h"
+#include "lookalike/index/partitioned_format.h"
 #include "lookalike/index/partitioned_index.h"
 #include "partitioned/partitioned_files.h"
 #include "site/collection_files.h"
@@ -236,4 +237,45 @@ TEST_CASE("index --update of a partitioned index keeps ids, adds and removes ite
     REQUIRE(q.exit_code == 0);
     CHECK(json::parse(q.out)["results"][0]["id"] == item.id);
   }
+}
+
+TEST_CASE(
+    "index --kind partitioned with thousands of lists trains them on every item and product-quantises the "
+    "centroids",
+    "[cli][partitioned]") {
+  // 2 048 lists of about 6 items: the candidate k-means and FAISS's product
+  // quantiser (2 code bytes for d = 16), the path a million items take.
+  constexpr std::size_t kMany = 12288, kSmallDim = 16, kLists = 2048;
+  TempDir dir;
+  const ClusteredVectors data = make_clustered_vectors(kMany, 5, kSmallDim, 3, kMany / 6, 8, 0.3f);
+  write_npy_float32((dir / "emb.npy").string(), data.points.data(), kMany, kSmallDim);
+  {
+    std::ofstream items(dir / "emb.jsonl");
+    for (std::size_t i = 0; i < kMany; ++i) items << json{{"path", "p/" + std::to_string(i) + ".jpg"}}.dump() << "\n";
+  }
+  const CliResult r = index_embeddings(dir.path(), {"--lists", std::to_string(kLists), "--nprobe", "16"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const Collection c = read_collection(dir / "site", "big");
+  REQUIRE(c.bundles.size() == 1);
+  PartitionedFiles files = PartitionedFiles::open(dir / "site" / "index" / c.bundles[0].file);
+  const PartitionedHeader& h = files.index().header();
+  CHECK(h.centroids.encoding() == partitioned::kCentroidProductQuantized);
+  CHECK(h.centroids.code_bytes() == 2);
+  CHECK(files.index().list_count() == kLists);
+  CHECK(files.index().size() == kMany);
+  std::size_t empty = 0;
+  for (const ListLocation& l : h.lists) empty += l.count == 0;
+  CHECK(empty < kLists / 10);
+  // An item's own stored vector finds the item first: its list is among the
+  // 16 the product-quantised centroids rank nearest.
+  std::size_t found = 0, tried = 0;
+  for (std::uint32_t id = 0; id < kMany; id += 97, ++tried) {
+    const std::uint32_t list = *files.list_of(id);
+    const auto l = files.list(list);
+    const std::vector<float> stored = l->vector(*l->find(id));
+    found += files.search(stored.data(), {}).hits().at(0).id == id;
+  }
+  INFO(found << " of " << tried);
+  CHECK(found >= tried * 9 / 10);
 }

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <set>
 
+#include "index/bundle_checksum.h"
 #include "index/float16.h"
 #include "index_test_support.h"
 #include "lookalike/common/error.h"
@@ -33,10 +34,10 @@ IndexConfig partitioned_config(Metric metric) {
 }
 
 struct Fixture {
-  explicit Fixture(Metric metric, std::uint64_t max_file_bytes = 0)
+  explicit Fixture(Metric metric, std::uint64_t max_file_bytes = 0, std::uint32_t code_bytes = 0)
       : data(make_clustered_vectors(kCount, 20, kDim, 7, 30, 4, 0.5f)), ids(sequential_ids(kCount, 5, 3)) {
     built = build_partitioned(partitioned_config(metric), data.points.data(), ids.data(), kCount, kLists, 3, 40,
-                              max_file_bytes);
+                              max_file_bytes, code_bytes);
     index.emplace(PartitionedIndex::load_header(built.header.data(), built.header.size()));
   }
   ClusteredVectors data;
@@ -202,7 +203,7 @@ TEST_CASE("an empty partitioned index loads and finds nothing", "[partitioned]")
   params.nprobe = 1;
   params.rerank = 10;
   std::vector<std::vector<std::uint8_t>> files;
-  PartitionedWriter writer(config, std::vector<float>(kDim, 0.0f), params,
+  PartitionedWriter writer(config, PartitionedCentroids::halves(std::vector<float>(kDim, 0.0f), kDim), params,
                            [&files](std::uint32_t, const std::vector<std::uint8_t>& b) { files.push_back(b); });
   writer.add_list(no_ids.data(), none.data(), 0);
   const std::vector<std::uint8_t> header = writer.finish();
@@ -216,7 +217,9 @@ TEST_CASE("an empty partitioned index loads and finds nothing", "[partitioned]")
 }
 
 TEST_CASE("a damaged header or list gives a precise error, never a crash", "[partitioned]") {
-  Fixture f(Metric::Cosine);
+  const std::uint32_t code_bytes = GENERATE(0u, 6u);  // half-float and product-quantised centroids
+  INFO("code bytes " << code_bytes);
+  Fixture f(Metric::Cosine, 0, code_bytes);
   const std::vector<std::uint8_t>& good = f.built.header;
   const auto load = [](std::vector<std::uint8_t> bytes) { PartitionedIndex::load_header(bytes.data(), bytes.size()); };
   // Every truncation.
@@ -232,7 +235,7 @@ TEST_CASE("a damaged header or list gives a precise error, never a crash", "[par
     CHECK_THROWS_AS(load(bad), Error);
   }
   std::vector<std::uint8_t> newer = good;
-  newer[partitioned::field::kFormatVersion] = 2;
+  newer[partitioned::field::kFormatVersion] = static_cast<std::uint8_t>(partitioned::kFormatVersion + 1);
   try {
     load(newer);
     FAIL("a newer version loaded");
@@ -256,4 +259,74 @@ TEST_CASE("a damaged header or list gives a precise error, never a crash", "[par
   std::uint32_t unwanted = 0;
   while (std::count(search.wanted().begin(), search.wanted().end(), unwanted)) ++unwanted;
   CHECK_THROWS_WITH(search.score(list_of(*f.index, f.built, unwanted)), Catch::Contains("not wanted"));
+}
+
+TEST_CASE("product-quantised centroids order lists by the query's distance to their codes' sub-vectors",
+          "[partitioned]") {
+  constexpr std::uint32_t kCodeBytes = 6;  // 4 dimensions a code
+  for (const Metric metric : kAllMetrics) {
+    INFO(metric_name(metric));
+    Fixture f(metric, 0, kCodeBytes);
+    const PartitionedCentroids& c = f.index->header().centroids;
+    CHECK(c.encoding() == partitioned::kCentroidProductQuantized);
+    CHECK(c.code_bytes() == kCodeBytes);
+    CHECK(c.count() == kLists);
+    CHECK(f.built.header.size() < kLists * kDim * 2 + 2 * 256 * kDim + 1024);
+    const float* query = &f.data.queries[0];
+    const std::vector<float> distance = f.index->list_distances(query);
+    std::vector<float> prepared(kDim);
+    prepare_for_metric(metric, query, prepared.data(), kDim);
+    const std::size_t sub = kDim / kCodeBytes;
+    for (std::uint32_t l = 0; l < kLists; ++l) {
+      float expected = 0;  // the centroid rebuilt from its codes, then squared L2
+      for (std::size_t q = 0; q < kCodeBytes; ++q) {
+        const std::uint8_t code = f.built.header[f.built.header.size() - 8 - kLists * kCodeBytes + l * kCodeBytes + q];
+        for (std::size_t j = 0; j < sub; ++j) {
+          const float t = prepared[q * sub + j] - c.values()[(q * 256 + code) * sub + j];
+          expected += t * t;
+        }
+      }
+      CHECK(distance[l] == Approx(expected).epsilon(1e-5).margin(1e-6));
+      CHECK(c.distance(prepared.data(), l) == distance[l]);
+    }
+    const std::vector<std::uint32_t> order = f.index->probe_order(query);
+    CHECK(std::is_sorted(order.begin(), order.end(), ProbeOrder{distance}));
+    CHECK(f.index->nearest_list(query) == order[0]);
+    // Every list probed is still exact search over the stored vectors.
+    PartitionedSearchOptions options;
+    options.nprobe = kLists;
+    options.rerank = kCount;
+    const std::vector<Hit> hits = search_partitioned(*f.index, f.built, query, options).hits();
+    const std::vector<Hit> exact = exact_over_lists(f, query, 10);
+    REQUIRE(hits.size() == exact.size());
+    for (std::size_t i = 0; i < hits.size(); ++i) CHECK(hits[i].id == exact[i].id);
+  }
+}
+
+TEST_CASE("a product-quantised header with impossible code bytes or a non-finite codebook is refused",
+          "[partitioned]") {
+  Fixture f(Metric::L2, 0, 6);
+  const std::vector<std::uint8_t>& good = f.built.header;
+  const auto load = [](std::vector<std::uint8_t> bytes) { PartitionedIndex::load_header(bytes.data(), bytes.size()); };
+  const auto resealed = [](std::vector<std::uint8_t> bytes) {
+    const std::uint64_t sum = bundle_checksum(bytes.data(), bytes.size() - 8);
+    for (int i = 0; i < 8; ++i) bytes[bytes.size() - 8 + i] = static_cast<std::uint8_t>(sum >> (8 * i));
+    return bytes;
+  };
+  CHECK_NOTHROW(load(resealed(good)));
+  std::vector<std::uint8_t> bad = good;
+  bad[partitioned::field::kCentroidCodeBytes] = 5;  // does not divide 24
+  CHECK_THROWS_WITH(load(resealed(bad)), Catch::Contains("must divide dimension 24"));
+  bad = good;
+  bad[partitioned::field::kCentroidEncoding] = partitioned::kCentroidFloat16;
+  CHECK_THROWS_WITH(load(resealed(bad)), Catch::Contains("must be 0 for half-float centroids"));
+  bad = good;
+  bad[partitioned::field::kCentroidEncoding] = 3;
+  CHECK_THROWS_WITH(load(resealed(bad)), Catch::Contains("unknown centroid encoding 3"));
+  // The first codebook value made an infinity (0x7c00).
+  const std::size_t codebook = good.size() - 8 - kLists * 6 - 2 * 256 * kDim;
+  bad = good;
+  bad[codebook] = 0x00;
+  bad[codebook + 1] = 0x7c;
+  CHECK_THROWS_WITH(load(resealed(bad)), Catch::Contains("codebook is not finite"));
 }

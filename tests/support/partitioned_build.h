@@ -1,7 +1,9 @@
 // A partitioned index built in memory for tests, fuzz corpora and reference
 // outputs: centroids are evenly spaced items (prepared for the metric), not
-// k-means (the CLI trains those with FAISS), which is all a test of the
-// format and the search needs.
+// k-means (the CLI trains those with FAISS), stored as half floats or
+// product-quantised with a codebook made of the centroids' own sub-vectors
+// (the CLI trains codebooks with FAISS), which is all a test of the format
+// and the search needs.
 #pragma once
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lookalike/index/partitioned_format.h"
 #include "lookalike/index/partitioned_index.h"
 #include "lookalike/index/partitioned_writer.h"
 
@@ -20,9 +23,39 @@ struct BuiltPartitioned {
   std::vector<std::vector<std::uint8_t>> files;
 };
 
+// Codebook entry k of sub-quantiser q: sub-vector q of centroid k mod
+// lists, shifted a little for each repetition; each code the nearest entry.
+inline PartitionedCentroids product_quantized_for_test(const std::vector<float>& centroids, std::size_t dim,
+                                                       std::uint32_t code_bytes) {
+  const std::size_t lists = centroids.size() / dim, sub = dim / code_bytes, entries = partitioned::kCodebookEntries;
+  std::vector<float> codebook(entries * dim);
+  for (std::size_t q = 0; q < code_bytes; ++q)
+    for (std::size_t k = 0; k < entries; ++k)
+      for (std::size_t j = 0; j < sub; ++j)
+        codebook[(q * entries + k) * sub + j] = centroids[(k % lists) * dim + q * sub + j] + 0.01f * float(k / lists);
+  std::vector<std::uint8_t> codes(lists * code_bytes);
+  for (std::size_t l = 0; l < lists; ++l)
+    for (std::size_t q = 0; q < code_bytes; ++q) {
+      float best = -1;
+      for (std::size_t k = 0; k < entries; ++k) {
+        float d = 0;
+        for (std::size_t j = 0; j < sub; ++j) {
+          const float t = centroids[l * dim + q * sub + j] - codebook[(q * entries + k) * sub + j];
+          d += t * t;
+        }
+        if (best < 0 || d < best) {
+          best = d;
+          codes[l * code_bytes + q] = static_cast<std::uint8_t>(k);
+        }
+      }
+    }
+  return PartitionedCentroids::product_quantized(dim, code_bytes, codebook, std::move(codes));
+}
+
 inline BuiltPartitioned build_partitioned(const IndexConfig& config, const float* vectors, const std::uint32_t* ids,
                                           std::size_t count, std::size_t lists, std::uint32_t nprobe,
-                                          std::uint32_t rerank = 40, std::uint64_t max_file_bytes = 0) {
+                                          std::uint32_t rerank = 40, std::uint64_t max_file_bytes = 0,
+                                          std::uint32_t code_bytes = 0) {
   const std::size_t dim = config.dim;
   std::vector<float> centroids(lists * dim);
   for (std::size_t l = 0; l < lists; ++l) {
@@ -31,16 +64,16 @@ inline BuiltPartitioned build_partitioned(const IndexConfig& config, const float
     if (count) prepare_for_metric(config.metric, vectors + row * dim, prepared.data(), dim);
     std::copy(prepared.begin(), prepared.end(), centroids.begin() + l * dim);
   }
-  centroids = stored_centroids(centroids);
+  const PartitionedCentroids stored = code_bytes ? product_quantized_for_test(centroids, dim, code_bytes)
+                                                 : PartitionedCentroids::halves(centroids, dim);
   std::vector<std::vector<std::size_t>> members(lists);
-  for (std::size_t i = 0; i < count; ++i)
-    members[nearest_list(config.metric, centroids, dim, vectors + i * dim)].push_back(i);
+  for (std::size_t i = 0; i < count; ++i) members[nearest_list(config.metric, stored, vectors + i * dim)].push_back(i);
   BuiltPartitioned built;
   PartitionedParams params;
   params.nprobe = nprobe;
   params.rerank = rerank;
   params.max_file_bytes = max_file_bytes;
-  PartitionedWriter writer(config, centroids, params,
+  PartitionedWriter writer(config, stored, params,
                            [&built](std::uint32_t file, const std::vector<std::uint8_t>& bytes) {
                              built.files.resize(file + 1);
                              built.files[file] = bytes;

@@ -10,12 +10,10 @@
 #include "index/bundle_checksum.h"
 #include "index/bundle_codes.h"
 #include "index/byte_reader.h"
-#include "index/float16.h"
 #include "index/vector_preparation.h"
 #include "lookalike/common/error.h"
 #include "lookalike/index/partitioned_format.h"
 #include "lookalike/index/partitioned_index.h"
-#include "lookalike/metrics/kernels.h"
 
 namespace lookalike {
 namespace {
@@ -36,7 +34,12 @@ std::string str(std::uint64_t v) { return std::to_string(v); }
 
 std::uint64_t align_up(std::uint64_t v) { return (v + kHeaderAlignment - 1) / kHeaderAlignment * kHeaderAlignment; }
 
-IndexConfig read_config(ByteReader& r, std::uint32_t& list_count, std::uint32_t& file_count, PartitionedHeader& h) {
+struct Counts {
+  std::uint32_t lists = 0, files = 0, code_bytes = 0;
+  std::uint8_t encoding = 0;
+};
+
+IndexConfig read_config(ByteReader& r, Counts& counts, PartitionedHeader& h) {
   r.bytes(kMagic.size() + 4);  // magic and version, checked by the caller
   const std::uint32_t spec_bytes = r.u32();
   IndexConfig config;
@@ -44,16 +47,18 @@ IndexConfig read_config(ByteReader& r, std::uint32_t& list_count, std::uint32_t&
   config.element = ElementType::Int8;
   config.feature_version = r.u32();
   const std::uint8_t metric = r.u8(), encoding = r.u8();
+  counts.encoding = encoding;
   if (!bundle::decode_metric(metric, config.metric))
     corrupt("unknown metric code " + str(metric) + " (expected 1 l1, 2 l2, 3 cosine or 4 correlation)");
-  if (encoding != kCentroidFloat16) corrupt("unknown centroid encoding " + str(encoding) + " (expected 1, float16)");
+  if (encoding != kCentroidFloat16 && encoding != kCentroidProductQuantized)
+    corrupt("unknown centroid encoding " + str(encoding) + " (expected 1, half floats, or 2, product-quantised)");
   if (r.u16() != 0) corrupt("the reserved field at byte 22 is not zero");
   config.dim = r.u32();
-  list_count = r.u32();
-  file_count = r.u32();
+  const std::uint32_t list_count = counts.lists = r.u32();
+  const std::uint32_t file_count = counts.files = r.u32();
   h.default_nprobe = r.u32();
   h.default_rerank = r.u32();
-  if (r.u32() != 0) corrupt("the reserved field at byte 44 is not zero");
+  counts.code_bytes = r.u32();
   h.item_count = r.u64();
   h.seed = r.u64();
   if (spec_bytes > kMaxFeatureSpecBytes)
@@ -76,6 +81,10 @@ IndexConfig read_config(ByteReader& r, std::uint32_t& list_count, std::uint32_t&
     corrupt("default nprobe " + str(h.default_nprobe) + " is outside [1, " + str(list_count) + "]");
   if (h.default_rerank < 1 || h.default_rerank > kMaxRerank)
     corrupt("default rerank " + str(h.default_rerank) + " is outside [1, " + str(kMaxRerank) + "]");
+  if (PartitionedCentroids::encoded_bytes(encoding, config.dim, list_count, counts.code_bytes) == 0)
+    corrupt(encoding == kCentroidFloat16
+                ? "centroid code bytes " + str(counts.code_bytes) + " must be 0 for half-float centroids"
+                : "centroid code bytes " + str(counts.code_bytes) + " must divide dimension " + str(config.dim));
   return config;
 }
 
@@ -140,13 +149,15 @@ PartitionedIndex PartitionedIndex::load_header(const std::uint8_t* data, std::si
   ByteReader r(data, size, "partitioned index header");
   PartitionedIndex index;
   PartitionedHeader& h = index.header_;
-  std::uint32_t list_count = 0, file_count = 0;
-  h.config = read_config(r, list_count, file_count, h);
+  Counts counts;
+  h.config = read_config(r, counts, h);
+  const std::uint32_t list_count = counts.lists, file_count = counts.files;
+  const std::uint64_t centroid_bytes =
+      PartitionedCentroids::encoded_bytes(counts.encoding, h.config.dim, list_count, counts.code_bytes);
   // Everything the counts imply must be there before anything is allocated.
   const std::uint64_t tables = align_up(kFixedHeaderBytes + h.config.feature_spec.size());
   const std::uint64_t expected = tables + std::uint64_t(file_count) * kFileEntryBytes +
-                                 std::uint64_t(list_count) * kListEntryBytes + 2ull * list_count * h.config.dim +
-                                 kChecksumBytes;
+                                 std::uint64_t(list_count) * kListEntryBytes + centroid_bytes + kChecksumBytes;
   if (expected != size)
     corrupt("is " + str(size) + " bytes; its counts (" + str(list_count) + " lists, " + str(file_count) +
             " files, dimension " + str(h.config.dim) + ") make it " + str(expected) +
@@ -158,35 +169,35 @@ PartitionedIndex PartitionedIndex::load_header(const std::uint8_t* data, std::si
   for (std::size_t p = r.position(); p < tables; ++p)
     if (r.u8() != 0) corrupt("padding byte " + str(p) + " after the feature spec is not zero");
   read_lists(r, h, list_count, file_count);
-  const std::size_t values = std::size_t(list_count) * h.config.dim;
-  h.centroids.resize(values);
-  const std::uint8_t* halves = r.bytes(2 * values);
-  for (std::size_t i = 0; i < values; ++i) {
-    const std::uint16_t half = static_cast<std::uint16_t>(halves[2 * i] | (halves[2 * i + 1] << 8));
-    if (!half_is_finite(half))
-      corrupt("centroid " + str(i / h.config.dim) + " is not finite at dimension " + str(i % h.config.dim));
-    h.centroids[i] = half_to_float(half);
-  }
+  h.centroids = PartitionedCentroids::decode(counts.encoding, h.config.dim, list_count, counts.code_bytes,
+                                             r.bytes(centroid_bytes));
   return index;
 }
 
 std::size_t PartitionedIndex::item_bytes() const { return kItemFixedBytes + header_.config.dim; }
 
-std::vector<std::uint32_t> PartitionedIndex::probe_order(const float* query) const {
-  const std::size_t dim = header_.config.dim, lists = header_.lists.size();
+std::vector<float> PartitionedIndex::list_distances(const float* query) const {
+  const std::size_t dim = header_.config.dim;
   std::vector<float> prepared(dim);
   require_finite(query, dim, "query");
   prepare_vector(header_.config.metric, query, prepared.data(), dim);
-  const Kernels& kernels = best_kernels();
-  std::vector<float> distance(lists);
-  for (std::size_t l = 0; l < lists; ++l)
-    distance[l] = kernels.l2_squared(prepared.data(), header_.centroids.data() + l * dim, dim);
-  std::vector<std::uint32_t> order(lists);
+  return header_.centroids.distances(prepared.data());
+}
+
+std::vector<std::uint32_t> PartitionedIndex::probe_order(const float* query) const {
+  const std::vector<float> distance = list_distances(query);
+  std::vector<std::uint32_t> order(distance.size());
   std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&distance](std::uint32_t a, std::uint32_t b) {
-    return distance[a] < distance[b] || (distance[a] == distance[b] && a < b);
-  });
+  std::sort(order.begin(), order.end(), ProbeOrder{distance});
   return order;
+}
+
+std::uint32_t PartitionedIndex::nearest_list(const float* vector) const {
+  const std::vector<float> distance = list_distances(vector);
+  std::uint32_t best = 0;
+  for (std::uint32_t l = 1; l < distance.size(); ++l)
+    if (ProbeOrder{distance}(l, best)) best = l;
+  return best;
 }
 
 std::string PartitionedIndex::data_file_name(const std::string& header_file_name, std::uint32_t file) {

@@ -34,13 +34,20 @@ PartitionedSearch::PartitionedSearch(const PartitionedIndex& index, const float*
   const std::uint32_t rerank = options.rerank ? options.rerank : index.header().default_rerank;
   rerank_ = std::max<std::size_t>(rerank, options.k);
   if (options.k == 0 || index.size() == 0) return;
-  order_ = index.probe_order(query);
+  list_distance_ = index.list_distances(query);
+  order_.resize(list_distance_.size());
+  for (std::uint32_t l = 0; l < order_.size(); ++l) order_[l] = l;
   next_batch();
 }
 
 void PartitionedSearch::next_batch() {
   const std::uint32_t nprobe = options_.nprobe ? options_.nprobe : index_->header().default_nprobe;
   const std::size_t end = std::min(order_.size(), next_in_order_ + std::max<std::uint32_t>(nprobe, 1));
+  if (end > sorted_) {  // sort the next stretch of the probe order (at least as much again)
+    const std::size_t upto = std::min(order_.size(), std::max(end, 2 * sorted_));
+    std::partial_sort(order_.begin() + sorted_, order_.begin() + upto, order_.end(), ProbeOrder{list_distance_});
+    sorted_ = upto;
+  }
   for (; next_in_order_ < end; ++next_in_order_) wanted_.push_back(order_[next_in_order_]);
 }
 

@@ -5,12 +5,10 @@
 #include "index/bundle_checksum.h"
 #include "index/bundle_codes.h"
 #include "index/byte_writer.h"
-#include "index/float16.h"
 #include "index/int8_quantization.h"
 #include "index/vector_preparation.h"
 #include "lookalike/common/error.h"
 #include "lookalike/index/partitioned_format.h"
-#include "lookalike/metrics/kernels.h"
 
 namespace lookalike {
 namespace {
@@ -27,26 +25,10 @@ void prepare_for_metric(Metric metric, const float* in, float* out, std::size_t 
   prepare_vector(metric, in, out, dim);
 }
 
-std::vector<float> stored_centroids(const std::vector<float>& centroids) {
-  std::vector<float> out(centroids.size());
-  for (std::size_t i = 0; i < centroids.size(); ++i) out[i] = half_to_float(float_to_half(centroids[i]));
-  return out;
-}
-
-std::uint32_t nearest_list(Metric metric, const std::vector<float>& centroids, std::size_t dim, const float* vector) {
-  std::vector<float> prepared(dim);
-  prepare_vector(metric, vector, prepared.data(), dim);
-  const Kernels& kernels = best_kernels();
-  std::uint32_t best = 0;
-  float best_distance = 0;
-  for (std::size_t l = 0; l * dim < centroids.size(); ++l) {
-    const float d = kernels.l2_squared(prepared.data(), centroids.data() + l * dim, dim);
-    if (l == 0 || d < best_distance) {
-      best = static_cast<std::uint32_t>(l);
-      best_distance = d;
-    }
-  }
-  return best;
+std::uint32_t nearest_list(Metric metric, const PartitionedCentroids& centroids, const float* vector) {
+  std::vector<float> prepared(centroids.dim());
+  prepare_vector(metric, vector, prepared.data(), prepared.size());
+  return centroids.nearest(prepared.data());
 }
 
 struct PartitionedWriter::EncodedItem {
@@ -55,19 +37,18 @@ struct PartitionedWriter::EncodedItem {
   std::vector<std::int8_t> codes;
 };
 
-PartitionedWriter::PartitionedWriter(const IndexConfig& config, std::vector<float> centroids,
+PartitionedWriter::PartitionedWriter(const IndexConfig& config, PartitionedCentroids centroids,
                                      const PartitionedParams& params, EmitFile emit)
     : config_(config), centroids_(std::move(centroids)), params_(params), emit_(std::move(emit)) {
   config_.kind = IndexKind::Partitioned;
   config_.element = ElementType::Int8;
   config_.keep_float_vectors = false;
   validate_index_config(config_);
-  if (centroids_.empty() || centroids_.size() % config_.dim != 0)
-    bad_argument("centroids must be lists × dim floats (" + std::to_string(centroids_.size()) +
-                 " floats for dimension " + std::to_string(config_.dim) + ")");
-  const std::size_t lists = centroids_.size() / config_.dim;
+  if (centroids_.count() == 0 || centroids_.dim() != config_.dim)
+    bad_argument("the centroids are " + std::to_string(centroids_.count()) + " of dimension " +
+                 std::to_string(centroids_.dim()) + ", the index's dimension is " + std::to_string(config_.dim));
+  const std::size_t lists = centroids_.count();
   if (lists > kMaxLists) bad_argument("at most " + std::to_string(kMaxLists) + " lists");
-  require_finite(centroids_.data(), centroids_.size(), "partitioned index: the centroids");
   if (params_.nprobe < 1 || params_.nprobe > lists)
     bad_argument("nprobe " + std::to_string(params_.nprobe) + " must be in [1, " + std::to_string(lists) + "]");
   if (params_.rerank < 1 || params_.rerank > kMaxRerank)
@@ -82,7 +63,7 @@ void PartitionedWriter::add_list(const std::uint32_t* ids, const float* vectors,
 void PartitionedWriter::add_list_updated(const PartitionedList& list, const std::function<bool(std::uint32_t)>& remove,
                                          const std::uint32_t* ids, const float* vectors, std::size_t count) {
   const std::size_t dim = config_.dim;
-  if (lists_.size() >= centroids_.size() / dim) bad_argument("more lists than centroids");
+  if (lists_.size() >= centroids_.count()) bad_argument("more lists than centroids");
   std::vector<EncodedItem> items;
   items.reserve(list.count() + count);
   for (std::size_t i = 0; i < list.count(); ++i) {
@@ -141,7 +122,7 @@ void PartitionedWriter::flush_file() {
 }
 
 std::vector<std::uint8_t> PartitionedWriter::finish() {
-  const std::size_t lists = centroids_.size() / config_.dim;
+  const std::size_t lists = centroids_.count();
   if (lists_.size() != lists)
     bad_argument(std::to_string(lists_.size()) + " lists were written, the centroids make " + std::to_string(lists));
   flush_file();
@@ -152,14 +133,14 @@ std::vector<std::uint8_t> PartitionedWriter::finish() {
   w.u32(static_cast<std::uint32_t>(config_.feature_spec.size()));
   w.u32(config_.feature_version);
   w.u8(bundle::metric_code(config_.metric));
-  w.u8(kCentroidFloat16);
+  w.u8(centroids_.encoding());
   w.u16(0);
   w.u32(config_.dim);
   w.u32(static_cast<std::uint32_t>(lists));
   w.u32(static_cast<std::uint32_t>(file_bytes_.size()));
   w.u32(params_.nprobe);
   w.u32(params_.rerank);
-  w.u32(0);
+  w.u32(centroids_.code_bytes());
   w.u64(items_);
   w.u64(params_.seed);
   w.bytes(config_.feature_spec.data(), config_.feature_spec.size());
@@ -171,7 +152,7 @@ std::vector<std::uint8_t> PartitionedWriter::finish() {
     w.u64(l.offset);
     w.u64(l.checksum);
   }
-  for (const float c : centroids_) w.u16(float_to_half(c));
+  centroids_.encode(out);
   w.u64(bundle_checksum(out.data(), out.size()));
   return out;
 }

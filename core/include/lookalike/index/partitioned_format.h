@@ -1,9 +1,11 @@
-// Constants of the partitioned index format, version 1: a header file that
+// Constants of the partitioned index format, version 2: a header file that
 // the page loads first and data files holding the inverted lists, each list
 // one byte range that is fetched on demand. docs/FORMAT.md describes every
 // byte; this header and that page change together.
 //
 //   <stem>.lkp            header: config, file table, list table, centroids, checksum
+//                         (centroids as half floats or product-quantised,
+//                         index/partitioned_centroids.h)
 //   <stem>.<NNNN>.bin     data file NNNN (0000, 0001, …): lists back to back
 //
 // Data files end in .bin because static hosts serve that extension as
@@ -20,7 +22,9 @@ namespace partitioned {
 
 // "\x89LKP\r\n\x1a\n", as the bundle's signature (bundle_format.h) with P for partitioned.
 constexpr std::array<std::uint8_t, 8> kMagic = {0x89, 'L', 'K', 'P', '\r', '\n', 0x1a, '\n'};
-constexpr std::uint32_t kFormatVersion = 1;
+// Version 2 added product-quantised centroids (encoding 2, the code bytes
+// at byte 44), for indexes of many small lists.
+constexpr std::uint32_t kFormatVersion = 2;
 
 constexpr std::size_t kFixedHeaderBytes = 64;  // up to the feature spec
 constexpr std::size_t kFileEntryBytes = 8;     // u64 file length
@@ -45,7 +49,7 @@ constexpr std::size_t kListCount = 28;
 constexpr std::size_t kFileCount = 32;
 constexpr std::size_t kDefaultNprobe = 36;
 constexpr std::size_t kDefaultRerank = 40;
-constexpr std::size_t kReserved32 = 44;
+constexpr std::size_t kCentroidCodeBytes = 44;
 constexpr std::size_t kItemCount = 48;
 constexpr std::size_t kSeed = 56;
 constexpr std::size_t kFeatureSpec = 64;
@@ -54,6 +58,11 @@ constexpr std::size_t kFeatureSpec = 64;
 // Centroids are stored as IEEE half floats: they only order the lists a
 // query probes, and halving them halves the first download.
 constexpr std::uint8_t kCentroidFloat16 = 1;
+// Centroids as product-quantisation codes (M bytes a list) and M codebooks
+// of kCodebookEntries sub-vectors each, in half floats: what a header of
+// tens of thousands of lists can afford.
+constexpr std::uint8_t kCentroidProductQuantized = 2;
+constexpr std::uint32_t kCodebookEntries = 256;  // one byte a code
 
 // Limits that bound what a header can ask a reader to allocate.
 constexpr std::uint32_t kMaxLists = 1u << 20;

@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "lookalike/index/index_config.h"
+#include "lookalike/index/partitioned_centroids.h"
 #include "lookalike/search/hit.h"
 
 namespace lookalike {
@@ -57,7 +58,15 @@ struct PartitionedHeader {
   std::uint64_t seed = 0;
   std::vector<std::uint64_t> file_bytes;  // the length of each data file
   std::vector<ListLocation> lists;
-  std::vector<float> centroids;  // lists × dim, in the space vectors are prepared to
+  PartitionedCentroids centroids;  // in the space vectors are prepared to
+};
+
+// Lists nearer first, ties to the lower list: the probe order over `distance`.
+struct ProbeOrder {
+  const std::vector<float>& distance;
+  bool operator()(std::uint32_t a, std::uint32_t b) const {
+    return distance[a] < distance[b] || (distance[a] == distance[b] && a < b);
+  }
 };
 
 class PartitionedIndex {
@@ -76,6 +85,10 @@ class PartitionedIndex {
   // Every list, nearest centroid first (L2 to the prepared query; ties by
   // lower list number). `query` as the caller gave it (dim finite floats).
   std::vector<std::uint32_t> probe_order(const float* query) const;
+  // The squared L2 distance from the prepared query to every list's centroid.
+  std::vector<float> list_distances(const float* query) const;
+  // The list an item of this vector (as given) belongs to: its nearest centroid.
+  std::uint32_t nearest_list(const float* vector) const;
 
   // "<stem>.0003.bin" for data file 3 of the header file "<stem>.lkp".
   static std::string data_file_name(const std::string& header_file_name, std::uint32_t file);
@@ -150,8 +163,11 @@ class PartitionedSearch {
   PartitionedSearchOptions options_;
   std::vector<float> query_, prepared_;
   float prepared_sum_ = 0;
+  // Lists by distance, sorted only as far as the search has gone (tens of
+  // thousands of lists, a few dozen probed).
+  std::vector<float> list_distance_;
   std::vector<std::uint32_t> order_;
-  std::size_t next_in_order_ = 0;
+  std::size_t sorted_ = 0, next_in_order_ = 0;
   std::vector<std::uint32_t> wanted_;
   std::vector<Candidate> candidates_;  // a heap of the best `rerank` by surrogate
   std::size_t rerank_ = 0;

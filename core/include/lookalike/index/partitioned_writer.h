@@ -8,8 +8,9 @@
 //
 // Centroids come from the caller (k-means, trained natively with FAISS) in
 // the space vectors are prepared to for the metric
-// (index/vector_preparation.h); the caller also decides which list each item
-// belongs to (its nearest centroid by L2, as probe_order ranks them).
+// (index/vector_preparation.h), as half floats or product-quantised
+// (partitioned_centroids.h); the caller also decides which list each item
+// belongs to (usually its nearest centroid).
 #pragma once
 
 #include <cstddef>
@@ -34,23 +35,18 @@ struct PartitionedParams {
 // the centroids on vectors prepared so.
 void prepare_for_metric(Metric metric, const float* in, float* out, std::size_t dim);
 
-// Centroids as the header stores them (IEEE half floats, read back as
-// float): assign items to the centroids this returns, and build and probe
-// agree exactly.
-std::vector<float> stored_centroids(const std::vector<float>& centroids);
-
 // The list of an item: its nearest centroid by squared L2 between the
-// prepared vector and the centroids, ties to the lower list, as
+// prepared vector and the centroids as stored, ties to the lower list, as
 // PartitionedIndex::probe_order ranks them. `vector` as given.
-std::uint32_t nearest_list(Metric metric, const std::vector<float>& centroids, std::size_t dim, const float* vector);
+std::uint32_t nearest_list(Metric metric, const PartitionedCentroids& centroids, const float* vector);
 
 class PartitionedWriter {
  public:
   using EmitFile = std::function<void(std::uint32_t file, const std::vector<std::uint8_t>& bytes)>;
 
-  // `centroids`: lists × dim floats. Throws Error(InvalidArgument) for a
-  // config or parameters outside the format's limits.
-  PartitionedWriter(const IndexConfig& config, std::vector<float> centroids, const PartitionedParams& params,
+  // Throws Error(InvalidArgument) for a config or parameters outside the
+  // format's limits.
+  PartitionedWriter(const IndexConfig& config, PartitionedCentroids centroids, const PartitionedParams& params,
                     EmitFile emit);
 
   // The next list (lists in order 0, 1, …): `count` items, vectors as given
@@ -72,7 +68,7 @@ class PartitionedWriter {
   void write_list(std::vector<EncodedItem>& items);
   void flush_file();
   IndexConfig config_;
-  std::vector<float> centroids_;
+  PartitionedCentroids centroids_;
   PartitionedParams params_;
   EmitFile emit_;
   std::vector<ListLocation> lists_;
