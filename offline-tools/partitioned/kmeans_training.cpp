@@ -243,7 +243,7 @@ Partition train_many_lists(const std::function<void(std::size_t, float*)>& prepa
   try {
     kmeans.start();
     for (std::size_t it = 0; it < steps; ++it) {
-      const auto& passes = settings.projected_passes;
+      const auto& passes = settings.search_passes;
       if (it == 0 || std::find(passes.begin(), passes.end(), int(it)) != passes.end()) kmeans.refresh_candidates();
       kmeans.assign();
       kmeans.update();

@@ -50,7 +50,7 @@ struct ManyListsSettings {
   std::size_t lists = 0;
   std::uint64_t seed = 1;
   int iterations = 10;
-  std::vector<int> projected_passes = {0, 1, 2, 4, 7};  // iterations that refresh the candidates
+  std::vector<int> search_passes = {0, 1, 2, 4, 7};  // iterations that search every centroid for candidates
   std::size_t candidates = 16;
   // 0: compare every point with every centroid; else an inverted file of
   // this many cells over the centroids, `probed_cells` of them searched.

@@ -79,8 +79,11 @@ Partition train_partition(const IndexConfig& config, const PartitionedRows& rows
     k.lists = choices.lists;
     // Compare with every centroid while that costs at most a few minutes
     // (100 000 items in 5 000 lists), through an inverted file beyond.
-    if (double(rows.count) * double(choices.lists) * double(dim) > kExhaustiveWork)
+    if (double(rows.count) * double(choices.lists) * double(dim) > kExhaustiveWork) {
       k.centroid_cells = std::max<std::size_t>(64, choices.lists / kCentroidsPerCell);
+      k.iterations = 8;  // each search pass costs minutes at a million items: three of them
+      k.search_passes = {0, 2, 5};
+    }
     k.seed = choices.seed;
     k.spherical = config.metric == Metric::Cosine || config.metric == Metric::Correlation;
     k.threads = threads;

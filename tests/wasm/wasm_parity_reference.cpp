@@ -465,7 +465,8 @@ void write_synthetic_bundles(const fs::path& out_dir, json& manifest) {
 }  // namespace
 
 // Partitioned indexes of every metric over the same clustered vectors (16
-// lists, nprobe 3): the header and data file the WASM side fetches lists
+// lists, nprobe 3; L2 and correlation with product-quantised centroids of
+// 10 code bytes, the others with half floats): the header and data file the WASM side fetches lists
 // from, and the native answers for plain searches, a wider probe, a
 // selective label filter (which probes on) and "more like this" through an
 // item's list.
@@ -483,7 +484,9 @@ void write_partitioned_indexes(const fs::path& out_dir, json& manifest) {
     config.dim = std::uint32_t(dim);
     config.kind = IndexKind::Partitioned;
     config.element = ElementType::Int8;
-    const BuiltPartitioned built = build_partitioned(config, data.points.data(), ids.data(), count, 16, 3, 40, 40000);
+    const std::uint32_t code_bytes = metric == Metric::L2 || metric == Metric::Correlation ? 10 : 0;
+    const BuiltPartitioned built =
+        build_partitioned(config, data.points.data(), ids.data(), count, 16, 3, 40, 40000, code_bytes);
     const std::string stem = std::string("partitioned/synthetic.") + metric_name(metric);
     write_array(out_dir / (stem + ".lkp"), built.header);
     json files = json::array();
