@@ -16,7 +16,7 @@ LOOKALIKE_APT_PACKAGES=(
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
   emscripten
   clang libclang-rt-14-dev clang-format
-  chromium fonts-dejavu-core
+  chromium firefox-esr fonts-dejavu-core
   darknet python3-onnx
 )
 

@@ -14,9 +14,9 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../tests/browser/engines.mjs';
 import { startLookalikeServe } from '../tests/browser/lookalike-serve.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS, waitReady } from '../tests/browser/harness.mjs';
+import { waitReady } from '../tests/browser/harness.mjs';
 import { paletteScreenshot } from './png-palette.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,15 +47,9 @@ run(join(root, 'scripts/build-site.sh'), [
   join(work, 'served/lookalike'),
 ]);
 const server = await startLookalikeServe({ root: join(work, 'served'), prefix: '/lookalike/' });
-const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-screenshot-profile-')), {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: CHROMIUM_FLAGS,
-  viewport: { width: 1000, height: 900 },
-  colorScheme: 'light',
-});
+const browser = await launchBrowser({ engine: 'chromium', viewport: { width: 1000, height: 900 } });
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { page } = browser;
   await page.goto(server.url);
   await waitReady(page);
   await page.selectOption('#k-select', '10');
@@ -72,7 +66,7 @@ try {
   writeFileSync(out, paletteScreenshot(await page.screenshot({ fullPage: true })));
   console.log(`${out}: ${(statSync(out).size / 1024).toFixed(0)} KB — ${await page.textContent('#results-summary')}`);
 } finally {
-  await context.close();
+  await browser.close();
   await server.close();
   rmSync(work, { recursive: true, force: true });
 }
