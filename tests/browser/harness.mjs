@@ -112,14 +112,35 @@ export function watchConsole(page) {
   };
 }
 
-export async function waitReady(page) {
-  await page.waitForFunction(
-    () =>
-      document.body.dataset.ready === 'true' ||
-      document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed',
-    null,
-    { timeout: TIMEOUT },
-  );
+/**
+ * The ONNX Runtime thread count the page should report: up to 4 when it is
+ * cross-origin isolated, 1 otherwise, and 1 in Firefox (web/src/worker/ort-runtime.ts says why).
+ */
+export async function expectedOrtThreads(page, { isolated = true } = {}) {
+  if (!isolated || page.engine === 'firefox') return 1;
+  return page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)));
+}
+
+export async function waitReady(page, { timeout = TIMEOUT } = {}) {
+  try {
+    await page.waitForFunction(
+      () =>
+        document.body.dataset.ready === 'true' ||
+        document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed',
+      null,
+      { timeout },
+    );
+  } catch (error) {
+    // Say where the page stood: which downloads and steps had finished.
+    const where = await page
+      .evaluate(() =>
+        ['#ready-state', '#message', '#progress-list', '#facts']
+          .map((s) => `${s}: ${document.querySelector(s)?.textContent ?? '(none)'}`)
+          .join('\n'),
+      )
+      .catch((e) => `(the page could not be read: ${e.message})`);
+    throw new Error(`the page did not get ready within ${timeout / 1000} s: ${error.message}\n${where}`);
+  }
   const state = await page.getAttribute('#ready-state', 'data-state');
   if (state !== 'ready') throw new Error(`the page did not get ready: ${await page.textContent('#message')}`);
 }

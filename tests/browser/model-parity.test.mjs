@@ -9,7 +9,16 @@
 // host without isolation).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerTo, ENGINE, openSite, SUB_PATH, TIMEOUT, waitReady, setControl } from './harness.mjs';
+import {
+  answerTo,
+  ENGINE,
+  openSite,
+  SUB_PATH,
+  TIMEOUT,
+  waitReady,
+  setControl,
+  expectedOrtThreads,
+} from './harness.mjs';
 import {
   captureWorkerResults,
   cosine,
@@ -42,9 +51,7 @@ async function checkAgainstCli(model, { isolate }) {
     await waitReady(page);
     assert.equal(await page.inputValue('#feature-select'), site.feature, 'the model is the default feature');
     await setControl(page, '#metric-select', METRIC);
-    const threads = isolate
-      ? await page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)))
-      : 1;
+    const threads = await expectedOrtThreads(page, { isolated: isolate });
     const facts = await page.textContent('#facts');
     // Chromium runs here without a GPU (--disable-gpu), Firefox ESR offers no
     // WebGPU at all: the page says so and uses WASM.

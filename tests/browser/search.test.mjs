@@ -24,6 +24,7 @@ import {
   uploadQuery,
   waitReady,
   TIMEOUT,
+  expectedOrtThreads,
 } from './harness.mjs';
 import { startStaticServer } from './static-server.mjs';
 import { assertSameHits } from '../support/ranking.mjs';
@@ -120,7 +121,7 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     assert.match(facts, indexFacts(feature, metric), 'kind, element type and dimension of the loaded index');
     assert.match(facts, /reads index bundles version 1/);
     assert.match(facts, /Cross-origin isolatedyes/);
-    const threads = await page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)));
+    const threads = await expectedOrtThreads(page);
     assert.match(facts, new RegExp(`would use ${threads} thread`));
     assert.match(await page.textContent('#model-note'), /No learned model in this collection/);
     assert.deepEqual(site.server.notFound, [], 'every file the page asked for exists');
