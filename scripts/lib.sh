@@ -20,6 +20,10 @@ LOOKALIKE_APT_PACKAGES=(
   darknet python3-onnx
 )
 
+# The demo collection's images (scripts/demo.sh, scripts/demo-collection.mjs):
+# not needed by the tests, so installed by demo.sh only.
+LOOKALIKE_DEMO_APT_PACKAGES=(openclipart-png darknet mate-backgrounds)
+
 missing_apt_packages() {
   local pkg
   for pkg in "$@"; do
