@@ -14,16 +14,17 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
-#include <ctime>
 #include <iostream>
+#include <memory>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "common/log.h"
 #include "common/progress.h"
+#include "common/text.h"
 #include "embed/embed_inputs.h"
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
@@ -44,18 +45,14 @@ struct EmbedArguments {
   bool list_cards = false;
 };
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buffer;
-}
-
-std::string fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
+constexpr CommandHelp kHelp{
+    "embed",
+    "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
+    "and OUT.json (which row is which image)",
+    "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
+    "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
+    "on\n"
+    "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json'))."};
 
 void list_cards() {
   nlohmann::json cards = nlohmann::json::array();
@@ -93,22 +90,17 @@ void list_cards() {
   }
 }
 
-void run_embed(const EmbedArguments& args) {
-  if (args.list_cards) {
-    list_cards();
-    return;
-  }
+// The sidecar's path (OUT.json next to OUT.npy), once the arguments are checked.
+std::string checked_sidecar_path(const EmbedArguments& args) {
   if (args.inputs.empty())
     fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
   if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out OUT.npy is required");
   if (args.out.size() < 4 || args.out.substr(args.out.size() - 4) != ".npy")
     fail(ErrorKind::InvalidArgument, "embed: --out must name a .npy file (the JSON sidecar is written next to it)");
-  const std::string sidecar = args.out.substr(0, args.out.size() - 4) + ".json";
+  return args.out.substr(0, args.out.size() - 4) + ".json";
+}
 
-  const std::vector<EmbedInput> inputs = collect_embed_inputs(args.inputs);
-  if (inputs.empty())
-    fail(ErrorKind::Io, "embed: no image files found in " + args.inputs.front() + (args.inputs.size() > 1 ? " …" : ""));
-
+ModelEmbedder open_embedder(const EmbedArguments& args) {
   ModelEmbedderOptions options;
   options.batch_size = args.batch;
   options.model_threads = args.model_threads;
@@ -121,11 +113,13 @@ void run_embed(const EmbedArguments& args) {
   log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
            embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
            std::to_string(runtime.threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
+  return embedder;
+}
 
+EmbedFilesResult embed_with_progress(ModelEmbedder& embedder, const std::vector<EmbedInput>& inputs) {
   std::vector<std::string> paths;
   paths.reserve(inputs.size());
   for (const auto& input : inputs) paths.push_back(input.path);
-
   Progress progress("embedding", paths.size());
   std::size_t reported = 0;
   EmbedFilesOptions file_options;
@@ -135,40 +129,54 @@ void run_embed(const EmbedArguments& args) {
     reported = done;
   };
   file_options.should_stop = [] { return interrupted(); };
-  const EmbedFilesResult result = embed_image_files(embedder, paths, file_options);
+  EmbedFilesResult result = embed_image_files(embedder, paths, file_options);
   progress.finish();
+  return result;
+}
 
-  // Rows for the embedded images only, in input order.
-  const std::size_t dim = embedder.dim();
+// The rows of the embedded images only, in input order, what each row is,
+// and the images that failed (the first 20 logged).
+struct EmbeddedRows {
   std::vector<float> matrix;
-  matrix.reserve(result.embedded * dim);
   nlohmann::json items = nlohmann::json::array(), failed = nlohmann::json::array();
+};
+
+EmbeddedRows collect_rows(const std::vector<EmbedInput>& inputs, const EmbedFilesResult& result, std::size_t dim,
+                          const std::string& sidecar) {
+  EmbeddedRows rows;
+  rows.matrix.reserve(result.embedded * dim);
   std::size_t failures_logged = 0;
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const EmbedInput& input = inputs[i];
     if (result.done[i]) {
-      nlohmann::json item{{"row", items.size()}, {"path", input.path}};
+      nlohmann::json item{{"row", rows.items.size()}, {"path", input.path}};
       if (!input.label.empty()) item["label"] = input.label;
       if (!input.split.empty()) item["split"] = input.split;
       if (!input.id.is_null()) item["id"] = input.id;
-      items.push_back(item);
-      matrix.insert(matrix.end(), result.vectors.begin() + i * dim, result.vectors.begin() + (i + 1) * dim);
+      rows.items.push_back(item);
+      rows.matrix.insert(rows.matrix.end(), result.vectors.begin() + i * dim, result.vectors.begin() + (i + 1) * dim);
     } else {
-      failed.push_back({{"path", input.path}, {"error", result.errors[i]}});
+      rows.failed.push_back({{"path", input.path}, {"error", result.errors[i]}});
       if (!result.stopped && failures_logged++ < 20) log_warning(input.path + ": " + result.errors[i]);
     }
   }
   if (failures_logged > 20)
     log_warning("… and " + std::to_string(failures_logged - 20) + " more failures (listed in " + sidecar + ")");
+  return rows;
+}
 
+// OUT.json: which row is which image, and how the rows were made.
+nlohmann::json embeddings_sidecar(const EmbedArguments& args, const ModelEmbedder& embedder, const EmbeddedRows& rows,
+                                  const EmbedFilesResult& result) {
   const ModelCard& card = embedder.card();
-  nlohmann::json meta{
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  return {
       {"schema", 1},
       {"format", "lookalike embeddings: rows of the .npy file, described by items"},
       {"npy", fs::path(args.out).filename().string()},
       {"feature", embedder.feature_spec()},
-      {"dim", dim},
-      {"count", items.size()},
+      {"dim", embedder.dim()},
+      {"count", rows.items.size()},
       {"dtype", "float32"},
       {"normalized", embedder.normalizes()},
       {"card",
@@ -183,81 +191,89 @@ void run_embed(const EmbedArguments& args) {
         {"node", runtime.node_version},
         {"threads", runtime.threads},
         {"batch", embedder.batch_size()}}},
-      {"created", utc_now()},
+      {"created", utc_timestamp()},
       {"interrupted", result.stopped},
-      {"items", items},
-      {"failed", failed},
+      {"items", rows.items},
+      {"failed", rows.failed},
   };
-  write_npy_float32(args.out, matrix.data(), items.size(), dim);
-  write_file_atomic(sidecar, meta.dump(1) + "\n");
+}
 
+void print_summary(const EmbedArguments& args, const std::string& sidecar, const ModelEmbedder& embedder,
+                   std::size_t images, const EmbeddedRows& rows, const EmbedFilesResult& result) {
   const double rate = result.seconds > 0 ? double(result.embedded) / result.seconds : 0.0;
   if (global_options().json) {
     nlohmann::json summary{{"npy", args.out},
                            {"sidecar", sidecar},
                            {"feature", embedder.feature_spec()},
-                           {"dim", dim},
-                           {"images", inputs.size()},
+                           {"dim", embedder.dim()},
+                           {"images", images},
                            {"embedded", result.embedded},
-                           {"failed", failed.size()},
+                           {"failed", rows.failed.size()},
                            {"interrupted", result.stopped},
                            {"seconds", result.seconds},
                            {"images_per_second", rate},
                            {"inference_seconds", embedder.inference_seconds()},
                            {"batch", embedder.batch_size()},
-                           {"model_threads", runtime.threads}};
+                           {"model_threads", embedder.runtime_info().threads}};
     std::cout << summary.dump(2) << "\n";
-  } else {
-    std::cout << "embedded " << result.embedded << " of " << inputs.size() << " images with " << card.name << " ("
-              << dim << "-d" << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ") in "
-              << fixed(result.seconds, 1) << " s (" << fixed(rate, 1) << " images/s, model "
-              << fixed(embedder.inference_seconds(), 1) << " s) → " << args.out << ", " << sidecar;
-    if (!failed.empty())
-      std::cout << "; " << failed.size()
-                << (result.stopped ? " not embedded (interrupted)" : " failed (listed in the .json)");
-    std::cout << "\n";
+    return;
   }
-  if (!failed.empty() && !result.stopped) request_exit_code(result.embedded == 0 ? kExitBadInput : kExitPartial);
+  std::cout << "embedded " << result.embedded << " of " << images << " images with " << embedder.card().name << " ("
+            << embedder.dim() << "-d" << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ") in "
+            << fixed(result.seconds, 1) << " s (" << fixed(rate, 1) << " images/s, model "
+            << fixed(embedder.inference_seconds(), 1) << " s) → " << args.out << ", " << sidecar;
+  if (!rows.failed.empty())
+    std::cout << "; " << rows.failed.size()
+              << (result.stopped ? " not embedded (interrupted)" : " failed (listed in the .json)");
+  std::cout << "\n";
+}
+
+void run_embed(const EmbedArguments& args) {
+  if (args.list_cards) {
+    list_cards();
+    return;
+  }
+  const std::string sidecar = checked_sidecar_path(args);
+  const std::vector<EmbedInput> inputs = collect_embed_inputs(args.inputs);
+  if (inputs.empty())
+    fail(ErrorKind::Io, "embed: no image files found in " + args.inputs.front() + (args.inputs.size() > 1 ? " …" : ""));
+  ModelEmbedder embedder = open_embedder(args);
+  const EmbedFilesResult result = embed_with_progress(embedder, inputs);
+  const EmbeddedRows rows = collect_rows(inputs, result, embedder.dim(), sidecar);
+  write_npy_float32(args.out, rows.matrix.data(), rows.items.size(), embedder.dim());
+  write_file_atomic(sidecar, embeddings_sidecar(args, embedder, rows, result).dump(1) + "\n");
+  print_summary(args, sidecar, embedder, inputs.size(), rows, result);
+  if (!rows.failed.empty() && !result.stopped) request_exit_code(result.embedded == 0 ? kExitBadInput : kExitPartial);
 }
 
 }  // namespace
 
 void add_embed_command(CLI::App& app) {
-  static EmbedArguments args;
-  auto* command = app.add_subcommand("embed",
-                                     "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
-                                     "and OUT.json (which row is which image)");
-  command->add_option("inputs", args.inputs, "Image folders, image files, or a manifest (.json)");
+  auto [command, args] = add_command<EmbedArguments>(app, kHelp, run_embed);
+  command.add_option("inputs", args.inputs, "Image folders, image files, or a manifest (.json)");
   command
-      ->add_option("-c,--card", args.card,
-                   "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card file")
+      .add_option("-c,--card", args.card,
+                  "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card file")
       ->capture_default_str();
-  command->add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
-  command->add_option("--model", args.model,
-                      "Use this ONNX file instead of the card's (its names and shapes are still checked)");
+  command.add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
+  command.add_option("--model", args.model,
+                     "Use this ONNX file instead of the card's (its names and shapes are still checked)");
   command
-      ->add_option("-b,--batch", args.batch,
-                   "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
+      .add_option("-b,--batch", args.batch,
+                  "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   command
-      ->add_option("--model-threads", args.model_threads,
-                   "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
+      .add_option("--model-threads", args.model_threads,
+                  "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
       ->check(CLI::Range(1, 256));
   command
-      ->add_option("--worker-timeout", args.worker_timeout,
-                   "Seconds one batch may take before the model worker is declared stuck")
+      .add_option("--worker-timeout", args.worker_timeout,
+                  "Seconds one batch may take before the model worker is declared stuck")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
-  command->add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
-  command->add_flag("--list-cards", args.list_cards,
-                    "List the model cards found and whether their files are installed");
-  command->footer(
-      "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
-      "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
-      "on\n"
-      "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json')).");
-  command->callback([] { run_embed(args); });
+  command.add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
+  command.add_flag("--list-cards", args.list_cards, "List the model cards found and whether their files are installed");
 }
 
 }  // namespace lookalike::cli

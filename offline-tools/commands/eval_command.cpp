@@ -9,17 +9,19 @@
 #include <memory>
 #include <mutex>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "commands/model_run_options.h"
+#include "commands/name_checks.h"
 #include "common/base64.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "common/log.h"
-#include "common/parallel.h"
 #include "common/text.h"
 #include "eval/eval_report.h"
 #include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/features/feature.h"
 #include "lookalike/image/decode.h"
 #include "site/thumbnail.h"
@@ -40,6 +42,17 @@ struct EvalArguments {
   SearchSettings hnsw;
   ModelRunOptions model;
 };
+
+constexpr CommandHelp kHelp{
+    "eval", "Measure retrieval quality (precision@k, mAP, per class) of features x metrics",
+    "DATASET is a folder tree (<class>/<file>, or with labels.csv), a manifest.json from `lookalike prep`,\n"
+    "or a folder holding one. leave-one-out: every image queries all others (never counting itself);\n"
+    "split: test images query train images (needs a manifest or a labels.csv with a split column).\n"
+    "A feature is a traditional spec (pixels, colour, colour-texture, with parameters such as pixels:size=32)\n"
+    "or model:<card> (a card name or file; each image is embedded once, see `lookalike embed`).\n"
+    "--search hnsw builds an HNSW index over the database per feature and metric (--hnsw-m, --ef-construction,\n"
+    "--ef) and adds recall against exact; it ranks only the top max(k), so its mAP is not measured.\n"
+    "Example: lookalike eval ../shared/datasets/wang1k --feature colour-texture --search exact,hnsw"};
 
 std::map<std::size_t, std::string> report_thumbnails(const EvalReport& report) {
   const auto indices = report_thumbnail_indices(report);
@@ -124,47 +137,36 @@ void run(const EvalArguments& args) {
 }  // namespace
 
 void add_eval_command(CLI::App& app) {
-  auto args = std::make_shared<EvalArguments>();
-  auto* command =
-      app.add_subcommand("eval", "Measure retrieval quality (precision@k, mAP, per class) of features x metrics");
-  command->footer(
-      "DATASET is a folder tree (<class>/<file>, or with labels.csv), a manifest.json from `lookalike prep`,\n"
-      "or a folder holding one. leave-one-out: every image queries all others (never counting itself);\n"
-      "split: test images query train images (needs a manifest or a labels.csv with a split column).\n"
-      "A feature is a traditional spec (pixels, colour, colour-texture, with parameters such as pixels:size=32)\n"
-      "or model:<card> (a card name or file; each image is embedded once, see `lookalike embed`).\n"
-      "--search hnsw builds an HNSW index over the database per feature and metric (--hnsw-m, --ef-construction,\n"
-      "--ef) and adds recall against exact; it ranks only the top max(k), so its mAP is not measured.\n"
-      "Example: lookalike eval ../shared/datasets/wang1k --feature colour-texture --search exact,hnsw");
-  command->add_option("dataset", args->dataset, "Folder tree, manifest.json, or a folder holding manifest.json")
+  auto [command, args] = add_command<EvalArguments>(app, kHelp, run);
+  command.add_option("dataset", args.dataset, "Folder tree, manifest.json, or a folder holding manifest.json")
       ->required();
-  command->add_option("-f,--feature", args->features,
-                      "Feature spec, repeatable (default: every traditional feature with default parameters)");
+  command.add_option("-f,--feature", args.features,
+                     "Feature spec, repeatable (default: every traditional feature with default parameters)");
   command
-      ->add_option("-m,--metric", args->metrics,
-                   "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
+      .add_option("-m,--metric", args.metrics,
+                  metric_choices() + "; repeatable or comma-separated (default: all of them)")
+      ->delimiter(',')
+      ->check(metric_check());
+  command.add_option("--search", args.searches, "exact or hnsw; repeatable or comma-separated (default: exact)")
       ->delimiter(',');
-  command->add_option("--search", args->searches, "exact or hnsw; repeatable or comma-separated (default: exact)")
-      ->delimiter(',');
-  command->add_option("--hnsw-m", args->hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));
-  command->add_option("--ef-construction", args->hnsw.ef_construction, "HNSW: candidate list while building")
+  command.add_option("--hnsw-m", args.hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));
+  command.add_option("--ef-construction", args.hnsw.ef_construction, "HNSW: candidate list while building")
       ->default_val(200)
       ->check(CLI::Range(1, 100000));
-  command->add_option("--ef", args->hnsw.ef, "HNSW: candidate list while searching")
+  command.add_option("--ef", args.hnsw.ef, "HNSW: candidate list while searching")
       ->default_val(64)
       ->check(CLI::Range(1, 100000));
-  command->add_option("-k,--k", args->ks, "Cut-offs for precision@k, comma-separated")
+  command.add_option("-k,--k", args.ks, "Cut-offs for precision@k, comma-separated")
       ->delimiter(',')
       ->default_str("1,5,10,20");
-  command->add_option("--protocol", args->protocol, "leave-one-out or split")
+  command.add_option("--protocol", args.protocol, "leave-one-out or split")
       ->default_val("leave-one-out")
       ->check(CLI::IsMember({"leave-one-out", "split"}));
-  command->add_option("-o,--out", args->out, "Folder for eval.json, eval.md, eval.html")->default_val("reports");
-  command->add_option("--examples", args->examples, "Example queries shown with their results in eval.html")
+  command.add_option("-o,--out", args.out, "Folder for eval.json, eval.md, eval.html")->default_val("reports");
+  command.add_option("--examples", args.examples, "Example queries shown with their results in eval.html")
       ->default_val(4)
       ->check(CLI::Range(0, 100));
-  add_model_run_options(*command, args->model);
-  command->callback([args] { run(*args); });
+  add_model_run_options(command, args.model);
 }
 
 }  // namespace lookalike::cli

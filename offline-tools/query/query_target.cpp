@@ -13,47 +13,38 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Metric kMetricPreference[] = {Metric::Cosine, Metric::Correlation, Metric::L2, Metric::L1};
-
-// The page's default feature: a model (the best results), else the strongest
-// classic feature.
-int preference(const std::string& spec) {
-  if (is_model_spec(spec)) return 0;
-  if (spec.rfind("colour-texture", 0) == 0) return 1;
-  if (spec.rfind("colour", 0) == 0) return 2;
-  return 3;
-}
-
 std::string list_of(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
   return out.empty() ? "none" : out;
 }
 
-const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequest& request) {
+// The feature asked for, in either spelling (as listed, or its canonical
+// spec), or the collection's first default: the page's choice.
+std::string choose_feature_spec(const Collection& c, const QueryTargetRequest& request) {
   std::vector<std::string> features;
   for (const auto& b : c.bundles)
     if (std::find(features.begin(), features.end(), b.feature) == features.end()) features.push_back(b.feature);
   if (features.empty()) fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles to search");
-  std::string feature;
-  if (request.feature.empty()) {
-    feature = *std::min_element(features.begin(), features.end(), [](const std::string& a, const std::string& b) {
-      return preference(a) < preference(b);
-    });
-  } else {
-    // Either spelling of the feature: as listed, or its canonical spec.
-    feature = request.feature;
-    if (std::find(features.begin(), features.end(), feature) == features.end()) {
-      try {
-        feature = choose_feature(request.feature).spec;
-      } catch (const Error&) {
-        // Not a feature this build knows: reported below as not in the collection.
-      }
+  if (request.feature.empty()) return c.defaults.empty() ? features.front() : c.defaults.front().feature;
+  std::string feature = request.feature;
+  if (std::find(features.begin(), features.end(), feature) == features.end()) {
+    try {
+      feature = choose_feature(request.feature).spec;
+    } catch (const Error&) {
+      // Not a feature this build knows: reported below as not in the collection.
     }
-    if (std::find(features.begin(), features.end(), feature) == features.end())
-      fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles for feature " + request.feature +
-                                           " (it has: " + list_of(features) + ")");
   }
+  if (std::find(features.begin(), features.end(), feature) == features.end())
+    fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles for feature " + request.feature +
+                                         " (it has: " + list_of(features) + ")");
+  return feature;
+}
+
+// The metric asked for, else the one the collection's defaults give the
+// feature, else its first bundle listed.
+const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequest& request) {
+  const std::string feature = choose_feature_spec(c, request);
   std::vector<const CollectionBundle*> candidates;
   for (const auto& b : c.bundles)
     if (b.feature == feature) candidates.push_back(&b);
@@ -66,9 +57,9 @@ const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequ
     fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no " + request.metric + " bundle for " + feature +
                                          " (it has: " + list_of(metrics) + ")");
   }
-  for (const Metric m : kMetricPreference)
+  for (const CollectionChoice& d : c.defaults)
     for (const auto* b : candidates)
-      if (b->metric == m) return *b;
+      if (d.feature == feature && b->metric == d.metric) return *b;
   return *candidates.front();
 }
 

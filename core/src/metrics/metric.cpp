@@ -3,19 +3,16 @@
 #include <cmath>
 
 #include "lookalike/common/error.h"
+#include "lookalike/common/name_list.h"
 
 namespace lookalike {
 
 const char* metric_name(Metric metric) {
   switch (metric) {
-    case Metric::L1:
-      return "l1";
-    case Metric::L2:
-      return "l2";
-    case Metric::Cosine:
-      return "cosine";
-    case Metric::Correlation:
-      return "correlation";
+    case Metric::L1: return "l1";
+    case Metric::L2: return "l2";
+    case Metric::Cosine: return "cosine";
+    case Metric::Correlation: return "correlation";
   }
   return "unknown";
 }
@@ -25,7 +22,13 @@ Metric parse_metric(const std::string& name) {
   if (name == "l2" || name == "L2" || name == "euclidean") return Metric::L2;
   if (name == "cosine") return Metric::Cosine;
   if (name == "correlation" || name == "pearson") return Metric::Correlation;
-  fail(ErrorKind::InvalidArgument, "unknown metric \"" + name + "\" (expected l1, l2, cosine or correlation)");
+  fail(ErrorKind::InvalidArgument, "unknown metric \"" + name + "\" (expected " + name_list(metric_names()) + ")");
+}
+
+std::vector<std::string> metric_names() {
+  std::vector<std::string> names;
+  for (const Metric m : kAllMetrics) names.push_back(metric_name(m));
+  return names;
 }
 
 bool higher_is_closer(Metric metric) { return metric == Metric::Cosine || metric == Metric::Correlation; }
@@ -58,14 +61,10 @@ float pearson_correlation(const float* a, const float* b, std::size_t n, const K
 
 float metric_value(Metric metric, const float* a, const float* b, std::size_t n, const Kernels& k) {
   switch (metric) {
-    case Metric::L1:
-      return k.l1(a, b, n);
-    case Metric::L2:
-      return std::sqrt(k.l2_squared(a, b, n));
-    case Metric::Cosine:
-      return cosine_similarity(a, b, n, k);
-    case Metric::Correlation:
-      return pearson_correlation(a, b, n, k);
+    case Metric::L1: return k.l1(a, b, n);
+    case Metric::L2: return std::sqrt(k.l2_squared(a, b, n));
+    case Metric::Cosine: return cosine_similarity(a, b, n, k);
+    case Metric::Correlation: return pearson_correlation(a, b, n, k);
   }
   return 0.0f;
 }

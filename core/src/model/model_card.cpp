@@ -51,26 +51,7 @@ std::array<float, 3> triple(const json& object, const std::string& path, const c
   return out;
 }
 
-}  // namespace
-
-ModelCard parse_model_card(const std::string& json_text) {
-  json root;
-  try {
-    root = json::parse(json_text);
-  } catch (const json::parse_error& e) {
-    fail(ErrorKind::InvalidArgument, std::string("model card: not valid JSON: ") + e.what());
-  }
-  if (!root.is_object()) fail(ErrorKind::InvalidArgument, "model card: the top level must be a JSON object");
-  const auto schema = root.find("schema");
-  if (schema != root.end() && !(schema->is_number_integer() && schema->get<int>() == 1))
-    bad("schema", "must be 1 (this version reads schema 1)");
-
-  ModelCard card;
-  card.name = text(root, "", "name");
-  if (card.name.empty() || card.name.find_first_of("/\\: \t") != std::string::npos)
-    bad("name", "must be non-empty without slashes, colons or spaces");
-  card.description = text(root, "", "description", false);
-
+void read_model_file(const json& root, ModelCard& card) {
   const json& model = member(root, "", "model");
   if (!model.is_object()) bad("model", "must be an object");
   card.file = text(model, "model.", "file");
@@ -84,15 +65,9 @@ ModelCard parse_model_card(const std::string& json_text) {
     card.bytes = model["bytes"].get<std::uint64_t>();
   }
   if (model.contains("max_batch")) card.max_batch = positive_int(model, "model.", "max_batch", 1 << 20);
+}
 
-  const json& input = member(root, "", "input");
-  if (!input.is_object()) bad("input", "must be an object");
-  card.input_name = text(input, "input.", "name");
-  const std::string layout = input.contains("layout") ? text(input, "input.", "layout") : "NCHW";
-  if (layout != "NCHW") bad("input.layout", "must be \"NCHW\"");
-  card.width = positive_int(input, "input.", "width", 4096);
-  card.height = positive_int(input, "input.", "height", 4096);
-
+void read_resize(const json& input, ModelCard& card) {
   const json& resize = member(input, "input.", "resize");
   if (!resize.is_object()) bad("input.resize", "must be an object");
   const std::string mode = text(resize, "input.resize.", "mode");
@@ -112,7 +87,17 @@ ModelCard parse_model_card(const std::string& json_text) {
   } catch (const Error&) {
     bad("input.resize.filter", "must be \"box\", \"bilinear\" or \"bicubic\"");
   }
+}
 
+void read_input(const json& root, ModelCard& card) {
+  const json& input = member(root, "", "input");
+  if (!input.is_object()) bad("input", "must be an object");
+  card.input_name = text(input, "input.", "name");
+  const std::string layout = input.contains("layout") ? text(input, "input.", "layout") : "NCHW";
+  if (layout != "NCHW") bad("input.layout", "must be \"NCHW\"");
+  card.width = positive_int(input, "input.", "width", 4096);
+  card.height = positive_int(input, "input.", "height", 4096);
+  read_resize(input, card);
   const std::string order = input.contains("channel_order") ? text(input, "input.", "channel_order") : "RGB";
   if (order == "RGB")
     card.channel_order = ChannelOrder::RGB;
@@ -127,7 +112,9 @@ ModelCard parse_model_card(const std::string& json_text) {
   }
   card.mean = triple(input, "input.", "mean", false);
   card.stddev = triple(input, "input.", "std", true);
+}
 
+void read_output(const json& root, ModelCard& card) {
   const json& output = member(root, "", "output");
   if (!output.is_object()) bad("output", "must be an object");
   card.output_name = text(output, "output.", "name");
@@ -136,6 +123,36 @@ ModelCard parse_model_card(const std::string& json_text) {
     if (!output["l2_normalize"].is_boolean()) bad("output.l2_normalize", "must be true or false");
     card.l2_normalize = output["l2_normalize"].get<bool>();
   }
+}
+
+}  // namespace
+
+bool is_model_spec(const std::string& spec) { return spec.rfind(kModelSpecPrefix, 0) == 0; }
+
+std::string model_spec_card(const std::string& spec) {
+  return is_model_spec(spec) ? spec.substr(std::char_traits<char>::length(kModelSpecPrefix)) : std::string();
+}
+
+ModelCard parse_model_card(const std::string& json_text) {
+  json root;
+  try {
+    root = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    fail(ErrorKind::InvalidArgument, std::string("model card: not valid JSON: ") + e.what());
+  }
+  if (!root.is_object()) fail(ErrorKind::InvalidArgument, "model card: the top level must be a JSON object");
+  const auto schema = root.find("schema");
+  if (schema != root.end() && !(schema->is_number_integer() && schema->get<int>() == 1))
+    bad("schema", "must be 1 (this version reads schema 1)");
+
+  ModelCard card;
+  card.name = text(root, "", "name");
+  if (card.name.empty() || card.name.find_first_of("/\\: \t") != std::string::npos)
+    bad("name", "must be non-empty without slashes, colons or spaces");
+  card.description = text(root, "", "description", false);
+  read_model_file(root, card);
+  read_input(root, card);
+  read_output(root, card);
   return card;
 }
 
