@@ -67,7 +67,7 @@ while [ $# -gt 0 ]; do
     --port) need_value "$@"; port="$2"; shift 2 ;;
     --no-serve) serve=0; shift ;;
     --no-setup) setup=0; shift ;;
-    -h|--help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (see scripts/demo.sh --help)" ;;
   esac
 done
