@@ -142,11 +142,7 @@ void add_eval_command(CLI::App& app) {
       ->required();
   command.add_option("-f,--feature", args.features,
                      "Feature spec, repeatable (default: every traditional feature with default parameters)");
-  command
-      .add_option("-m,--metric", args.metrics,
-                  metric_choices() + "; repeatable or comma-separated (default: all of them)")
-      ->delimiter(',')
-      ->check(metric_check());
+  add_metrics_option(command, args.metrics);
   command.add_option("--search", args.searches, "exact or hnsw; repeatable or comma-separated (default: exact)")
       ->delimiter(',');
   command.add_option("--hnsw-m", args.hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));
