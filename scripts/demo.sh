@@ -87,7 +87,7 @@ if [ "$setup" -eq 1 ]; then
   "$LOOKALIKE_ROOT/scripts/setup.sh"
   [ "$demo_collection" -eq 0 ] || ensure_apt_packages "${LOOKALIKE_DEMO_APT_PACKAGES[@]}"
 fi
-build_preset native
+build_preset native lookalike
 build_preset wasm
 build_web
 cli="$LOOKALIKE_ROOT/build/native/offline-tools/lookalike"

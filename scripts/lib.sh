@@ -59,15 +59,19 @@ ensure_npm_packages() {
   cp "$LOOKALIKE_ROOT/package-lock.json" "$stamp"
 }
 
-# Configures (once) and builds a CMake preset.
+# Configures (once) and builds a CMake preset: everything, or only the
+# targets named after it (the demo needs the CLI, not the tests).
 build_preset() {
   local preset="$1"
+  shift
+  local targets=()
+  [ $# -eq 0 ] || targets=(--target "$@")
   if [ ! -f "$LOOKALIKE_ROOT/build/$preset/build.ninja" ]; then
     log "configuring preset $preset"
     (cd "$LOOKALIKE_ROOT" && cmake --preset "$preset" >/dev/null) || die "cmake --preset $preset failed"
   fi
-  log "building preset $preset"
-  (cd "$LOOKALIKE_ROOT" && NODE_PATH=/usr/share/nodejs cmake --build --preset "$preset" -- -j"$(nproc)") \
+  log "building preset $preset${targets[*]:+ (${*})}"
+  (cd "$LOOKALIKE_ROOT" && NODE_PATH=/usr/share/nodejs cmake --build --preset "$preset" "${targets[@]}" -- -j"$(nproc)") \
     || die "build of preset $preset failed"
 }
 
