@@ -60,7 +60,9 @@ std::map<std::size_t, std::string> report_thumbnails(const EvalReport& report) {
   parallel_for(indices.size(), thread_count(global_options().threads), [&](std::size_t i) {
     try {
       const auto bytes = read_file(report.dataset.images[indices[i]].file);
-      const auto decoded = decode_image(bytes.data(), bytes.size());
+      DecodeOptions decode_options;
+      decode_options.need = thumbnail_need(kReportThumbnailSide);
+      const auto decoded = decode_image(bytes.data(), bytes.size(), decode_options);
       uris[i] = "data:image/jpeg;base64," + base64_encode(thumbnail_jpeg(decoded.image, kReportThumbnailSide, 75));
     } catch (const Error&) {
       // The report shows a grey square: the image decoded a moment ago, so

@@ -78,6 +78,13 @@ void read_resize(const json& input, ModelCard& card) {
     card.shortest_side = positive_int(resize, "input.resize.", "shortest_side", 8192);
     if (card.shortest_side < std::max(card.width, card.height))
       bad("input.resize.shortest_side", "must be at least the input width and height");
+    if (resize.contains("crop_rounding")) {
+      try {
+        card.crop_rounding = parse_crop_rounding(text(resize, "input.resize.", "crop_rounding"));
+      } catch (const Error&) {
+        bad("input.resize.crop_rounding", "must be \"floor\" or \"half-even\"");
+      }
+    }
   } else {
     bad("input.resize.mode", "must be \"exact\" or \"shortest-side-crop\"");
   }

@@ -153,8 +153,13 @@ export interface QueryDescription {
   kind: 'image' | 'item';
   /** File name, URL, sample or item title. */
   name: string;
+  /** The photo's size, upright. */
   width: number | null;
   height: number | null;
+  /** The size it was decoded at for this feature: a large photo is reduced (by `reduction`) to what the feature needs. */
+  decodedWidth: number | null;
+  decodedHeight: number | null;
+  reduction: number | null;
   format: string | null;
   /** 'core' (the same decoder as the offline tools) or 'browser' (WebP, AVIF, HEIC). */
   decodedBy: 'core' | 'browser' | null;

@@ -1,6 +1,13 @@
 // Loading progress (bytes per resource), the ready state, the per-query
 // timing line, the collection facts, isolation and thread count.
-import type { CollectionSummary, ProgressEvent, RuntimeInfo, SearchIndexInfo, Timings } from '../shared/protocol';
+import type {
+  CollectionSummary,
+  ProgressEvent,
+  QueryDescription,
+  RuntimeInfo,
+  SearchIndexInfo,
+  Timings,
+} from '../shared/protocol';
 import { byId, el, setText } from './dom';
 import { formatBytes, formatMs } from './format';
 
@@ -75,11 +82,16 @@ export class StatusView {
     this.renderFacts();
   }
 
-  timings(t: Timings): void {
+  /** The query's steps; a large photo's decode says the size it was decoded at (reduced for the feature). */
+  timings(t: Timings, query: QueryDescription): void {
+    const decodedAt =
+      query.reduction !== null && query.reduction > 1
+        ? ` (at ${query.decodedWidth}×${query.decodedHeight} of ${query.width}×${query.height})`
+        : '';
     const parts = [
       t.download !== null ? `download ${formatMs(t.download)}` : null,
       t.read !== null ? `read ${formatMs(t.read)}` : null,
-      `decode ${formatMs(t.decode)}`,
+      `decode ${formatMs(t.decode)}${decodedAt}`,
       `preprocess ${formatMs(t.preprocess)}`,
       `model ${formatMs(t.model)}`,
       `search ${formatMs(t.search)}`,

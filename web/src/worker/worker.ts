@@ -23,7 +23,7 @@ import { CollectionSession } from './collection-session';
 import { IndexError } from './index-store';
 import { ModelError } from './model-runner';
 import { plannedOrtThreads } from './ort-runtime';
-import { decodeQuery, QueryError, type DecodedQuery } from './query-image';
+import { QueryError, QueryImage, type DecodedQuery } from './query-image';
 import { fetchRemoteImage, parseQueryUrl } from './remote-image';
 import { loadLookalikeModule, type LookalikeModule, type SearchIndex } from './wasm-runtime';
 import { warmUp } from './warm-up';
@@ -33,7 +33,7 @@ declare const self: DedicatedWorkerGlobalScope;
 const MAX_K = 200;
 
 type CurrentQuery =
-  | { kind: 'image'; decoded: DecodedQuery; name: string; vectors: Map<string, Float32Array> }
+  | { kind: 'image'; image: QueryImage; name: string; vectors: Map<string, Float32Array> }
   | { kind: 'item'; itemId: number; name: string };
 
 class StageError extends Error {
@@ -246,7 +246,7 @@ async function init(
 // ---- queries ---------------------------------------------------------------
 
 function releaseQuery(): void {
-  if (current?.kind === 'image') current.decoded.image.delete();
+  if (current?.kind === 'image') current.image.delete();
   current = null;
 }
 
@@ -264,14 +264,33 @@ function checkSettings(s: CollectionSession, settings: SearchSettings): void {
   s.labelIndex(settings.label);
 }
 
+/** The query image decoded for `feature` (now, its time in `timings`, or earlier). */
+async function decodedFor(
+  s: CollectionSession,
+  query: Extract<CurrentQuery, { kind: 'image' }>,
+  feature: string,
+  timings: Timings,
+): Promise<DecodedQuery> {
+  let need;
+  try {
+    need = s.decodeNeed(feature);
+  } catch (error) {
+    throw new StageError('feature', message(error));
+  }
+  const { decoded, ms } = await query.image.decode(need);
+  if (ms !== null) timings.decode = ms;
+  return decoded;
+}
+
 async function queryVector(
   s: CollectionSession,
   query: Extract<CurrentQuery, { kind: 'image' }>,
   feature: string,
   timings: Timings,
-): Promise<Float32Array> {
+): Promise<{ vector: Float32Array; decoded: DecodedQuery }> {
+  const decoded = await decodedFor(s, query, feature, timings);
   const cached = query.vectors.get(feature);
-  if (cached) return cached;
+  if (cached) return { vector: cached, decoded };
   let vector: Float32Array;
   if (isModelSpec(feature)) {
     const runner = await s.model(feature).catch((error: unknown) => {
@@ -286,19 +305,19 @@ async function queryVector(
       ortRuntime = { backend: runner.backend, note: runner.backendNote, threads: runner.threads };
       post({ type: 'runtime', runtime: runtimeInfo() });
     }
-    const embedding = await runner.embed(query.decoded.image);
+    const embedding = await runner.embed(decoded.image);
     timings.preprocess = embedding.preprocessMs;
     timings.model = embedding.modelMs;
     vector = embedding.vector;
   } else {
     const t0 = performance.now();
-    const feature_ = m!.computeFeature(feature, query.decoded.image);
+    const feature_ = m!.computeFeature(feature, decoded.image);
     if (!feature_.ok) throw new StageError('feature', feature_.error);
     timings.preprocess = performance.now() - t0;
     vector = feature_.value.vector;
   }
   query.vectors.set(feature, vector);
-  return vector;
+  return { vector, decoded };
 }
 
 async function run(requestId: number, settings: SearchSettings, started: number, timings: Timings): Promise<void> {
@@ -314,7 +333,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
   const loadStarted = performance.now();
   const wasLoaded = s.store.isLoaded(settings.feature, settings.metric);
   // The query's feature and the index (downloaded on first use) in parallel.
-  const [vector, { index }] = await Promise.all([
+  const [queried, { index }] = await Promise.all([
     query.kind === 'image' ? queryVector(s, query, settings.feature, timings) : Promise.resolve(null),
     s.store.get(settings.feature, settings.metric),
   ]);
@@ -325,16 +344,19 @@ async function run(requestId: number, settings: SearchSettings, started: number,
 
   if (query.kind === 'image') {
     const t0 = performance.now();
-    const result = index.search(vector!, options);
+    const result = index.search(queried!.vector, options);
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
-    const d = query.decoded;
+    const d = queried!.decoded;
     description = {
       kind: 'image',
       name: query.name,
       width: d.width,
       height: d.height,
+      decodedWidth: d.decodedWidth,
+      decodedHeight: d.decodedHeight,
+      reduction: d.reduction,
       format: d.format,
       decodedBy: d.decodedBy,
       orientation: d.orientation,
@@ -358,6 +380,9 @@ async function run(requestId: number, settings: SearchSettings, started: number,
       name: query.name,
       width: null,
       height: null,
+      decodedWidth: null,
+      decodedHeight: null,
+      reduction: null,
       format: null,
       decodedBy: null,
       orientation: null,
@@ -381,7 +406,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     timings,
     notes,
     index: indexView(index),
-    queryVector: vector, // copied by postMessage; the worker keeps its own
+    queryVector: queried?.vector ?? null, // copied by postMessage; the worker keeps its own
   });
 }
 
@@ -402,12 +427,23 @@ async function imageQuery(
   fetched: Fetched,
 ): Promise<void> {
   if (!m) throw new StageError('input', 'the WebAssembly module is not loaded');
-  const t0 = performance.now();
-  const decoded = await decodeQuery(m, bytes, mime);
-  const decodeMs = performance.now() - t0;
+  // Decoded for the feature asked for before it replaces the current query,
+  // so an image that cannot be decoded leaves the last one in place.
+  const query = {
+    kind: 'image' as const,
+    image: new QueryImage(m, bytes, mime),
+    name,
+    vectors: new Map<string, Float32Array>(),
+  };
+  const timings = { ...freshTimings(), ...fetched };
+  try {
+    await decodedFor(requireSession(), query, settings.feature, timings);
+  } catch (error) {
+    query.image.delete();
+    throw error;
+  }
   releaseQuery();
-  current = { kind: 'image', decoded, name, vectors: new Map() };
-  const timings = { ...freshTimings(), ...fetched, decode: decodeMs };
+  current = query;
   await run(requestId, settings, started, timings);
 }
 
