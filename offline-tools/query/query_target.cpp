@@ -64,7 +64,7 @@ const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequ
 }
 
 // The checks the page makes before it searches a bundle.
-void check_against_entry(const VectorIndex& index, const CollectionBundle& entry, const fs::path& file) {
+void check_against_entry(const QueryIndex& index, const CollectionBundle& entry, const fs::path& file) {
   const IndexConfig& c = index.config();
   std::string problems;
   const auto problem = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
@@ -91,7 +91,7 @@ const CollectionItem* QueryTarget::item(std::uint32_t id) const {
 QueryTarget open_query_target(const QueryTargetRequest& request) {
   if (!request.index_file.empty()) {
     if (!request.site.empty()) fail(ErrorKind::InvalidArgument, "give either --site or --index, not both");
-    return QueryTarget{std::nullopt, {}, request.index_file, load_bundle_file(request.index_file), {}, {}};
+    return QueryTarget{std::nullopt, {}, request.index_file, QueryIndex::open(request.index_file), {}, {}};
   }
   if (request.site.empty())
     fail(ErrorKind::InvalidArgument, "say what to search: --site DIR (a built site) or --index FILE.lkx");
@@ -107,7 +107,7 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
   Collection collection = read_collection(request.site, name);
   const CollectionBundle entry = choose_bundle(collection, request);
   const fs::path file = request.site / "index" / entry.file;
-  VectorIndex index = load_bundle_file(file);
+  QueryIndex index = QueryIndex::open(file);
   check_against_entry(index, entry, file);
   std::string card;
   if (is_model_spec(entry.feature)) {

@@ -39,8 +39,9 @@ export function screenshotPath(name) {
  * served); `isolate: false` stands for a host such as GitHub Pages, which
  * sends no COOP/COEP: lookalike serve always sends them, so the Node server
  * (static-server.mjs) plays that host, and can hold answers back (`gate`,
- * see static-server.mjs). `chromiumArgs` and `firefoxPrefs` reach only their
- * own engine.
+ * see static-server.mjs). `server`, when given, starts another server
+ * ({root, prefix} → the same interface). `chromiumArgs` and `firefoxPrefs`
+ * reach only their own engine.
  */
 export async function openSite({
   isolate = true,
@@ -50,11 +51,15 @@ export async function openSite({
   chromiumArgs = [],
   firefoxPrefs = {},
   gate,
+  server: startServer = null,
 } = {}) {
-  if (gate && isolate) throw new Error('openSite: only the Node server (isolate: false) can hold answers back');
-  const server = isolate
-    ? await startLookalikeServe({ root, prefix })
-    : await startStaticServer({ root, prefix, gate });
+  if (gate && (isolate || startServer))
+    throw new Error('openSite: only the Node server (isolate: false) can hold answers back');
+  const server = startServer
+    ? await startServer({ root, prefix })
+    : isolate
+      ? await startLookalikeServe({ root, prefix })
+      : await startStaticServer({ root, prefix, gate });
   let session;
   try {
     session = await launchBrowser({ viewport, chromiumArgs, firefoxPrefs });

@@ -25,7 +25,7 @@ import { ModelError } from './model-runner';
 import { plannedOrtThreads } from './ort-runtime';
 import { QueryError, QueryImage, type DecodedQuery } from './query-image';
 import { fetchRemoteImage, parseQueryUrl } from './remote-image';
-import { loadLookalikeModule, type LookalikeModule, type SearchIndex } from './wasm-runtime';
+import { loadLookalikeModule, type LookalikeModule } from './wasm-runtime';
 import { warmUp } from './warm-up';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -34,7 +34,8 @@ const MAX_K = 200;
 
 type CurrentQuery =
   | { kind: 'image'; image: QueryImage; name: string; vectors: Map<string, Float32Array> }
-  | { kind: 'item'; itemId: number; name: string };
+  | { kind: 'item'; itemId: number; name: string }
+  | { kind: 'vector'; vector: Float32Array; feature: string; name: string };
 
 class StageError extends Error {
   constructor(
@@ -50,6 +51,7 @@ let siteUrl = '';
 let session: CollectionSession | null = null;
 let current: CurrentQuery | null = null;
 let backendPreference: BackendPreference = 'auto';
+let listBudgetMB: number | undefined;
 /** ONNX Runtime Web once a model has loaded: its backend, why, and thread count. */
 let ortRuntime: { backend: 'wasm' | 'webgpu'; note: string; threads: number } | null = null;
 
@@ -90,20 +92,6 @@ function runtimeInfo(): RuntimeInfo {
     ortLoaded: ortRuntime !== null,
     ortBackend: ortRuntime?.backend ?? null,
     ortBackendNote: ortRuntime?.note ?? null,
-  };
-}
-
-function indexView(index: SearchIndex): SearchIndexInfo {
-  const info = index.info();
-  return {
-    featureSpec: info.featureSpec,
-    metric: info.metric,
-    dim: info.dim,
-    count: info.count,
-    kind: info.kind,
-    element: info.element,
-    floatVectors: info.floatVectors,
-    hnsw: info.hnsw && { m: info.hnsw.m, efSearch: info.hnsw.efSearch },
   };
 }
 
@@ -161,7 +149,7 @@ async function openCollection(name: string | undefined): Promise<void> {
   // An image query carries over to the new collection (its features are
   // per spec); an item of the old collection does not.
   if (current?.kind === 'item') releaseQuery();
-  session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress, backendPreference);
+  session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress, backendPreference, listBudgetMB);
   await session.readModelCards();
 
   // Load what the default settings need before saying "ready", so the first
@@ -196,7 +184,7 @@ async function openCollection(name: string | undefined): Promise<void> {
   let defaultIndex: SearchIndexInfo | null = null;
   if (summary.defaultFeature && session.store.isLoaded(summary.defaultFeature, summary.defaultMetric)) {
     defaultIndex = await session.store.get(summary.defaultFeature, summary.defaultMetric).then(
-      ({ index }) => indexView(index),
+      ({ index }) => index.view(),
       () => null,
     );
   }
@@ -210,8 +198,10 @@ async function openCollection(name: string | undefined): Promise<void> {
       if (!opened.store.isLoaded(spec, summary.defaultMetric)) return;
       opened.store.get(spec, summary.defaultMetric).then(
         ({ index }) => {
+          // Never a download: a partitioned index is warmed only with the lists it holds.
+          if (index.view().kind === 'partitioned') return;
           try {
-            index.search(vector, { k: 10 });
+            void index.search(vector, { k: 10 }).catch(() => undefined);
           } catch {
             // the collection was closed meanwhile
           }
@@ -226,9 +216,11 @@ async function init(
   url: string,
   collection: string | undefined,
   backend: BackendPreference | undefined,
+  budgetMB: number | undefined,
 ): Promise<void> {
   siteUrl = url;
   backendPreference = backend ?? 'auto';
+  listBudgetMB = budgetMB;
   try {
     m = await loadLookalikeModule(progress('wasm:module', 'WebAssembly module', null));
   } catch (error) {
@@ -342,9 +334,30 @@ async function run(requestId: number, settings: SearchSettings, started: number,
       `index for ${settings.feature} / ${settings.metric} loaded in ${Math.round(performance.now() - loadStarted)} ms`,
     );
 
-  if (query.kind === 'image') {
+  if (query.kind === 'vector') {
+    if (query.feature !== settings.feature)
+      throw new StageError('input', `the query vector is a ${query.feature} vector, not ${settings.feature}`);
     const t0 = performance.now();
-    const result = index.search(queried!.vector, options);
+    const result = await index.search(query.vector, options);
+    timings.search = performance.now() - t0;
+    if (!result.ok) throw new StageError('search', result.error);
+    hits = result.value;
+    description = {
+      kind: 'vector',
+      name: query.name,
+      width: null,
+      height: null,
+      decodedWidth: null,
+      decodedHeight: null,
+      reduction: null,
+      format: null,
+      decodedBy: null,
+      orientation: null,
+      item: null,
+    };
+  } else if (query.kind === 'image') {
+    const t0 = performance.now();
+    const result = await index.search(queried!.vector, options);
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
@@ -371,7 +384,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     // "More like this": the item's stored vector; the item itself is not
     // among the k results (VectorIndex::search_by_id, as `lookalike query --item`).
     const t0 = performance.now();
-    const result = index.searchById(query.itemId, options);
+    const result = await index.searchById(query.itemId, options);
     timings.search = performance.now() - t0;
     if (!result.ok) throw new StageError('search', result.error);
     hits = result.value;
@@ -390,6 +403,11 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     };
   }
 
+  const fetched = index.lastFetch();
+  if (fetched && fetched.listsFetched > 0)
+    notes.push(
+      `${fetched.listsFetched} of the ${fetched.listsScored} lists searched downloaded (${(fetched.bytesFetched / 1e6).toFixed(1)} MB)`,
+    );
   const out: Hit[] = Array.from(hits.ids, (id, i) => ({
     rank: i + 1,
     id,
@@ -405,8 +423,8 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     hits: out,
     timings,
     notes,
-    index: indexView(index),
-    queryVector: queried?.vector ?? null, // copied by postMessage; the worker keeps its own
+    index: index.view(),
+    queryVector: query.kind === 'vector' ? query.vector : (queried?.vector ?? null), // copied by postMessage; the worker keeps its own
   });
 }
 
@@ -459,7 +477,7 @@ async function handle(request: Request): Promise<void> {
   const started = performance.now();
   switch (request.type) {
     case 'init':
-      await init(request.siteUrl, request.collection, request.backend);
+      await init(request.siteUrl, request.collection, request.backend, request.listBudgetMB);
       return;
     case 'open-collection':
       try {
@@ -506,6 +524,12 @@ async function handle(request: Request): Promise<void> {
           download: performance.now() - t0,
           read: null,
         });
+        break;
+      }
+      case 'query-vector': {
+        releaseQuery();
+        current = { kind: 'vector', vector: request.vector, feature: request.feature, name: 'query vector' };
+        await run(requestId, request.settings, started, freshTimings());
         break;
       }
       case 'query-item': {
