@@ -11,6 +11,10 @@
 //
 // Decoding and preprocessing run on -j threads while the model worker runs
 // the previous batch.
+//
+// With --shard I/N (or a scheduler's JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID)
+// it is one shard of a cluster job instead: OUT is a folder that receives
+// OUT/shard-IIIII-of-NNNNN/ (shard/shard_embed.h, docs/SCALE.md).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -19,6 +23,7 @@
 
 #include "commands/command_setup.h"
 #include "commands/commands.h"
+#include "commands/shard_options.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
@@ -29,6 +34,7 @@
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
 #include "lookalike/common/error.h"
+#include "shard/shard_embed.h"
 
 namespace lookalike::cli {
 namespace {
@@ -43,12 +49,15 @@ struct EmbedArguments {
   double worker_timeout = 600;
   bool raw = false;
   bool list_cards = false;
+  ShardArguments sharding;
+  std::size_t checkpoint = 1000;
 };
 
 constexpr CommandHelp kHelp{
     "embed",
     "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
-    "and OUT.json (which row is which image)",
+    "and OUT.json (which row is which image); with --shard, one shard of a cluster job into "
+    "OUT/shard-IIIII-of-NNNNN/",
     "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
     "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
     "on\n"
@@ -100,13 +109,18 @@ std::string checked_sidecar_path(const EmbedArguments& args) {
   return args.out.substr(0, args.out.size() - 4) + ".json";
 }
 
-ModelEmbedder open_embedder(const EmbedArguments& args) {
+ModelEmbedderOptions embedder_options(const EmbedArguments& args) {
   ModelEmbedderOptions options;
   options.batch_size = args.batch;
   options.model_threads = args.model_threads;
   options.model_path = args.model;
   options.normalize = !args.raw;
   options.batch_timeout_seconds = args.worker_timeout;
+  return options;
+}
+
+ModelEmbedder open_embedder(const EmbedArguments& args) {
+  const ModelEmbedderOptions options = embedder_options(args);
   log_verbose("starting the model worker for " + args.card);
   ModelEmbedder embedder = ModelEmbedder::open(args.card, options);
   const WorkerMetadata& runtime = embedder.runtime_info();
@@ -228,9 +242,56 @@ void print_summary(const EmbedArguments& args, const std::string& sidecar, const
   std::cout << "\n";
 }
 
+void print_shard_summary(const ShardEmbedSummary& s) {
+  const ShardDone& d = s.done;
+  if (global_options().json) {
+    nlohmann::json j = shard_done_to_json(d);
+    j["folder"] = s.folder.string();
+    j["already_done"] = s.already_done;
+    j["resumed"] = s.resumed;
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  if (s.already_done) {
+    std::cout << "shard " << d.shard.text() << " was already done (" << (s.folder / kShardDoneFile).string()
+              << "): " << d.rows << " images embedded, nothing to do\n";
+    return;
+  }
+  std::cout << "shard " << d.shard.text() << ": embedded " << d.rows << " of " << d.images << " images with "
+            << d.card_name << " in " << fixed(d.seconds, 1) << " s ("
+            << fixed(d.seconds > 0 ? double(d.images) / d.seconds : 0.0, 1) << " images/s";
+  if (s.resumed) std::cout << ", " << s.resumed << " resumed";
+  std::cout << ")";
+  if (!d.rejected.empty()) std::cout << ", " << d.rejected.size() << " set aside (listed in done.json)";
+  std::cout << " → " << s.folder.string() << "\n";
+}
+
+// One shard of a cluster job: -o names the folder that holds every shard's folder.
+void run_shard(const EmbedArguments& args, const ShardSpec& shard) {
+  if (args.inputs.empty()) fail(ErrorKind::InvalidArgument, "embed: give the source folders (see --help)");
+  if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out DIR is required (shards write DIR/shard-…)");
+  if (args.out.size() >= 4 && args.out.substr(args.out.size() - 4) == ".npy")
+    fail(ErrorKind::InvalidArgument,
+         "embed --shard: --out names a folder (each shard writes DIR/" + shard.folder_name() + "/), not a .npy file");
+  ShardEmbedOptions options;
+  for (const auto& input : args.inputs) options.sources.emplace_back(input);
+  options.out = args.out;
+  options.shard = shard;
+  options.card = args.card;
+  options.model = embedder_options(args);
+  options.prep.test_fraction = 0;  // as `index` preps a folder
+  options.checkpoint = args.checkpoint;
+  options.threads = global_options().threads;
+  print_shard_summary(run_shard_embed(options));
+}
+
 void run_embed(const EmbedArguments& args) {
   if (args.list_cards) {
     list_cards();
+    return;
+  }
+  if (const auto shard = process_shard(args.sharding)) {
+    run_shard(args, *shard);
     return;
   }
   const std::string sidecar = checked_sidecar_path(args);
@@ -273,6 +334,13 @@ void add_embed_command(CLI::App& app) {
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
   command.add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
+  add_shard_options(command, args.sharding,
+                    "Embed shard I of N (I/N, counted from 0) of the source folders into OUT/shard-IIIII-of-NNNNN/");
+  command
+      .add_option("--checkpoint", args.checkpoint,
+                  "Sharded: images per checkpoint (a killed shard resumes from its last one)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   command.add_flag("--list-cards", args.list_cards, "List the model cards found and whether their files are installed");
 }
 

@@ -16,11 +16,6 @@ bool same_file(const fs::path& a, const fs::path& b) {
   return fs::equivalent(a, b, ec);
 }
 
-std::string file_sha256(const fs::path& file) {
-  const std::vector<std::uint8_t> bytes = read_file(file);
-  return crawl::sha256_hex(bytes.data(), bytes.size());
-}
-
 }  // namespace
 
 std::vector<CollectionModel> stage_site_models(const std::vector<FeatureChoice>& features,
@@ -36,7 +31,7 @@ std::vector<CollectionModel> stage_site_models(const std::vector<FeatureChoice>&
 
     if (!same_file(f.card->path, card_target)) staged.copy(card_target, f.card->path);
     if (!same_file(model_source, model_target)) {
-      const std::string sha = card.sha256.empty() ? std::string() : file_sha256(model_source);
+      const std::string sha = card.sha256.empty() ? std::string() : crawl::file_sha256(model_source);
       if (!card.sha256.empty() && sha != card.sha256)
         fail(ErrorKind::Corrupt, model_source.string() + " has sha256 " + sha.substr(0, 16) + "…, but the card " +
                                      f.card->path + " names " + card.sha256.substr(0, 16) +
@@ -44,7 +39,7 @@ std::vector<CollectionModel> stage_site_models(const std::vector<FeatureChoice>&
       std::error_code ec;
       const bool present = fs::is_regular_file(model_target, ec) &&
                            fs::file_size(model_target, ec) == fs::file_size(model_source, ec) && !card.sha256.empty() &&
-                           file_sha256(model_target) == card.sha256;
+                           crawl::file_sha256(model_target) == card.sha256;
       if (present)
         log_verbose(model_target.string() + " is already in the site");
       else
