@@ -40,10 +40,9 @@ import {
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../tests/browser/engines.mjs';
 import { startLookalikeServe, LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
 import { startStaticServer } from '../tests/browser/static-server.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
@@ -274,15 +273,10 @@ async function browserRuns(model, site, isolate) {
   const server = isolate
     ? await startLookalikeServe({ root: site, prefix: '/site/' })
     : await startStaticServer({ root: site, prefix: '/site/' });
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 2000 },
-  });
+  const browser = await launchBrowser({ engine: 'chromium', viewport: { width: 1280, height: 2000 } });
   try {
-    await context.addInitScript(instrument);
-    const page = context.pages()[0] ?? (await context.newPage());
+    await browser.context.addInitScript(instrument);
+    const { page } = browser;
     await page.goto(`${server.url}?collection=bench`);
     await page.waitForFunction(
       () =>
@@ -314,7 +308,7 @@ async function browserRuns(model, site, isolate) {
     const threads = Number(/backend, (\d+) thread/.exec(facts)?.[1] ?? 0);
     return { runs, threads, backend: /ONNX Runtime(\w+) backend/.exec(facts)?.[1] ?? '?' };
   } finally {
-    await context.close();
+    await browser.close();
     await server.close();
   }
 }

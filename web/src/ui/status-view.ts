@@ -97,6 +97,7 @@ export class StatusView {
       `preprocess ${formatMs(t.preprocess)}`,
       `model ${formatMs(t.model)}`,
       `search ${formatMs(t.search)}`,
+      t.items !== null ? `items ${formatMs(t.items)}` : null,
       `total ${formatMs(t.total)}`,
     ].filter(Boolean);
     setText(byId('timing'), parts.join(' · '));

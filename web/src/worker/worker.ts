@@ -324,10 +324,13 @@ async function run(requestId: number, settings: SearchSettings, started: number,
   let description: QueryDescription;
   const loadStarted = performance.now();
   const wasLoaded = s.store.isLoaded(settings.feature, settings.metric);
-  // The query's feature and the index (downloaded on first use) in parallel.
+  // The query's feature and the index (downloaded on first use; with every
+  // item's label when filtering) in parallel.
   const [queried, { index }] = await Promise.all([
     query.kind === 'image' ? queryVector(s, query, settings.feature, timings) : Promise.resolve(null),
-    s.store.get(settings.feature, settings.metric),
+    options.label >= 0
+      ? s.store.withLabels(settings.feature, settings.metric)
+      : s.store.get(settings.feature, settings.metric),
   ]);
   if (!wasLoaded)
     notes.push(
@@ -399,7 +402,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
       format: null,
       decodedBy: null,
       orientation: null,
-      item: s.itemView(query.itemId),
+      item: await s.item(query.itemId),
     };
   }
 
@@ -408,11 +411,20 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     notes.push(
       `${fetched.listsFetched} of the ${fetched.listsScored} lists searched downloaded (${(fetched.bytesFetched / 1e6).toFixed(1)} MB)`,
     );
+  // The results' records: a large collection fetches the pages they are on.
+  const itemsStarted = performance.now();
+  const items = await s.items(hits.ids);
+  if (!s.catalog.labelsAtHand) timings.items = performance.now() - itemsStarted;
+  const missing = Array.from(hits.ids).filter((id) => !items.has(id));
+  if (missing.length)
+    notes.push(
+      `${missing.length} result${missing.length === 1 ? ' has' : 's have'} no record in the collection (e.g. item ${missing[0]}): rebuild it with lookalike index`,
+    );
   const out: Hit[] = Array.from(hits.ids, (id, i) => ({
     rank: i + 1,
     id,
     score: hits.scores[i]!,
-    item: s.itemView(id),
+    item: items.get(id) ?? null,
   }));
   timings.total = performance.now() - started;
   post({
@@ -429,7 +441,16 @@ async function run(requestId: number, settings: SearchSettings, started: number,
 }
 
 function freshTimings(): Timings {
-  return { download: null, read: null, decode: null, preprocess: null, model: null, search: null, total: 0 };
+  return {
+    download: null,
+    read: null,
+    decode: null,
+    preprocess: null,
+    model: null,
+    search: null,
+    items: null,
+    total: 0,
+  };
 }
 
 /** How the query's bytes were got: downloaded (URL, sample) or read (a file), in milliseconds. */
@@ -534,7 +555,7 @@ async function handle(request: Request): Promise<void> {
       }
       case 'query-item': {
         const s = requireSession();
-        const item = s.item(request.itemId);
+        const item = await s.item(request.itemId);
         if (!item) throw new StageError('input', `there is no item ${request.itemId} in this collection`);
         releaseQuery();
         current = { kind: 'item', itemId: item.id, name: item.source.title ?? item.label ?? `item ${item.id}` };
