@@ -159,9 +159,12 @@ void add_index_command(CLI::App& app) {
   command.add_option("--items", args.items, "With --embeddings: one item record per row (JSON Lines)");
   command
       .add_option("--lists", args.options.partitioned.lists,
-                  "Partitioned: inverted lists (default one per 20 items; product-quantised centroids from 2048)")
+                  "Partitioned: inverted lists (default: one per 20 items for cosine and correlation, about "
+                  "4*sqrt(items) for l1 and l2; product-quantised centroids from 2048)")
       ->check(CLI::Range(1, 1 << 20));
-  command.add_option("--nprobe", args.options.partitioned.nprobe, "Partitioned: lists a query probes by default (32)")
+  command
+      .add_option("--nprobe", args.options.partitioned.nprobe,
+                  "Partitioned: lists a query probes by default (32 small lists, 3/16 of larger ones)")
       ->check(CLI::Range(1, 1 << 20));
   command
       .add_option("--rerank", args.options.partitioned.rerank,

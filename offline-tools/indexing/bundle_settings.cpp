@@ -118,7 +118,7 @@ BundleSettings fresh_settings(const IndexOptions& options, std::size_t items) {
     s.kinds.push_back(resolve_kind(options.kind.value_or(KindChoice::Auto), options.element, items, f.dim, s.hnsw));
     // Wrong --lists etc. before any work.
     if (s.kinds.back().kind == IndexKind::Partitioned && items > 0)
-      resolve_partitioned_choices(options.partitioned, items);
+      for (const Metric metric : s.metrics) resolve_partitioned_choices(options.partitioned, items, metric);
   }
   for (const auto& f : s.features) validate_index_config(bundle_config(s, f, s.metrics.front()));
   return s;

@@ -16,7 +16,7 @@ namespace {
 // Training sample size per list (kmeans_training.h says why 64).
 constexpr std::size_t kPointsPerList = 64;
 
-// Items per list the automatic choice aims at. On index_bench's clustered
+// Items per list the automatic choice aims at (cosine and correlation). On index_bench's clustered
 // vectors (clusters of 20 items) lists about the size of the clusters are
 // what keeps a million items searchable: a query's neighbours are then in
 // one or two lists, where lists of a few hundred mix dozens of clusters and
@@ -38,13 +38,29 @@ constexpr std::size_t kDimsPerCodeByte = 8;
 constexpr double kExhaustiveWork = 5e11;
 constexpr std::size_t kCentroidsPerCell = 48;
 
-std::uint32_t automatic_lists(std::size_t items) {
-  return static_cast<std::uint32_t>(std::max<std::size_t>(1, items / kItemsPerList));
+// Cosine and correlation (unit vectors): one list per kItemsPerList items.
+// L1 and L2 keep FAISS's rule of thumb, about 4·√N lists as a power of
+// two: on vectors that are not normalised, k-means into small lists gives
+// lists of very unequal sizes (points gather at the centroids nearest the
+// origin), and at 100 000 items 5 000 such lists recall 0.85 at nprobe 32
+// where 1 024 lists recall 0.97 at 64 (docs/BENCHMARKS.md).
+bool small_lists(Metric metric) { return metric == Metric::Cosine || metric == Metric::Correlation; }
+
+std::uint32_t automatic_lists(std::size_t items, Metric metric) {
+  if (small_lists(metric)) return static_cast<std::uint32_t>(std::max<std::size_t>(1, items / kItemsPerList));
+  const double target = 4.0 * std::sqrt(double(std::max<std::size_t>(items, 1)));
+  std::uint32_t lists = 1;
+  while (lists * 2 <= target && lists * 2 <= items / 8) lists *= 2;
+  return lists;
 }
 
-// Probed lists by default: enough for recall@10 ≥ 0.95 on the clustered
-// vectors at 100 000 and 1 000 000 items (docs/BENCHMARKS.md).
-constexpr std::uint32_t kAutomaticNprobe = 32;
+// Probed lists by default: recall@10 ≥ 0.95 on the clustered vectors at
+// 100 000 items for every metric (docs/BENCHMARKS.md): 32 small lists, or
+// 3/16 of the larger lists of L1 and L2.
+std::uint32_t automatic_nprobe(std::uint32_t lists, Metric metric) {
+  if (small_lists(metric)) return std::min<std::uint32_t>(lists, 32);
+  return std::min(lists, std::max<std::uint32_t>(8, lists * 3 / 16));
+}
 
 // Candidates scored with the metric's value: the int8 surrogate orders them
 // almost exactly already, so a few times k is plenty.
@@ -131,16 +147,16 @@ PartitionedCentroids stored_centroids(const std::vector<float>& centroids, std::
 
 }  // namespace
 
-PartitionedChoices resolve_partitioned_choices(const PartitionedChoices& asked, std::size_t items) {
+PartitionedChoices resolve_partitioned_choices(const PartitionedChoices& asked, std::size_t items, Metric metric) {
   PartitionedChoices c = asked;
-  if (c.lists == 0) c.lists = automatic_lists(items);
+  if (c.lists == 0) c.lists = automatic_lists(items, metric);
   if (c.lists > partitioned::kMaxLists)
     fail(ErrorKind::InvalidArgument,
          "--lists " + std::to_string(c.lists) + " is over the limit " + std::to_string(partitioned::kMaxLists));
   if (items > 0 && c.lists > items)
     fail(ErrorKind::InvalidArgument,
          "--lists " + std::to_string(c.lists) + " is more than the " + std::to_string(items) + " items to index");
-  if (c.nprobe == 0) c.nprobe = std::min(c.lists, kAutomaticNprobe);
+  if (c.nprobe == 0) c.nprobe = automatic_nprobe(c.lists, metric);
   if (c.nprobe > c.lists)
     fail(ErrorKind::InvalidArgument,
          "--nprobe " + std::to_string(c.nprobe) + " is more than the " + std::to_string(c.lists) + " lists");
@@ -155,7 +171,7 @@ std::vector<std::uint8_t> build_partitioned_index(
     const IndexConfig& config, const PartitionedRows& rows, const PartitionedChoices& asked, unsigned threads,
     const PartitionedWriter::EmitFile& emit, const std::function<void(const char*, std::size_t, std::size_t)>& progress,
     PartitionedBuildStats* stats) {
-  const PartitionedChoices choices = resolve_partitioned_choices(asked, rows.count);
+  const PartitionedChoices choices = resolve_partitioned_choices(asked, rows.count, config.metric);
   const std::size_t dim = config.dim;
   PartitionedBuildStats local;
   PartitionedBuildStats& s = stats ? *stats : local;

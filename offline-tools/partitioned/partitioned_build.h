@@ -24,9 +24,9 @@ struct PartitionedChoices {
   std::uint64_t seed = 1;
 };
 
-// The automatic choices for `items` vectors, and the checks on given ones.
-// Throws Error(InvalidArgument) for a value out of range.
-PartitionedChoices resolve_partitioned_choices(const PartitionedChoices& asked, std::size_t items);
+// The automatic choices for `items` vectors of a metric, and the checks on
+// given ones. Throws Error(InvalidArgument) for a value out of range.
+PartitionedChoices resolve_partitioned_choices(const PartitionedChoices& asked, std::size_t items, Metric metric);
 
 struct PartitionedRows {
   std::size_t count = 0;
