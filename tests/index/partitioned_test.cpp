@@ -66,6 +66,14 @@ std::vector<Hit> exact_over_lists(const Fixture& f, const float* query, std::siz
   return exact_search(f.index->config().metric, query, vectors.data(), ids.size(), kDim, k, options);
 }
 
+// A header changed on purpose, with its checksum made right again, so that
+// the structural check (not the checksum) must catch the change.
+std::vector<std::uint8_t> resealed(std::vector<std::uint8_t> bytes) {
+  const std::uint64_t sum = bundle_checksum(bytes.data(), bytes.size() - 8);
+  for (int i = 0; i < 8; ++i) bytes[bytes.size() - 8 + i] = static_cast<std::uint8_t>(sum >> (8 * i));
+  return bytes;
+}
+
 }  // namespace
 
 TEST_CASE("half floats round to nearest even and read back exactly", "[partitioned]") {
@@ -165,6 +173,31 @@ TEST_CASE("lists fill data files in order, none over the limit", "[partitioned]"
     const auto b = search_partitioned(*one.index, one.built, &one.data.queries[q * kDim], {}).hits();
     CHECK(hit_ids(a) == hit_ids(b));
   }
+}
+
+TEST_CASE("a file table whose files do not begin where the lists say is refused", "[partitioned]") {
+  Fixture f(Metric::L1, 4000);
+  REQUIRE(f.built.files.size() > 2);
+  const auto load = [](std::vector<std::uint8_t> bytes) { PartitionedIndex::load_header(bytes.data(), bytes.size()); };
+  // The file table starts after the feature spec, padded to a multiple of 8;
+  // entry f: u64 length, u32 first list, u32 reserved.
+  const std::size_t table = (partitioned::field::kFeatureSpec + std::string("test:partitioned").size() + 7) / 8 * 8;
+  const auto first_list = [&](std::size_t file) { return table + file * partitioned::kFileEntryBytes + 8; };
+  const std::vector<std::uint8_t>& good = f.built.header;
+  CHECK_NOTHROW(load(resealed(good)));
+  std::vector<std::uint8_t> bad = good;
+  bad[first_list(0)] = 1;
+  CHECK_THROWS_WITH(load(resealed(bad)), Catch::Contains("data file 0 starts at list 1"));
+  bad = good;
+  bad[first_list(2)] = bad[first_list(1)];  // not after file 1's
+  CHECK_THROWS_WITH(load(resealed(bad)), Catch::Contains("data file 2 starts at list"));
+  bad = good;
+  REQUIRE(good[first_list(1)] >= 2);
+  bad[first_list(1)] -= 1;  // file 0 now ends a list earlier than its length says
+  CHECK_THROWS_WITH(load(resealed(bad)), Catch::Contains("bytes long but its lists end at byte"));
+  bad = good;
+  bad[first_list(1) + 4] = 1;
+  CHECK_THROWS_WITH(load(resealed(bad)), Catch::Contains("reserved field of data file 1"));
 }
 
 TEST_CASE("a list too large for one data file is refused", "[partitioned]") {
@@ -308,11 +341,6 @@ TEST_CASE("a product-quantised header with impossible code bytes or a non-finite
   Fixture f(Metric::L2, 0, 6);
   const std::vector<std::uint8_t>& good = f.built.header;
   const auto load = [](std::vector<std::uint8_t> bytes) { PartitionedIndex::load_header(bytes.data(), bytes.size()); };
-  const auto resealed = [](std::vector<std::uint8_t> bytes) {
-    const std::uint64_t sum = bundle_checksum(bytes.data(), bytes.size() - 8);
-    for (int i = 0; i < 8; ++i) bytes[bytes.size() - 8 + i] = static_cast<std::uint8_t>(sum >> (8 * i));
-    return bytes;
-  };
   CHECK_NOTHROW(load(resealed(good)));
   std::vector<std::uint8_t> bad = good;
   bad[partitioned::field::kCentroidCodeBytes] = 5;  // does not divide 24

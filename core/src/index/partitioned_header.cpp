@@ -88,14 +88,21 @@ IndexConfig read_config(ByteReader& r, Counts& counts, PartitionedHeader& h) {
   return config;
 }
 
-// Lists lie back to back in list order, a new data file starting only with a
-// non-empty list, so every location follows from the previous one.
+// Lists lie back to back in list order, data file f holding lists
+// first[f] … first[f + 1] − 1 and starting with a non-empty list, so every
+// list's file and offset follow from the counts.
 void read_lists(ByteReader& r, PartitionedHeader& h, std::uint32_t list_count, std::uint32_t file_count) {
   h.file_bytes.resize(file_count);
-  for (std::uint64_t& bytes : h.file_bytes) {
-    bytes = r.u64();
-    if (bytes > kMaxFileBytes)
-      corrupt("a data file of " + str(bytes) + " bytes is over the limit " + str(kMaxFileBytes));
+  std::vector<std::uint32_t> first(file_count + 1, list_count);
+  for (std::uint32_t f = 0; f < file_count; ++f) {
+    h.file_bytes[f] = r.u64();
+    first[f] = r.u32();
+    if (r.u32() != 0) corrupt("the reserved field of data file " + str(f) + "'s entry is not zero");
+    if (h.file_bytes[f] > kMaxFileBytes)
+      corrupt("a data file of " + str(h.file_bytes[f]) + " bytes is over the limit " + str(kMaxFileBytes));
+    if (f == 0 ? first[f] != 0 : first[f] <= first[f - 1] || first[f] >= list_count)
+      corrupt("data file " + str(f) + " starts at list " + str(first[f]) +
+              " (file 0 starts at list 0, each next file at a later list, before list " + str(list_count) + ")");
   }
   const std::uint64_t item_bytes = kItemFixedBytes + std::uint64_t(h.config.dim);
   h.lists.resize(list_count);
@@ -103,32 +110,25 @@ void read_lists(ByteReader& r, PartitionedHeader& h, std::uint32_t list_count, s
   std::uint64_t end = 0, items = 0;
   for (std::uint32_t i = 0; i < list_count; ++i) {
     ListLocation& l = h.lists[i];
-    l.file = r.u32();
     l.count = r.u32();
-    l.offset = r.u64();
     l.checksum = r.u64();
     l.bytes = std::uint64_t(l.count) * item_bytes;
-    const std::string where = "list " + str(i);
-    if (l.file != file) {
-      if (l.file != file + 1 || l.count == 0 || end == 0)
-        corrupt(where + " is in data file " + str(l.file) + " after a list in file " + str(file) +
-                " (lists fill files in order, a file starts with a non-empty list)");
+    if (i == first[file + 1]) {
+      if (l.count == 0) corrupt("data file " + str(file + 1) + " starts with list " + str(i) + ", which is empty");
       if (end != h.file_bytes[file])
         corrupt("data file " + str(file) + " is " + str(h.file_bytes[file]) + " bytes long but its lists end at byte " +
                 str(end));
-      file = l.file;
+      ++file;
       end = 0;
     }
-    if (l.file >= file_count) corrupt(where + " is in data file " + str(l.file) + " of " + str(file_count));
-    if (l.offset != end) corrupt(where + " starts at byte " + str(l.offset) + ", expected " + str(end));
+    l.file = file;
+    l.offset = end;
     if (l.bytes > h.file_bytes[file] - end)
-      corrupt(where + " (" + str(l.count) + " items, " + str(l.bytes) + " bytes at " + str(l.offset) +
+      corrupt("list " + str(i) + " (" + str(l.count) + " items, " + str(l.bytes) + " bytes at " + str(l.offset) +
               ") runs past the end of data file " + str(file) + " (" + str(h.file_bytes[file]) + " bytes)");
     end += l.bytes;
     items += l.count;
   }
-  if (file + 1 != file_count)
-    corrupt("the lists use " + str(file + 1) + " data files, the header lists " + str(file_count));
   if (end != h.file_bytes[file])
     corrupt("data file " + str(file) + " is " + str(h.file_bytes[file]) + " bytes long but its lists end at byte " +
             str(end));

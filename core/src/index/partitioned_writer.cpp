@@ -145,11 +145,15 @@ std::vector<std::uint8_t> PartitionedWriter::finish() {
   w.u64(params_.seed);
   w.bytes(config_.feature_spec.data(), config_.feature_spec.size());
   w.zeros((kHeaderAlignment - out.size() % kHeaderAlignment) % kHeaderAlignment);
-  for (const std::uint64_t bytes : file_bytes_) w.u64(bytes);
+  std::uint32_t first = 0;
+  for (std::uint32_t f = 0; f < file_bytes_.size(); ++f) {
+    while (lists_[first].file < f) ++first;
+    w.u64(file_bytes_[f]);
+    w.u32(first);
+    w.u32(0);
+  }
   for (const ListLocation& l : lists_) {
-    w.u32(l.file);
     w.u32(l.count);
-    w.u64(l.offset);
     w.u64(l.checksum);
   }
   centroids_.encode(out);

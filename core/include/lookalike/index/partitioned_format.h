@@ -23,12 +23,15 @@ namespace partitioned {
 // "\x89LKP\r\n\x1a\n", as the bundle's signature (bundle_format.h) with P for partitioned.
 constexpr std::array<std::uint8_t, 8> kMagic = {0x89, 'L', 'K', 'P', '\r', '\n', 0x1a, '\n'};
 // Version 2 added product-quantised centroids (encoding 2, the code bytes
-// at byte 44), for indexes of many small lists.
+// at byte 44) and halved the list table (a list's file and offset follow
+// from the counts), for indexes of many small lists.
 constexpr std::uint32_t kFormatVersion = 2;
 
 constexpr std::size_t kFixedHeaderBytes = 64;  // up to the feature spec
-constexpr std::size_t kFileEntryBytes = 8;     // u64 file length
-constexpr std::size_t kListEntryBytes = 24;    // u32 file, u32 count, u64 offset, u64 checksum
+// Where each list lives follows from the counts and the first list of
+// each data file; a list entry holds only what cannot be derived.
+constexpr std::size_t kFileEntryBytes = 16;  // u64 file length, u32 first list, u32 reserved
+constexpr std::size_t kListEntryBytes = 12;  // u32 count, u64 checksum
 constexpr std::size_t kChecksumBytes = 8;
 constexpr std::size_t kHeaderAlignment = 8;  // the file table starts at a multiple of 8
 
