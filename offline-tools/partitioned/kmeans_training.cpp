@@ -2,7 +2,7 @@
 
 #include <faiss/Clustering.h>
 #include <faiss/IndexFlat.h>
-#include <faiss/IndexIVFFlat.h>
+#include <faiss/VectorTransform.h>
 #include <faiss/impl/ProductQuantizer.h>
 #include <omp.h>
 
@@ -127,45 +127,58 @@ class CandidateKmeans {
   // Initial centroids: distinct random rows.
   void start() { gather(distinct_rows(rows_, lists_, rng_), centroids_); }
 
-  // Every row's `t_` nearest centroids (FAISS: exhaustive, or an inverted
-  // file over the centroids).
-  void refresh_candidates() {
-    faiss::IndexFlatL2 flat(static_cast<FaissId>(dim_));
-    std::unique_ptr<faiss::IndexIVFFlat> ivf;
-    faiss::Index* index = &flat;
-    if (s_.centroid_cells > 0) {
-      ivf = std::make_unique<faiss::IndexIVFFlat>(&flat, dim_, s_.centroid_cells);
-      ivf->cp.seed = static_cast<int>(s_.seed & 0x7fffffff);
-      ivf->cp.min_points_per_centroid = 1;
-      ivf->train(static_cast<FaissId>(lists_), centroids_.data());
-      ivf->nprobe = s_.probed_cells;
-      index = ivf.get();
+  // Sketches: the first `projected_dims` coordinates after a random
+  // rotation (none: the rows themselves are searched). Computed anew for
+  // each search, which costs a second where holding them would cost
+  // rows × projected_dims floats (0.5 GB at a million rows).
+  void start_sketches() {
+    if (s_.projected_dims == 0) return;
+    rotation_ =
+        std::make_unique<faiss::RandomRotationMatrix>(static_cast<int>(dim_), static_cast<int>(s_.projected_dims));
+    rotation_->init(static_cast<int>(s_.seed & 0x7fffffff));
+  }
+
+  // The `t_` nearest centroids (FAISS, exhaustively, in full or on the
+  // sketches) of every row, or from `partial_from` on of the worst-fitting
+  // rows only.
+  void refresh_candidates(int iteration) {
+    const std::size_t width = s_.projected_dims ? s_.projected_dims : dim_;
+    faiss::IndexFlatL2 index(static_cast<FaissId>(width));
+    if (rotation_) {
+      std::vector<float> sketched(lists_ * width);
+      rotation_->apply_noalloc(static_cast<FaissId>(lists_), centroids_.data(), sketched.data());
+      index.add(static_cast<FaissId>(lists_), sketched.data());
+    } else {
+      index.add(static_cast<FaissId>(lists_), centroids_.data());
     }
-    index->add(static_cast<FaissId>(lists_), centroids_.data());
-    std::vector<float> block, distances(kSearchBlock * t_);
+    const std::vector<std::size_t> ids = rows_to_search(iteration);
+    std::vector<float> block, sketches, distances(kSearchBlock * t_);
     std::vector<FaissId> labels(kSearchBlock * t_);
-    std::vector<std::size_t> ids;
-    for (std::size_t first = 0; first < rows_; first += kSearchBlock) {
-      const std::size_t n = std::min(kSearchBlock, rows_ - first);
-      ids.resize(n);
-      std::iota(ids.begin(), ids.end(), first);
-      gather(ids, block);
-      index->search(static_cast<FaissId>(n), block.data(), static_cast<FaissId>(t_), distances.data(), labels.data());
+    for (std::size_t first = 0; first < ids.size(); first += kSearchBlock) {
+      const std::size_t n = std::min(kSearchBlock, ids.size() - first);
+      const std::vector<std::size_t> some(ids.begin() + first, ids.begin() + first + n);
+      gather(some, block);
+      if (rotation_) {
+        sketches.resize(n * width);
+        rotation_->apply_noalloc(static_cast<FaissId>(n), block.data(), sketches.data());
+        block.swap(sketches);
+      }
+      index.search(static_cast<FaissId>(n), block.data(), static_cast<FaissId>(t_), distances.data(), labels.data());
       for (std::size_t i = 0; i < n * t_; ++i)  // fewer than t_ found: repeat the nearest
-        candidates_[first * t_ + i] = std::uint32_t(labels[i] < 0 ? labels[(i / t_) * t_] : labels[i]);
+        candidates_[some[i / t_] * t_ + i % t_] = std::uint32_t(labels[i] < 0 ? labels[(i / t_) * t_] : labels[i]);
     }
   }
 
-  // Every row to its nearest candidate, in full dimension.
-  void assign() {
+  // Every row to its nearest candidate or its current list, in full dimension.
+  void assign(bool first) {
     const std::size_t blocks = (rows_ + kRowBlock - 1) / kRowBlock;
     parallel_for(blocks, thread_count(s_.threads), [&](std::size_t b) {
       std::vector<float> x(dim_);
       for (std::size_t i = b * kRowBlock; i < std::min(rows_, (b + 1) * kRowBlock); ++i) {
         prepare_(i, x.data());
-        std::uint32_t best = candidates_[i * t_];
+        std::uint32_t best = first ? candidates_[i * t_] : list_of_[i];
         float best_distance = squared_l2(x.data(), &centroids_[std::size_t(best) * dim_], dim_);
-        for (std::size_t c = 1; c < t_; ++c) {
+        for (std::size_t c = 0; c < t_; ++c) {
           const std::uint32_t l = candidates_[i * t_ + c];
           const float d = squared_l2(x.data(), &centroids_[std::size_t(l) * dim_], dim_);
           if (d < best_distance || (d == best_distance && l < best)) {
@@ -218,6 +231,25 @@ class CandidateKmeans {
     for (std::size_t i = 0; i < ids.size(); ++i) prepare_(ids[i], &out[i * dim_]);
   }
 
+  // Every row, or from `partial_from` on the `refit_fraction` that fit
+  // their lists worst (the largest distances), in row order.
+  std::vector<std::size_t> rows_to_search(int iteration) const {
+    std::vector<std::size_t> ids;
+    if (iteration < s_.partial_from || s_.refit_fraction >= 1) {
+      ids.resize(rows_);
+      std::iota(ids.begin(), ids.end(), std::size_t{0});
+      return ids;
+    }
+    const auto worst = static_cast<std::size_t>(s_.refit_fraction * double(rows_));
+    if (worst == 0) return ids;
+    std::vector<float> fits(fit_);
+    std::nth_element(fits.begin(), fits.begin() + (rows_ - worst), fits.end());
+    const float threshold = fits[rows_ - worst];
+    for (std::size_t i = 0; i < rows_; ++i)
+      if (fit_[i] >= threshold) ids.push_back(i);
+    return ids;
+  }
+
   const std::function<void(std::size_t, float*)>& prepare_;
   std::size_t rows_, dim_;
   ManyListsSettings s_;
@@ -226,6 +258,7 @@ class CandidateKmeans {
   std::vector<float> centroids_;
   std::vector<std::uint32_t> candidates_, list_of_;
   std::vector<float> fit_;
+  std::unique_ptr<faiss::RandomRotationMatrix> rotation_;
 };
 
 }  // namespace
@@ -242,10 +275,10 @@ Partition train_many_lists(const std::function<void(std::size_t, float*)>& prepa
   if (progress) progress(0, steps);
   try {
     kmeans.start();
+    kmeans.start_sketches();
     for (std::size_t it = 0; it < steps; ++it) {
-      const auto& passes = settings.search_passes;
-      if (it == 0 || std::find(passes.begin(), passes.end(), int(it)) != passes.end()) kmeans.refresh_candidates();
-      kmeans.assign();
+      kmeans.refresh_candidates(static_cast<int>(it));
+      kmeans.assign(it == 0);
       kmeans.update();
       if (progress) progress(it + 1, steps);
     }

@@ -39,22 +39,26 @@ std::vector<std::uint32_t> assign_to_centroids(const std::vector<float>& centroi
 // k-means for many small lists (thousands to tens of thousands, of about
 // 20 items each, which is what a million items need: docs/BENCHMARKS.md).
 // FAISS's own Clustering compares every point with every centroid in every
-// iteration: a million points and 50 000 lists in 512 dimensions is hours
-// on two cores. Here a few iterations find each point's `candidates`
-// nearest centroids with FAISS (exhaustively by BLAS while that is
-// affordable, else through an inverted file over the centroids,
-// IndexIVFFlat); the other iterations compare a point with its candidates
-// only. The result is the centroids and every point's list (its nearest
-// candidate), so no separate assignment pass is needed.
+// iteration: a million points and 50 000 lists in 512 dimensions is ten
+// minutes of BLAS on two cores per iteration. Here every iteration finds
+// each point's `candidates` nearest centroids with FAISS (by BLAS, on every
+// coordinate while that is affordable, else on sketches: the first
+// `projected_dims` coordinates after a random rotation, a quarter of the
+// work at 128 of 512) and compares the point in full with those and its
+// current list only. Lists this small need several iterations to gather
+// each cluster of the data into one list (docs/BENCHMARKS.md), so from
+// `partial_from` on only the worst-fitting `refit_fraction` of the points
+// search again: the others have found their list and keep their
+// candidates. The result is the centroids and every point's list (its
+// nearest candidate), so no separate assignment pass is needed.
 struct ManyListsSettings {
   std::size_t lists = 0;
   std::uint64_t seed = 1;
   int iterations = 10;
-  std::vector<int> search_passes = {0, 1, 2, 4, 7};  // iterations that search every centroid for candidates
   std::size_t candidates = 16;
-  // 0: compare every point with every centroid; else an inverted file of
-  // this many cells over the centroids, `probed_cells` of them searched.
-  std::size_t centroid_cells = 0, probed_cells = 24;
+  std::size_t projected_dims = 0;  // 0: search on every coordinate
+  int partial_from = 2;
+  double refit_fraction = 0.35;
   bool spherical = false;  // unit-length centroids (cosine, correlation)
   unsigned threads = 0;
 };

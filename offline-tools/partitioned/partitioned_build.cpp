@@ -33,10 +33,12 @@ constexpr std::uint32_t kFaissKmeansLists = 1024;
 constexpr std::uint32_t kProductQuantizedFrom = 2048;
 constexpr std::size_t kDimsPerCodeByte = 8;
 // Multiply-adds of one comparison of every item with every centroid above
-// which the candidate k-means searches the centroids through an inverted
-// file of cells of about kCentroidsPerCell centroids (kmeans_training.h).
+// which the candidate k-means searches the centroids on sketches of
+// kSketchDims coordinates (kmeans_training.h), for kSketchedIterations
+// (at 1 000 000 items and 50 000 lists each full search is minutes).
 constexpr double kExhaustiveWork = 5e11;
-constexpr std::size_t kCentroidsPerCell = 48;
+constexpr std::size_t kSketchDims = 128;
+constexpr int kSketchedIterations = 6;
 
 // Cosine and correlation (unit vectors): one list per kItemsPerList items.
 // L1 and L2 keep FAISS's rule of thumb, about 4·√N lists as a power of
@@ -93,12 +95,11 @@ Partition train_partition(const IndexConfig& config, const PartitionedRows& rows
   if (choices.lists > kFaissKmeansLists) {
     ManyListsSettings k;
     k.lists = choices.lists;
-    // Compare with every centroid while that costs at most a few minutes
-    // (100 000 items in 5 000 lists), through an inverted file beyond.
+    // Compare with every centroid in full while that is quick (100 000
+    // items in 5 000 lists: seconds an iteration), on sketches beyond.
     if (double(rows.count) * double(choices.lists) * double(dim) > kExhaustiveWork) {
-      k.centroid_cells = std::max<std::size_t>(64, choices.lists / kCentroidsPerCell);
-      k.iterations = 8;  // each search pass costs minutes at a million items: three of them
-      k.search_passes = {0, 2, 5};
+      k.projected_dims = std::min<std::size_t>(dim, kSketchDims);
+      k.iterations = kSketchedIterations;
     }
     k.seed = choices.seed;
     k.spherical = config.metric == Metric::Cosine || config.metric == Metric::Correlation;
