@@ -11,6 +11,10 @@
 //
 // Decoding and preprocessing run on -j threads while the model worker runs
 // the previous batch.
+//
+// `lookalike embed --text TEXT… [--texts FILE] --card TEXT_CARD -o OUT.npy`
+// embeds texts with a text tower instead (the core's CLIP tokenizer, as the
+// page's text box): OUT.json's items are {"row", "text", "token_ids"}.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -20,6 +24,7 @@
 
 #include "commands/commands.h"
 #include "common/cli_context.h"
+#include "common/clock.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "common/log.h"
@@ -27,14 +32,20 @@
 #include "embed/embed_inputs.h"
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
+#include "embed/text_embedder.h"
 #include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
 
+constexpr const char* kDefaultImageCard = "clip-vit-b32";
+constexpr const char* kDefaultTextCard = "clip-vit-b32-text";
+
 struct EmbedArguments {
   std::vector<std::string> inputs;
-  std::string card = "clip-vit-b32";
+  std::vector<std::string> texts;
+  std::string texts_file;
+  std::string card;
   std::string out;
   std::string model;
   std::size_t batch = 16;
@@ -57,40 +68,154 @@ std::string fixed(double value, int decimals) {
   return buffer;
 }
 
-void list_cards() {
-  nlohmann::json cards = nlohmann::json::array();
-  for (const auto& name : known_model_cards()) {
-    nlohmann::json entry{{"name", name}};
-    try {
+nlohmann::json card_entry(const std::string& name, bool text) {
+  nlohmann::json entry{{"name", name}, {"tower", text ? "text" : "image"}};
+  try {
+    if (text) {
+      const LoadedTextCard loaded = load_text_model_card(name);
+      entry["path"] = loaded.path;
+      entry["dim"] = loaded.card.output_dim;
+      entry["pairs_with"] = loaded.card.pairs_with;
+      try {
+        entry["model_file"] = locate_text_model_file(loaded);
+        entry["installed"] = true;
+      } catch (const Error&) {
+        entry["installed"] = false;
+      }
+    } else {
       const LoadedCard loaded = load_model_card(name);
       entry["path"] = loaded.path;
       entry["dim"] = loaded.card.output_dim;
       try {
         entry["model_file"] = locate_model_file(loaded);
         entry["installed"] = true;
-      } catch (const Error& e) {
+      } catch (const Error&) {
         entry["installed"] = false;
       }
-    } catch (const Error& e) {
-      entry["error"] = e.what();
     }
-    cards.push_back(entry);
+  } catch (const Error& e) {
+    entry["error"] = e.what();
   }
+  return entry;
+}
+
+void list_cards() {
+  nlohmann::json cards = nlohmann::json::array();
+  for (const auto& name : known_model_cards()) cards.push_back(card_entry(name, false));
+  for (const auto& name : known_text_model_cards()) cards.push_back(card_entry(name, true));
   if (global_options().json) {
     std::cout << cards.dump(2) << "\n";
     return;
   }
   for (const auto& c : cards) {
     std::cout << c["name"].get<std::string>();
-    if (c.contains("error"))
-      std::cout << "  (invalid: " << c["error"].get<std::string>() << ")";
-    else
-      std::cout << "  " << c["dim"].get<int>() << "-d  "
-                << (c["installed"].get<bool>() ? "installed"
-                                               : "not installed (models/fetch.sh " + c["name"].get<std::string>() + ")")
-                << "  " << c["path"].get<std::string>();
-    std::cout << "\n";
+    if (c.contains("error")) {
+      std::cout << "  (invalid: " << c["error"].get<std::string>() << ")\n";
+      continue;
+    }
+    std::cout << "  " << c["dim"].get<int>() << "-d  ";
+    if (c["tower"] == "text") std::cout << "text tower of " << c["pairs_with"].get<std::string>() << "  ";
+    std::cout << (c["installed"].get<bool>() ? "installed"
+                                             : "not installed (models/fetch.sh " + c["name"].get<std::string>() + ")")
+              << "  " << c["path"].get<std::string>() << "\n";
   }
+}
+
+void check_out(const EmbedArguments& args) {
+  if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out OUT.npy is required");
+  if (args.out.size() < 4 || args.out.substr(args.out.size() - 4) != ".npy")
+    fail(ErrorKind::InvalidArgument, "embed: --out must name a .npy file (the JSON sidecar is written next to it)");
+}
+
+// The texts of --text and --texts FILE (one per line; blank lines skipped), in that order.
+std::vector<std::string> gather_texts(const EmbedArguments& args) {
+  std::vector<std::string> texts = args.texts;
+  if (!args.texts_file.empty()) {
+    const std::string content = read_text_file(args.texts_file);
+    std::size_t start = 0;
+    while (start <= content.size()) {
+      std::size_t end = content.find('\n', start);
+      if (end == std::string::npos) end = content.size();
+      std::string line = content.substr(start, end - start);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t") != std::string::npos) texts.push_back(line);
+      start = end + 1;
+    }
+  }
+  if (texts.empty()) fail(ErrorKind::InvalidArgument, "embed: --texts " + args.texts_file + " holds no text");
+  return texts;
+}
+
+void run_embed_texts(const EmbedArguments& args) {
+  if (!args.inputs.empty())
+    fail(ErrorKind::InvalidArgument, "embed: give images or texts (--text, --texts), not both in one run");
+  check_out(args);
+  const std::vector<std::string> texts = gather_texts(args);
+  const std::string sidecar = args.out.substr(0, args.out.size() - 4) + ".json";
+  TextEmbedderOptions options;
+  options.batch_size = args.batch;
+  options.model_threads = args.model_threads;
+  options.model_path = args.model;
+  options.normalize = !args.raw;
+  options.batch_timeout_seconds = args.worker_timeout;
+  TextEmbedder embedder = TextEmbedder::open(args.card.empty() ? kDefaultTextCard : args.card, options);
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  log_info("text model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
+           embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
+           std::to_string(runtime.threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
+  const double started = now_seconds();
+  const std::vector<float> matrix = embedder.embed(texts);
+  const double seconds = now_seconds() - started;
+
+  nlohmann::json items = nlohmann::json::array();
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const TokenizedText t = embedder.tokenize(texts[i]);
+    items.push_back({{"row", i}, {"text", texts[i]}, {"token_ids", t.ids}, {"truncated", t.truncated}});
+  }
+  const TextModelCard& card = embedder.card();
+  const nlohmann::json meta{
+      {"schema", 1},
+      {"format", "lookalike text embeddings: rows of the .npy file, described by items"},
+      {"npy", fs::path(args.out).filename().string()},
+      {"feature", card.feature_spec()},
+      {"dim", embedder.dim()},
+      {"count", texts.size()},
+      {"dtype", "float32"},
+      {"normalized", embedder.normalizes()},
+      {"card",
+       {{"name", card.name},
+        {"path", embedder.card_path()},
+        {"pairs_with", card.pairs_with},
+        {"file", card.file},
+        {"sha256", card.sha256},
+        {"url", card.url}}},
+      {"model_file", embedder.model_path()},
+      {"tokenizer_file", embedder.tokenizer_path()},
+      {"runtime",
+       {{"onnxruntime_node", runtime.onnxruntime_version},
+        {"node", runtime.node_version},
+        {"threads", runtime.threads},
+        {"batch", embedder.batch_size()}}},
+      {"created", utc_now()},
+      {"items", items},
+  };
+  write_npy_float32(args.out, matrix.data(), texts.size(), embedder.dim());
+  write_file_atomic(sidecar, meta.dump(1) + "\n");
+  if (global_options().json) {
+    std::cout << nlohmann::json{{"npy", args.out},
+                                {"sidecar", sidecar},
+                                {"feature", card.feature_spec()},
+                                {"dim", embedder.dim()},
+                                {"texts", texts.size()},
+                                {"seconds", seconds},
+                                {"inference_seconds", embedder.inference_seconds()}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  std::cout << "embedded " << texts.size() << " text(s) with " << card.name << " (" << embedder.dim() << "-d"
+            << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ", the space of " << card.feature_spec()
+            << ") in " << fixed(seconds, 2) << " s → " << args.out << ", " << sidecar << "\n";
 }
 
 void run_embed(const EmbedArguments& args) {
@@ -98,11 +223,13 @@ void run_embed(const EmbedArguments& args) {
     list_cards();
     return;
   }
+  if (!args.texts.empty() || !args.texts_file.empty()) {
+    run_embed_texts(args);
+    return;
+  }
   if (args.inputs.empty())
     fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
-  if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out OUT.npy is required");
-  if (args.out.size() < 4 || args.out.substr(args.out.size() - 4) != ".npy")
-    fail(ErrorKind::InvalidArgument, "embed: --out must name a .npy file (the JSON sidecar is written next to it)");
+  check_out(args);
   const std::string sidecar = args.out.substr(0, args.out.size() - 4) + ".json";
 
   const std::vector<EmbedInput> inputs = collect_embed_inputs(args.inputs);
@@ -116,7 +243,7 @@ void run_embed(const EmbedArguments& args) {
   options.normalize = !args.raw;
   options.batch_timeout_seconds = args.worker_timeout;
   log_verbose("starting the model worker for " + args.card);
-  ModelEmbedder embedder = ModelEmbedder::open(args.card, options);
+  ModelEmbedder embedder = ModelEmbedder::open(args.card.empty() ? kDefaultImageCard : args.card, options);
   const WorkerMetadata& runtime = embedder.runtime_info();
   log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
            embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
@@ -228,10 +355,12 @@ void add_embed_command(CLI::App& app) {
                                      "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
                                      "and OUT.json (which row is which image)");
   command->add_option("inputs", args.inputs, "Image folders, image files, or a manifest (.json)");
-  command
-      ->add_option("-c,--card", args.card,
-                   "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card file")
-      ->capture_default_str();
+  command->add_option("-c,--card", args.card,
+                      "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card "
+                      "file; default clip-vit-b32, or clip-vit-b32-text for texts");
+  command->add_option("-t,--text", args.texts, "Embed this text with a text tower (repeatable) instead of images");
+  command->add_option("--texts", args.texts_file, "Embed the texts of this file, one per line")
+      ->check(CLI::ExistingFile);
   command->add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
   command->add_option("--model", args.model,
                       "Use this ONNX file instead of the card's (its names and shapes are still checked)");

@@ -27,6 +27,7 @@ struct IndexArguments {
   std::size_t samples = 8;
   bool update = false, make_default = false, reproducible = false;
   ModelRunOptions model;
+  TextTowerRequest text;
 };
 
 std::string size_text(std::uint64_t bytes) {
@@ -83,6 +84,8 @@ void print_summary(const IndexSummary& s) {
 }
 
 void run(const IndexArguments& args) {
+  if (args.text.none && !args.text.cards.empty())
+    fail(ErrorKind::InvalidArgument, "give --text-card or --no-text, not both");
   IndexOptions options;
   options.input = args.input;
   options.site = args.site;
@@ -101,6 +104,7 @@ void run(const IndexArguments& args) {
   options.threads = global_options().threads;
   options.reproducible = args.reproducible;
   options.model = args.model;
+  options.text = args.text;
 
   const IndexSummary summary = run_index(options);
   print_summary(summary);
@@ -125,7 +129,8 @@ void add_index_command(CLI::App& app) {
       "INPUT is a manifest.json from `lookalike prep`, a folder holding one, or an image folder (prepped in memory\n"
       "the same way: corrupt, too small and duplicate images are left out). Writes into --site:\n"
       "  thumbs/<id>.jpg, samples/<id>.jpg, index/<name>.<feature>.<metric>.lkx, index/<name>.json,\n"
-      "  index/collections.json, and models/<card>.json with its ONNX file for model:<card> features.\n"
+      "  index/collections.json, and models/<card>.json with its ONNX file for model:<card> features (and the text\n"
+      "  card, ONNX file and vocabulary of its text tower, when one is installed: the page then also takes text).\n"
       "Features: traditional specs (pixels, colour, colour-texture; default: all three at default parameters)\n"
       "or model:<card> (a card name or file; each image is embedded once for every metric).\n"
       "--kind auto builds flat (exact) bundles up to 10000 items and HNSW above.\n"
@@ -168,6 +173,10 @@ void add_index_command(CLI::App& app) {
       "--reproducible", args->reproducible,
       "Build HNSW graphs on one thread: the same input gives the same bytes (decoding and features stay parallel)");
   add_model_run_options(*command, args->model);
+  command->add_option("--text-card", args->text.cards,
+                      "Text tower to publish for text search (default: the installed text card that pairs with each "
+                      "model feature's card, e.g. clip-vit-b32-text for model:clip-vit-b32); repeatable");
+  command->add_flag("--no-text", args->text.none, "Publish no text tower: the page searches by image only");
   command->callback([args] { run(*args); });
 }
 

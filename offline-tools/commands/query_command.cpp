@@ -20,7 +20,7 @@ namespace lookalike::cli {
 namespace {
 
 struct QueryArguments {
-  std::string image;
+  std::string image, text;
   QueryTargetRequest target;
   std::string site, index_file;
   std::size_t k = 10;
@@ -45,7 +45,8 @@ nlohmann::json source_json(const CollectionSource& s) {
   return j;
 }
 
-void print(const QueryArguments& args, const QueryTarget& target, const std::vector<Hit>& hits, std::size_t k) {
+void print(const QueryArguments& args, const QueryTarget& target, const std::vector<Hit>& hits, std::size_t k,
+           const std::vector<std::int32_t>& token_ids) {
   const IndexConfig& c = target.index.config();
   if (global_options().json) {
     nlohmann::json j;
@@ -58,7 +59,9 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
     j["ef"] =
         c.kind == IndexKind::Hnsw ? nlohmann::json(args.ef ? args.ef : c.hnsw.ef_search) : nlohmann::json(nullptr);
     j["label"] = args.label.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.label);
-    j["query"] = args.item >= 0 ? nlohmann::json{{"item", args.item}} : nlohmann::json{{"image", args.image}};
+    j["query"] = args.item >= 0       ? nlohmann::json{{"item", args.item}}
+                 : !args.text.empty() ? nlohmann::json{{"text", args.text}, {"token_ids", token_ids}}
+                                      : nlohmann::json{{"image", args.image}};
     j["results"] = nlohmann::json::array();
     for (std::size_t r = 0; r < hits.size(); ++r) {
       nlohmann::json hit{{"rank", r + 1}, {"id", hits[r].id}, {"score", hits[r].score}};
@@ -91,10 +94,11 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
 void run(QueryArguments args) {
   args.target.site = args.site;
   args.target.index_file = args.index_file;
-  if (args.item >= 0 && !args.image.empty())
-    fail(ErrorKind::InvalidArgument, "give a query IMAGE or --item ID, not both");
-  if (args.item < 0 && args.image.empty())
-    fail(ErrorKind::InvalidArgument, "give a query IMAGE, or --item ID for more like an item");
+  args.target.text = !args.text.empty();
+  const int queries = int(args.item >= 0) + int(!args.image.empty()) + int(!args.text.empty());
+  if (queries > 1) fail(ErrorKind::InvalidArgument, "give one query: an IMAGE, --text TEXT or --item ID");
+  if (queries == 0)
+    fail(ErrorKind::InvalidArgument, "give a query IMAGE, --text TEXT, or --item ID for more like an item");
   const QueryTarget target = open_query_target(args.target);
 
   SearchOptions options;
@@ -117,7 +121,12 @@ void run(QueryArguments args) {
     };
   }
   std::vector<Hit> hits;
-  if (args.item >= 0) {
+  std::vector<std::int32_t> token_ids;
+  if (!args.text.empty()) {
+    const std::vector<float> vector =
+        text_query_vector(args.text, target.index.config(), target.text_card, args.model, &token_ids);
+    hits = target.index.search(vector.data(), options);
+  } else if (args.item >= 0) {
     const auto id = std::uint32_t(args.item);
     if (!target.index.contains(id))
       fail(ErrorKind::InvalidArgument, "item " + std::to_string(id) + " is not in " + target.bundle_file.string());
@@ -126,7 +135,7 @@ void run(QueryArguments args) {
     const std::vector<float> vector = query_vector(args.image, target.index.config(), target.model_card, args.model);
     hits = target.index.search(vector.data(), options);
   }
-  print(args, target, hits, args.k);
+  print(args, target, hits, args.k, token_ids);
 }
 
 }  // namespace
@@ -134,15 +143,18 @@ void run(QueryArguments args) {
 void add_query_command(CLI::App& app) {
   auto args = std::make_shared<QueryArguments>();
   auto* command = app.add_subcommand(
-      "query", "Search a collection with an image (or an item): the top k, as the web page finds them");
+      "query", "Search a collection with an image, a text or an item: the top k, as the web page finds them");
   command->footer(
       "Searches one bundle of a site built by `lookalike index` (--site, --collection, --feature, --metric: by "
       "default\n"
       "the page's choice: the default collection, a model feature if any, else colour-texture; cosine if present),\n"
       "or a bundle file (--index). The image is decoded with EXIF orientation and its feature computed exactly as\n"
-      "the page does, so the ids, order and scores are the page's.\n"
+      "the page does, so the ids, order and scores are the page's. A --text query is embedded by the text tower the\n"
+      "site publishes with its model feature (the page's text box), with the core's CLIP tokenizer.\n"
       "Example: lookalike query photo.jpg --site site --feature colour-texture --metric l1 -k 5");
   command->add_option("image", args->image, "Query image (JPEG, PNG, BMP, GIF, TGA)");
+  command->add_option("-t,--text", args->text,
+                      "Query text, e.g. \"a red car at night\" (needs a model feature with a text tower)");
   command->add_option("--site", args->site, "Site folder built by `lookalike index`");
   command->add_option("--collection", args->target.collection, "Collection of the site (default: the site's default)");
   command->add_option("-f,--feature", args->target.feature,

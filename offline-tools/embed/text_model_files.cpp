@@ -16,11 +16,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Every JSON file of the card folders (and their test/ folders) that is a text card.
-std::vector<LoadedTextCard> all_text_cards() {
+// Every JSON file of the card folders (and their test/ folders), then of
+// `more_folders`, that is a text card; a name found twice counts once.
+std::vector<LoadedTextCard> all_text_cards(const std::vector<std::string>& more_folders = {}) {
   std::vector<LoadedTextCard> cards;
   std::set<std::string> names;
-  for (const auto& folder : model_card_folders()) {
+  std::vector<std::string> folders = model_card_folders();
+  folders.insert(folders.end(), more_folders.begin(), more_folders.end());
+  for (const auto& folder : folders) {
     for (const fs::path& dir : {fs::path(folder), fs::path(folder) / "test"}) {
       std::error_code ec;
       std::vector<fs::path> files;
@@ -75,11 +78,11 @@ LoadedTextCard load_text_model_card(const std::string& name_or_path) {
   return loaded;
 }
 
-std::vector<LoadedTextCard> text_cards_pairing_with(const std::string& image_card) {
+std::vector<LoadedTextCard> text_cards_pairing_with(const std::string& image_card,
+                                                    const std::vector<std::string>& more_folders) {
   std::vector<LoadedTextCard> cards;
-  for (auto& c : all_text_cards())
+  for (auto& c : all_text_cards(more_folders))
     if (c.card.pairs_with == image_card) cards.push_back(std::move(c));
-  std::sort(cards.begin(), cards.end(), [](const auto& a, const auto& b) { return a.card.name < b.card.name; });
   return cards;
 }
 

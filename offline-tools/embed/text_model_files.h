@@ -25,9 +25,11 @@ LoadedTextCard load_text_model_card(const std::string& name_or_path);
 // The names of the text cards found in model_card_folders().
 std::vector<std::string> known_text_model_cards();
 
-// The text cards in model_card_folders() that name `image_card` in
-// pairs_with, sorted by name (invalid cards are skipped).
-std::vector<LoadedTextCard> text_cards_pairing_with(const std::string& image_card);
+// The text cards in model_card_folders() (then in `more_folders`) that name
+// `image_card` in pairs_with, in that order and by name within a folder;
+// invalid cards are skipped, and a name found twice counts once (the first).
+std::vector<LoadedTextCard> text_cards_pairing_with(const std::string& image_card,
+                                                    const std::vector<std::string>& more_folders = {});
 
 // The ONNX file (`override_path` when given) and the tokenizer file of a text card.
 std::string locate_text_model_file(const LoadedTextCard& card, const std::string& override_path = "");

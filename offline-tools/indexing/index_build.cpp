@@ -117,6 +117,8 @@ IndexSummary run_index(const IndexOptions& options) {
   const IndexPlan plan = options.update ? plan_update(manifest, *old, site) : plan_fresh(manifest);
   const BundleSettings settings = options.update ? update_settings(options, *old, site, plan.items.size())
                                                  : fresh_settings(options, plan.items.size());
+  // Checked before any feature is computed: a wrong --text-card fails early.
+  const auto text_towers = choose_text_towers(settings.features, options.text, site / "models");
   if (!options.update && old)
     log_info("rebuilding collection " + name + " from scratch (new ids; --update keeps them)");
   log_info(std::string(options.update ? "updating " : "building ") + name + ": " + std::to_string(plan.items.size()) +
@@ -236,7 +238,7 @@ IndexSummary run_index(const IndexOptions& options) {
   collection.labels = sorted_labels(collection.items);
   collection.licence_note = licence_note_for(collection.items);
   for (const BuiltBundle& b : summary.bundles) collection.bundles.push_back(b.entry);
-  collection.models = stage_site_models(settings.features, options.model, site, staged);
+  collection.models = stage_site_models(settings.features, text_towers, options.model, site, staged);
   collection.samples = stage_samples(pick_samples(final_items, options.samples), manifest, site, staged);
   const std::string sidecar = collection_to_json(collection);  // validated before anything moves
   fail_if_interrupted(site);
@@ -254,7 +256,10 @@ IndexSummary run_index(const IndexOptions& options) {
   summary.kept = plan.kept;
   summary.thumbnails_written = add_ids.size();
   summary.thumbnails_reused = plan.kept;
-  for (const auto& m : collection.models) summary.models.push_back(m.card);
+  for (const auto& m : collection.models) {
+    summary.models.push_back(m.card);
+    if (!m.text_card.empty()) summary.models.push_back(m.text_card);
+  }
   summary.samples = collection.samples.size();
   summary.seconds = seconds_since(start);
   return summary;

@@ -12,6 +12,7 @@
 #include "lookalike/index/index_config.h"
 #include "lookalike/metrics/metric.h"
 #include "vectors/feature_set.h"
+#include "vectors/text_towers.h"
 
 namespace lookalike::cli {
 
@@ -53,6 +54,7 @@ struct IndexOptions {
   bool reproducible = false;
   bool show_progress = true;
   ModelRunOptions model;
+  TextTowerRequest text;  // the text towers published with model features
 };
 
 }  // namespace lookalike::cli

@@ -30,13 +30,61 @@ std::string list_of(const std::vector<std::string>& items) {
   return out.empty() ? "none" : out;
 }
 
-const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequest& request) {
+// The site's card files for a model feature: its image card and, when it
+// has one, its text tower's card (the page reads the same entries).
+struct SiteModel {
+  std::string feature, card, text_card;
+};
+
+std::vector<SiteModel> site_models(const Collection& c, const fs::path& site) {
+  std::vector<SiteModel> models;
+  for (const CollectionModel& m : c.models) {
+    const LoadedCard loaded = load_model_card((site / m.card).string());
+    models.push_back(
+        {loaded.card.feature_spec(), loaded.path, m.text_card.empty() ? "" : (site / m.text_card).string()});
+  }
+  return models;
+}
+
+// Why a collection's feature cannot answer a text query, or "" when it can.
+std::string text_problem(const std::string& feature, const std::vector<SiteModel>& models) {
+  if (!is_model_spec(feature))
+    return feature + " describes images only; a text query needs a model whose text tower shares its space (CLIP)";
+  for (const SiteModel& m : models)
+    if (m.feature == feature)
+      return m.text_card.empty() ? "the site publishes no text tower for " + feature.substr(6) +
+                                       " (index it with a text card that pairs with it installed, e.g. "
+                                       "models/fetch.sh clip-vit-b32-text for clip-vit-b32)"
+                                 : "";
+  return "the collection lists no model card for " + feature;
+}
+
+std::string text_feature(const Collection& c, const std::vector<std::string>& features,
+                         const std::vector<SiteModel>& models) {
+  std::string reasons;
+  for (const auto& f : features) {
+    const std::string problem = text_problem(f, models);
+    if (problem.empty()) return f;
+    if (is_model_spec(f)) reasons += (reasons.empty() ? "" : "; ") + problem;
+  }
+  fail(ErrorKind::InvalidArgument,
+       "collection " + c.name + " cannot answer a text query: " +
+           (reasons.empty() ? "it has no model feature (only " + list_of(features) +
+                                  ", which describe images); text search needs a CLIP model indexed with "
+                                  "--feature model:clip-vit-b32 and its text tower installed"
+                            : reasons));
+}
+
+const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequest& request,
+                                      const std::vector<SiteModel>& models) {
   std::vector<std::string> features;
   for (const auto& b : c.bundles)
     if (std::find(features.begin(), features.end(), b.feature) == features.end()) features.push_back(b.feature);
   if (features.empty()) fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles to search");
   std::string feature;
-  if (request.feature.empty()) {
+  if (request.feature.empty() && request.text) {
+    feature = text_feature(c, features, models);
+  } else if (request.feature.empty()) {
     feature = *std::min_element(features.begin(), features.end(), [](const std::string& a, const std::string& b) {
       return preference(a) < preference(b);
     });
@@ -53,6 +101,9 @@ const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequ
     if (std::find(features.begin(), features.end(), feature) == features.end())
       fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles for feature " + request.feature +
                                            " (it has: " + list_of(features) + ")");
+    if (request.text && !text_problem(feature, models).empty())
+      fail(ErrorKind::InvalidArgument, "collection " + c.name + " cannot answer a text query with " + feature + ": " +
+                                           text_problem(feature, models));
   }
   std::vector<const CollectionBundle*> candidates;
   for (const auto& b : c.bundles)
@@ -100,7 +151,10 @@ const CollectionItem* QueryTarget::item(std::uint32_t id) const {
 QueryTarget open_query_target(const QueryTargetRequest& request) {
   if (!request.index_file.empty()) {
     if (!request.site.empty()) fail(ErrorKind::InvalidArgument, "give either --site or --index, not both");
-    return QueryTarget{std::nullopt, {}, request.index_file, load_bundle_file(request.index_file), {}, {}};
+    if (request.text)
+      fail(ErrorKind::InvalidArgument,
+           "a text query needs a site (--site): its collection names the text tower that goes with the bundle");
+    return QueryTarget{std::nullopt, {}, request.index_file, load_bundle_file(request.index_file), {}, {}, {}};
   }
   if (request.site.empty())
     fail(ErrorKind::InvalidArgument, "say what to search: --site DIR (a built site) or --index FILE.lkx");
@@ -114,24 +168,24 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
          "the site " + request.site.string() + " has no collection " + name + " (it has: " + list_of(names) + ")");
   }
   Collection collection = read_collection(request.site, name);
-  const CollectionBundle entry = choose_bundle(collection, request);
+  const std::vector<SiteModel> models = site_models(collection, request.site);
+  const CollectionBundle entry = choose_bundle(collection, request, models);
   const fs::path file = request.site / "index" / entry.file;
   VectorIndex index = load_bundle_file(file);
   check_against_entry(index, entry, file);
-  std::string card;
+  std::string card, text_card;
   if (is_model_spec(entry.feature)) {
     // As the page does: the listed card whose feature this is.
-    for (const CollectionModel& m : collection.models) {
-      const LoadedCard loaded = load_model_card((request.site / m.card).string());
-      if (loaded.card.feature_spec() == entry.feature) card = loaded.path;
-    }
+    for (const SiteModel& m : models)
+      if (m.feature == entry.feature) card = m.card, text_card = request.text ? m.text_card : "";
     if (card.empty())
       fail(ErrorKind::Corrupt,
            "collection " + name + " has " + entry.feature + " bundles but lists no model card for them");
   }
   std::unordered_map<std::uint32_t, std::size_t> positions;
   for (std::size_t i = 0; i < collection.items.size(); ++i) positions.emplace(collection.items[i].id, i);
-  return QueryTarget{std::move(collection), request.site, file, std::move(index), card, std::move(positions)};
+  return QueryTarget{std::move(collection), request.site, file, std::move(index), card, text_card,
+                     std::move(positions)};
 }
 
 }  // namespace lookalike::cli

@@ -19,6 +19,9 @@ struct QueryTargetRequest {
   std::string collection;            // empty: the site's default
   std::string feature;               // empty: the page's default (a model, else colour-texture, else colour, …)
   std::string metric;                // empty: the first of cosine, correlation, l2, l1 the feature has
+  // A text query: only a model feature with a text tower can answer it
+  // (the default: the first such feature, as the page's text box searches).
+  bool text = false;
 };
 
 struct QueryTarget {
@@ -29,6 +32,8 @@ struct QueryTarget {
   // Model features: the card file to embed the query with (the site's copy,
   // whose model file sits next to it, as for the page); empty otherwise.
   std::string model_card;
+  // A text query: the site's copy of the text tower's card; empty otherwise.
+  std::string text_card;
 
   // Position in collection->items by id: a label filter asks for every
   // candidate the search meets.
@@ -38,7 +43,8 @@ struct QueryTarget {
 };
 
 // Throws Error(InvalidArgument) for a collection, feature or metric the site
-// does not have (listing those it has), Error(Io) for missing files, and
+// does not have (listing those it has) and for a text query the collection
+// cannot answer (saying why), Error(Io) for missing files, and
 // Error(Corrupt) "<file>: …" for a damaged bundle or sidecar, or a bundle that
 // does not match its sidecar entry.
 QueryTarget open_query_target(const QueryTargetRequest& request);

@@ -116,8 +116,11 @@ void validate(const Collection& c, const Reporter& bad) {
     if (!files.insert(b.file).second) bad(f + ".file", "\"" + b.file + "\" is listed twice");
     if (b.dim == 0 || b.dim > kMaxIndexDim) bad(f + ".dim", "must be in [1, " + std::to_string(kMaxIndexDim) + "]");
   }
-  for (std::size_t i = 0; i < c.models.size(); ++i)
+  for (std::size_t i = 0; i < c.models.size(); ++i) {
     if (!is_site_path(c.models[i].card)) bad(at("models", i) + ".card", "must be a relative path inside the site");
+    if (!c.models[i].text_card.empty() && !is_site_path(c.models[i].text_card))
+      bad(at("models", i) + ".text_card", "must be a relative path inside the site");
+  }
   for (std::size_t i = 0; i < c.samples.size(); ++i)
     if (!is_site_path(c.samples[i].file)) bad(at("samples", i) + ".file", "must be a relative path inside the site");
 }
@@ -262,7 +265,11 @@ std::string collection_to_json(const Collection& c) {
   }
   root["bundles"] = std::move(bundles);
   json models = json::array();
-  for (const CollectionModel& m : c.models) models.push_back({{"card", m.card}});
+  for (const CollectionModel& m : c.models) {
+    json j = {{"card", m.card}};
+    if (!m.text_card.empty()) j["text_card"] = m.text_card;
+    models.push_back(std::move(j));
+  }
   root["models"] = std::move(models);
   if (!c.samples.empty()) {
     json samples = json::array();
@@ -344,7 +351,7 @@ Collection parse_collection(const std::string& json_text) {
   const json& models = top.array("models");
   for (std::size_t i = 0; i < models.size(); ++i) {
     const Fields f(models[i], at("models", i), bad);
-    c.models.push_back({f.text("card", true)});
+    c.models.push_back({f.text("card", true), f.text("text_card")});
   }
   const json& samples = top.array("samples");
   for (std::size_t i = 0; i < samples.size(); ++i) {

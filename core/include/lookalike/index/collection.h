@@ -14,7 +14,7 @@
 //     "bundles": [ { "feature": "colour:bins=8x4x4", "slug": "colour", "metric": "l1",
 //                    "file": "demo.colour.l1.lkx", "kind": "hnsw", "element": "float32",
 //                    "dim": 128, "count": 1000, "bytes": 123456 } ],
-//     "models": [ { "card": "models/mobilenetv2-int8.json" } ],
+//     "models": [ { "card": "models/clip-vit-b32.json", "text_card": "models/clip-vit-b32-text.json" } ],
 //     "samples": [ { "file": "samples/12.jpg", "title": "beach (item 12)" } ] }
 //
 //   collections.json: { "schema": 1, "default": "demo",
@@ -66,6 +66,10 @@ struct CollectionBundle {
 
 struct CollectionModel {
   std::string card;  // path of a model card (model/model_card.h)
+  // Path of a text tower's card (model/text_model_card.h) whose embeddings
+  // share this model's space, or empty: with one, the model's bundles also
+  // answer text queries (the page shows its text box).
+  std::string text_card = {};
 };
 
 // A query image the page offers ready-made (e.g. one photo per label).
