@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "common/parallel.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/features/feature.h"
 #include "lookalike/image/decode.h"
 #include "lookalike/image/encode.h"
@@ -164,7 +164,7 @@ int run(const Options& options) {
 
   std::vector<std::unique_ptr<Feature>> features;
   for (const auto& name : traditional_feature_names()) features.push_back(make_feature(name));
-  const unsigned threads = cli::thread_count(options.threads);
+  const unsigned threads = thread_count(options.threads);
 
   std::vector<std::vector<float>> sink(files.size());  // keeps results alive, as a real run would
   auto process = [&](std::size_t i) {
@@ -187,7 +187,7 @@ int run(const Options& options) {
   auto timed = [&](unsigned pass_threads, Pass& best) {
     const double cpu = process_cpu_seconds();
     const auto start = std::chrono::steady_clock::now();
-    cli::parallel_for(files.size(), pass_threads, process);
+    parallel_for(files.size(), pass_threads, process);
     const double seconds = wall_seconds(start);
     if (seconds < best.seconds) best = {seconds, (process_cpu_seconds() - cpu) / seconds};
   };

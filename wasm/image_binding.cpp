@@ -25,19 +25,12 @@ namespace {
 
 using emscripten::val;
 
-// JavaScript sees lower-case format names: "jpeg", "png", "webp", "unknown".
-std::string js_format_name(ImageFormat format) {
-  std::string name = format_name(format);
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return name;
-}
-
 val sniff_format_js(val bytes_value) {
   return guarded([&] {
     const auto bytes = bytes_from_js(bytes_value, "bytes");
     const ImageFormat format = sniff_format(bytes.data(), bytes.size());
     val out = val::object();
-    out.set("format", js_format_name(format));
+    out.set("format", format_key(format));
     out.set("coreDecodes", core_decodes(format));
     return out;
   });
@@ -59,7 +52,7 @@ val decode_image_js(val bytes_value, val options) {
     val out = val::object();
     out.set("width", decoded.image.width);
     out.set("height", decoded.image.height);
-    out.set("format", js_format_name(decoded.format));
+    out.set("format", format_key(decoded.format));
     out.set("orientation", decoded.exif_orientation);
     out.set("storedWidth", decoded.stored_width);
     out.set("storedHeight", decoded.stored_height);

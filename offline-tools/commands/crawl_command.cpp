@@ -7,6 +7,7 @@
 
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "commands/commands.h"
@@ -21,6 +22,13 @@
 
 namespace lookalike::cli {
 namespace {
+
+struct CrawlArguments {
+  crawl::CrawlOptions options;
+  std::vector<std::string> terms;  // as given: each may hold several, comma-separated
+  std::string out;
+  double max_megabytes = 50;
+};
 
 std::vector<std::string> split_terms(const std::vector<std::string>& raw) {
   std::vector<std::string> terms;
@@ -60,9 +68,118 @@ void check_options(crawl::CrawlOptions& o) {
   if (o.retry.max_backoff_seconds < o.retry.backoff_seconds) o.retry.max_backoff_seconds = o.retry.backoff_seconds;
 }
 
+// Where photos come from and how many: the search, the source, the licences.
+void add_search_options(CLI::App& command, CrawlArguments& args) {
+  crawl::CrawlOptions& o = args.options;
+  command
+      .add_option("-t,--terms", args.terms,
+                  "Search terms, comma-separated (\"beach,mountain,red car\"); one folder each")
+      ->required();
+  // Every other option may be repeated, the last one counting (handy after
+  // an alias or a script's defaults).
+  command.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  command.add_option("-n,--per-term", o.per_term, "Photos wanted per term")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  command.add_option("-o,--out", args.out, "Output folder (created; resumed when it holds an earlier crawl)")
+      ->required();
+  command.add_option("--api-key", o.api_key, "Flickr API key (default: $FLICKR_API_KEY)")->envname("FLICKR_API_KEY");
+  command.add_option("--source", o.source, "Where photos come from: auto (api with a key, else feed), api, feed")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"auto", "api", "feed"}));
+  command
+      .add_option("--licences,--licenses", o.licences,
+                  "Accepted licences (API): cc (Creative Commons and public domain), open (also commercial use and "
+                  "changes: CC BY, CC BY-SA, public domain), any (incl. All Rights Reserved: private use only), "
+                  "or Flickr licence ids \"4,5,9\"")
+      ->capture_default_str();
+  std::vector<std::string> size_names;
+  for (const auto& s : crawl::photo_sizes()) size_names.push_back(s.name);
+  command.add_option("--size", o.size, "Photo size: small 240 px, medium 500, medium640, medium800, large 1024")
+      ->capture_default_str()
+      ->check(CLI::IsMember(size_names));
+  command.add_flag("--tags", o.tag_search, "API: match tags only instead of free text (title, description, tags)");
+  command.add_option("--page-size", o.page_size, "API results per page")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 500));
+}
+
+// How politely: parallelism, rate, timeouts, retries, sizes; and the endpoints.
+void add_politeness_options(CLI::App& command, CrawlArguments& args) {
+  crawl::CrawlOptions& o = args.options;
+  command.add_option("--parallel", o.parallel, "Simultaneous downloads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 16));
+  command.add_option("--rate", o.rate, "Most requests per second, all requests together (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1000.0));
+  command.add_option("--timeout", o.http.timeout_seconds, "Seconds allowed for one request, body included")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  command.add_option("--connect-timeout", o.http.connect_timeout_seconds, "Seconds allowed to connect")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 600.0));
+  command
+      .add_option("--retries", o.retry.retries, "Retries of a failed request (timeouts, 429, 5xx, cut-short bodies)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10));
+  command
+      .add_option("--backoff", o.retry.backoff_seconds,
+                  "Seconds before the first retry; doubled each time, with jitter")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 600.0));
+  command.add_option("--max-backoff", o.retry.max_backoff_seconds, "Ceiling of the doubling backoff, seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  command
+      .add_option("--max-wait", o.retry.max_wait_seconds,
+                  "Longest Retry-After honoured, seconds; a server asking for more stops the request")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
+  command.add_option("--max-megabytes", args.max_megabytes, "Largest photo accepted, MB")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 4096.0));
+  command.add_option("--api-base-url", o.api_base_url, "Flickr REST endpoint (tests point it at a local server)")
+      ->capture_default_str();
+  command
+      .add_option("--feed-base-url", o.feed_base_url, "Flickr public feed endpoint (tests point it at a local server)")
+      ->capture_default_str();
+}
+
+void run(const CrawlArguments& args) {
+  crawl::CrawlOptions o = args.options;
+  o.terms = split_terms(args.terms);
+  o.out = args.out;
+  o.http.max_body_bytes = static_cast<std::uint64_t>(args.max_megabytes * 1024 * 1024);
+  check_options(o);
+
+  const crawl::CrawlSummary summary = crawl::run_crawl(o);
+
+  if (global_options().json) std::cout << summary.to_json().dump(2) << "\n";
+  summary.print();
+  if (!summary.refused.empty()) {
+    log_error(summary.refused);
+    log_error("crawl stopped; what was downloaded is kept. Run the same command again to continue.");
+    request_exit_code(kExitNetwork);
+    return;
+  }
+  if (summary.interrupted) {
+    log_info("interrupted: what was downloaded is kept; run the same command again to continue");
+    return;  // main() exits with kExitInterrupted
+  }
+  bool every_term_failed = !summary.terms.empty();
+  for (const auto& t : summary.terms)
+    if (t.error.empty()) every_term_failed = false;
+  if (every_term_failed && summary.downloaded() == 0)
+    request_exit_code(kExitNetwork);
+  else if (!summary.complete())
+    request_exit_code(kExitPartial);
+}
+
 }  // namespace
 
 void add_crawl_command(CLI::App& app) {
+  auto args = std::make_shared<CrawlArguments>();
   auto* command = app.add_subcommand(
       "crawl", "Collect photos from Flickr into DIR/<term>/ with attribution in DIR/crawl.jsonl (polite, resumable)");
   command->footer(
@@ -70,108 +187,9 @@ void add_crawl_command(CLI::App& app) {
       "(default: Creative Commons and public domain). Without one, from Flickr's public feed: at most ~20 recent\n"
       "photos per tag, licence unknown, not for republication. Interrupted? Run the same command again.\n"
       "See docs/CRAWLING.md.");
-
-  static crawl::CrawlOptions o;
-  static std::vector<std::string> raw_terms;
-  static std::string out;
-  static double max_megabytes = 50;
-
-  command
-      ->add_option("-t,--terms", raw_terms,
-                   "Search terms, comma-separated (\"beach,mountain,red car\"); one folder each")
-      ->required();
-  // Every other option may be repeated, the last one counting (handy after
-  // an alias or a script's defaults).
-  command->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  command->add_option("-n,--per-term", o.per_term, "Photos wanted per term")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
-  command->add_option("-o,--out", out, "Output folder (created; resumed when it holds an earlier crawl)")->required();
-  command->add_option("--api-key", o.api_key, "Flickr API key (default: $FLICKR_API_KEY)")->envname("FLICKR_API_KEY");
-  command->add_option("--source", o.source, "Where photos come from: auto (api with a key, else feed), api, feed")
-      ->capture_default_str()
-      ->check(CLI::IsMember({"auto", "api", "feed"}));
-  command
-      ->add_option("--licences,--licenses", o.licences,
-                   "Accepted licences (API): cc (Creative Commons and public domain), open (also commercial use and "
-                   "changes: CC BY, CC BY-SA, public domain), any (incl. All Rights Reserved: private use only), "
-                   "or Flickr licence ids \"4,5,9\"")
-      ->capture_default_str();
-  std::vector<std::string> size_names;
-  for (const auto& s : crawl::photo_sizes()) size_names.push_back(s.name);
-  command->add_option("--size", o.size, "Photo size: small 240 px, medium 500, medium640, medium800, large 1024")
-      ->capture_default_str()
-      ->check(CLI::IsMember(size_names));
-  command->add_flag("--tags", o.tag_search, "API: match tags only instead of free text (title, description, tags)");
-  command->add_option("--page-size", o.page_size, "API results per page")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 500));
-  command->add_option("--parallel", o.parallel, "Simultaneous downloads")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 16));
-  command->add_option("--rate", o.rate, "Most requests per second, all requests together (0: no limit)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1000.0));
-  command->add_option("--timeout", o.http.timeout_seconds, "Seconds allowed for one request, body included")
-      ->capture_default_str()
-      ->check(CLI::Range(0.05, 3600.0));
-  command->add_option("--connect-timeout", o.http.connect_timeout_seconds, "Seconds allowed to connect")
-      ->capture_default_str()
-      ->check(CLI::Range(0.05, 600.0));
-  command
-      ->add_option("--retries", o.retry.retries, "Retries of a failed request (timeouts, 429, 5xx, cut-short bodies)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 10));
-  command
-      ->add_option("--backoff", o.retry.backoff_seconds,
-                   "Seconds before the first retry; doubled each time, with jitter")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 600.0));
-  command->add_option("--max-backoff", o.retry.max_backoff_seconds, "Ceiling of the doubling backoff, seconds")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0));
-  command
-      ->add_option("--max-wait", o.retry.max_wait_seconds,
-                   "Longest Retry-After honoured, seconds; a server asking for more stops the request")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 86400.0));
-  command->add_option("--max-megabytes", max_megabytes, "Largest photo accepted, MB")
-      ->capture_default_str()
-      ->check(CLI::Range(0.001, 4096.0));
-  command->add_option("--api-base-url", o.api_base_url, "Flickr REST endpoint (tests point it at a local server)")
-      ->capture_default_str();
-  command
-      ->add_option("--feed-base-url", o.feed_base_url, "Flickr public feed endpoint (tests point it at a local server)")
-      ->capture_default_str();
-
-  command->callback([] {
-    o.terms = split_terms(raw_terms);
-    o.out = out;
-    o.http.max_body_bytes = static_cast<std::uint64_t>(max_megabytes * 1024 * 1024);
-    check_options(o);
-
-    const crawl::CrawlSummary summary = crawl::run_crawl(o);
-
-    if (global_options().json) std::cout << summary.to_json().dump(2) << "\n";
-    summary.print();
-    if (!summary.refused.empty()) {
-      log_error(summary.refused);
-      log_error("crawl stopped; what was downloaded is kept. Run the same command again to continue.");
-      request_exit_code(kExitNetwork);
-      return;
-    }
-    if (summary.interrupted) {
-      log_info("interrupted: what was downloaded is kept; run the same command again to continue");
-      return;  // main() exits with kExitInterrupted
-    }
-    bool every_term_failed = !summary.terms.empty();
-    for (const auto& t : summary.terms)
-      if (t.error.empty()) every_term_failed = false;
-    if (every_term_failed && summary.downloaded() == 0)
-      request_exit_code(kExitNetwork);
-    else if (!summary.complete())
-      request_exit_code(kExitPartial);
-  });
+  add_search_options(*command, *args);
+  add_politeness_options(*command, *args);
+  command->callback([args] { run(*args); });
 }
 
 }  // namespace lookalike::cli

@@ -18,9 +18,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
-#include <ctime>
 #include <iostream>
+#include <memory>
 
 #include "commands/commands.h"
 #include "common/cli_context.h"
@@ -29,6 +28,7 @@
 #include "common/files.h"
 #include "common/log.h"
 #include "common/progress.h"
+#include "common/text.h"
 #include "embed/embed_inputs.h"
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
@@ -54,19 +54,6 @@ struct EmbedArguments {
   bool raw = false;
   bool list_cards = false;
 };
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buffer;
-}
-
-std::string fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
 
 nlohmann::json card_entry(const std::string& name, bool text) {
   nlohmann::json entry{{"name", name}, {"tower", text ? "text" : "image"}};
@@ -196,7 +183,7 @@ void run_embed_texts(const EmbedArguments& args) {
         {"node", runtime.node_version},
         {"threads", runtime.threads},
         {"batch", embedder.batch_size()}}},
-      {"created", utc_now()},
+      {"created", utc_timestamp()},
       {"items", items},
   };
   write_npy_float32(args.out, matrix.data(), texts.size(), embedder.dim());
@@ -310,7 +297,7 @@ void run_embed(const EmbedArguments& args) {
         {"node", runtime.node_version},
         {"threads", runtime.threads},
         {"batch", embedder.batch_size()}}},
-      {"created", utc_now()},
+      {"created", utc_timestamp()},
       {"interrupted", result.stopped},
       {"items", items},
       {"failed", failed},
@@ -350,43 +337,43 @@ void run_embed(const EmbedArguments& args) {
 }  // namespace
 
 void add_embed_command(CLI::App& app) {
-  static EmbedArguments args;
+  auto args = std::make_shared<EmbedArguments>();
   auto* command = app.add_subcommand("embed",
                                      "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
                                      "and OUT.json (which row is which image)");
-  command->add_option("inputs", args.inputs, "Image folders, image files, or a manifest (.json)");
-  command->add_option("-c,--card", args.card,
+  command->add_option("inputs", args->inputs, "Image folders, image files, or a manifest (.json)");
+  command->add_option("-c,--card", args->card,
                       "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card "
                       "file; default clip-vit-b32, or clip-vit-b32-text for texts");
-  command->add_option("-t,--text", args.texts, "Embed this text with a text tower (repeatable) instead of images");
-  command->add_option("--texts", args.texts_file, "Embed the texts of this file, one per line")
+  command->add_option("-t,--text", args->texts, "Embed this text with a text tower (repeatable) instead of images");
+  command->add_option("--texts", args->texts_file, "Embed the texts of this file, one per line")
       ->check(CLI::ExistingFile);
-  command->add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
-  command->add_option("--model", args.model,
+  command->add_option("-o,--out", args->out, "Output .npy file; the JSON sidecar gets the same name with .json");
+  command->add_option("--model", args->model,
                       "Use this ONNX file instead of the card's (its names and shapes are still checked)");
   command
-      ->add_option("-b,--batch", args.batch,
+      ->add_option("-b,--batch", args->batch,
                    "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   command
-      ->add_option("--model-threads", args.model_threads,
+      ->add_option("--model-threads", args->model_threads,
                    "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
       ->check(CLI::Range(1, 256));
   command
-      ->add_option("--worker-timeout", args.worker_timeout,
+      ->add_option("--worker-timeout", args->worker_timeout,
                    "Seconds one batch may take before the model worker is declared stuck")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
-  command->add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
-  command->add_flag("--list-cards", args.list_cards,
+  command->add_flag("--raw", args->raw, "Write the model's output as is, without the card's L2 normalisation");
+  command->add_flag("--list-cards", args->list_cards,
                     "List the model cards found and whether their files are installed");
   command->footer(
       "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
       "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
       "on\n"
       "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json')).");
-  command->callback([] { run_embed(args); });
+  command->callback([args] { run_embed(*args); });
 }
 
 }  // namespace lookalike::cli

@@ -11,16 +11,17 @@
 
 #include "commands/commands.h"
 #include "commands/model_run_options.h"
+#include "commands/name_checks.h"
 #include "common/base64.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "common/log.h"
-#include "common/parallel.h"
 #include "common/text.h"
 #include "eval/eval_report.h"
 #include "eval/zero_shot_eval.h"
 #include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/features/feature.h"
 #include "lookalike/image/decode.h"
 #include "site/thumbnail.h"
@@ -191,8 +192,9 @@ void add_eval_command(CLI::App& app) {
                       "Feature spec, repeatable (default: every traditional feature with default parameters)");
   command
       ->add_option("-m,--metric", args->metrics,
-                   "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
-      ->delimiter(',');
+                   metric_choices() + "; repeatable or comma-separated (default: all of them)")
+      ->delimiter(',')
+      ->check(metric_check());
   command->add_option("--search", args->searches, "exact or hnsw; repeatable or comma-separated (default: exact)")
       ->delimiter(',');
   command->add_option("--hnsw-m", args->hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));

@@ -10,6 +10,7 @@
 
 #include "commands/commands.h"
 #include "commands/model_run_options.h"
+#include "commands/name_checks.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
@@ -150,13 +151,13 @@ void add_index_command(CLI::App& app) {
                       "Feature spec, repeatable (default: pixels, colour, colour-texture)");
   command
       ->add_option("-m,--metric", args->metrics,
-                   "l1, l2, cosine, correlation; repeatable or comma-separated (default: all four)")
+                   metric_choices() + "; repeatable or comma-separated (default: all of them)")
       ->delimiter(',')
-      ->check(CLI::IsMember({"l1", "l2", "cosine", "correlation"}));
+      ->check(metric_check());
   command->add_option("--kind", args->kind, "flat, hnsw or auto (default: auto)")
-      ->check(CLI::IsMember({"flat", "hnsw", "auto"}));
+      ->check(parsed_by(parse_kind_choice, "KIND"));
   command->add_option("--element", args->element, "float32 or int8 (about a quarter of the bytes; default: float32)")
-      ->check(CLI::IsMember({"float32", "int8"}));
+      ->check(element_type_check());
   command->add_option("--m", args->m, "HNSW: links per node (default 16)")->check(CLI::Range(2, 64));
   command->add_option("--ef-construction", args->ef_construction, "HNSW: candidate list while building (default 200)")
       ->check(CLI::Range(1, 100000));

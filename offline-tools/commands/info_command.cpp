@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
+#include <memory>
 
 #include "commands/commands.h"
 #include "common/cli_context.h"
@@ -15,38 +16,47 @@
 #include "lookalike/image/decode.h"
 
 namespace lookalike::cli {
+namespace {
+
+struct InfoArguments {
+  std::vector<std::string> paths;
+};
+
+void run(const InfoArguments& args) {
+  nlohmann::json results = nlohmann::json::array();
+  int failures = 0;
+  for (const auto& path : args.paths) {
+    nlohmann::json entry{{"path", path}};
+    try {
+      const auto bytes = read_file(path);
+      const DecodedImage d = decode_image(bytes.data(), bytes.size());
+      entry["format"] = format_name(d.format);
+      entry["width"] = d.image.width;
+      entry["height"] = d.image.height;
+      entry["exif_orientation"] = d.exif_orientation;
+      entry["alpha"] = d.had_alpha;
+      if (!global_options().json)
+        std::cout << path << ": " << format_name(d.format) << " " << d.image.width << "×" << d.image.height
+                  << (d.exif_orientation != 1 ? ", EXIF orientation " + std::to_string(d.exif_orientation) : "")
+                  << (d.had_alpha ? ", alpha composited onto white" : "") << "\n";
+    } catch (const Error& e) {
+      ++failures;
+      entry["error"] = e.what();
+      if (!global_options().json) log_error(path + ": " + e.what());
+    }
+    results.push_back(entry);
+  }
+  if (global_options().json) std::cout << results.dump(2) << "\n";
+  if (failures > 0) request_exit_code(failures == int(args.paths.size()) ? kExitBadInput : kExitPartial);
+}
+
+}  // namespace
 
 void add_info_command(CLI::App& app) {
+  auto args = std::make_shared<InfoArguments>();
   auto* command = app.add_subcommand("info", "Show how the core decodes image files (format, size, orientation)");
-  static std::vector<std::string> paths;
-  command->add_option("images", paths, "Image files")->required()->check(CLI::ExistingFile);
-  command->callback([] {
-    nlohmann::json results = nlohmann::json::array();
-    int failures = 0;
-    for (const auto& path : paths) {
-      nlohmann::json entry{{"path", path}};
-      try {
-        const auto bytes = read_file(path);
-        const DecodedImage d = decode_image(bytes.data(), bytes.size());
-        entry["format"] = format_name(d.format);
-        entry["width"] = d.image.width;
-        entry["height"] = d.image.height;
-        entry["exif_orientation"] = d.exif_orientation;
-        entry["alpha"] = d.had_alpha;
-        if (!global_options().json)
-          std::cout << path << ": " << format_name(d.format) << " " << d.image.width << "×" << d.image.height
-                    << (d.exif_orientation != 1 ? ", EXIF orientation " + std::to_string(d.exif_orientation) : "")
-                    << (d.had_alpha ? ", alpha composited onto white" : "") << "\n";
-      } catch (const Error& e) {
-        ++failures;
-        entry["error"] = e.what();
-        if (!global_options().json) log_error(path + ": " + e.what());
-      }
-      results.push_back(entry);
-    }
-    if (global_options().json) std::cout << results.dump(2) << "\n";
-    if (failures > 0) request_exit_code(failures == int(paths.size()) ? kExitBadInput : kExitPartial);
-  });
+  command->add_option("images", args->paths, "Image files")->required()->check(CLI::ExistingFile);
+  command->callback([args] { run(*args); });
 }
 
 }  // namespace lookalike::cli

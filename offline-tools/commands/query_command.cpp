@@ -10,9 +10,11 @@
 
 #include "commands/commands.h"
 #include "commands/model_run_options.h"
+#include "commands/name_checks.h"
 #include "common/cli_context.h"
 #include "common/text.h"
 #include "lookalike/common/error.h"
+#include "lookalike/index/attribution_json.h"
 #include "query/query_target.h"
 #include "query/query_vector.h"
 
@@ -29,21 +31,6 @@ struct QueryArguments {
   std::int64_t item = -1;
   ModelRunOptions model;
 };
-
-nlohmann::json source_json(const CollectionSource& s) {
-  nlohmann::json j = nlohmann::json::object();
-  const auto put = [&](const char* key, const std::string& value) {
-    if (!value.empty()) j[key] = value;
-  };
-  put("path", s.path);
-  put("url", s.url);
-  put("page", s.page);
-  put("owner", s.owner);
-  put("title", s.title);
-  put("licence", s.licence);
-  put("licence_url", s.licence_url);
-  return j;
-}
 
 void print(const QueryArguments& args, const QueryTarget& target, const std::vector<Hit>& hits, std::size_t k,
            const std::vector<std::int32_t>& token_ids) {
@@ -68,7 +55,8 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
       if (const CollectionItem* item = target.item(hits[r].id)) {
         hit["label"] = item->label.empty() ? nlohmann::json(nullptr) : nlohmann::json(item->label);
         hit["thumbnail"] = item->thumbnail.empty() ? nlohmann::json(nullptr) : nlohmann::json(item->thumbnail);
-        hit["source"] = source_json(item->source);
+        hit["source"] = nlohmann::json::object();
+        put_attribution(hit["source"], item->source);
       }
       j["results"].push_back(std::move(hit));
     }
@@ -159,8 +147,7 @@ void add_query_command(CLI::App& app) {
   command->add_option("--collection", args->target.collection, "Collection of the site (default: the site's default)");
   command->add_option("-f,--feature", args->target.feature,
                       "Feature spec of the bundle, e.g. colour-texture or model:mobilenetv2-int8");
-  command->add_option("-m,--metric", args->target.metric, "l1, l2, cosine or correlation")
-      ->check(CLI::IsMember({"l1", "l2", "cosine", "correlation"}));
+  command->add_option("-m,--metric", args->target.metric, metric_choices())->check(metric_check());
   command->add_option("--index", args->index_file,
                       "Search this bundle file instead of a site's (no labels or thumbnails)");
   command->add_option("-k,--k", args->k, "Results")->capture_default_str()->check(CLI::Range(1, 100000));

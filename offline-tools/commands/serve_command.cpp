@@ -23,7 +23,12 @@ bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-void run(const ServeOptions& options) {
+struct ServeArguments {
+  ServeOptions options;
+  std::string root;
+};
+
+void serve(const ServeOptions& options) {
   StaticSiteServer server(options);
   server.bind();
   if (global_options().json) {
@@ -54,27 +59,28 @@ void run(const ServeOptions& options) {
   }
 }
 
+void run(const ServeArguments& args) {
+  ServeOptions options = args.options;
+  options.root = args.root;
+  options.log_requests = verbosity() == Verbosity::Verbose;
+  serve(options);
+}
+
 }  // namespace
 
 void add_serve_command(CLI::App& app) {
-  auto options = std::make_shared<ServeOptions>();
-  auto root = std::make_shared<std::string>();
+  auto args = std::make_shared<ServeArguments>();
   auto* command = app.add_subcommand("serve", "Serve a built site over HTTP on this machine (cross-origin isolated)");
   command->footer(
       "Serves static files with correct types (application/wasm, text/javascript for .mjs), byte ranges\n"
       "and COOP/COEP/CORP headers, so the page may use threads. Nothing outside DIR is served.");
-  command->add_option("dir", *root, "Folder to serve (the site)")->required();
-  command->add_option("--host", options->host, "Address to listen on (0.0.0.0 exposes the site to the network)")
+  command->add_option("dir", args->root, "Folder to serve (the site)")->required();
+  command->add_option("--host", args->options.host, "Address to listen on (0.0.0.0 exposes the site to the network)")
       ->default_val("127.0.0.1");
-  command->add_option("-p,--port", options->port, "Port (0: pick a free one)")
+  command->add_option("-p,--port", args->options.port, "Port (0: pick a free one)")
       ->default_val(8000)
       ->check(CLI::Range(0, 65535));
-  command->callback([options, root] {
-    ServeOptions o = *options;
-    o.root = *root;
-    o.log_requests = verbosity() == Verbosity::Verbose;
-    run(o);
-  });
+  command->callback([args] { run(*args); });
 }
 
 }  // namespace lookalike::cli

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "common/text.h"
 #include "lookalike/common/error.h"
 
 namespace lookalike::cli {
@@ -69,8 +70,7 @@ void write_file_atomic(const fs::path& path, const std::string& text) {
 }
 
 bool has_image_extension(const fs::path& path) {
-  std::string ext = path.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  const std::string ext = lower_ascii(path.extension().string());
   static const char* const known[] = {".jpg",  ".jpeg", ".png",  ".bmp",  ".gif", ".tga",
                                       ".webp", ".avif", ".heic", ".heif", ".tif", ".tiff"};
   return std::any_of(std::begin(known), std::end(known), [&](const char* k) { return ext == k; });

@@ -7,17 +7,12 @@
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "common/text.h"
 
 namespace lookalike::cli {
 namespace {
 
 std::atomic<bool> g_bar_on_screen{false};
-
-std::string fixed(double value, int decimals) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return buffer;
-}
 
 }  // namespace
 

@@ -17,6 +17,14 @@ std::string shortened(const std::string& text, std::size_t max_bytes);
 // "%.*f"
 std::string fixed(double value, int decimals);
 
+// ASCII letters in lower / upper case, other bytes as they are (HTTP header
+// names, file extensions, licence codes: never locale-dependent).
+std::string lower_ascii(std::string text);
+std::string upper_ascii(std::string text);
+
+// Without leading and trailing spaces, tabs, CR and LF.
+std::string trim(const std::string& text);
+
 // A plain-text table: columns padded to their widest cell, the first
 // `left_columns` and those from `left_from` on left-aligned and the others
 // (numbers) right-aligned, two spaces apart.

@@ -69,6 +69,7 @@ void CrawlJournal::load() {
   report_.torn_bytes_removed = read_lines(file_, [this](std::size_t line_number, const std::string& line) {
     try {
       const CrawlRecord record = record_from_json(nlohmann::json::parse(line));
+      check_resumable(record);
       if (by_id_.count(record.photo.id)) return;  // a repeated line adds nothing
       records_.push_back(record);
       index(records_.back());

@@ -1,7 +1,8 @@
 // A photo as a source lists it (PhotoCandidate) and as the crawl keeps it
-// (CrawlRecord, one JSON line of DIR/crawl.jsonl). The line is what prep,
-// index and the web page use for attribution; its fields are documented in
-// docs/CRAWLING.md:
+// (CrawlRecord, one JSON line of DIR/crawl.jsonl). The line is the core's
+// Attribution (lookalike/index/attribution.h: what prep, index and the web
+// page carry) written flat, with the photo id spelled "id", plus the crawl's
+// own fields; they are documented in docs/CRAWLING.md:
 //
 // {"id":"53412345678","term":"beach","path":"beach/53412345678.jpg",
 //  "source":"flickr-api","url":"https://live.staticflickr.com/…_m.jpg",
@@ -18,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crawl/licences.h"
+#include "lookalike/index/attribution.h"
 
 namespace lookalike::crawl {
 
@@ -42,11 +44,20 @@ struct CrawlRecord {
   std::uint64_t bytes = 0;
   std::string sha256;
   std::string downloaded;  // UTC, ISO 8601
+
+  Attribution attribution() const;  // what travels on to the manifest and the site
 };
 
 nlohmann::json record_to_json(const CrawlRecord& record);
-// Throws lookalike::Error(Corrupt) when a required field (id, term, path,
-// sha256) is missing or not a string.
+
+// The one reader of crawl.jsonl's lines, for the crawl itself and for prep:
+// lenient as attribution_json.h's read_attribution (other crawlers' spellings,
+// numbers as text; a line of items.jsonl reads too). Throws
+// lookalike::Error(Corrupt) when the line is not a JSON object.
 CrawlRecord record_from_json(const nlohmann::json& line);
+
+// What a crawl needs to resume from a record (its id, term, path and
+// sha256); throws lookalike::Error(Corrupt) naming the first one missing.
+void check_resumable(const CrawlRecord& record);
 
 }  // namespace lookalike::crawl

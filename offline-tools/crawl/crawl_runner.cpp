@@ -48,17 +48,12 @@ struct TaskResult {
   std::string detail;  // failure reason, or the path of the photo already kept
 };
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return s;
-}
-
 CrawlRecord make_record(const PhotoCandidate& photo, const std::string& relative,
                         const std::vector<std::uint8_t>& bytes, const DecodedImage& decoded) {
   CrawlRecord r;
   r.photo = photo;
   r.path = relative;
-  r.format = lower(format_name(decoded.format));
+  r.format = format_key(decoded.format);
   r.width = decoded.image.width;
   r.height = decoded.image.height;
   r.bytes = bytes.size();
@@ -88,6 +83,10 @@ class Crawl {
     std::unique_ptr<PhotoSource> source = make_source(client);
     if (!source) return;
 
+    // Downloads run on their own threads, fed through a queue while the
+    // pages are listed: how many photos a term takes is only known as they
+    // finish (failures are replaced by the next listed), so this is a
+    // producer and consumers, not a loop over known items (parallel_for).
     std::vector<std::thread> workers;
     auto close_workers = [&] {
       {
@@ -126,7 +125,7 @@ class Crawl {
           "no Flickr API key (FLICKR_API_KEY or --api-key): using Flickr's public feed, which lists only the "
           "latest ~20 photos per tag and gives no licence. These photos are recorded with licence \"unknown\": "
           "fine for private experiments, not for a public site (see docs/CRAWLING.md).");
-      if (lower(options_.licences) != "cc")
+      if (lower_ascii(options_.licences) != "cc")
         log_warning("--licences is ignored: the public feed does not say which licence a photo has");
       FlickrFeedSettings settings;
       settings.base_url = options_.feed_base_url;
@@ -149,7 +148,7 @@ class Crawl {
       table = documented_flickr_licences();
     }
     const std::set<std::string> accepted = select_licences(options_.licences, table);
-    filter_licences_ = lower(options_.licences) != "any";
+    filter_licences_ = lower_ascii(options_.licences) != "any";
     accepted_licences_ = accepted;
     log_info(std::string("licences accepted: ") +
              (filter_licences_ ? describe_licences(accepted, table) : "any (no filter)"));
@@ -185,14 +184,77 @@ class Crawl {
     return "overall " + std::to_string(overall_have_) + "/" + std::to_string(overall_wanted_);
   }
 
+  // True when a listed photo is not to be downloaded (no URL, seen on an
+  // earlier page, already kept, a known duplicate, a licence not accepted),
+  // counted in the term's report.
+  bool skip_listed(const PhotoCandidate& photo, std::size_t index, const std::string& label,
+                   std::set<std::string>& seen) {
+    const auto count = [&](std::size_t TermReport::*counter, const std::string& why) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++(summary_.terms[index].*counter);
+      log_verbose(label + ": " + why);
+      return true;
+    };
+    if (photo.id.empty() || photo.image_url.empty())
+      return count(&TermReport::skipped_no_url, std::string("skipping a photo without ") +
+                                                    (photo.id.empty() ? "id" : "usable image URL (" + photo.id + ")"));
+    if (!seen.insert(photo.id).second) return true;
+    if (const auto kept = journal_.find_id(photo.id)) {
+      // Same term: one of the photos counted as "from before".
+      if (kept->photo.term == summary_.terms[index].term) return true;
+      return count(&TermReport::skipped_same_id, "photo " + photo.id + " is already kept as " + kept->path);
+    }
+    if (const auto original = journal_.duplicate_of(photo.id))
+      return count(&TermReport::skipped_same_content, "photo " + photo.id + " is the same image as " + *original);
+    if (filter_licences_ && !accepted_licences_.count(photo.licence.id))
+      return count(&TermReport::skipped_licence,
+                   "photo " + photo.id + " has licence " + photo.licence.short_name + ", not accepted");
+    return false;
+  }
+
+  // Lists pages of the term and queues its photos for the workers until
+  // enough are done (or in flight), the source has no more, or a stop.
+  void list_and_queue(PhotoSource& source, std::size_t index, const std::string& label, std::size_t need) {
+    const std::string term = summary_.terms[index].term, folder = summary_.terms[index].folder;
+    std::set<std::string> seen;
+    // flickr.photos.search returns at most 4000 results; later pages repeat.
+    const int max_pages = std::max(2, 4000 / std::max(1, options_.page_size) + 1);
+    for (int page = 1; page <= max_pages; ++page) {
+      if (!wait_for_slot(need)) return;  // a page is fetched only while a photo is still wanted
+      SourcePage listed;
+      try {
+        listed = source.fetch_page(term, page);
+      } catch (const TermFailed& e) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        summary_.terms[index].error = e.what();
+        log_warning(e.what());
+        return;
+      } catch (const CrawlRefused& e) {
+        refuse(e.what());
+        return;
+      }
+      if (listed.stopped) return;
+      for (PhotoCandidate& photo : listed.photos) {
+        if (skip_listed(photo, index, label, seen)) continue;
+        if (!wait_for_slot(need)) return;
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          ++in_flight_;
+          queue_.push_back(Task{std::move(photo), folder, index});
+        }
+        work_cv_.notify_one();
+      }
+      if (listed.last) return;
+    }
+  }
+
   void crawl_term(PhotoSource& source, std::size_t index) {
     const std::size_t wanted = options_.per_term;
-    std::string term, folder;
+    std::string term;
     std::size_t had = 0;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       term = summary_.terms[index].term;
-      folder = summary_.terms[index].folder;
       had = summary_.terms[index].had;
     }
     const std::string label =
@@ -212,64 +274,7 @@ class Crawl {
       progress_ = &progress;
       progress.set_note(overall_note());
     }
-
-    std::set<std::string> seen;
-    // flickr.photos.search returns at most 4000 results; later pages repeat.
-    const int max_pages = std::max(2, 4000 / std::max(1, options_.page_size) + 1);
-    for (int page = 1; page <= max_pages; ++page) {
-      if (!wait_for_slot(need)) break;  // a page is fetched only while a photo is still wanted
-      SourcePage listed;
-      try {
-        listed = source.fetch_page(term, page);
-      } catch (const TermFailed& e) {
-        std::lock_guard<std::mutex> lock(mutex_);
-        summary_.terms[index].error = e.what();
-        log_warning(e.what());
-        break;
-      } catch (const CrawlRefused& e) {
-        refuse(e.what());
-        break;
-      }
-      if (listed.stopped) break;
-      for (PhotoCandidate& photo : listed.photos) {
-        if (photo.id.empty() || photo.image_url.empty()) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          ++summary_.terms[index].skipped_no_url;
-          log_verbose(label + ": skipping a photo without " + (photo.id.empty() ? "id" : "usable image URL") +
-                      (photo.id.empty() ? "" : " (" + photo.id + ")"));
-          continue;
-        }
-        if (!seen.insert(photo.id).second) continue;
-        if (const auto kept = journal_.find_id(photo.id)) {
-          if (kept->photo.term != term) {
-            std::lock_guard<std::mutex> lock(mutex_);
-            ++summary_.terms[index].skipped_same_id;
-            log_verbose(label + ": photo " + photo.id + " is already kept as " + kept->path);
-          }
-          continue;  // same term: one of the photos counted as "from before"
-        }
-        if (const auto original = journal_.duplicate_of(photo.id)) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          ++summary_.terms[index].skipped_same_content;
-          log_verbose(label + ": photo " + photo.id + " is the same image as " + *original);
-          continue;
-        }
-        if (filter_licences_ && !accepted_licences_.count(photo.licence.id)) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          ++summary_.terms[index].skipped_licence;
-          log_verbose(label + ": photo " + photo.id + " has licence " + photo.licence.short_name + ", not accepted");
-          continue;
-        }
-        if (!wait_for_slot(need)) break;
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          ++in_flight_;
-          queue_.push_back(Task{std::move(photo), folder, index});
-        }
-        work_cv_.notify_one();
-      }
-      if (listed.last) break;
-    }
+    list_and_queue(source, index, label, need);
     wait_for_idle();
 
     std::lock_guard<std::mutex> lock(mutex_);

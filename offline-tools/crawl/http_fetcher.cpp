@@ -8,28 +8,20 @@
 #include <cstdio>
 #include <mutex>
 
+#include "common/text.h"
 #include "lookalike/common/error.h"
 
 namespace lookalike::crawl {
 namespace {
+
+using cli::lower_ascii;
+using cli::trim;
 
 void initialise_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] {
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) fail(ErrorKind::Io, "cannot initialise libcurl");
   });
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
 }
 
 struct TransferState {
@@ -72,10 +64,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   }
   const auto colon = line.find(':');
   if (colon == std::string::npos) return n;
-  const std::string name = lower(trim(line.substr(0, colon)));
+  const std::string name = lower_ascii(trim(line.substr(0, colon)));
   const std::string value = trim(line.substr(colon + 1));
   if (name == "content-type")
-    r.content_type = lower(trim(value.substr(0, value.find(';'))));
+    r.content_type = lower_ascii(trim(value.substr(0, value.find(';'))));
   else if (name == "retry-after")
     r.retry_after = value;
   return n;

@@ -4,20 +4,11 @@
 #include <cctype>
 #include <regex>
 
+#include "common/text.h"
 #include "lookalike/common/error.h"
 
 namespace lookalike::crawl {
 namespace {
-
-std::string upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::toupper(c)); });
-  return s;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return s;
-}
 
 bool contains(const std::string& haystack, const char* needle) { return haystack.find(needle) != std::string::npos; }
 
@@ -28,7 +19,7 @@ Licence classify_licence(const std::string& id, const std::string& name, const s
   l.id = id;
   l.name = name;
   l.url = url;
-  const std::string u = lower(url), n = lower(name);
+  const std::string u = cli::lower_ascii(url), n = cli::lower_ascii(name);
   static const std::regex cc(R"(creativecommons\.org/licenses/([a-z-]+)/([0-9.]+))");
   static const std::regex pd(R"(creativecommons\.org/publicdomain/(zero|mark)/([0-9.]+))");
   std::smatch m;
@@ -37,7 +28,7 @@ Licence classify_licence(const std::string& id, const std::string& name, const s
     l.kind = Licence::Kind::CreativeCommons;
     l.non_commercial = contains(code, "nc");
     l.no_derivatives = contains(code, "nd");
-    l.short_name = "CC " + upper(code) + " " + m[2].str();
+    l.short_name = "CC " + cli::upper_ascii(code) + " " + m[2].str();
   } else if (std::regex_search(u, m, pd)) {
     l.kind = Licence::Kind::PublicDomain;
     l.short_name = (m[1].str() == "zero" ? "CC0 " : "Public Domain Mark ") + m[2].str();
@@ -85,7 +76,7 @@ std::vector<Licence> documented_flickr_licences() {
 
 std::set<std::string> select_licences(const std::string& spec, const std::vector<Licence>& table) {
   std::set<std::string> ids;
-  const std::string s = lower(spec);
+  const std::string s = cli::lower_ascii(spec);
   if (s == "cc" || s == "open" || s == "any") {
     for (const Licence& l : table) {
       const bool take = s == "any" || (s == "cc" && l.redistributable()) ||

@@ -5,22 +5,10 @@
 #include <sstream>
 
 #include "common/files.h"
+#include "lookalike/index/attribution_json.h"
 
 namespace lookalike::cli {
 namespace {
-
-// The first of `keys` present as a string or number; crawlers and API
-// versions spell some fields differently (licence/license, owner/ownername).
-std::string field(const nlohmann::json& object, std::initializer_list<const char*> keys) {
-  for (const char* key : keys) {
-    const auto it = object.find(key);
-    if (it == object.end() || it->is_null()) continue;
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_number_integer()) return std::to_string(it->get<long long>());
-    if (it->is_number()) return it->dump();
-  }
-  return {};
-}
 
 std::string stem_of(const std::string& path) { return fs::path(path).stem().string(); }
 
@@ -42,38 +30,31 @@ CrawlRecords CrawlRecords::parse(const std::string& text, const std::string& nam
     ++number;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    nlohmann::json object;
-    try {
-      object = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception&) {
-      result.warnings_.push_back(name + ": line " + std::to_string(number) + ": not valid JSON, skipped");
+    const auto skip = [&](const std::string& why) {
+      result.warnings_.push_back(name + ": line " + std::to_string(number) + ": " + why + ", skipped");
+    };
+    const nlohmann::json object = nlohmann::json::parse(line, nullptr, false);
+    if (object.is_discarded()) {
+      skip("not valid JSON");
       continue;
     }
     if (!object.is_object()) {
-      result.warnings_.push_back(name + ": line " + std::to_string(number) + ": not a JSON object, skipped");
+      skip("not a JSON object");
       continue;
     }
-    Attribution a;
-    a.photo_id = field(object, {"id", "photo_id"});
-    a.term = field(object, {"term", "tag"});
-    a.url = field(object, {"url", "source_url", "download_url"});
-    a.page = field(object, {"page", "page_url"});
-    a.owner = field(object, {"owner", "owner_name", "ownername", "author"});
-    a.title = field(object, {"title"});
-    a.licence = field(object, {"licence", "license"});
-    a.licence_url = field(object, {"licence_url", "license_url"});
-    const std::string path = field(object, {"path", "file"});
-    if (a.photo_id.empty() && path.empty()) {
-      result.warnings_.push_back(name + ": line " + std::to_string(number) + ": record has no id or path, skipped");
+    Attribution a = read_attribution(object);
+    if (a.photo_id.empty() && a.path.empty()) {
+      skip("record has no id or path");
       continue;
     }
     const std::size_t index = result.records_.size();
-    result.records_.push_back(a);
-    if (!path.empty()) result.by_path_[fs::path(path).generic_string()] = index;
+    if (!a.path.empty()) result.by_path_[fs::path(a.path).generic_string()] = index;
     if (!a.photo_id.empty()) {
       result.by_term_and_id_[{a.term, a.photo_id}] = index;
       result.by_id_[a.photo_id] = index;
     }
+    a.path.clear();  // the manifest records where the image is
+    result.records_.push_back(std::move(a));
   }
   return result;
 }

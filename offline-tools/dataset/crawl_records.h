@@ -1,6 +1,8 @@
-// Reading a crawl's `crawl.jsonl`: one JSON object per downloaded photo with
-// its attribution (id, term, url, page, owner, title, licence, size, sha256),
-// so that prep can carry it into the manifest and index into the site.
+// Finding the attribution of a crawl's photos in its `crawl.jsonl` (one JSON
+// object per downloaded photo), so that prep can carry it into the manifest
+// and index into the site. The fields are read by the core's one reader of
+// attribution (lookalike/index/attribution_json.h), which the crawl's own
+// reader (crawl/crawl_record.h) uses too.
 #pragma once
 
 #include <filesystem>

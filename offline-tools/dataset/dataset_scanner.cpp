@@ -6,23 +6,13 @@
 #include <set>
 
 #include "common/files.h"
+#include "common/text.h"
 #include "dataset/crawl_records.h"
 #include "dataset/csv.h"
 #include "lookalike/common/error.h"
 
 namespace lookalike::cli {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return s;
-}
-
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
 
 // The label a folder layout gives: the first folder under the root, or the
 // root's own name for images directly inside it.
@@ -57,7 +47,7 @@ void scan_labels_csv(DatasetScan& scan, std::size_t root_index) {
   if (rows.empty()) fail(ErrorKind::Corrupt, name + ": empty (expected a header line with path and label)");
   int path_col = -1, label_col = -1, split_col = -1;
   for (std::size_t c = 0; c < rows[0].fields.size(); ++c) {
-    const std::string h = lower(trim(rows[0].fields[c]));
+    const std::string h = lower_ascii(trim(rows[0].fields[c]));
     if (h == "path" || h == "file")
       path_col = int(c);
     else if (h == "label" || h == "class")

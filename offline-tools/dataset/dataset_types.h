@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "lookalike/index/attribution.h"
+
 namespace lookalike::cli {
 
 // Which side of a train/test split an image is on. None: not split (yet).
@@ -14,14 +16,8 @@ const char* split_name(Split split);  // "", "train", "test"
 // Error(InvalidArgument) for anything else, naming the value.
 Split parse_split(const std::string& text);
 
-// Where a photo came from and under which licence, as a crawl recorded it.
-// Every field is untrusted text (crawled); empty when unknown.
-struct Attribution {
-  std::string photo_id, term, url, page, owner, title, licence, licence_url;
-  bool empty() const {
-    return photo_id.empty() && term.empty() && url.empty() && page.empty() && owner.empty() && title.empty() &&
-           licence.empty() && licence_url.empty();
-  }
-};
+// Where a photo came from and under which licence: the core's one record
+// (lookalike/index/attribution.h), as a crawl recorded it.
+using lookalike::Attribution;
 
 }  // namespace lookalike::cli

@@ -6,6 +6,7 @@
 
 #include "common/files.h"
 #include "lookalike/common/error.h"
+#include "lookalike/index/attribution_json.h"
 
 namespace lookalike::cli {
 namespace {
@@ -53,6 +54,12 @@ class Reader {
   std::string where_;
 };
 
+json source_json(const Attribution& a) {
+  json j = json::object();
+  put_attribution(j, a);
+  return j;
+}
+
 json image_fields(const ManifestImage& image) {
   json j;
   j["root"] = image.root;
@@ -65,8 +72,16 @@ json image_fields(const ManifestImage& image) {
   j["pixel_hash"] = image.pixel_hash;
   j["phash"] = hex64(image.phash);
   j["luma"] = image.luma;
-  if (image.source && !image.source->empty()) j["source"] = attribution_to_json(*image.source);
+  if (image.source && !image.source->empty()) j["source"] = source_json(*image.source);
   return j;
+}
+
+std::optional<Attribution> optional_source(const Reader& r) {
+  if (const json* s = r.find("source")) {
+    if (!s->is_object()) fail(ErrorKind::Corrupt, r.where() + ": \"source\" must be an object");
+    return read_attribution(*s);
+  }
+  return std::nullopt;
 }
 
 ManifestImage image_from(const Reader& r, std::size_t root_count) {
@@ -85,19 +100,8 @@ ManifestImage image_from(const Reader& r, std::size_t root_count) {
   const std::string phash = r.text("phash", false);
   if (!phash.empty()) image.phash = parse_hex64(phash, r.where() + ": phash");
   image.luma = int(r.unsigned_number("luma", false));
-  if (const json* s = r.find("source")) {
-    if (!s->is_object()) fail(ErrorKind::Corrupt, r.where() + ": \"source\" must be an object");
-    image.source = attribution_from_json(*s);
-  }
+  image.source = optional_source(r);
   return image;
-}
-
-std::optional<Attribution> optional_source(const Reader& r) {
-  if (const json* s = r.find("source")) {
-    if (!s->is_object()) fail(ErrorKind::Corrupt, r.where() + ": \"source\" must be an object");
-    return attribution_from_json(*s);
-  }
-  return std::nullopt;
 }
 
 const json& array_field(const Reader& r, const char* key) {
@@ -132,39 +136,6 @@ std::uint64_t parse_hex64(const std::string& text, const std::string& what) {
     value = (value << 4) | std::uint64_t(d);
   }
   return value;
-}
-
-json attribution_to_json(const Attribution& a) {
-  json j = json::object();
-  auto put = [&](const char* key, const std::string& value) {
-    if (!value.empty()) j[key] = value;
-  };
-  put("photo_id", a.photo_id);
-  put("term", a.term);
-  put("url", a.url);
-  put("page", a.page);
-  put("owner", a.owner);
-  put("title", a.title);
-  put("licence", a.licence);
-  put("licence_url", a.licence_url);
-  return j;
-}
-
-Attribution attribution_from_json(const json& j) {
-  Attribution a;
-  auto get = [&](const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-  };
-  a.photo_id = get("photo_id");
-  a.term = get("term");
-  a.url = get("url");
-  a.page = get("page");
-  a.owner = get("owner");
-  a.title = get("title");
-  a.licence = get("licence");
-  a.licence_url = get("licence_url");
-  return a;
 }
 
 std::vector<std::string> Manifest::labels() const {
@@ -233,7 +204,7 @@ json manifest_to_json(const Manifest& manifest) {
   for (const auto& r : manifest.rejected) {
     json e{{"root", r.root}, {"path", r.path}, {"label", r.label}, {"reason", r.reason}, {"message", r.message}};
     if (r.bytes > 0) e["bytes"] = r.bytes;
-    if (r.source && !r.source->empty()) e["source"] = attribution_to_json(*r.source);
+    if (r.source && !r.source->empty()) e["source"] = source_json(*r.source);
     j["rejected"].push_back(std::move(e));
   }
   j["summary"] = json::array();

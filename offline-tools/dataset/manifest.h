@@ -14,8 +14,9 @@
 //       "format": "jpeg", "width": 384, "height": 256, "bytes": 38211,
 //       "pixel_hash": "<32 hex: XXH3-128 of width, height and the RGB8 pixels>",
 //       "phash": "<16 hex: 64-bit DCT perceptual hash>", "luma": 117,
-//       "source": { "photo_id": "…", "term": "…", "url": "…", "page": "…", "owner": "…",
-//                   "title": "…", "licence": "…", "licence_url": "…" } }   // only when known
+//       "source": { "url": "…", "page": "…", "owner": "…", "title": "…", "licence": "…",
+//                   "licence_url": "…", "photo_id": "…", "term": "…" } }   // only when known
+//                   (the core's Attribution: lookalike/index/attribution.h)
 //   ],
 //   "duplicates": [                                        // set aside: same or nearly the same picture
 //     { …the fields of an image without "split"…, "kind": "exact" | "near",
@@ -104,8 +105,5 @@ void write_manifest(const fs::path& file, const Manifest& manifest);
 
 std::string hex64(std::uint64_t value);                                       // 16 lowercase hex digits
 std::uint64_t parse_hex64(const std::string& text, const std::string& what);  // throws Error(Corrupt)
-
-nlohmann::json attribution_to_json(const Attribution& a);  // only the non-empty fields
-Attribution attribution_from_json(const nlohmann::json& json);
 
 }  // namespace lookalike::cli

@@ -1,6 +1,7 @@
 #include "embed/embed_inputs.h"
 
 #include "common/files.h"
+#include "common/text.h"
 #include "lookalike/common/error.h"
 
 namespace lookalike::cli {
@@ -73,8 +74,7 @@ std::vector<EmbedInput> collect_embed_inputs(const std::vector<std::string>& arg
         inputs.push_back(std::move(input));
       }
     } else if (fs::is_regular_file(path, ec)) {
-      std::string ext = path.extension().string();
-      for (auto& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
+      const std::string ext = lower_ascii(path.extension().string());
       if (ext == ".json") {
         add_manifest(path, inputs);
       } else {

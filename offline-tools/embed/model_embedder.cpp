@@ -7,13 +7,12 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
-#include <thread>
 
 #include "common/clock.h"
 #include "common/files.h"
-#include "common/parallel.h"
 #include "embed/worker_protocol.h"
 #include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/image/decode.h"
 #include "lookalike/model/preprocess.h"
 
@@ -192,146 +191,182 @@ std::vector<std::vector<float>> ModelEmbedder::embed(const std::vector<Image>& i
   return vectors;
 }
 
-EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<std::string>& paths,
-                                   const EmbedFilesOptions& options) {
-  const auto started = std::chrono::steady_clock::now();
-  const std::size_t n = paths.size(), B = embedder.batch_size(), T = embedder.tensor_floats(), D = embedder.dim();
-  EmbedFilesResult result;
-  result.vectors.assign(n * D, 0.0f);
-  result.errors.assign(n, "");
-  result.done.assign(n, false);
-  if (n == 0) return result;
+namespace {
 
-  // Batches are prepared in a ring of slots: decode threads fill up to
-  // kSlots batches ahead of the next one to send. A slot is free again as
-  // soon as its batch is sent (send_batch has read it by then), while the
-  // worker computes up to max_batches_in_flight() sent batches.
-  constexpr std::size_t kSlots = 3;
+// Reading and preprocessing on decode threads (a ParallelLoop over the
+// images) while this thread sends batches to the model worker and stores
+// its results. Batches are prepared in a ring of slots: decode threads fill
+// up to kSlots batches ahead of the next one to send. A slot is free again as
+// soon as its batch is sent (send_batch has read it by then), while the
+// worker computes up to max_batches_in_flight() sent batches.
+class EmbedPipeline {
+ public:
+  EmbedPipeline(ModelEmbedder& embedder, const std::vector<std::string>& paths, const EmbedFilesOptions& options)
+      : embedder_(embedder),
+        paths_(paths),
+        options_(options),
+        n_(paths.size()),
+        batch_(embedder.batch_size()),
+        floats_(embedder.tensor_floats()),
+        dim_(embedder.dim()),
+        slots_(kSlots) {
+    result_.vectors.assign(n_ * dim_, 0.0f);
+    result_.errors.assign(n_, "");
+    result_.done.assign(n_, false);
+    for (auto& s : slots_) s.tensors.resize(batch_ * floats_), s.ok.assign(batch_, 0);
+  }
+
+  EmbedFilesResult run() {
+    if (n_ == 0) return std::move(result_);
+    const unsigned threads = std::max(1u, std::min<unsigned>(thread_count(options_.decode_threads), unsigned(n_)));
+    ParallelLoop decoding(n_, threads, [this](std::size_t i) { prepare(i); });
+    try {
+      send_all();
+    } catch (...) {
+      shut_down(decoding);
+      embedder_.discard_batches();
+      throw;
+    }
+    shut_down(decoding);
+    for (std::size_t i = 0; i < n_; ++i)
+      if (!result_.done[i] && result_.errors[i].empty()) result_.errors[i] = "not embedded: stopped before this image";
+    return std::move(result_);
+  }
+
+ private:
+  static constexpr std::size_t kSlots = 3;
   struct Slot {
     std::vector<float> tensors;
     std::vector<char> ok;
     std::size_t finished = 0;
   };
-  std::vector<Slot> slots(kSlots);
-  for (auto& s : slots) s.tensors.resize(B * T), s.ok.assign(B, 0);
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::size_t current = 0;  // the batch sent next
-  bool abort = false;
-  std::atomic<std::size_t> next{0};
-  const ModelCard& card = embedder.card();
-
-  auto prepare = [&] {
-    for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= n) return;
-      const std::size_t b = i / B, k = i % B;
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        changed.wait(lock, [&] { return abort || b < current + kSlots; });
-        if (abort) return;
-      }
-      Slot& slot = slots[b % kSlots];
-      std::string error;
-      try {
-        const std::vector<std::uint8_t> bytes = read_file(paths[i]);
-        const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
-        preprocess_for_model_into(decoded.image, card, slot.tensors.data() + k * T);
-      } catch (const Error& e) {
-        error = e.what();
-      } catch (const std::bad_alloc&) {
-        error = "out of memory while decoding";
-      } catch (const std::exception& e) {
-        error = std::string("unexpected failure: ") + e.what();
-      }
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (!error.empty()) result.errors[i] = error;
-        slot.ok[k] = error.empty();
-        ++slot.finished;
-      }
-      changed.notify_all();
-    }
-  };
-
-  // Batches sent (or with no image to send) whose results are not stored
+  // A batch sent (or with no image to send) whose results are not stored
   // yet, in input order; `rows` are the items each result row belongs to.
   struct Sent {
     std::size_t end;
     std::vector<std::size_t> rows;
   };
-  std::deque<Sent> sent;
-  auto finish_oldest = [&] {
-    const Sent& s = sent.front();
-    if (!s.rows.empty()) {
-      const std::vector<float> out = embedder.take_batch();
-      for (std::size_t r = 0; r < s.rows.size(); ++r) {
-        std::memcpy(result.vectors.data() + s.rows[r] * D, out.data() + r * D, D * sizeof(float));
-        result.done[s.rows[r]] = true;
-      }
-      result.embedded += s.rows.size();
-    }
-    const std::size_t end = s.end;
-    sent.pop_front();
-    if (options.on_progress) options.on_progress(end);
-  };
 
-  const unsigned threads = std::max(1u, std::min<unsigned>(thread_count(options.decode_threads), unsigned(n)));
-  std::vector<std::thread> pool;
-  auto shut_down = [&] {
+  // On a decode thread: image i into its batch's slot, once that slot is free.
+  void prepare(std::size_t i) {
+    const std::size_t b = i / batch_, k = i % batch_;
     {
-      std::lock_guard<std::mutex> lock(mutex);
-      abort = true;
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [&] { return abort_ || b < current_ + kSlots; });
+      if (abort_) return;
     }
-    changed.notify_all();
-    for (auto& t : pool) t.join();
-    pool.clear();
-  };
-  try {
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(prepare);
-    const std::size_t batches = (n + B - 1) / B;
+    Slot& slot = slots_[b % kSlots];
+    std::string error;
+    try {
+      const std::vector<std::uint8_t> bytes = read_file(paths_[i]);
+      const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
+      preprocess_for_model_into(decoded.image, embedder_.card(), slot.tensors.data() + k * floats_);
+    } catch (const Error& e) {
+      error = e.what();
+    } catch (const std::bad_alloc&) {
+      error = "out of memory while decoding";
+    } catch (const std::exception& e) {
+      error = std::string("unexpected failure: ") + e.what();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!error.empty()) result_.errors[i] = error;
+      slot.ok[k] = error.empty();
+      ++slot.finished;
+    }
+    changed_.notify_all();
+  }
+
+  void send_all() {
+    const std::size_t batches = (n_ + batch_ - 1) / batch_;
     for (std::size_t b = 0; b < batches; ++b) {
-      if (options.should_stop && options.should_stop()) {
-        result.stopped = true;
+      if (options_.should_stop && options_.should_stop()) {
+        result_.stopped = true;
         break;
       }
-      const std::size_t begin = b * B, count = std::min(B, n - begin);
-      Slot& slot = slots[b % kSlots];
-      {
-        std::unique_lock<std::mutex> lock(mutex);
-        changed.wait(lock, [&] { return slot.finished == count; });
-      }
-      Sent entry{begin + count, {}};
-      for (std::size_t k = 0; k < count; ++k) {
-        if (!slot.ok[k]) continue;
-        if (entry.rows.size() != k)
-          std::memmove(slot.tensors.data() + entry.rows.size() * T, slot.tensors.data() + k * T, T * sizeof(float));
-        entry.rows.push_back(begin + k);
-      }
-      if (!entry.rows.empty()) {
-        // Room for this batch: the worker holds at most max_batches_in_flight().
-        while (embedder.batches_in_flight() >= ModelEmbedder::max_batches_in_flight()) finish_oldest();
-        embedder.send_batch(slot.tensors.data(), entry.rows.size());
-      }
-      sent.push_back(std::move(entry));
-      {
-        std::lock_guard<std::mutex> lock(mutex);
-        slot.finished = 0;
-        std::fill(slot.ok.begin(), slot.ok.end(), 0);
-        ++current;
-      }
-      changed.notify_all();
-      while (!sent.empty() && sent.front().rows.empty()) finish_oldest();  // nothing to wait for: report it now
+      send(b);
+      while (!sent_.empty() && sent_.front().rows.empty()) finish_oldest();  // nothing to wait for: report it now
     }
-    while (!sent.empty()) finish_oldest();
-  } catch (...) {
-    shut_down();
-    embedder.discard_batches();
-    throw;
+    while (!sent_.empty()) finish_oldest();
   }
-  shut_down();
-  for (std::size_t i = 0; i < n; ++i)
-    if (!result.done[i] && result.errors[i].empty()) result.errors[i] = "not embedded: stopped before this image";
+
+  // Batch b, once every image of it is prepared: its decodable images go to
+  // the worker, and its slot is freed for batch b + kSlots.
+  void send(std::size_t b) {
+    const std::size_t begin = b * batch_, count = std::min(batch_, n_ - begin);
+    Slot& slot = slots_[b % kSlots];
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [&] { return slot.finished == count; });
+    }
+    Sent entry{begin + count, {}};
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!slot.ok[k]) continue;
+      if (entry.rows.size() != k)
+        std::memmove(slot.tensors.data() + entry.rows.size() * floats_, slot.tensors.data() + k * floats_,
+                     floats_ * sizeof(float));
+      entry.rows.push_back(begin + k);
+    }
+    if (!entry.rows.empty()) {
+      // Room for this batch: the worker holds at most max_batches_in_flight().
+      while (embedder_.batches_in_flight() >= ModelEmbedder::max_batches_in_flight()) finish_oldest();
+      embedder_.send_batch(slot.tensors.data(), entry.rows.size());
+    }
+    sent_.push_back(std::move(entry));
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      slot.finished = 0;
+      std::fill(slot.ok.begin(), slot.ok.end(), 0);
+      ++current_;
+    }
+    changed_.notify_all();
+  }
+
+  void finish_oldest() {
+    const Sent& s = sent_.front();
+    if (!s.rows.empty()) {
+      const std::vector<float> out = embedder_.take_batch();
+      for (std::size_t r = 0; r < s.rows.size(); ++r) {
+        std::memcpy(result_.vectors.data() + s.rows[r] * dim_, out.data() + r * dim_, dim_ * sizeof(float));
+        result_.done[s.rows[r]] = true;
+      }
+      result_.embedded += s.rows.size();
+    }
+    const std::size_t end = s.end;
+    sent_.pop_front();
+    if (options_.on_progress) options_.on_progress(end);
+  }
+
+  // Decode threads still waiting for a slot give up; the rest are skipped.
+  void shut_down(ParallelLoop& decoding) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      abort_ = true;
+    }
+    changed_.notify_all();
+    decoding.stop();
+    decoding.join();
+  }
+
+  ModelEmbedder& embedder_;
+  const std::vector<std::string>& paths_;
+  const EmbedFilesOptions& options_;
+  const std::size_t n_, batch_, floats_, dim_;
+  std::vector<Slot> slots_;
+  std::deque<Sent> sent_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::size_t current_ = 0;  // the batch sent next
+  bool abort_ = false;
+  EmbedFilesResult result_;
+};
+
+}  // namespace
+
+EmbedFilesResult embed_image_files(ModelEmbedder& embedder, const std::vector<std::string>& paths,
+                                   const EmbedFilesOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  EmbedFilesResult result = EmbedPipeline(embedder, paths, options).run();
   result.seconds = seconds_since(started);
   return result;
 }

@@ -78,7 +78,7 @@ std::vector<std::string> known_model_cards() {
 
 std::string find_card_file(const std::string& name_or_path, const std::vector<std::string>& known) {
   std::string spec = name_or_path;
-  if (spec.rfind("model:", 0) == 0) spec = spec.substr(6);
+  if (is_model_spec(spec)) spec = model_spec_card(spec);
   if (spec.empty())
     fail(ErrorKind::InvalidArgument, "no model card given (a name such as clip-vit-b32, or a card file)");
   const bool looks_like_path =

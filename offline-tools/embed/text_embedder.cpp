@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "common/parallel.h"
+#include "lookalike/common/parallel.h"
 #include "embed/node_runtime.h"
 #include "lookalike/common/error.h"
 #include "lookalike/model/preprocess.h"

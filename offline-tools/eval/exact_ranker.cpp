@@ -1,7 +1,7 @@
 #include "eval/exact_ranker.h"
 
 #include "common/cli_context.h"
-#include "common/parallel.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/metrics/kernels.h"
 #include "lookalike/search/exact_search.h"
 

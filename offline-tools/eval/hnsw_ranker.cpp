@@ -3,7 +3,7 @@
 #include <unordered_set>
 
 #include "common/cli_context.h"
-#include "common/parallel.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/index/vector_index.h"
 
 namespace lookalike::cli {

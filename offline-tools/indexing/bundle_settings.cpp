@@ -35,9 +35,9 @@ std::vector<Metric> chosen_metrics(const std::vector<Metric>& given) {
 // A model feature of a built site is the card the site carries, when it is there.
 FeatureChoice existing_feature(const std::string& spec, const std::filesystem::path& site) {
   if (is_model_spec(spec)) {
-    const std::filesystem::path card = site / "models" / (spec.substr(6) + ".json");
+    const std::filesystem::path card = site / "models" / (model_spec_card(spec) + ".json");
     std::error_code ec;
-    if (std::filesystem::is_regular_file(card, ec)) return choose_feature("model:" + card.string());
+    if (std::filesystem::is_regular_file(card, ec)) return choose_feature(kModelSpecPrefix + card.string());
   }
   return choose_feature(spec);
 }

@@ -10,7 +10,6 @@
 #include "common/clock.h"
 #include "common/files.h"
 #include "common/log.h"
-#include "common/parallel.h"
 #include "common/progress.h"
 #include "common/staged_files.h"
 #include "common/text.h"
@@ -20,6 +19,7 @@
 #include "indexing/sample_queries.h"
 #include "indexing/site_models.h"
 #include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/index/vector_index.h"
 #include "site/bundle_files.h"
 #include "site/collection_files.h"
@@ -71,30 +71,23 @@ std::vector<std::string> sorted_labels(const std::vector<CollectionItem>& items)
   return {labels.begin(), labels.end()};
 }
 
-}  // namespace
-
-IndexSummary run_index(const IndexOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  const fs::path& site = options.site;
-  // Everything that can be checked without reading an image is checked first.
+// Everything that can be checked without reading an image, checked first.
+void check_before_reading(const IndexOptions& options) {
   if (!options.name.empty()) check_collection_name(options.name);
-  {
-    std::error_code ec;
-    if (fs::exists(site, ec) && !fs::is_directory(site, ec))
-      fail(ErrorKind::Io, "--site " + site.string() + " is a file, not a folder");
-  }
+  std::error_code ec;
+  if (fs::exists(options.site, ec) && !fs::is_directory(options.site, ec))
+    fail(ErrorKind::Io, "--site " + options.site.string() + " is a file, not a folder");
   if (!options.update)
     fresh_settings(options, 0);
   else if (!options.features.empty())
     choose_features(options.features);
   if (options.thumbnail_side < 16) fail(ErrorKind::InvalidArgument, "thumbnails must be at least 16 px");
-  const std::string created = build_timestamp();  // before any work: it refuses a bad SOURCE_DATE_EPOCH
+}
 
-  const IndexInput input = load_index_input(options.input, options.threads, options.show_progress);
-  const Manifest& manifest = input.manifest;
-  const std::string name = options.name.empty() ? input.default_name : options.name;
-  check_collection_name(name);
-
+// The collection already in the site under this name, if any: what --update
+// builds on, and whose files a rebuild replaces.
+std::optional<Collection> existing_collection(const IndexOptions& options, const std::string& name) {
+  const fs::path& site = options.site;
   std::optional<Collection> old;
   if (collection_exists(site, name)) {
     try {
@@ -109,28 +102,24 @@ IndexSummary run_index(const IndexOptions& options) {
                                          " does not exist; build the collection first (without --update)");
   // A damaged list of collections is reported before anything is written.
   if (fs::exists(collection_list_file(site))) read_collection_list(site);
+  return old;
+}
 
-  IndexSummary summary;
-  summary.name = name;
-  summary.update = options.update;
-  summary.input_kind = input.kind;
-  const IndexPlan plan = options.update ? plan_update(manifest, *old, site) : plan_fresh(manifest);
-  const BundleSettings settings = options.update ? update_settings(options, *old, site, plan.items.size())
-                                                 : fresh_settings(options, plan.items.size());
-  // Checked before any feature is computed: a wrong --text-card fails early.
-  const auto text_towers = choose_text_towers(settings.features, options.text, site / "models");
-  if (!options.update && old)
-    log_info("rebuilding collection " + name + " from scratch (new ids; --update keeps them)");
+void log_plan(const IndexOptions& options, const std::string& name, const IndexPlan& plan,
+              const BundleSettings& settings, bool rebuilding) {
+  if (rebuilding) log_info("rebuilding collection " + name + " from scratch (new ids; --update keeps them)");
   log_info(std::string(options.update ? "updating " : "building ") + name + ": " + std::to_string(plan.items.size()) +
            " images (" + std::to_string(plan.added) + " new, " + std::to_string(plan.changed) + " changed, " +
            std::to_string(plan.kept) + " kept, " + std::to_string(plan.removed.size()) + " removed), " +
            std::to_string(settings.features.size()) + " feature(s) x " + std::to_string(settings.metrics.size()) +
            " metric(s)");
+}
 
-  StagedFiles staged(site, name);
-
-  // 1. Decode each new or changed image once: thumbnail and features.
-  std::vector<std::size_t> computed;  // positions in plan.items
+// Step 1: each new or changed image decoded once, for its thumbnail (staged)
+// and every feature. `computed` are the positions in plan.items decoded.
+FeatureExtraction decode_images(const IndexOptions& options, const Manifest& manifest, const IndexPlan& plan,
+                                const BundleSettings& settings, StagedFiles& staged,
+                                std::vector<std::size_t>& computed) {
   std::vector<fs::path> files;
   for (std::size_t i = 0; i < plan.items.size(); ++i) {
     if (!plan.items[i].compute) continue;
@@ -148,105 +137,167 @@ IndexSummary run_index(const IndexOptions& options) {
   extraction_options.on_decoded = [&](std::size_t k, const Image& image) {
     const auto jpeg = thumbnail_jpeg(image, options.thumbnail_side);
     try {
-      staged.write(site / plan.items[computed[k]].item.thumbnail, jpeg.data(), jpeg.size());
+      staged.write(options.site / plan.items[computed[k]].item.thumbnail, jpeg.data(), jpeg.size());
     } catch (const Error& e) {
       std::lock_guard<std::mutex> lock(write_error_mutex);
       if (write_error.empty()) write_error = e.what();
       throw;
     }
   };
-  const FeatureExtraction extraction = extract_features(files, settings.features, extraction_options);
-  fail_if_interrupted(site);
+  FeatureExtraction extraction = extract_features(files, settings.features, extraction_options);
+  fail_if_interrupted(options.site);
   if (!write_error.empty()) fail(ErrorKind::Io, write_error);
+  return extraction;
+}
 
-  // 2. The items that made it, and what changes in every bundle.
-  std::vector<bool> usable(plan.items.size(), true);
-  std::vector<std::uint32_t> add_ids, remove_ids = plan.removed;
+// Step 2: the items that made it, and what changes in every bundle.
+struct Outcome {
+  std::vector<PlannedItem> items;  // in the collection, ascending ids
+  std::vector<std::uint32_t> add_ids, remove_ids;
   std::set<fs::path> failed_thumbnails;
+};
+
+Outcome settle_items(const IndexPlan& plan, const std::vector<std::size_t>& computed,
+                     const FeatureExtraction& extraction, const fs::path& site, IndexSummary& summary) {
+  Outcome out;
+  out.remove_ids = plan.removed;
+  std::vector<bool> usable(plan.items.size(), true);
   for (std::size_t k = 0; k < computed.size(); ++k) {
     const PlannedItem& p = plan.items[computed[k]];
-    if (!p.is_new) remove_ids.push_back(p.item.id);  // changed: its old vectors go
+    if (!p.is_new) out.remove_ids.push_back(p.item.id);  // changed: its old vectors go
     if (extraction.ok[k]) {
-      add_ids.push_back(p.item.id);
+      out.add_ids.push_back(p.item.id);
       if (p.is_new) ++summary.added;
     } else {
       usable[computed[k]] = false;
-      failed_thumbnails.insert(site / p.item.thumbnail);
+      out.failed_thumbnails.insert(site / p.item.thumbnail);
       summary.failures.push_back(p.item.source.path + ": " + extraction.errors[k]);
     }
   }
-  std::vector<PlannedItem> final_items;
   for (std::size_t i = 0; i < plan.items.size(); ++i)
-    if (usable[i]) final_items.push_back(plan.items[i]);
-  if (final_items.empty())
+    if (usable[i]) out.items.push_back(plan.items[i]);
+  if (out.items.empty())
     fail(extraction.error_kinds.empty() ? ErrorKind::Corrupt : extraction.error_kinds.front(),
          "none of the " + std::to_string(plan.items.size()) + " images could be indexed; the first: " +
              (summary.failures.empty() ? std::string("(no images)") : summary.failures.front()));
+  return out;
+}
 
-  // 3. One bundle per feature and metric: built afresh, or the existing one
-  // with the removed vectors taken out and the new ones added.
-  const std::size_t total_vectors = add_ids.size() * settings.features.size() * settings.metrics.size();
+// Step 3, for one feature and metric: the bundle built afresh, or the
+// existing one with the removed vectors taken out and the new ones added.
+BuiltBundle build_bundle(const IndexOptions& options, const std::string& name, const std::optional<Collection>& old,
+                         const BundleSettings& settings, const FeatureChoice& feature, Metric metric,
+                         const FeatureMatrix& rows, const Outcome& outcome, StagedFiles& staged,
+                         std::optional<Progress>& progress) {
+  const auto bundle_start = std::chrono::steady_clock::now();
+  const fs::path& site = options.site;
+  std::string file = bundle_file_name(name, feature.slug, metric);
+  std::optional<VectorIndex> index;
+  if (options.update) {
+    for (const CollectionBundle& b : old->bundles)
+      if (b.feature == feature.spec && b.metric == metric) file = b.file;
+    index.emplace(load_bundle_file(site / "index" / file));
+  } else {
+    index.emplace(bundle_config(settings, feature, metric));
+  }
+  if (progress) progress->set_note(file);
+  for (const std::uint32_t id : outcome.remove_ids) index->remove(id);
+  const std::vector<std::uint32_t>& add_ids = outcome.add_ids;
+  for (std::size_t first = 0; first < add_ids.size(); first += kAddChunk) {
+    const std::size_t count = std::min(kAddChunk, add_ids.size() - first);
+    index->add_many(add_ids.data() + first, rows.row(first), count,
+                    options.reproducible ? 1 : thread_count(options.threads));
+    if (progress) progress->advance(count);
+    fail_if_interrupted(site);
+  }
+  if (index->size() != outcome.items.size())
+    fail(ErrorKind::Corrupt, file + " would hold " + std::to_string(index->size()) + " items for " +
+                                 std::to_string(outcome.items.size()) + " in the collection: rebuild without --update");
+  const std::vector<std::uint8_t> bytes = index->save();
+  staged.write(site / "index" / file, bytes.data(), bytes.size());
+  BuiltBundle built;
+  const IndexConfig& c = index->config();
+  built.entry = {feature.spec, feature.slug, metric, file, c.kind, c.element, c.dim, index->size(), bytes.size()};
+  built.added = add_ids.size();
+  built.removed = outcome.remove_ids.size();
+  built.seconds = seconds_since(bundle_start);
+  return built;
+}
+
+void build_bundles(const IndexOptions& options, const std::string& name, const std::optional<Collection>& old,
+                   const BundleSettings& settings, const FeatureExtraction& extraction, const Outcome& outcome,
+                   StagedFiles& staged, IndexSummary& summary) {
+  const std::size_t total_vectors = outcome.add_ids.size() * settings.features.size() * settings.metrics.size();
   std::optional<Progress> progress;
   if (options.show_progress && total_vectors > 0) progress.emplace("bundles", total_vectors, "vectors");
   for (std::size_t f = 0; f < settings.features.size(); ++f) {
-    const FeatureChoice& feature = settings.features[f];
     const FeatureMatrix rows = keep_rows(extraction.matrices[f], extraction.ok);
-    for (const Metric metric : settings.metrics) {
-      const auto bundle_start = std::chrono::steady_clock::now();
-      std::string file = bundle_file_name(name, feature.slug, metric);
-      std::optional<VectorIndex> index;
-      if (options.update) {
-        for (const CollectionBundle& b : old->bundles)
-          if (b.feature == feature.spec && b.metric == metric) file = b.file;
-        index.emplace(load_bundle_file(site / "index" / file));
-      } else {
-        index.emplace(bundle_config(settings, feature, metric));
-      }
-      if (progress) progress->set_note(file);
-      for (const std::uint32_t id : remove_ids) index->remove(id);
-      for (std::size_t first = 0; first < add_ids.size(); first += kAddChunk) {
-        const std::size_t count = std::min(kAddChunk, add_ids.size() - first);
-        index->add_many(add_ids.data() + first, rows.row(first), count,
-                        options.reproducible ? 1 : thread_count(options.threads));
-        if (progress) progress->advance(count);
-        fail_if_interrupted(site);
-      }
-      if (index->size() != final_items.size())
-        fail(ErrorKind::Corrupt, file + " would hold " + std::to_string(index->size()) + " items for " +
-                                     std::to_string(final_items.size()) +
-                                     " in the collection: rebuild without --update");
-      const std::vector<std::uint8_t> bytes = index->save();
-      staged.write(site / "index" / file, bytes.data(), bytes.size());
-      BuiltBundle built;
-      built.entry = {
-          feature.spec,        feature.slug,  metric,      file, index->config().kind, index->config().element,
-          index->config().dim, index->size(), bytes.size()};
-      built.added = add_ids.size();
-      built.removed = remove_ids.size();
-      built.seconds = seconds_since(bundle_start);
-      summary.bundles.push_back(std::move(built));
-    }
+    for (const Metric metric : settings.metrics)
+      summary.bundles.push_back(
+          build_bundle(options, name, old, settings, settings.features[f], metric, rows, outcome, staged, progress));
   }
   if (progress) progress->finish();
+}
 
-  // 4. Model cards and files, sample queries, and the sidecar listing it all.
+// Step 4: model cards and files, sample queries, and the collection listing it all.
+Collection assemble_collection(const IndexOptions& options, const std::string& name,
+                               const std::optional<Collection>& old, const std::string& created,
+                               const BundleSettings& settings,
+                               const std::vector<std::optional<LoadedTextCard>>& text_towers,
+                               const Manifest& manifest, const Outcome& outcome, const IndexSummary& summary,
+                               StagedFiles& staged) {
   Collection collection;
   collection.name = name;
   collection.title = !options.title.empty() ? options.title : old ? old->title : name;
   collection.created = created;
-  for (const PlannedItem& p : final_items) collection.items.push_back(p.item);
+  for (const PlannedItem& p : outcome.items) collection.items.push_back(p.item);
   collection.labels = sorted_labels(collection.items);
   collection.licence_note = licence_note_for(collection.items);
   for (const BuiltBundle& b : summary.bundles) collection.bundles.push_back(b.entry);
-  collection.models = stage_site_models(settings.features, text_towers, options.model, site, staged);
-  collection.samples = stage_samples(pick_samples(final_items, options.samples), manifest, site, staged);
+  collection.defaults = preferred_defaults(collection.bundles);
+  collection.models = stage_site_models(settings.features, text_towers, options.model, options.site, staged);
+  collection.samples = stage_samples(pick_samples(outcome.items, options.samples), manifest, options.site, staged);
+  return collection;
+}
+
+}  // namespace
+
+IndexSummary run_index(const IndexOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path& site = options.site;
+  check_before_reading(options);
+  const std::string created = build_timestamp();  // before any work: it refuses a bad SOURCE_DATE_EPOCH
+  const IndexInput input = load_index_input(options.input, options.threads, options.show_progress);
+  const Manifest& manifest = input.manifest;
+  const std::string name = options.name.empty() ? input.default_name : options.name;
+  check_collection_name(name);
+  const std::optional<Collection> old = existing_collection(options, name);
+
+  IndexSummary summary;
+  summary.name = name;
+  summary.update = options.update;
+  summary.input_kind = input.kind;
+  const IndexPlan plan = options.update ? plan_update(manifest, *old, site) : plan_fresh(manifest);
+  const BundleSettings settings = options.update ? update_settings(options, *old, site, plan.items.size())
+                                                 : fresh_settings(options, plan.items.size());
+  // Checked before any feature is computed: a wrong --text-card fails early.
+  const auto text_towers = choose_text_towers(settings.features, options.text, site / "models");
+  log_plan(options, name, plan, settings, !options.update && old);
+
+  StagedFiles staged(site, name);
+  std::vector<std::size_t> computed;
+  const FeatureExtraction extraction = decode_images(options, manifest, plan, settings, staged, computed);
+  const Outcome outcome = settle_items(plan, computed, extraction, site, summary);
+  build_bundles(options, name, old, settings, extraction, outcome, staged, summary);
+  const Collection collection =
+      assemble_collection(options, name, old, created, settings, text_towers, manifest, outcome, summary, staged);
   const std::string sidecar = collection_to_json(collection);  // validated before anything moves
   fail_if_interrupted(site);
 
   staged.commit();
   write_file_atomic(collection_file(site, name), sidecar);
   register_collection(site, collection, options.make_default);
-  remove_stale_files(old, collection, failed_thumbnails, site);
+  remove_stale_files(old, collection, outcome.failed_thumbnails, site);
 
   summary.title = collection.title;
   summary.sidecar = collection_file(site, name).string();
@@ -254,7 +305,7 @@ IndexSummary run_index(const IndexOptions& options) {
   summary.removed = plan.removed.size();
   summary.changed = plan.changed;
   summary.kept = plan.kept;
-  summary.thumbnails_written = add_ids.size();
+  summary.thumbnails_written = outcome.add_ids.size();
   summary.thumbnails_reused = plan.kept;
   for (const auto& m : collection.models) {
     summary.models.push_back(m.card);

@@ -4,10 +4,10 @@
 
 #include "common/cli_context.h"
 #include "common/files.h"
-#include "common/parallel.h"
 #include "common/progress.h"
 #include "common/text.h"
 #include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/image/decode.h"
 #include "prep/perceptual_hash.h"
 #include "prep/pixel_hash.h"
@@ -44,12 +44,6 @@ std::string reason_for(ErrorKind kind) {
       break;
   }
   return "corrupt";
-}
-
-std::string format_key(ImageFormat format) {
-  std::string name = format_name(format);
-  for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return name;
 }
 
 Checked check_image(const fs::path& file, const PrepOptions& options) {

@@ -13,17 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const Metric kMetricPreference[] = {Metric::Cosine, Metric::Correlation, Metric::L2, Metric::L1};
-
-// The page's default feature: a model (the best results), else the strongest
-// classic feature.
-int preference(const std::string& spec) {
-  if (is_model_spec(spec)) return 0;
-  if (spec.rfind("colour-texture", 0) == 0) return 1;
-  if (spec.rfind("colour", 0) == 0) return 2;
-  return 3;
-}
-
 std::string list_of(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
@@ -52,20 +41,26 @@ std::string text_problem(const std::string& feature, const std::vector<SiteModel
     return feature + " describes images only; a text query needs a model whose text tower shares its space (CLIP)";
   for (const SiteModel& m : models)
     if (m.feature == feature)
-      return m.text_card.empty() ? "the site publishes no text tower for " + feature.substr(6) +
+      return m.text_card.empty() ? "the site publishes no text tower for " + model_spec_card(feature) +
                                        " (index it with a text card that pairs with it installed, e.g. "
                                        "models/fetch.sh clip-vit-b32-text for clip-vit-b32)"
                                  : "";
   return "the collection lists no model card for " + feature;
 }
 
+// The feature a text query searches by default: the first, in the page's
+// order of defaults, whose model has a text tower.
 std::string text_feature(const Collection& c, const std::vector<std::string>& features,
                          const std::vector<SiteModel>& models) {
+  std::vector<std::string> ordered;
+  for (const CollectionChoice& d : c.defaults) ordered.push_back(d.feature);
+  ordered.insert(ordered.end(), features.begin(), features.end());
   std::string reasons;
-  for (const auto& f : features) {
+  for (const auto& f : ordered) {
     const std::string problem = text_problem(f, models);
     if (problem.empty()) return f;
-    if (is_model_spec(f)) reasons += (reasons.empty() ? "" : "; ") + problem;
+    if (is_model_spec(f) && reasons.find(problem) == std::string::npos)
+      reasons += (reasons.empty() ? "" : "; ") + problem;
   }
   fail(ErrorKind::InvalidArgument,
        "collection " + c.name + " cannot answer a text query: " +
@@ -75,36 +70,39 @@ std::string text_feature(const Collection& c, const std::vector<std::string>& fe
                             : reasons));
 }
 
-const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequest& request,
-                                      const std::vector<SiteModel>& models) {
+// The feature asked for, in either spelling (as listed, or its canonical
+// spec), or the collection's first default: the page's choice. A text query
+// only takes a model feature with a text tower.
+std::string choose_feature_spec(const Collection& c, const QueryTargetRequest& request,
+                                const std::vector<SiteModel>& models) {
   std::vector<std::string> features;
   for (const auto& b : c.bundles)
     if (std::find(features.begin(), features.end(), b.feature) == features.end()) features.push_back(b.feature);
   if (features.empty()) fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles to search");
-  std::string feature;
-  if (request.feature.empty() && request.text) {
-    feature = text_feature(c, features, models);
-  } else if (request.feature.empty()) {
-    feature = *std::min_element(features.begin(), features.end(), [](const std::string& a, const std::string& b) {
-      return preference(a) < preference(b);
-    });
-  } else {
-    // Either spelling of the feature: as listed, or its canonical spec.
-    feature = request.feature;
-    if (std::find(features.begin(), features.end(), feature) == features.end()) {
-      try {
-        feature = choose_feature(request.feature).spec;
-      } catch (const Error&) {
-        // Not a feature this build knows: reported below as not in the collection.
-      }
+  if (request.feature.empty() && request.text) return text_feature(c, features, models);
+  if (request.feature.empty()) return c.defaults.empty() ? features.front() : c.defaults.front().feature;
+  std::string feature = request.feature;
+  if (std::find(features.begin(), features.end(), feature) == features.end()) {
+    try {
+      feature = choose_feature(request.feature).spec;
+    } catch (const Error&) {
+      // Not a feature this build knows: reported below as not in the collection.
     }
-    if (std::find(features.begin(), features.end(), feature) == features.end())
-      fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles for feature " + request.feature +
-                                           " (it has: " + list_of(features) + ")");
-    if (request.text && !text_problem(feature, models).empty())
-      fail(ErrorKind::InvalidArgument, "collection " + c.name + " cannot answer a text query with " + feature + ": " +
-                                           text_problem(feature, models));
   }
+  if (std::find(features.begin(), features.end(), feature) == features.end())
+    fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles for feature " + request.feature +
+                                         " (it has: " + list_of(features) + ")");
+  if (request.text && !text_problem(feature, models).empty())
+    fail(ErrorKind::InvalidArgument, "collection " + c.name + " cannot answer a text query with " + feature + ": " +
+                                         text_problem(feature, models));
+  return feature;
+}
+
+// The metric asked for, else the one the collection's defaults give the
+// feature, else its first bundle listed.
+const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequest& request,
+                                      const std::vector<SiteModel>& models) {
+  const std::string feature = choose_feature_spec(c, request, models);
   std::vector<const CollectionBundle*> candidates;
   for (const auto& b : c.bundles)
     if (b.feature == feature) candidates.push_back(&b);
@@ -117,9 +115,9 @@ const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequ
     fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no " + request.metric + " bundle for " + feature +
                                          " (it has: " + list_of(metrics) + ")");
   }
-  for (const Metric m : kMetricPreference)
+  for (const CollectionChoice& d : c.defaults)
     for (const auto* b : candidates)
-      if (b->metric == m) return *b;
+      if (d.feature == feature && b->metric == d.metric) return *b;
   return *candidates.front();
 }
 
@@ -184,8 +182,7 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
   }
   std::unordered_map<std::uint32_t, std::size_t> positions;
   for (std::size_t i = 0; i < collection.items.size(); ++i) positions.emplace(collection.items[i].id, i);
-  return QueryTarget{std::move(collection), request.site, file, std::move(index), card, text_card,
-                     std::move(positions)};
+  return QueryTarget{std::move(collection), request.site, file, std::move(index), card, text_card, std::move(positions)};
 }
 
 }  // namespace lookalike::cli

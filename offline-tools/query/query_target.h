@@ -17,8 +17,8 @@ struct QueryTargetRequest {
   std::filesystem::path site;        // a site folder, or
   std::filesystem::path index_file;  // one .lkx bundle
   std::string collection;            // empty: the site's default
-  std::string feature;               // empty: the page's default (a model, else colour-texture, else colour, …)
-  std::string metric;                // empty: the first of cosine, correlation, l2, l1 the feature has
+  std::string feature;               // empty: the page's default (the collection's first "defaults")
+  std::string metric;                // empty: the one the collection's defaults give the feature
   // A text query: only a model feature with a text tower can answer it
   // (the default: the first such feature, as the page's text box searches).
   bool text = false;

@@ -11,7 +11,7 @@ namespace lookalike::cli {
 std::vector<float> query_vector(const std::filesystem::path& image, const IndexConfig& bundle,
                                 const std::string& model_card, const ModelRunOptions& model) {
   const FeatureChoice feature = choose_feature(
-      is_model_spec(bundle.feature_spec) && !model_card.empty() ? "model:" + model_card : bundle.feature_spec);
+      is_model_spec(bundle.feature_spec) && !model_card.empty() ? kModelSpecPrefix + model_card : bundle.feature_spec);
   if (feature.spec != bundle.feature_spec)
     fail(ErrorKind::InvalidArgument,
          "the card " + model_card + " is for " + feature.spec + ", the index holds " + bundle.feature_spec);

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <map>
 
+#include "common/text.h"
+
 namespace lookalike::cli {
 
 std::string mime_type_for(const std::filesystem::path& file) {
@@ -42,8 +44,7 @@ std::string mime_type_for(const std::filesystem::path& file) {
       {".ttf", "font/ttf"},
       {".pdf", "application/pdf"},
   };
-  std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  const std::string ext = lower_ascii(file.extension().string());
   const auto it = types.find(ext);
   return it == types.end() ? "application/octet-stream" : it->second;
 }

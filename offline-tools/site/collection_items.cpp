@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <utility>
 
 #include "common/log.h"
 #include "common/text.h"
@@ -14,16 +13,13 @@ namespace {
 // Crawled links the page must not follow (not http(s), spaces, quotes) are
 // dropped with a warning rather than failing the whole index at the end:
 // the core's own rule decides (collection_to_json refuses such links).
-void drop_unsafe_links(CollectionItem& item) {
-  CollectionSource& s = item.source;
-  for (const auto& [field, link] : {std::pair<const char*, const std::string*>{"url", &s.url},
-                                    {"page", &s.page},
-                                    {"licence_url", &s.licence_url}}) {
-    if (link->empty() || is_web_link(*link)) continue;
-    log_warning(printable(s.path) + ": links left out (source." + field + " must be an http or https URL)");
-    s.url.clear();
-    s.page.clear();
-    s.licence_url.clear();
+void drop_unsafe_links(Attribution& source) {
+  for (const AttributionField& field : attribution_fields()) {
+    const std::string& link = source.*field.member;
+    if (!field.is_link || link.empty() || is_web_link(link)) continue;
+    log_warning(printable(source.path) + ": links left out (source." + field.key + " must be an http or https URL)");
+    for (const AttributionField& other : attribution_fields())
+      if (other.is_link) (source.*other.member).clear();
     return;
   }
 }
@@ -37,17 +33,10 @@ CollectionItem collection_item(const Manifest& manifest, const ManifestImage& im
   item.thumbnail = thumbnail_path(id);
   item.width = std::uint32_t(std::max(image.width, 0));
   item.height = std::uint32_t(std::max(image.height, 0));
+  if (image.source) item.source = *image.source;
   item.source.path =
       manifest.roots.size() > 1 ? manifest.roots[image.root].path.filename().string() + "/" + image.path : image.path;
-  if (image.source) {
-    item.source.url = image.source->url;
-    item.source.page = image.source->page;
-    item.source.owner = image.source->owner;
-    item.source.title = image.source->title;
-    item.source.licence = image.source->licence;
-    item.source.licence_url = image.source->licence_url;
-    drop_unsafe_links(item);
-  }
+  drop_unsafe_links(item.source);
   return item;
 }
 

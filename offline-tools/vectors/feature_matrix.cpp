@@ -6,10 +6,10 @@
 #include "common/cli_context.h"
 #include "common/files.h"
 #include "common/log.h"
-#include "common/parallel.h"
 #include "common/progress.h"
 #include "embed/model_embedder.h"
 #include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/image/decode.h"
 
 namespace lookalike::cli {

@@ -6,12 +6,10 @@
 
 namespace lookalike::cli {
 
-bool is_model_spec(const std::string& spec) { return spec.rfind("model:", 0) == 0; }
-
 FeatureChoice choose_feature(const std::string& spec) {
   FeatureChoice choice;
   if (is_model_spec(spec)) {
-    const std::string card = spec.substr(6);
+    const std::string card = model_spec_card(spec);
     if (card.empty())
       fail(ErrorKind::InvalidArgument, "feature \"model:\" needs a card name or file, e.g. model:mobilenetv2-int8");
     LoadedCard loaded;

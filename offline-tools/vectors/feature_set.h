@@ -13,6 +13,7 @@
 
 #include "embed/model_files.h"
 #include "lookalike/features/feature.h"
+#include "lookalike/model/model_card.h"  // is_model_spec
 
 namespace lookalike::cli {
 
@@ -30,8 +31,6 @@ struct FeatureChoice {
 
   bool is_model() const { return card.has_value(); }
 };
-
-bool is_model_spec(const std::string& spec);  // "model:…"
 
 // Throws Error(InvalidArgument) for an unknown feature, parameter or card
 // (an invalid card file: the card's own error).

@@ -185,6 +185,13 @@ const char* format_name(ImageFormat format) {
   return "unknown";
 }
 
+std::string format_key(ImageFormat format) {
+  std::string key = format_name(format);
+  for (char& c : key)
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  return key;
+}
+
 bool core_decodes(ImageFormat format) {
   return format == ImageFormat::Jpeg || format == ImageFormat::Png || format == ImageFormat::Bmp ||
          format == ImageFormat::Gif || format == ImageFormat::Tga;

@@ -7,6 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "lookalike/common/error.h"
+#include "lookalike/common/name_list.h"
+#include "lookalike/index/attribution_json.h"
+#include "lookalike/model/model_card.h"
 
 namespace lookalike {
 namespace {
@@ -79,6 +82,38 @@ std::string at(const std::string& array, std::size_t i) { return array + "[" + s
 
 constexpr const char* kNameRule = "must be 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'";
 
+void validate_bundles(const std::vector<CollectionBundle>& bundles, const Reporter& bad) {
+  std::set<std::string> files, pairs;
+  for (std::size_t i = 0; i < bundles.size(); ++i) {
+    const CollectionBundle& b = bundles[i];
+    const std::string f = at("bundles", i);
+    // The page picks a bundle by feature and metric: one each.
+    if (!pairs.insert(b.feature + " " + metric_name(b.metric)).second)
+      bad(f, "lists feature " + b.feature + " with metric " + metric_name(b.metric) + " a second time");
+    if (b.feature.empty() || b.feature.size() > kMaxFeatureSpecBytes || !is_printable_ascii(b.feature))
+      bad(f + ".feature", "must be a non-empty feature spec of printable ASCII");
+    if (!is_name(b.slug)) bad(f + ".slug", "must be 1 to 100 letters, digits, '.', '_' or '-'");
+    if (!is_site_path(b.file)) bad(f + ".file", "must be a relative path inside the site");
+    if (!files.insert(b.file).second) bad(f + ".file", "\"" + b.file + "\" is listed twice");
+    if (b.dim == 0 || b.dim > kMaxIndexDim) bad(f + ".dim", "must be in [1, " + std::to_string(kMaxIndexDim) + "]");
+  }
+}
+
+// Each default names a listed bundle, each feature once.
+void validate_defaults(const Collection& c, const Reporter& bad) {
+  std::set<std::string> features;
+  for (std::size_t i = 0; i < c.defaults.size(); ++i) {
+    const CollectionChoice& d = c.defaults[i];
+    const bool listed = std::any_of(c.bundles.begin(), c.bundles.end(), [&](const CollectionBundle& b) {
+      return b.feature == d.feature && b.metric == d.metric;
+    });
+    if (!listed)
+      bad(at("defaults", i),
+          "names feature " + d.feature + " with metric " + metric_name(d.metric) + ", which no bundle has");
+    if (!features.insert(d.feature).second) bad(at("defaults", i), "lists feature " + d.feature + " a second time");
+  }
+}
+
 void validate(const Collection& c, const Reporter& bad) {
   if (!is_name(c.name)) bad("name", kNameRule);
   if (!c.created.empty() && !is_timestamp(c.created))
@@ -96,26 +131,14 @@ void validate(const Collection& c, const Reporter& bad) {
     if (!item.label.empty() && !labels.count(item.label)) bad(f + ".label", "\"" + item.label + "\" is not in labels");
     if (!item.thumbnail.empty() && !is_site_path(item.thumbnail))
       bad(f + ".thumbnail", "must be a relative path inside the site (no \"..\", no leading \"/\")");
-    const CollectionSource& s = item.source;
-    if (!s.url.empty() && !is_web_link(s.url)) bad(f + ".source.url", "must be an http or https URL");
-    if (!s.page.empty() && !is_web_link(s.page)) bad(f + ".source.page", "must be an http or https URL");
-    if (!s.licence_url.empty() && !is_web_link(s.licence_url))
-      bad(f + ".source.licence_url", "must be an http or https URL");
+    for (const AttributionField& field : attribution_fields()) {
+      const std::string& link = item.source.*field.member;
+      if (field.is_link && !link.empty() && !is_web_link(link))
+        bad(f + ".source." + field.key, "must be an http or https URL");
+    }
   }
-  std::set<std::string> files, pairs;
-  for (std::size_t i = 0; i < c.bundles.size(); ++i) {
-    const CollectionBundle& b = c.bundles[i];
-    const std::string f = at("bundles", i);
-    // The page picks a bundle by feature and metric: one each.
-    if (!pairs.insert(b.feature + " " + metric_name(b.metric)).second)
-      bad(f, "lists feature " + b.feature + " with metric " + metric_name(b.metric) + " a second time");
-    if (b.feature.empty() || b.feature.size() > kMaxFeatureSpecBytes || !is_printable_ascii(b.feature))
-      bad(f + ".feature", "must be a non-empty feature spec of printable ASCII");
-    if (!is_name(b.slug)) bad(f + ".slug", "must be 1 to 100 letters, digits, '.', '_' or '-'");
-    if (!is_site_path(b.file)) bad(f + ".file", "must be a relative path inside the site");
-    if (!files.insert(b.file).second) bad(f + ".file", "\"" + b.file + "\" is listed twice");
-    if (b.dim == 0 || b.dim > kMaxIndexDim) bad(f + ".dim", "must be in [1, " + std::to_string(kMaxIndexDim) + "]");
-  }
+  validate_bundles(c.bundles, bad);
+  validate_defaults(c, bad);
   for (std::size_t i = 0; i < c.models.size(); ++i) {
     if (!is_site_path(c.models[i].card)) bad(at("models", i) + ".card", "must be a relative path inside the site");
     if (!c.models[i].text_card.empty() && !is_site_path(c.models[i].text_card))
@@ -150,6 +173,7 @@ class Fields {
     if (!object_.is_object()) bad_(path_.empty() ? "the top level" : path_, "must be a JSON object");
   }
   std::string name(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
+  [[noreturn]] void bad(const char* key, const std::string& problem) const { bad_(name(key), problem); }
   const json* find(const char* key) const {
     const auto it = object_.find(key);
     return it == object_.end() || it->is_null() ? nullptr : &*it;
@@ -207,6 +231,106 @@ void put(json& object, const char* key, const std::string& value) {
   if (!value.empty()) object[key] = value;
 }
 
+json item_to_json(const CollectionItem& item) {
+  json j = json::object();
+  j["id"] = item.id;
+  put(j, "label", item.label);
+  put(j, "thumbnail", item.thumbnail);
+  if (item.width) j["width"] = item.width;
+  if (item.height) j["height"] = item.height;
+  json source = json::object();
+  put_attribution(source, item.source);
+  if (!source.empty()) j["source"] = std::move(source);
+  return j;
+}
+
+json bundle_to_json(const CollectionBundle& b) {
+  return {{"feature", b.feature},
+          {"slug", b.slug},
+          {"metric", metric_name(b.metric)},
+          {"file", b.file},
+          {"kind", index_kind_name(b.kind)},
+          {"element", element_type_name(b.element)},
+          {"dim", b.dim},
+          {"count", b.count},
+          {"bytes", b.bytes}};
+}
+
+// Reads one of the core's names (metric, index kind, element type) with the
+// parser of those names, reporting the names it accepts.
+template <class Parse>
+auto read_name(const Fields& f, const char* key, Parse parse, const std::vector<std::string>& names) {
+  try {
+    return parse(f.text(key, true));
+  } catch (const Error&) {
+    f.bad(key, "must be " + name_list(names, "\""));
+  }
+}
+
+CollectionItem read_item(const Fields& f, const Reporter& bad) {
+  CollectionItem item;
+  item.id = static_cast<std::uint32_t>(f.number("id", 0xFFFFFFFFu, true));
+  item.label = f.text("label");
+  item.thumbnail = f.text("thumbnail");
+  item.width = static_cast<std::uint32_t>(f.number("width", 1u << 20));
+  item.height = static_cast<std::uint32_t>(f.number("height", 1u << 20));
+  if (const json* source = f.find("source")) {
+    const Fields s(*source, f.name("source"), bad);
+    item.source = read_attribution(
+        *source, [&s](const std::string& key, const std::string& problem) { s.bad(key.c_str(), problem); });
+  }
+  return item;
+}
+
+CollectionBundle read_bundle(const Fields& f) {
+  CollectionBundle b;
+  b.feature = f.text("feature", true);
+  b.slug = f.text("slug", true);
+  b.file = f.text("file", true);
+  b.metric = read_name(f, "metric", parse_metric, metric_names());
+  b.kind = read_name(f, "kind", parse_index_kind, index_kind_names());
+  b.element = read_name(f, "element", parse_element_type, element_type_names());
+  b.dim = static_cast<std::uint32_t>(f.number("dim", kMaxIndexDim, true));
+  b.count = f.number("count", 0xFFFFFFFFu, true);
+  b.bytes = f.number("bytes", ~std::uint64_t{0}, true);
+  return b;
+}
+
+// The first bundle of each feature, in the order listed: the defaults of a
+// collection written before they were recorded.
+std::vector<CollectionChoice> listed_defaults(const std::vector<CollectionBundle>& bundles) {
+  std::vector<CollectionChoice> out;
+  for (const CollectionBundle& b : bundles)
+    if (std::none_of(out.begin(), out.end(), [&](const CollectionChoice& c) { return c.feature == b.feature; }))
+      out.push_back({b.feature, b.metric});
+  return out;
+}
+
+std::vector<CollectionChoice> read_defaults(const Fields& top, const std::vector<CollectionBundle>& bundles,
+                                            const Reporter& bad) {
+  if (!top.find("defaults")) return listed_defaults(bundles);
+  const json& defaults = top.array("defaults");
+  std::vector<CollectionChoice> out;
+  for (std::size_t i = 0; i < defaults.size(); ++i) {
+    const Fields f(defaults[i], at("defaults", i), bad);
+    CollectionChoice choice;
+    choice.feature = f.text("feature", true);
+    choice.metric = read_name(f, "metric", parse_metric, metric_names());
+    out.push_back(std::move(choice));
+  }
+  return out;
+}
+
+// Where a feature stands in the page's preference: models first (the best
+// results), then the strongest classic features, then the rest as listed.
+int feature_rank(const std::string& spec) {
+  if (is_model_spec(spec)) return 0;
+  const std::string name = spec.substr(0, spec.find(':'));
+  if (name == "colour-texture") return 1;
+  if (name == "colour") return 2;
+  return 3;
+}
+
 }  // namespace
 
 bool is_web_link(const std::string& s) {
@@ -222,6 +346,25 @@ void check_collection_name(const std::string& name) {
   if (!is_name(name)) fail(ErrorKind::InvalidArgument, "collection name \"" + name + "\" " + kNameRule);
 }
 
+std::vector<CollectionChoice> preferred_defaults(const std::vector<CollectionBundle>& bundles) {
+  std::vector<CollectionChoice> choices = listed_defaults(bundles);
+  for (CollectionChoice& choice : choices) {
+    const auto has = [&](Metric m) {
+      return std::any_of(bundles.begin(), bundles.end(),
+                         [&](const CollectionBundle& b) { return b.feature == choice.feature && b.metric == m; });
+    };
+    for (const Metric m : kMetricPreference)
+      if (has(m)) {
+        choice.metric = m;
+        break;
+      }
+  }
+  std::stable_sort(choices.begin(), choices.end(), [](const CollectionChoice& a, const CollectionChoice& b) {
+    return feature_rank(a.feature) < feature_rank(b.feature);
+  });
+  return choices;
+}
+
 std::string collection_to_json(const Collection& c) {
   validate(c, Reporter{"collection", ErrorKind::InvalidArgument});
   json root = json::object();
@@ -232,37 +375,10 @@ std::string collection_to_json(const Collection& c) {
   put(root, "licence_note", c.licence_note);
   root["labels"] = c.labels;
   json items = json::array();
-  for (const CollectionItem& item : c.items) {
-    json j = json::object();
-    j["id"] = item.id;
-    put(j, "label", item.label);
-    put(j, "thumbnail", item.thumbnail);
-    if (item.width) j["width"] = item.width;
-    if (item.height) j["height"] = item.height;
-    json source = json::object();
-    put(source, "path", item.source.path);
-    put(source, "url", item.source.url);
-    put(source, "page", item.source.page);
-    put(source, "owner", item.source.owner);
-    put(source, "title", item.source.title);
-    put(source, "licence", item.source.licence);
-    put(source, "licence_url", item.source.licence_url);
-    if (!source.empty()) j["source"] = std::move(source);
-    items.push_back(std::move(j));
-  }
+  for (const CollectionItem& item : c.items) items.push_back(item_to_json(item));
   root["items"] = std::move(items);
   json bundles = json::array();
-  for (const CollectionBundle& b : c.bundles) {
-    bundles.push_back({{"feature", b.feature},
-                       {"slug", b.slug},
-                       {"metric", metric_name(b.metric)},
-                       {"file", b.file},
-                       {"kind", index_kind_name(b.kind)},
-                       {"element", element_type_name(b.element)},
-                       {"dim", b.dim},
-                       {"count", b.count},
-                       {"bytes", b.bytes}});
-  }
+  for (const CollectionBundle& b : c.bundles) bundles.push_back(bundle_to_json(b));
   root["bundles"] = std::move(bundles);
   json models = json::array();
   for (const CollectionModel& m : c.models) {
@@ -280,6 +396,10 @@ std::string collection_to_json(const Collection& c) {
     }
     root["samples"] = std::move(samples);
   }
+  json defaults = json::array();
+  for (const CollectionChoice& d : c.defaults.empty() ? preferred_defaults(c.bundles) : c.defaults)
+    defaults.push_back({{"feature", d.feature}, {"metric", metric_name(d.metric)}});
+  if (!defaults.empty()) root["defaults"] = std::move(defaults);
   // Titles and owners are crawled text in any script: keep them as UTF-8;
   // invalid bytes become U+FFFD rather than an exception.
   return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
@@ -301,53 +421,11 @@ Collection parse_collection(const std::string& json_text) {
   }
   const json& items = top.array("items", true);
   c.items.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    const Fields f(items[i], at("items", i), bad);
-    CollectionItem item;
-    item.id = static_cast<std::uint32_t>(f.number("id", 0xFFFFFFFFu, true));
-    item.label = f.text("label");
-    item.thumbnail = f.text("thumbnail");
-    item.width = static_cast<std::uint32_t>(f.number("width", 1u << 20));
-    item.height = static_cast<std::uint32_t>(f.number("height", 1u << 20));
-    if (const json* source = f.find("source")) {
-      const Fields s(*source, at("items", i) + ".source", bad);
-      item.source.path = s.text("path");
-      item.source.url = s.text("url");
-      item.source.page = s.text("page");
-      item.source.owner = s.text("owner");
-      item.source.title = s.text("title");
-      item.source.licence = s.text("licence");
-      item.source.licence_url = s.text("licence_url");
-    }
-    c.items.push_back(std::move(item));
-  }
+  for (std::size_t i = 0; i < items.size(); ++i)
+    c.items.push_back(read_item(Fields(items[i], at("items", i), bad), bad));
   const json& bundles = top.array("bundles");
-  for (std::size_t i = 0; i < bundles.size(); ++i) {
-    const Fields f(bundles[i], at("bundles", i), bad);
-    CollectionBundle b;
-    b.feature = f.text("feature", true);
-    b.slug = f.text("slug", true);
-    b.file = f.text("file", true);
-    try {
-      b.metric = parse_metric(f.text("metric", true));
-    } catch (const Error&) {
-      bad(f.name("metric"), "must be \"l1\", \"l2\", \"cosine\" or \"correlation\"");
-    }
-    try {
-      b.kind = parse_index_kind(f.text("kind", true));
-    } catch (const Error&) {
-      bad(f.name("kind"), "must be \"flat\" or \"hnsw\"");
-    }
-    try {
-      b.element = parse_element_type(f.text("element", true));
-    } catch (const Error&) {
-      bad(f.name("element"), "must be \"float32\" or \"int8\"");
-    }
-    b.dim = static_cast<std::uint32_t>(f.number("dim", kMaxIndexDim, true));
-    b.count = f.number("count", 0xFFFFFFFFu, true);
-    b.bytes = f.number("bytes", ~std::uint64_t{0}, true);
-    c.bundles.push_back(std::move(b));
-  }
+  for (std::size_t i = 0; i < bundles.size(); ++i)
+    c.bundles.push_back(read_bundle(Fields(bundles[i], at("bundles", i), bad)));
   const json& models = top.array("models");
   for (std::size_t i = 0; i < models.size(); ++i) {
     const Fields f(models[i], at("models", i), bad);
@@ -358,6 +436,7 @@ Collection parse_collection(const std::string& json_text) {
     const Fields f(samples[i], at("samples", i), bad);
     c.samples.push_back({f.text("file", true), f.text("title")});
   }
+  c.defaults = read_defaults(top, c.bundles, bad);
   validate(c, bad);
   return c;
 }

@@ -1,6 +1,7 @@
 #include "lookalike/index/index_config.h"
 
 #include "lookalike/common/error.h"
+#include "lookalike/common/name_list.h"
 
 namespace lookalike {
 
@@ -11,13 +12,27 @@ const char* element_type_name(ElementType element) { return element == ElementTy
 IndexKind parse_index_kind(const std::string& name) {
   if (name == "flat") return IndexKind::Flat;
   if (name == "hnsw") return IndexKind::Hnsw;
-  fail(ErrorKind::InvalidArgument, "unknown index kind \"" + name + "\" (expected flat or hnsw)");
+  fail(ErrorKind::InvalidArgument,
+       "unknown index kind \"" + name + "\" (expected " + name_list(index_kind_names()) + ")");
 }
 
 ElementType parse_element_type(const std::string& name) {
   if (name == "float32") return ElementType::Float32;
   if (name == "int8") return ElementType::Int8;
-  fail(ErrorKind::InvalidArgument, "unknown element type \"" + name + "\" (expected float32 or int8)");
+  fail(ErrorKind::InvalidArgument,
+       "unknown element type \"" + name + "\" (expected " + name_list(element_type_names()) + ")");
+}
+
+std::vector<std::string> index_kind_names() {
+  std::vector<std::string> names;
+  for (const IndexKind kind : kAllIndexKinds) names.push_back(index_kind_name(kind));
+  return names;
+}
+
+std::vector<std::string> element_type_names() {
+  std::vector<std::string> names;
+  for (const ElementType element : kAllElementTypes) names.push_back(element_type_name(element));
+  return names;
 }
 
 void validate_index_config(const IndexConfig& config) {

@@ -1,16 +1,14 @@
 #include "lookalike/index/vector_index.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
-#include <exception>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 
+// Graphs are built on several threads natively; the WASM build has none.
 #if !defined(__EMSCRIPTEN__) || defined(__EMSCRIPTEN_PTHREADS__)
-#include <thread>
+#include "lookalike/common/parallel.h"
 #define LOOKALIKE_INDEX_THREADS 1
 #endif
 
@@ -40,9 +38,7 @@ std::string id_text(std::uint32_t id) { return "id " + std::to_string(id); }
 
 unsigned worker_count(unsigned requested, std::size_t items) {
 #ifdef LOOKALIKE_INDEX_THREADS
-  unsigned n = requested ? requested : std::thread::hardware_concurrency();
-  if (n == 0) n = 1;
-  return static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(items / 64, 1)));
+  return static_cast<unsigned>(std::min<std::size_t>(thread_count(requested), std::max<std::size_t>(items / 64, 1)));
 #else
   (void)requested;
   (void)items;
@@ -172,30 +168,13 @@ void VectorIndex::Impl::add_parallel(const std::uint32_t* ids, const float* vect
 #ifdef LOOKALIKE_INDEX_THREADS
   graph->reserve(graph->element_count() + count);
   if (config.keep_float_vectors) float_copies.resize((graph->element_count() + count) * config.dim);
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> stop{false};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  const auto work = [&] {
+  parallel_for(count, threads, [&](std::size_t i) {
     std::vector<float> prepared(config.dim);
     std::vector<std::uint8_t> element(layout.bytes());
-    try {
-      for (std::size_t i; !stop && (i = next++) < count;) {
-        prepare_vector(config.metric, vectors + i * config.dim, prepared.data(), config.dim);
-        layout.encode(prepared.data(), element.data());
-        keep_float_copy(graph->insert(ids[i], element.data()), prepared.data());
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      stop = true;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+    prepare_vector(config.metric, vectors + i * config.dim, prepared.data(), config.dim);
+    layout.encode(prepared.data(), element.data());
+    keep_float_copy(graph->insert(ids[i], element.data()), prepared.data());
+  });
 #else
   (void)ids;
   (void)vectors;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "lookalike/common/error.h"
+#include "lookalike/common/name_list.h"
 
 namespace lookalike {
 
@@ -25,7 +26,13 @@ Metric parse_metric(const std::string& name) {
   if (name == "l2" || name == "L2" || name == "euclidean") return Metric::L2;
   if (name == "cosine") return Metric::Cosine;
   if (name == "correlation" || name == "pearson") return Metric::Correlation;
-  fail(ErrorKind::InvalidArgument, "unknown metric \"" + name + "\" (expected l1, l2, cosine or correlation)");
+  fail(ErrorKind::InvalidArgument, "unknown metric \"" + name + "\" (expected " + name_list(metric_names()) + ")");
+}
+
+std::vector<std::string> metric_names() {
+  std::vector<std::string> names;
+  for (const Metric m : kAllMetrics) names.push_back(metric_name(m));
+  return names;
 }
 
 bool higher_is_closer(Metric metric) { return metric == Metric::Cosine || metric == Metric::Correlation; }

@@ -70,22 +70,7 @@ void read_input(const CardReader& r, const json& root, ModelCard& card) {
   card.stddev = triple(r, input, "input.", "std", true);
 }
 
-}  // namespace
-
-ModelCard parse_model_card(const std::string& json_text) {
-  const CardReader r("model card");
-  const json root = r.parse(json_text);
-  const std::string tower = r.text(root, "", "tower", false);
-  if (tower == "text")
-    fail(ErrorKind::InvalidArgument,
-         "model card: this is a text tower's card (\"tower\": \"text\"): it embeds text queries for the image card "
-         "it names in \"pairs_with\", which is the card to index and embed images with");
-  if (!tower.empty() && tower != "image") r.bad("tower", "must be \"image\" (or absent) for an image encoder");
-
-  ModelCard card;
-  card.name = r.name(root, "", "name");
-  card.description = r.text(root, "", "description", false);
-
+void read_model_file(const CardReader& r, const json& root, ModelCard& card) {
   const json& model = r.object(root, "", "model");
   const card_fields::FileFields file = card_fields::read_file_fields(r, model, "model.");
   card.file = file.file;
@@ -93,13 +78,43 @@ ModelCard parse_model_card(const std::string& json_text) {
   card.sha256 = file.sha256;
   card.bytes = file.bytes;
   if (model.contains("max_batch")) card.max_batch = r.positive_int(model, "model.", "max_batch", 1 << 20);
+}
 
-  read_input(r, root, card);
-
+void read_output(const CardReader& r, const json& root, ModelCard& card) {
   const json& output = r.object(root, "", "output");
   card.output_name = r.text(output, "output.", "name");
   card.output_dim = r.positive_int(output, "output.", "dim", 1 << 16);
   card.l2_normalize = r.flag(output, "output.", "l2_normalize", true);
+}
+
+// A text tower's card is refused here with what it is for.
+void check_tower(const CardReader& r, const json& root) {
+  const std::string tower = r.text(root, "", "tower", false);
+  if (tower == "text")
+    fail(ErrorKind::InvalidArgument,
+         "model card: this is a text tower's card (\"tower\": \"text\"): it embeds text queries for the image card "
+         "it names in \"pairs_with\", which is the card to index and embed images with");
+  if (!tower.empty() && tower != "image") r.bad("tower", "must be \"image\" (or absent) for an image encoder");
+}
+
+}  // namespace
+
+bool is_model_spec(const std::string& spec) { return spec.rfind(kModelSpecPrefix, 0) == 0; }
+
+std::string model_spec_card(const std::string& spec) {
+  return is_model_spec(spec) ? spec.substr(std::char_traits<char>::length(kModelSpecPrefix)) : std::string();
+}
+
+ModelCard parse_model_card(const std::string& json_text) {
+  const CardReader r("model card");
+  const json root = r.parse(json_text);
+  check_tower(r, root);
+  ModelCard card;
+  card.name = r.name(root, "", "name");
+  card.description = r.text(root, "", "description", false);
+  read_model_file(r, root, card);
+  read_input(r, root, card);
+  read_output(r, root, card);
   return card;
 }
 

@@ -7,7 +7,11 @@
 // answer to its latest request. Progress, readiness and status are events
 // without an id. Requests are handled one at a time, in order.
 
-export type MetricName = 'l1' | 'l2' | 'cosine' | 'correlation';
+import type { Attribution } from './core-schema';
+import type { ElementType, IndexKind, MetricName } from '@lookalike-wasm/lookalike_wasm.mjs';
+
+// The core's names are declared once, with the module's types.
+export type { ElementType, IndexKind, MetricName };
 
 export type BackendPreference = 'auto' | 'wasm' | 'webgpu';
 
@@ -68,12 +72,8 @@ export interface ItemView {
   thumbnail: string | null;
   width: number | null;
   height: number | null;
-  title: string | null;
-  owner: string | null;
-  licence: string | null;
-  /** http(s) URLs only (checked by the worker and again by the UI). */
-  licenceUrl: string | null;
-  page: string | null;
+  /** Its links are http(s) URLs only (checked by the worker and again by the UI). */
+  source: Attribution;
 }
 
 export interface FeatureChoice {
@@ -82,8 +82,8 @@ export interface FeatureChoice {
   title: string;
   metrics: MetricName[];
   dim: number;
-  kind: 'flat' | 'hnsw';
-  element: 'float32' | 'int8';
+  kind: IndexKind;
+  element: ElementType;
   isModel: boolean;
   /** Null when usable; otherwise why not (e.g. the model card is missing). */
   unavailable: string | null;
@@ -167,8 +167,8 @@ export interface SearchIndexInfo {
   metric: MetricName;
   dim: number;
   count: number;
-  kind: 'flat' | 'hnsw';
-  element: 'float32' | 'int8';
+  kind: IndexKind;
+  element: ElementType;
   /** Int8 elements with float32 copies kept for exact re-ranking. */
   floatVectors: boolean;
   /** HNSW parameters (known once the bundle is loaded); null for flat indexes. */

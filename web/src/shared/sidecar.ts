@@ -1,10 +1,20 @@
 // Reading the site's collection files (written by `lookalike index`):
 //   index/collections.json  {"schema":1,"default":"<name>","collections":[{"name","title","file"}]}
-//   index/<name>.json       the collection: items, labels, bundles, models (the sidecar)
+//   index/<name>.json       the collection: items, labels, bundles, models, defaults (the sidecar)
+// Their schema is the core's (core/include/lookalike/index/collection.h); the
+// names and the item's attribution fields come from it (core-schema.ts).
 // Everything is validated with messages that name the file and the field.
 // Strings are kept as untrusted text; URLs are checked (safe-url.ts).
+import {
+  ATTRIBUTION_FIELDS,
+  COLLECTION_SCHEMA,
+  ELEMENT_TYPE_NAMES,
+  INDEX_KIND_NAMES,
+  METRIC_NAMES,
+  type Attribution,
+} from './core-schema';
 import { httpUrlOrNull, sitePathOrNull } from './safe-url';
-import type { MetricName } from './protocol';
+import type { ElementType, IndexKind, ItemView, MetricName } from './protocol';
 
 export interface CollectionRef {
   name: string;
@@ -18,23 +28,10 @@ export interface CollectionsIndex {
   collections: CollectionRef[];
 }
 
-export interface SidecarItem {
-  id: number;
-  label: string | null;
+export interface SidecarItem extends ItemView {
   /** Position of the label in Sidecar.labels, −1 when none. */
   labelIndex: number;
-  thumbnail: string | null;
-  width: number | null;
-  height: number | null;
-  title: string | null;
-  owner: string | null;
-  licence: string | null;
-  licenceUrl: string | null;
-  page: string | null;
 }
-
-export type IndexKind = 'flat' | 'hnsw';
-export type ElementType = 'float32' | 'int8';
 
 /**
  * One searchable index: an index bundle (docs/FORMAT.md) for one feature ×
@@ -60,6 +57,12 @@ export interface SampleEntry {
   title: string;
 }
 
+/** A bundle the page may open with; the first usable of Sidecar.defaults is chosen. */
+export interface DefaultChoice {
+  feature: string;
+  metric: MetricName;
+}
+
 export interface Sidecar {
   name: string;
   title: string;
@@ -71,16 +74,14 @@ export interface Sidecar {
   /** Model card paths relative to the site. */
   modelCards: string[];
   samples: SampleEntry[];
+  /** Best first, one per feature (recorded by `lookalike index`; else the first bundle of each feature). */
+  defaults: DefaultChoice[];
 }
 
 export class SidecarError extends Error {}
 
 type Json = unknown;
 type JsonObject = Record<string, Json>;
-
-const METRICS: readonly MetricName[] = ['l1', 'l2', 'cosine', 'correlation'];
-const KINDS: readonly IndexKind[] = ['flat', 'hnsw'];
-const ELEMENTS: readonly ElementType[] = ['float32', 'int8'];
 
 function isObject(value: Json): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -138,9 +139,42 @@ class Reader {
   }
 
   schema(root: JsonObject): void {
-    if (root['schema'] !== 1)
-      this.fail('schema', `must be 1 (this page reads schema 1, found ${JSON.stringify(root['schema'])})`);
+    if (root['schema'] !== COLLECTION_SCHEMA)
+      this.fail(
+        'schema',
+        `must be ${COLLECTION_SCHEMA} (this page reads schema ${COLLECTION_SCHEMA}, found ${JSON.stringify(root['schema'])})`,
+      );
   }
+}
+
+/** The item's "source": text fields as untrusted strings; links that are not http(s) are dropped, never shown. */
+function readAttribution(r: Reader, value: Json, field: string): Attribution {
+  const source = value === undefined || value === null ? {} : r.object(value, field);
+  const entries = ATTRIBUTION_FIELDS.map(({ key, isLink }) => [
+    key,
+    isLink ? httpUrlOrNull(source[key]) : r.optionalString(source[key], `${field}.${key}`),
+  ]);
+  return Object.fromEntries(entries) as Attribution;
+}
+
+/** The recorded defaults, each naming a listed bundle; without them, the first bundle of each feature as listed. */
+function readDefaults(r: Reader, value: Json, bundles: BundleEntry[]): DefaultChoice[] {
+  if (value === undefined || value === null) {
+    const firsts = new Map<string, DefaultChoice>();
+    for (const b of bundles)
+      if (!firsts.has(b.feature)) firsts.set(b.feature, { feature: b.feature, metric: b.metric });
+    return [...firsts.values()];
+  }
+  return r.array(value, 'defaults').map((entry, i): DefaultChoice => {
+    const o = r.object(entry, `defaults[${i}]`);
+    const choice = {
+      feature: r.string(o['feature'], `defaults[${i}].feature`),
+      metric: r.oneOf(o['metric'], `defaults[${i}].metric`, METRIC_NAMES),
+    };
+    if (!bundles.some((b) => b.feature === choice.feature && b.metric === choice.metric))
+      r.fail(`defaults[${i}]`, `names feature ${choice.feature} with metric ${choice.metric}, which no bundle has`);
+    return choice;
+  });
 }
 
 export function parseJson(text: string, file: string): Json {
@@ -193,7 +227,6 @@ export function parseSidecar(text: string, file: string): Sidecar {
       labelIndex.set(label, labels.length);
       labels.push(label);
     }
-    const source = o['source'] === undefined || o['source'] === null ? {} : r.object(o['source'], `${field}.source`);
     return {
       id,
       label,
@@ -204,12 +237,7 @@ export function parseSidecar(text: string, file: string): Sidecar {
           : r.sitePath(o['thumbnail'], `${field}.thumbnail`),
       width: r.optionalDimension(o['width'], `${field}.width`),
       height: r.optionalDimension(o['height'], `${field}.height`),
-      title: r.optionalString(source['title'], `${field}.source.title`),
-      owner: r.optionalString(source['owner'], `${field}.source.owner`),
-      licence: r.optionalString(source['licence'], `${field}.source.licence`),
-      // Links that are not http(s) are dropped, never shown.
-      licenceUrl: httpUrlOrNull(source['licence_url']),
-      page: httpUrlOrNull(source['page']) ?? httpUrlOrNull(source['url']),
+      source: readAttribution(r, o['source'], `${field}.source`),
     };
   });
 
@@ -223,10 +251,10 @@ export function parseSidecar(text: string, file: string): Sidecar {
       return {
         feature: r.string(o['feature'], `${field}.feature`),
         slug: r.string(o['slug'], `${field}.slug`),
-        metric: r.oneOf(o['metric'], `${field}.metric`, METRICS),
+        metric: r.oneOf(o['metric'], `${field}.metric`, METRIC_NAMES),
         file: r.sitePath(o['file'], `${field}.file`),
-        kind: r.oneOf(o['kind'], `${field}.kind`, KINDS),
-        element: r.oneOf(o['element'], `${field}.element`, ELEMENTS),
+        kind: r.oneOf<IndexKind>(o['kind'], `${field}.kind`, INDEX_KIND_NAMES),
+        element: r.oneOf<ElementType>(o['element'], `${field}.element`, ELEMENT_TYPE_NAMES),
         dim,
         count: r.nonNegativeInteger(o['count'], `${field}.count`),
         bytes: bytes > 0 ? bytes : null,
@@ -254,6 +282,7 @@ export function parseSidecar(text: string, file: string): Sidecar {
 
   return {
     name,
+    defaults: readDefaults(r, root['defaults'], bundles),
     title: r.optionalString(root['title'], 'title') ?? name,
     created: r.optionalString(root['created'], 'created'),
     licenceNote: r.optionalString(root['licence_note'], 'licence_note'),

@@ -15,7 +15,7 @@ import { byId, clear, el, setText } from './dom';
 import { formatScore } from './format';
 
 function itemName(item: ItemView | null, id: number): string {
-  return item?.title || (item?.label ? `${item.label} image ${id}` : `Item ${id}`);
+  return item?.source.title || (item?.label ? `${item.label} image ${id}` : `Item ${id}`);
 }
 
 function link(href: string | null, text: string): HTMLAnchorElement | null {
@@ -138,10 +138,13 @@ export class ResultsView {
     button.addEventListener('click', () => this.onMoreLikeThis(hit.id, name, thumbnail));
 
     const credit: (Node | string)[] = [];
-    if (item?.owner) credit.push(`by ${item.owner}`);
-    const licence = item?.licence ? (link(item.licenceUrl, item.licence) ?? item.licence) : null;
+    const attribution = item?.source;
+    if (attribution?.owner) credit.push(`by ${attribution.owner}`);
+    const licence = attribution?.licence
+      ? (link(attribution.licence_url, attribution.licence) ?? attribution.licence)
+      : null;
     if (licence) credit.push(credit.length ? ' · ' : '', licence);
-    const source = link(item?.page ?? null, 'source');
+    const source = link(attribution?.page ?? attribution?.url ?? null, 'source');
     if (source) credit.push(credit.length ? ' · ' : '', source);
 
     return el(
@@ -162,7 +165,7 @@ export class ResultsView {
           `${settings.metric} ${formatScore(hit.score)}`,
         ),
         item?.label ? el('span', { className: 'label' }, item.label) : null,
-        item?.title ? el('span', { className: 'title' }, item.title) : null,
+        attribution?.title ? el('span', { className: 'title' }, attribution.title) : null,
         credit.length ? el('span', { className: 'credit' }, ...credit) : null,
       ),
     );

@@ -1,14 +1,8 @@
 // One open collection: its sidecar, its indexes, its model cards, and the
 // summary the page's controls are built from.
 import type { CollectionsIndex, Sidecar, SidecarItem } from '../shared/sidecar';
-import type {
-  BackendPreference,
-  CollectionSummary,
-  FeatureChoice,
-  ItemView,
-  MetricName,
-  SampleView,
-} from '../shared/protocol';
+import type { BackendPreference, CollectionSummary, FeatureChoice, ItemView, SampleView } from '../shared/protocol';
+import { METRIC_PREFERENCE } from '../shared/core-schema';
 import { featureTitle, isModelSpec } from '../shared/feature-titles';
 import { fetchBytes, bytesToText, type DownloadProgress } from './cached-fetch';
 import { IndexStore } from './index-store';
@@ -24,7 +18,6 @@ interface ModelCardRef {
   problem: string | null;
 }
 
-const METRIC_ORDER: MetricName[] = ['cosine', 'correlation', 'l2', 'l1'];
 const MAX_DEFAULT_SAMPLES = 8;
 
 export class CollectionSession {
@@ -74,20 +67,7 @@ export class CollectionSession {
   }
 
   itemView(id: number): ItemView | null {
-    const item = this.itemsById.get(id);
-    if (!item) return null;
-    return {
-      id: item.id,
-      label: item.label,
-      thumbnail: item.thumbnail,
-      width: item.width,
-      height: item.height,
-      title: item.title,
-      owner: item.owner,
-      licence: item.licence,
-      licenceUrl: item.licenceUrl,
-      page: item.page,
-    };
+    return this.itemsById.get(id) ?? null;
   }
 
   sample(index: number): { title: string; url: string } | undefined {
@@ -163,13 +143,14 @@ export class CollectionSession {
       choice.metrics.push(b.metric);
     }
     for (const choice of byFeature.values())
-      choice.metrics.sort((a, b) => METRIC_ORDER.indexOf(a) - METRIC_ORDER.indexOf(b));
+      choice.metrics.sort((a, b) => METRIC_PREFERENCE.indexOf(a) - METRIC_PREFERENCE.indexOf(b));
     const features = [...byFeature.values()];
-    const usable = features.filter((f) => !f.unavailable);
-    // The default: a usable model (best results), else the strongest classic feature.
-    const preference = (f: FeatureChoice) =>
-      f.isModel ? 0 : f.spec.startsWith('colour-texture') ? 1 : f.spec.startsWith('colour') ? 2 : 3;
-    const defaultFeature = [...usable].sort((a, b) => preference(a) - preference(b))[0] ?? features[0];
+    // The collection's first default that can be used here (a model that
+    // cannot load is passed over); lookalike index recorded them, best first.
+    const usable = this.sidecar.defaults.find((d) => byFeature.get(d.feature)?.unavailable === null);
+    const fallback = features[0];
+    const defaultFeature = usable?.feature ?? fallback?.spec ?? '';
+    const defaultMetric = usable?.metric ?? fallback?.metrics[0] ?? 'cosine';
     const hasModel = features.some((f) => f.isModel && !f.unavailable);
     return {
       name: this.sidecar.name,
@@ -179,8 +160,8 @@ export class CollectionSession {
       licenceNote: this.sidecar.licenceNote,
       labels: this.sidecar.labels,
       features,
-      defaultFeature: defaultFeature?.spec ?? '',
-      defaultMetric: defaultFeature?.metrics[0] ?? 'cosine',
+      defaultFeature,
+      defaultMetric,
       samples: this.samples.map((s, index): SampleView => ({ index, title: s.title, image: s.path })),
       collections: this.index.collections.map((c) => ({ name: c.name, title: c.title })),
       modelNote: hasModel
@@ -207,6 +188,9 @@ export class CollectionSession {
       picked.push(item);
       if (picked.length === MAX_DEFAULT_SAMPLES) break;
     }
-    return picked.map((item) => ({ title: item.title ?? item.label ?? `item ${item.id}`, path: item.thumbnail! }));
+    return picked.map((item) => ({
+      title: item.source.title ?? item.label ?? `item ${item.id}`,
+      path: item.thumbnail!,
+    }));
   }
 }

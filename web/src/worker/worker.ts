@@ -477,7 +477,7 @@ async function handle(request: Request): Promise<void> {
         const item = s.item(request.itemId);
         if (!item) throw new StageError('input', `there is no item ${request.itemId} in this collection`);
         releaseQuery();
-        current = { kind: 'item', itemId: item.id, name: item.title ?? item.label ?? `item ${item.id}` };
+        current = { kind: 'item', itemId: item.id, name: item.source.title ?? item.label ?? `item ${item.id}` };
         await run(requestId, request.settings, started, freshTimings());
         break;
       }

@@ -8,12 +8,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace lookalike {
 
 enum class ImageFormat { Unknown, Jpeg, Png, Bmp, Gif, Tga, WebP, Avif, Heic, Tiff };
 
-const char* format_name(ImageFormat format);
+const char* format_name(ImageFormat format);  // for people: "JPEG", "WebP", "unknown"
+// For files and JavaScript: the name in lower case ("jpeg", "webp", "unknown").
+std::string format_key(ImageFormat format);
 
 // True for the formats the core decodes itself (and identically in the browser).
 bool core_decodes(ImageFormat format);

@@ -10,15 +10,25 @@
 //     "labels": ["beach", "mountain"],
 //     "items": [ { "id": 0, "label": "beach", "thumbnail": "thumbs/0.jpg", "width": 640, "height": 480,
 //                  "source": { "path": "beach/123.jpg", "url": "https://…", "page": "https://…",
-//                              "owner": "…", "title": "…", "licence": "CC BY 2.0", "licence_url": "…" } } ],
+//                              "owner": "…", "title": "…", "licence": "CC BY 2.0", "licence_url": "…",
+//                              "photo_id": "123", "term": "beach" } } ],
 //     "bundles": [ { "feature": "colour:bins=8x4x4", "slug": "colour", "metric": "l1",
 //                    "file": "demo.colour.l1.lkx", "kind": "hnsw", "element": "float32",
 //                    "dim": 128, "count": 1000, "bytes": 123456 } ],
 //     "models": [ { "card": "models/clip-vit-b32.json", "text_card": "models/clip-vit-b32-text.json" } ],
-//     "samples": [ { "file": "samples/12.jpg", "title": "beach (item 12)" } ] }
+//     "samples": [ { "file": "samples/12.jpg", "title": "beach (item 12)" } ],
+//     "defaults": [ { "feature": "colour:bins=8x4x4", "metric": "l1" } ] }
 //
 //   collections.json: { "schema": 1, "default": "demo",
 //                       "collections": [ { "name": "demo", "title": "Demo photos", "file": "demo.json" } ] }
+//
+// An item's "source" is its Attribution (attribution.h, which documents the
+// fields). "defaults" are the page's choices when the collection opens, best
+// first, one per feature: the first the page can use (a model that cannot
+// load is passed over) selects the feature and metric; `lookalike query`
+// takes the first. `lookalike index` records preferred_defaults(); a file
+// without them (written before they were recorded) means the first bundle of
+// each feature, in the order listed, for the page and the CLI alike.
 //
 // Required: schema, name, items (each with id); everything else may be absent
 // (empty strings, zero sizes, empty lists) and is then left out when written.
@@ -29,27 +39,24 @@
 // ignored, so later schema-1 writers may add fields.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "lookalike/index/attribution.h"
 #include "lookalike/index/index_config.h"
 
 namespace lookalike {
 
 constexpr int kCollectionSchema = 1;
 
-struct CollectionSource {
-  std::string path;  // where the image came from, relative to the crawl or folder
-  std::string url, page, owner, title, licence, licence_url;
-};
-
 struct CollectionItem {
   std::uint32_t id = 0;  // the id in every bundle of the collection
   std::string label;     // one of Collection::labels, or empty
   std::string thumbnail;
   std::uint32_t width = 0, height = 0;  // of the original image; 0 = unknown
-  CollectionSource source;
+  Attribution source;                   // source.path: where the image came from, relative to the crawl or folder
 };
 
 struct CollectionBundle {
@@ -78,6 +85,12 @@ struct CollectionSample {
   std::string title;  // untrusted text; empty: the page shows the file name
 };
 
+// A bundle the page may open with, by its feature and metric.
+struct CollectionChoice {
+  std::string feature;
+  Metric metric = Metric::Cosine;
+};
+
 struct Collection {
   std::string name;  // file-name-safe: letters, digits, '.', '_', '-'
   std::string title, created, licence_note;
@@ -86,6 +99,9 @@ struct Collection {
   std::vector<CollectionBundle> bundles;
   std::vector<CollectionModel> models;
   std::vector<CollectionSample> samples;
+  // Best first, one per feature, each naming a listed bundle. Empty when
+  // written: preferred_defaults(bundles) are recorded.
+  std::vector<CollectionChoice> defaults{};  // {}: brace-initialising the fields before it stays warning-free
 };
 
 struct CollectionEntry {
@@ -106,6 +122,14 @@ bool is_web_link(const std::string& s);
 // letters, digits, '.', '_' or '-', not starting with '.'. Throws
 // Error(InvalidArgument) saying so.
 void check_collection_name(const std::string& name);
+
+// The order in which the page prefers (and offers) a feature's metrics.
+constexpr std::array<Metric, 4> kMetricPreference = {Metric::Cosine, Metric::Correlation, Metric::L2, Metric::L1};
+
+// The page's choices, best first: a model feature (the best results), then
+// colour-texture, colour, the others in the order listed; each with the
+// first of cosine, correlation, l2, l1 that it has.
+std::vector<CollectionChoice> preferred_defaults(const std::vector<CollectionBundle>& bundles);
 
 // Both throw Error(InvalidArgument) naming the field that is wrong
 // ("collection: items[3].source.url must be an http or https URL").

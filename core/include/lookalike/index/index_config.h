@@ -4,18 +4,22 @@
 // memory and the header of its bundle (docs/FORMAT.md).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "lookalike/metrics/metric.h"
 
 namespace lookalike {
 
 enum class IndexKind { Flat, Hnsw };
+constexpr std::array<IndexKind, 2> kAllIndexKinds = {IndexKind::Flat, IndexKind::Hnsw};
 
 // Int8: each vector scalar-quantised to int8 codes with its own offset and
 // scale (index/int8_quantization.h); about a quarter of float32's bytes.
 enum class ElementType { Float32, Int8 };
+constexpr std::array<ElementType, 2> kAllElementTypes = {ElementType::Float32, ElementType::Int8};
 
 struct HnswParams {
   std::uint32_t m = 16;                 // links per node per layer (2·m on the bottom layer)
@@ -46,6 +50,8 @@ constexpr unsigned kMaxHnswLevel = 16;
 
 const char* index_kind_name(IndexKind kind);         // "flat", "hnsw"
 const char* element_type_name(ElementType element);  // "float32", "int8"
+std::vector<std::string> index_kind_names();         // of kAllIndexKinds, in that order
+std::vector<std::string> element_type_names();       // of kAllElementTypes, in that order
 // Accept the names above; throw Error(InvalidArgument) otherwise.
 IndexKind parse_index_kind(const std::string& name);
 ElementType parse_element_type(const std::string& name);

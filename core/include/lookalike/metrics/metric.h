@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "lookalike/metrics/kernels.h"
 
@@ -16,7 +17,8 @@ enum class Metric { L1, L2, Cosine, Correlation };
 
 constexpr std::array<Metric, 4> kAllMetrics = {Metric::L1, Metric::L2, Metric::Cosine, Metric::Correlation};
 
-const char* metric_name(Metric metric);  // "l1", "l2", "cosine", "correlation"
+const char* metric_name(Metric metric);   // "l1", "l2", "cosine", "correlation"
+std::vector<std::string> metric_names();  // of kAllMetrics, in that order
 // Accepts the names above plus "pearson" and "euclidean"/"manhattan"; throws Error otherwise.
 Metric parse_metric(const std::string& name);
 bool higher_is_closer(Metric metric);

@@ -37,6 +37,11 @@
 
 namespace lookalike {
 
+// The feature spec of a model's embeddings is this prefix and the card's name.
+constexpr const char* kModelSpecPrefix = "model:";
+bool is_model_spec(const std::string& spec);           // "model:…"
+std::string model_spec_card(const std::string& spec);  // "model:<card>" → "<card>"; "" for other specs
+
 enum class ResizeMode { Exact, ShortestSideCrop };
 enum class ChannelOrder { RGB, BGR };
 
@@ -63,7 +68,7 @@ struct ModelCard {
   bool l2_normalize = true;
 
   // The feature spec bundles record for this model: "model:<name>".
-  std::string feature_spec() const { return "model:" + name; }
+  std::string feature_spec() const { return kModelSpecPrefix + name; }
 };
 
 // Parses and validates a card. Throws Error(InvalidArgument) naming the field
