@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "lookalike/common/parallel.h"
 #include "embed/node_runtime.h"
 #include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
 #include "lookalike/model/preprocess.h"
 
 namespace lookalike::cli {

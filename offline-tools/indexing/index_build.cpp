@@ -243,9 +243,8 @@ void build_bundles(const IndexOptions& options, const std::string& name, const s
 Collection assemble_collection(const IndexOptions& options, const std::string& name,
                                const std::optional<Collection>& old, const std::string& created,
                                const BundleSettings& settings,
-                               const std::vector<std::optional<LoadedTextCard>>& text_towers,
-                               const Manifest& manifest, const Outcome& outcome, const IndexSummary& summary,
-                               StagedFiles& staged) {
+                               const std::vector<std::optional<LoadedTextCard>>& text_towers, const Manifest& manifest,
+                               const Outcome& outcome, const IndexSummary& summary, StagedFiles& staged) {
   Collection collection;
   collection.name = name;
   collection.title = !options.title.empty() ? options.title : old ? old->title : name;

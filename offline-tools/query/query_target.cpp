@@ -93,8 +93,8 @@ std::string choose_feature_spec(const Collection& c, const QueryTargetRequest& r
     fail(ErrorKind::InvalidArgument, "collection " + c.name + " has no bundles for feature " + request.feature +
                                          " (it has: " + list_of(features) + ")");
   if (request.text && !text_problem(feature, models).empty())
-    fail(ErrorKind::InvalidArgument, "collection " + c.name + " cannot answer a text query with " + feature + ": " +
-                                         text_problem(feature, models));
+    fail(ErrorKind::InvalidArgument,
+         "collection " + c.name + " cannot answer a text query with " + feature + ": " + text_problem(feature, models));
   return feature;
 }
 
@@ -182,7 +182,8 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
   }
   std::unordered_map<std::uint32_t, std::size_t> positions;
   for (std::size_t i = 0; i < collection.items.size(); ++i) positions.emplace(collection.items[i].id, i);
-  return QueryTarget{std::move(collection), request.site, file, std::move(index), card, text_card, std::move(positions)};
+  return QueryTarget{std::move(collection), request.site, file, std::move(index), card, text_card,
+                     std::move(positions)};
 }
 
 }  // namespace lookalike::cli
