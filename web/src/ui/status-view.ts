@@ -76,11 +76,12 @@ export class StatusView {
   }
 
   timings(t: Timings): void {
+    const text = t.tokenize !== null;
     const parts = [
       t.download !== null ? `download ${formatMs(t.download)}` : null,
       t.read !== null ? `read ${formatMs(t.read)}` : null,
-      `decode ${formatMs(t.decode)}`,
-      `preprocess ${formatMs(t.preprocess)}`,
+      text ? `tokenize ${formatMs(t.tokenize)}` : `decode ${formatMs(t.decode)}`,
+      text ? null : `preprocess ${formatMs(t.preprocess)}`,
       `model ${formatMs(t.model)}`,
       `search ${formatMs(t.search)}`,
       `total ${formatMs(t.total)}`,
