@@ -11,6 +11,7 @@
 #   --per-term N     photos per term (default: 40)
 #   --model CARD     model card for learned embeddings (default: clip-vit-b32; models/README.md)
 #   --no-model       traditional features only (no model download)
+#   --no-text        no text tower (the page then takes images only, no text box)
 #   --name NAME      collection name (default: demo)
 #   --title TITLE    collection title (default: "Demo photos")
 #   --out DIR        where the demo is built (default: demo/ in the repository)
@@ -36,6 +37,7 @@ port=8000
 serve=1
 setup=1
 model="clip-vit-b32"
+text=1
 crawl_terms="beach,mountain,forest,city,flowers,food"
 crawl_per_term=40
 darknet_photos=/usr/share/darknet/data
@@ -48,6 +50,7 @@ while [ $# -gt 0 ]; do
     --per-term) need_value "$@"; crawl_per_term="$2"; shift 2 ;;
     --model) need_value "$@"; model="$2"; shift 2 ;;
     --no-model) model=""; shift ;;
+    --no-text) text=0; shift ;;
     --name) need_value "$@"; name="$2"; shift 2 ;;
     --title) need_value "$@"; title="$2"; shift 2 ;;
     --out) need_value "$@"; out="$2"; shift 2 ;;
@@ -104,6 +107,10 @@ features=(--feature pixels:size=32 --feature colour --feature colour-texture)
 if [ -n "$model" ]; then
   if "$LOOKALIKE_ROOT/models/fetch.sh" "$model"; then
     features+=(--feature "model:$model")
+    # Its text tower, for the page's text box (index publishes it when installed).
+    if [ "$text" -eq 1 ] && ! "$LOOKALIKE_ROOT/models/fetch.sh" --text "$model"; then
+      log "warning: the text tower of $model could not be installed (see above): the page takes images only."
+    fi
   else
     log "warning: the model $model could not be installed (see above), so the demo has traditional features only."
     log "Add it later: models/fetch.sh $model, then run this script again."

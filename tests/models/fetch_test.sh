@@ -54,6 +54,13 @@ grep -q "computed sha256 $sha" "$work/log"; check "reports the computed sha256" 
 
 "$fetch" no-such-card 2> "$work/log"; check "unknown card is a usage error" 2 $?
 
+# --text: the text towers that pair with an image card (the committed tiny one's is in the repository).
+"$fetch" --text tiny-embed 2> "$work/log"; check "--text installs the tiny text tower" 0 $?
+grep -q "tiny-text: already installed" "$work/log"; check "--text names the text tower" 0 $?
+"$fetch" --text "$work/good.json" 2> "$work/log"; check "--text without a pairing text card is no error" 0 $?
+grep -q "no text card pairs with good" "$work/log"; check "--text says none pairs" 0 $?
+"$fetch" --text tiny-embed "$tiny" 2> "$work/log"; check "--text with a local file is a usage error" 2 $?
+
 # The derived MobileNetV2 file, from ../shared/models when present.
 shared="${LOOKALIKE_SHARED_DIR:-$root/../shared}/models"
 if [ -f "$shared/mobilenetv2-12-int8.onnx" ] && [ -x /usr/bin/python3 ]; then
