@@ -40,6 +40,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/files.h"
+#include "common/install_paths.h"
 #include "embed/model_embedder.h"
 #include "embed/model_files.h"
 #include "embed/node_runtime.h"

@@ -22,11 +22,21 @@ prettier="$LOOKALIKE_ROOT/node_modules/prettier/bin/prettier.cjs"
 [ -f "$prettier" ] || die "prettier is missing: run scripts/setup.sh (npm ci)"
 
 cd "$LOOKALIKE_ROOT"
+mkdir -p build
 mapfile -t cpp_files < <(git ls-files --cached --others --exclude-standard -- '*.cpp' '*.h' | while read -r f; do [ -f "$f" ] && echo "$f"; done)
 
 if [ $check -eq 1 ]; then
-  bad=$(clang-format --dry-run "${cpp_files[@]}" 2>&1 | sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: warning: code should be clang-formatted.*/\1/p' | sort -u)
-  js_bad=$(node "$prettier" --list-different . 2>/dev/null || true)
+  # With --Werror clang-format fails when a file differs or when it cannot
+  # run at all (a bad .clang-format): no file named means the latter.
+  cpp_status=0
+  cpp_out=$(clang-format --dry-run --Werror "${cpp_files[@]}" 2>&1) || cpp_status=$?
+  bad=$(sed -n 's/^\([^:]*\):[0-9]*:[0-9]*: error: code should be clang-formatted.*/\1/p' <<<"$cpp_out" | sort -u)
+  [ "$cpp_status" -eq 0 ] || [ -n "$bad" ] || die "clang-format could not check the files: $cpp_out"
+  # prettier --list-different exits 1 when files differ, 2 when it could not
+  # check them (a syntax error): the latter is a failure, never a pass.
+  js_status=0
+  js_bad=$(node "$prettier" --list-different . 2>"$LOOKALIKE_ROOT/build/prettier-errors.log") || js_status=$?
+  [ "$js_status" -le 1 ] || die "prettier could not check the files: $(cat "$LOOKALIKE_ROOT/build/prettier-errors.log")"
   if [ -n "$bad$js_bad" ]; then
     log "these files are not formatted (scripts/format.sh fixes them):"
     printf '%s\n' $bad $js_bad | sed 's/^/  /' >&2

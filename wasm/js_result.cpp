@@ -6,16 +6,11 @@ using emscripten::val;
 
 const char* error_kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::InvalidArgument:
-      return "invalid-argument";
-    case ErrorKind::Unsupported:
-      return "unsupported";
-    case ErrorKind::Corrupt:
-      return "corrupt";
-    case ErrorKind::TooLarge:
-      return "too-large";
-    case ErrorKind::Io:
-      return "io";
+    case ErrorKind::InvalidArgument: return "invalid-argument";
+    case ErrorKind::Unsupported: return "unsupported";
+    case ErrorKind::Corrupt: return "corrupt";
+    case ErrorKind::TooLarge: return "too-large";
+    case ErrorKind::Io: return "io";
   }
   return "internal";
 }

@@ -18,11 +18,7 @@ namespace {
 
 using emscripten::val;
 
-val metric_names_js() {
-  std::vector<std::string> names;
-  for (Metric metric : kAllMetrics) names.push_back(metric_name(metric));
-  return to_js_strings(names);
-}
+val metric_names_js() { return to_js_strings(metric_names()); }
 
 val metric_value_js(val metric, val a_value, val b_value) {
   return guarded([&] {

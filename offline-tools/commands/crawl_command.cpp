@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
@@ -29,6 +30,13 @@ struct CrawlArguments {
   std::string out;
   double max_megabytes = 50;
 };
+
+constexpr CommandHelp kHelp{
+    "crawl", "Collect photos from Flickr into DIR/<term>/ with attribution in DIR/crawl.jsonl (polite, resumable)",
+    "With an API key (FLICKR_API_KEY or --api-key) photos come from flickr.photos.search, filtered by licence\n"
+    "(default: Creative Commons and public domain). Without one, from Flickr's public feed: at most ~20 recent\n"
+    "photos per tag, licence unknown, not for republication. Interrupted? Run the same command again.\n"
+    "See docs/CRAWLING.md."};
 
 std::vector<std::string> split_terms(const std::vector<std::string>& raw) {
   std::vector<std::string> terms;
@@ -78,9 +86,7 @@ void add_search_options(CLI::App& command, CrawlArguments& args) {
   // Every other option may be repeated, the last one counting (handy after
   // an alias or a script's defaults).
   command.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  command.add_option("-n,--per-term", o.per_term, "Photos wanted per term")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 100000));
+  add_bounded_option(command, "-n,--per-term", o.per_term, "Photos wanted per term", 1, 100000);
   command.add_option("-o,--out", args.out, "Output folder (created; resumed when it holds an earlier crawl)")
       ->required();
   command.add_option("--api-key", o.api_key, "Flickr API key (default: $FLICKR_API_KEY)")->envname("FLICKR_API_KEY");
@@ -99,46 +105,28 @@ void add_search_options(CLI::App& command, CrawlArguments& args) {
       ->capture_default_str()
       ->check(CLI::IsMember(size_names));
   command.add_flag("--tags", o.tag_search, "API: match tags only instead of free text (title, description, tags)");
-  command.add_option("--page-size", o.page_size, "API results per page")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 500));
+  add_bounded_option(command, "--page-size", o.page_size, "API results per page", 1, 500);
 }
 
 // How politely: parallelism, rate, timeouts, retries, sizes; and the endpoints.
 void add_politeness_options(CLI::App& command, CrawlArguments& args) {
   crawl::CrawlOptions& o = args.options;
-  command.add_option("--parallel", o.parallel, "Simultaneous downloads")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 16));
-  command.add_option("--rate", o.rate, "Most requests per second, all requests together (0: no limit)")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1000.0));
-  command.add_option("--timeout", o.http.timeout_seconds, "Seconds allowed for one request, body included")
-      ->capture_default_str()
-      ->check(CLI::Range(0.05, 3600.0));
-  command.add_option("--connect-timeout", o.http.connect_timeout_seconds, "Seconds allowed to connect")
-      ->capture_default_str()
-      ->check(CLI::Range(0.05, 600.0));
-  command
-      .add_option("--retries", o.retry.retries, "Retries of a failed request (timeouts, 429, 5xx, cut-short bodies)")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 10));
-  command
-      .add_option("--backoff", o.retry.backoff_seconds,
-                  "Seconds before the first retry; doubled each time, with jitter")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 600.0));
-  command.add_option("--max-backoff", o.retry.max_backoff_seconds, "Ceiling of the doubling backoff, seconds")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 3600.0));
-  command
-      .add_option("--max-wait", o.retry.max_wait_seconds,
-                  "Longest Retry-After honoured, seconds; a server asking for more stops the request")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 86400.0));
-  command.add_option("--max-megabytes", args.max_megabytes, "Largest photo accepted, MB")
-      ->capture_default_str()
-      ->check(CLI::Range(0.001, 4096.0));
+  add_bounded_option(command, "--parallel", o.parallel, "Simultaneous downloads", 1, 16);
+  add_bounded_option(command, "--rate", o.rate, "Most requests per second, all requests together (0: no limit)", 0.0,
+                     1000.0);
+  add_bounded_option(command, "--timeout", o.http.timeout_seconds, "Seconds allowed for one request, body included",
+                     0.05, 3600.0);
+  add_bounded_option(command, "--connect-timeout", o.http.connect_timeout_seconds, "Seconds allowed to connect", 0.05,
+                     600.0);
+  add_bounded_option(command, "--retries", o.retry.retries,
+                     "Retries of a failed request (timeouts, 429, 5xx, cut-short bodies)", 0, 10);
+  add_bounded_option(command, "--backoff", o.retry.backoff_seconds,
+                     "Seconds before the first retry; doubled each time, with jitter", 0.0, 600.0);
+  add_bounded_option(command, "--max-backoff", o.retry.max_backoff_seconds, "Ceiling of the doubling backoff, seconds",
+                     0.0, 3600.0);
+  add_bounded_option(command, "--max-wait", o.retry.max_wait_seconds,
+                     "Longest Retry-After honoured, seconds; a server asking for more stops the request", 0.0, 86400.0);
+  add_bounded_option(command, "--max-megabytes", args.max_megabytes, "Largest photo accepted, MB", 0.001, 4096.0);
   command.add_option("--api-base-url", o.api_base_url, "Flickr REST endpoint (tests point it at a local server)")
       ->capture_default_str();
   command
@@ -179,17 +167,9 @@ void run(const CrawlArguments& args) {
 }  // namespace
 
 void add_crawl_command(CLI::App& app) {
-  auto args = std::make_shared<CrawlArguments>();
-  auto* command = app.add_subcommand(
-      "crawl", "Collect photos from Flickr into DIR/<term>/ with attribution in DIR/crawl.jsonl (polite, resumable)");
-  command->footer(
-      "With an API key (FLICKR_API_KEY or --api-key) photos come from flickr.photos.search, filtered by licence\n"
-      "(default: Creative Commons and public domain). Without one, from Flickr's public feed: at most ~20 recent\n"
-      "photos per tag, licence unknown, not for republication. Interrupted? Run the same command again.\n"
-      "See docs/CRAWLING.md.");
-  add_search_options(*command, *args);
-  add_politeness_options(*command, *args);
-  command->callback([args] { run(*args); });
+  auto [command, args] = add_command<CrawlArguments>(app, kHelp, run);
+  add_search_options(command, args);
+  add_politeness_options(command, args);
 }
 
 }  // namespace lookalike::cli

@@ -14,13 +14,14 @@
 //
 // `lookalike embed --text TEXT… [--texts FILE] --card TEXT_CARD -o OUT.npy`
 // embeds texts with a text tower instead (the core's CLIP tokenizer, as the
-// page's text box): OUT.json's items are {"row", "text", "token_ids"}.
+// page's text box): OUT.json's items are {"row", "text", "token_ids", "truncated"}.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <iostream>
 #include <memory>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "common/cli_context.h"
 #include "common/clock.h"
@@ -45,7 +46,7 @@ struct EmbedArguments {
   std::vector<std::string> inputs;
   std::vector<std::string> texts;
   std::string texts_file;
-  std::string card;
+  std::string card;  // empty: kDefaultImageCard, or kDefaultTextCard for texts
   std::string out;
   std::string model;
   std::size_t batch = 16;
@@ -55,30 +56,35 @@ struct EmbedArguments {
   bool list_cards = false;
 };
 
+constexpr CommandHelp kHelp{
+    "embed",
+    "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
+    "and OUT.json (which row is which image)",
+    "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
+    "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
+    "on\n"
+    "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json'))."};
+
+// One card of the listing: image or text tower, and whether its file is installed.
 nlohmann::json card_entry(const std::string& name, bool text) {
   nlohmann::json entry{{"name", name}, {"tower", text ? "text" : "image"}};
   try {
+    const auto fill = [&](const auto& loaded, const auto& locate) {
+      entry["path"] = loaded.path;
+      entry["dim"] = loaded.card.output_dim;
+      try {
+        entry["model_file"] = locate(loaded);
+        entry["installed"] = true;
+      } catch (const Error&) {
+        entry["installed"] = false;
+      }
+    };
     if (text) {
       const LoadedTextCard loaded = load_text_model_card(name);
-      entry["path"] = loaded.path;
-      entry["dim"] = loaded.card.output_dim;
       entry["pairs_with"] = loaded.card.pairs_with;
-      try {
-        entry["model_file"] = locate_text_model_file(loaded);
-        entry["installed"] = true;
-      } catch (const Error&) {
-        entry["installed"] = false;
-      }
+      fill(loaded, [](const LoadedTextCard& c) { return locate_text_model_file(c); });
     } else {
-      const LoadedCard loaded = load_model_card(name);
-      entry["path"] = loaded.path;
-      entry["dim"] = loaded.card.output_dim;
-      try {
-        entry["model_file"] = locate_model_file(loaded);
-        entry["installed"] = true;
-      } catch (const Error&) {
-        entry["installed"] = false;
-      }
+      fill(load_model_card(name), [](const LoadedCard& c) { return locate_model_file(c); });
     }
   } catch (const Error& e) {
     entry["error"] = e.what();
@@ -108,21 +114,159 @@ void list_cards() {
   }
 }
 
-void check_out(const EmbedArguments& args) {
+// OUT.json next to OUT.npy, once --out is checked.
+std::string sidecar_path(const EmbedArguments& args) {
   if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out OUT.npy is required");
   if (args.out.size() < 4 || args.out.substr(args.out.size() - 4) != ".npy")
     fail(ErrorKind::InvalidArgument, "embed: --out must name a .npy file (the JSON sidecar is written next to it)");
+  return args.out.substr(0, args.out.size() - 4) + ".json";
+}
+
+// The sidecar's path (OUT.json next to OUT.npy), once the arguments are checked.
+std::string checked_sidecar_path(const EmbedArguments& args) {
+  if (args.inputs.empty())
+    fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
+  return sidecar_path(args);
+}
+
+ModelEmbedder open_embedder(const EmbedArguments& args) {
+  ModelEmbedderOptions options;
+  options.batch_size = args.batch;
+  options.model_threads = args.model_threads;
+  options.model_path = args.model;
+  options.normalize = !args.raw;
+  options.batch_timeout_seconds = args.worker_timeout;
+  const std::string card = args.card.empty() ? kDefaultImageCard : args.card;
+  log_verbose("starting the model worker for " + card);
+  ModelEmbedder embedder = ModelEmbedder::open(card, options);
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
+           embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
+           std::to_string(runtime.threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
+  return embedder;
+}
+
+EmbedFilesResult embed_with_progress(ModelEmbedder& embedder, const std::vector<EmbedInput>& inputs) {
+  std::vector<std::string> paths;
+  paths.reserve(inputs.size());
+  for (const auto& input : inputs) paths.push_back(input.path);
+  Progress progress("embedding", paths.size());
+  std::size_t reported = 0;
+  EmbedFilesOptions file_options;
+  file_options.decode_threads = global_options().threads;
+  file_options.on_progress = [&](std::size_t done) {
+    progress.advance(done - reported);
+    reported = done;
+  };
+  file_options.should_stop = [] { return interrupted(); };
+  EmbedFilesResult result = embed_image_files(embedder, paths, file_options);
+  progress.finish();
+  return result;
+}
+
+// The rows of the embedded images only, in input order, what each row is,
+// and the images that failed (the first 20 logged).
+struct EmbeddedRows {
+  std::vector<float> matrix;
+  nlohmann::json items = nlohmann::json::array(), failed = nlohmann::json::array();
+};
+
+EmbeddedRows collect_rows(const std::vector<EmbedInput>& inputs, const EmbedFilesResult& result, std::size_t dim,
+                          const std::string& sidecar) {
+  EmbeddedRows rows;
+  rows.matrix.reserve(result.embedded * dim);
+  std::size_t failures_logged = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const EmbedInput& input = inputs[i];
+    if (result.done[i]) {
+      nlohmann::json item{{"row", rows.items.size()}, {"path", input.path}};
+      if (!input.label.empty()) item["label"] = input.label;
+      if (!input.split.empty()) item["split"] = input.split;
+      if (!input.id.is_null()) item["id"] = input.id;
+      rows.items.push_back(item);
+      rows.matrix.insert(rows.matrix.end(), result.vectors.begin() + i * dim, result.vectors.begin() + (i + 1) * dim);
+    } else {
+      rows.failed.push_back({{"path", input.path}, {"error", result.errors[i]}});
+      if (!result.stopped && failures_logged++ < 20) log_warning(input.path + ": " + result.errors[i]);
+    }
+  }
+  if (failures_logged > 20)
+    log_warning("… and " + std::to_string(failures_logged - 20) + " more failures (listed in " + sidecar + ")");
+  return rows;
+}
+
+// OUT.json: which row is which image, and how the rows were made.
+nlohmann::json embeddings_sidecar(const EmbedArguments& args, const ModelEmbedder& embedder, const EmbeddedRows& rows,
+                                  const EmbedFilesResult& result) {
+  const ModelCard& card = embedder.card();
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  return {
+      {"schema", 1},
+      {"format", "lookalike embeddings: rows of the .npy file, described by items"},
+      {"npy", fs::path(args.out).filename().string()},
+      {"feature", embedder.feature_spec()},
+      {"dim", embedder.dim()},
+      {"count", rows.items.size()},
+      {"dtype", "float32"},
+      {"normalized", embedder.normalizes()},
+      {"card",
+       {{"name", card.name},
+        {"path", embedder.card_path()},
+        {"file", card.file},
+        {"sha256", card.sha256},
+        {"url", card.url}}},
+      {"model_file", embedder.model_path()},
+      {"runtime",
+       {{"onnxruntime_node", runtime.onnxruntime_version},
+        {"node", runtime.node_version},
+        {"threads", runtime.threads},
+        {"batch", embedder.batch_size()}}},
+      {"created", utc_timestamp()},
+      {"interrupted", result.stopped},
+      {"items", rows.items},
+      {"failed", rows.failed},
+  };
+}
+
+void print_summary(const EmbedArguments& args, const std::string& sidecar, const ModelEmbedder& embedder,
+                   std::size_t images, const EmbeddedRows& rows, const EmbedFilesResult& result) {
+  const double rate = result.seconds > 0 ? double(result.embedded) / result.seconds : 0.0;
+  if (global_options().json) {
+    nlohmann::json summary{{"npy", args.out},
+                           {"sidecar", sidecar},
+                           {"feature", embedder.feature_spec()},
+                           {"dim", embedder.dim()},
+                           {"images", images},
+                           {"embedded", result.embedded},
+                           {"failed", rows.failed.size()},
+                           {"interrupted", result.stopped},
+                           {"seconds", result.seconds},
+                           {"images_per_second", rate},
+                           {"inference_seconds", embedder.inference_seconds()},
+                           {"batch", embedder.batch_size()},
+                           {"model_threads", embedder.runtime_info().threads}};
+    std::cout << summary.dump(2) << "\n";
+    return;
+  }
+  std::cout << "embedded " << result.embedded << " of " << images << " images with " << embedder.card().name << " ("
+            << embedder.dim() << "-d" << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ") in "
+            << fixed(result.seconds, 1) << " s (" << fixed(rate, 1) << " images/s, model "
+            << fixed(embedder.inference_seconds(), 1) << " s) → " << args.out << ", " << sidecar;
+  if (!rows.failed.empty())
+    std::cout << "; " << rows.failed.size()
+              << (result.stopped ? " not embedded (interrupted)" : " failed (listed in the .json)");
+  std::cout << "\n";
 }
 
 // The texts of --text and --texts FILE (one per line; blank lines skipped), in that order.
 std::vector<std::string> gather_texts(const EmbedArguments& args) {
+  if (!args.inputs.empty())
+    fail(ErrorKind::InvalidArgument, "embed: give images or texts (--text, --texts), not both in one run");
   std::vector<std::string> texts = args.texts;
   if (!args.texts_file.empty()) {
     const std::string content = read_text_file(args.texts_file);
-    std::size_t start = 0;
-    while (start <= content.size()) {
-      std::size_t end = content.find('\n', start);
-      if (end == std::string::npos) end = content.size();
+    for (std::size_t start = 0; start <= content.size();) {
+      const std::size_t end = std::min(content.find('\n', start), content.size());
       std::string line = content.substr(start, end - start);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.find_first_not_of(" \t") != std::string::npos) texts.push_back(line);
@@ -133,12 +277,7 @@ std::vector<std::string> gather_texts(const EmbedArguments& args) {
   return texts;
 }
 
-void run_embed_texts(const EmbedArguments& args) {
-  if (!args.inputs.empty())
-    fail(ErrorKind::InvalidArgument, "embed: give images or texts (--text, --texts), not both in one run");
-  check_out(args);
-  const std::vector<std::string> texts = gather_texts(args);
-  const std::string sidecar = args.out.substr(0, args.out.size() - 4) + ".json";
+TextEmbedder open_text_embedder(const EmbedArguments& args) {
   TextEmbedderOptions options;
   options.batch_size = args.batch;
   options.model_threads = args.model_threads;
@@ -150,44 +289,55 @@ void run_embed_texts(const EmbedArguments& args) {
   log_info("text model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
            embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
            std::to_string(runtime.threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
-  const double started = now_seconds();
-  const std::vector<float> matrix = embedder.embed(texts);
-  const double seconds = now_seconds() - started;
+  return embedder;
+}
 
+// OUT.json for texts: which row is which text, its ids, and how the rows were made.
+nlohmann::json text_sidecar(const EmbedArguments& args, const TextEmbedder& embedder,
+                            const std::vector<std::string>& texts) {
   nlohmann::json items = nlohmann::json::array();
   for (std::size_t i = 0; i < texts.size(); ++i) {
     const TokenizedText t = embedder.tokenize(texts[i]);
     items.push_back({{"row", i}, {"text", texts[i]}, {"token_ids", t.ids}, {"truncated", t.truncated}});
   }
   const TextModelCard& card = embedder.card();
-  const nlohmann::json meta{
-      {"schema", 1},
-      {"format", "lookalike text embeddings: rows of the .npy file, described by items"},
-      {"npy", fs::path(args.out).filename().string()},
-      {"feature", card.feature_spec()},
-      {"dim", embedder.dim()},
-      {"count", texts.size()},
-      {"dtype", "float32"},
-      {"normalized", embedder.normalizes()},
-      {"card",
-       {{"name", card.name},
-        {"path", embedder.card_path()},
-        {"pairs_with", card.pairs_with},
-        {"file", card.file},
-        {"sha256", card.sha256},
-        {"url", card.url}}},
-      {"model_file", embedder.model_path()},
-      {"tokenizer_file", embedder.tokenizer_path()},
-      {"runtime",
-       {{"onnxruntime_node", runtime.onnxruntime_version},
-        {"node", runtime.node_version},
-        {"threads", runtime.threads},
-        {"batch", embedder.batch_size()}}},
-      {"created", utc_timestamp()},
-      {"items", items},
-  };
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  return {{"schema", 1},
+          {"format", "lookalike text embeddings: rows of the .npy file, described by items"},
+          {"npy", fs::path(args.out).filename().string()},
+          {"feature", card.feature_spec()},
+          {"dim", embedder.dim()},
+          {"count", texts.size()},
+          {"dtype", "float32"},
+          {"normalized", embedder.normalizes()},
+          {"card",
+           {{"name", card.name},
+            {"path", embedder.card_path()},
+            {"pairs_with", card.pairs_with},
+            {"file", card.file},
+            {"sha256", card.sha256},
+            {"url", card.url}}},
+          {"model_file", embedder.model_path()},
+          {"tokenizer_file", embedder.tokenizer_path()},
+          {"runtime",
+           {{"onnxruntime_node", runtime.onnxruntime_version},
+            {"node", runtime.node_version},
+            {"threads", runtime.threads},
+            {"batch", embedder.batch_size()}}},
+          {"created", utc_timestamp()},
+          {"items", items}};
+}
+
+void run_embed_texts(const EmbedArguments& args) {
+  const std::vector<std::string> texts = gather_texts(args);
+  const std::string sidecar = sidecar_path(args);
+  TextEmbedder embedder = open_text_embedder(args);
+  const double started = now_seconds();
+  const std::vector<float> matrix = embedder.embed(texts);
+  const double seconds = now_seconds() - started;
   write_npy_float32(args.out, matrix.data(), texts.size(), embedder.dim());
-  write_file_atomic(sidecar, meta.dump(1) + "\n");
+  write_file_atomic(sidecar, text_sidecar(args, embedder, texts).dump(1) + "\n");
+  const TextModelCard& card = embedder.card();
   if (global_options().json) {
     std::cout << nlohmann::json{{"npy", args.out},
                                 {"sidecar", sidecar},
@@ -214,166 +364,49 @@ void run_embed(const EmbedArguments& args) {
     run_embed_texts(args);
     return;
   }
-  if (args.inputs.empty())
-    fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
-  check_out(args);
-  const std::string sidecar = args.out.substr(0, args.out.size() - 4) + ".json";
-
+  const std::string sidecar = checked_sidecar_path(args);
   const std::vector<EmbedInput> inputs = collect_embed_inputs(args.inputs);
   if (inputs.empty())
     fail(ErrorKind::Io, "embed: no image files found in " + args.inputs.front() + (args.inputs.size() > 1 ? " …" : ""));
-
-  ModelEmbedderOptions options;
-  options.batch_size = args.batch;
-  options.model_threads = args.model_threads;
-  options.model_path = args.model;
-  options.normalize = !args.raw;
-  options.batch_timeout_seconds = args.worker_timeout;
-  log_verbose("starting the model worker for " + args.card);
-  ModelEmbedder embedder = ModelEmbedder::open(args.card.empty() ? kDefaultImageCard : args.card, options);
-  const WorkerMetadata& runtime = embedder.runtime_info();
-  log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
-           embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
-           std::to_string(runtime.threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
-
-  std::vector<std::string> paths;
-  paths.reserve(inputs.size());
-  for (const auto& input : inputs) paths.push_back(input.path);
-
-  Progress progress("embedding", paths.size());
-  std::size_t reported = 0;
-  EmbedFilesOptions file_options;
-  file_options.decode_threads = global_options().threads;
-  file_options.on_progress = [&](std::size_t done) {
-    progress.advance(done - reported);
-    reported = done;
-  };
-  file_options.should_stop = [] { return interrupted(); };
-  const EmbedFilesResult result = embed_image_files(embedder, paths, file_options);
-  progress.finish();
-
-  // Rows for the embedded images only, in input order.
-  const std::size_t dim = embedder.dim();
-  std::vector<float> matrix;
-  matrix.reserve(result.embedded * dim);
-  nlohmann::json items = nlohmann::json::array(), failed = nlohmann::json::array();
-  std::size_t failures_logged = 0;
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    const EmbedInput& input = inputs[i];
-    if (result.done[i]) {
-      nlohmann::json item{{"row", items.size()}, {"path", input.path}};
-      if (!input.label.empty()) item["label"] = input.label;
-      if (!input.split.empty()) item["split"] = input.split;
-      if (!input.id.is_null()) item["id"] = input.id;
-      items.push_back(item);
-      matrix.insert(matrix.end(), result.vectors.begin() + i * dim, result.vectors.begin() + (i + 1) * dim);
-    } else {
-      failed.push_back({{"path", input.path}, {"error", result.errors[i]}});
-      if (!result.stopped && failures_logged++ < 20) log_warning(input.path + ": " + result.errors[i]);
-    }
-  }
-  if (failures_logged > 20)
-    log_warning("… and " + std::to_string(failures_logged - 20) + " more failures (listed in " + sidecar + ")");
-
-  const ModelCard& card = embedder.card();
-  nlohmann::json meta{
-      {"schema", 1},
-      {"format", "lookalike embeddings: rows of the .npy file, described by items"},
-      {"npy", fs::path(args.out).filename().string()},
-      {"feature", embedder.feature_spec()},
-      {"dim", dim},
-      {"count", items.size()},
-      {"dtype", "float32"},
-      {"normalized", embedder.normalizes()},
-      {"card",
-       {{"name", card.name},
-        {"path", embedder.card_path()},
-        {"file", card.file},
-        {"sha256", card.sha256},
-        {"url", card.url}}},
-      {"model_file", embedder.model_path()},
-      {"runtime",
-       {{"onnxruntime_node", runtime.onnxruntime_version},
-        {"node", runtime.node_version},
-        {"threads", runtime.threads},
-        {"batch", embedder.batch_size()}}},
-      {"created", utc_timestamp()},
-      {"interrupted", result.stopped},
-      {"items", items},
-      {"failed", failed},
-  };
-  write_npy_float32(args.out, matrix.data(), items.size(), dim);
-  write_file_atomic(sidecar, meta.dump(1) + "\n");
-
-  const double rate = result.seconds > 0 ? double(result.embedded) / result.seconds : 0.0;
-  if (global_options().json) {
-    nlohmann::json summary{{"npy", args.out},
-                           {"sidecar", sidecar},
-                           {"feature", embedder.feature_spec()},
-                           {"dim", dim},
-                           {"images", inputs.size()},
-                           {"embedded", result.embedded},
-                           {"failed", failed.size()},
-                           {"interrupted", result.stopped},
-                           {"seconds", result.seconds},
-                           {"images_per_second", rate},
-                           {"inference_seconds", embedder.inference_seconds()},
-                           {"batch", embedder.batch_size()},
-                           {"model_threads", runtime.threads}};
-    std::cout << summary.dump(2) << "\n";
-  } else {
-    std::cout << "embedded " << result.embedded << " of " << inputs.size() << " images with " << card.name << " ("
-              << dim << "-d" << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ") in "
-              << fixed(result.seconds, 1) << " s (" << fixed(rate, 1) << " images/s, model "
-              << fixed(embedder.inference_seconds(), 1) << " s) → " << args.out << ", " << sidecar;
-    if (!failed.empty())
-      std::cout << "; " << failed.size()
-                << (result.stopped ? " not embedded (interrupted)" : " failed (listed in the .json)");
-    std::cout << "\n";
-  }
-  if (!failed.empty() && !result.stopped) request_exit_code(result.embedded == 0 ? kExitBadInput : kExitPartial);
+  ModelEmbedder embedder = open_embedder(args);
+  const EmbedFilesResult result = embed_with_progress(embedder, inputs);
+  const EmbeddedRows rows = collect_rows(inputs, result, embedder.dim(), sidecar);
+  write_npy_float32(args.out, rows.matrix.data(), rows.items.size(), embedder.dim());
+  write_file_atomic(sidecar, embeddings_sidecar(args, embedder, rows, result).dump(1) + "\n");
+  print_summary(args, sidecar, embedder, inputs.size(), rows, result);
+  if (!rows.failed.empty() && !result.stopped) request_exit_code(result.embedded == 0 ? kExitBadInput : kExitPartial);
 }
 
 }  // namespace
 
 void add_embed_command(CLI::App& app) {
-  auto args = std::make_shared<EmbedArguments>();
-  auto* command = app.add_subcommand("embed",
-                                     "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
-                                     "and OUT.json (which row is which image)");
-  command->add_option("inputs", args->inputs, "Image folders, image files, or a manifest (.json)");
-  command->add_option("-c,--card", args->card,
-                      "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card "
-                      "file; default clip-vit-b32, or clip-vit-b32-text for texts");
-  command->add_option("-t,--text", args->texts, "Embed this text with a text tower (repeatable) instead of images");
-  command->add_option("--texts", args->texts_file, "Embed the texts of this file, one per line")
+  auto [command, args] = add_command<EmbedArguments>(app, kHelp, run_embed);
+  command.add_option("inputs", args.inputs, "Image folders, image files, or a manifest (.json)");
+  command.add_option("-c,--card", args.card,
+                     "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card "
+                     "file; default clip-vit-b32, or clip-vit-b32-text for texts");
+  command.add_option("-t,--text", args.texts, "Embed this text with a text tower (repeatable) instead of images");
+  command.add_option("--texts", args.texts_file, "Embed the texts of this file, one per line")
       ->check(CLI::ExistingFile);
-  command->add_option("-o,--out", args->out, "Output .npy file; the JSON sidecar gets the same name with .json");
-  command->add_option("--model", args->model,
-                      "Use this ONNX file instead of the card's (its names and shapes are still checked)");
+  command.add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
+  command.add_option("--model", args.model,
+                     "Use this ONNX file instead of the card's (its names and shapes are still checked)");
   command
-      ->add_option("-b,--batch", args->batch,
-                   "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
+      .add_option("-b,--batch", args.batch,
+                  "Images per inference call (a card may cap it, e.g. dynamically quantized models at 1)")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
   command
-      ->add_option("--model-threads", args->model_threads,
-                   "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
+      .add_option("--model-threads", args.model_threads,
+                  "ONNX Runtime intra-op threads (default: all cores); -j sets the decoding threads")
       ->check(CLI::Range(1, 256));
   command
-      ->add_option("--worker-timeout", args->worker_timeout,
-                   "Seconds one batch may take before the model worker is declared stuck")
+      .add_option("--worker-timeout", args.worker_timeout,
+                  "Seconds one batch may take before the model worker is declared stuck")
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
-  command->add_flag("--raw", args->raw, "Write the model's output as is, without the card's L2 normalisation");
-  command->add_flag("--list-cards", args->list_cards,
-                    "List the model cards found and whether their files are installed");
-  command->footer(
-      "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
-      "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
-      "on\n"
-      "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json')).");
-  command->callback([args] { run_embed(*args); });
+  command.add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
+  command.add_flag("--list-cards", args.list_cards, "List the model cards found and whether their files are installed");
 }
 
 }  // namespace lookalike::cli

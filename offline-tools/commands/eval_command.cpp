@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "commands/model_run_options.h"
 #include "commands/name_checks.h"
@@ -86,6 +87,20 @@ void run_zero_shot_protocol(const EvalArguments& args) {
     request_exit_code(kExitPartial);
   }
 }
+
+constexpr CommandHelp kHelp{
+    "eval", "Measure retrieval quality (precision@k, mAP, per class) of features x metrics",
+    "DATASET is a folder tree (<class>/<file>, or with labels.csv), a manifest.json from `lookalike prep`,\n"
+    "or a folder holding one. leave-one-out: every image queries all others (never counting itself);\n"
+    "split: test images query train images (needs a manifest or a labels.csv with a split column).\n"
+    "A feature is a traditional spec (pixels, colour, colour-texture, with parameters such as pixels:size=32)\n"
+    "or model:<card> (a card name or file; each image is embedded once, see `lookalike embed`).\n"
+    "--search hnsw builds an HNSW index over the database per feature and metric (--hnsw-m, --ef-construction,\n"
+    "--ef) and adds recall against exact; it ranks only the top max(k), so its mAP is not measured.\n"
+    "zero-shot: each class name in --prompt (\"a photo of a {}.\") is a text query, embedded by the text tower that\n"
+    "pairs with the model feature (default model:clip-vit-b32 with clip-vit-b32-text; metric cosine): the report\n"
+    "(zero-shot.json, zero-shot.md) gives classification accuracy and precision@k of text -> image retrieval.\n"
+    "Example: lookalike eval ../shared/datasets/wang1k --feature colour-texture --search exact,hnsw"};
 
 std::map<std::size_t, std::string> report_thumbnails(const EvalReport& report) {
   const auto indices = report_thumbnail_indices(report);
@@ -171,55 +186,40 @@ void run(const EvalArguments& args) {
 }  // namespace
 
 void add_eval_command(CLI::App& app) {
-  auto args = std::make_shared<EvalArguments>();
-  auto* command =
-      app.add_subcommand("eval", "Measure retrieval quality (precision@k, mAP, per class) of features x metrics");
-  command->footer(
-      "DATASET is a folder tree (<class>/<file>, or with labels.csv), a manifest.json from `lookalike prep`,\n"
-      "or a folder holding one. leave-one-out: every image queries all others (never counting itself);\n"
-      "split: test images query train images (needs a manifest or a labels.csv with a split column).\n"
-      "A feature is a traditional spec (pixels, colour, colour-texture, with parameters such as pixels:size=32)\n"
-      "or model:<card> (a card name or file; each image is embedded once, see `lookalike embed`).\n"
-      "--search hnsw builds an HNSW index over the database per feature and metric (--hnsw-m, --ef-construction,\n"
-      "--ef) and adds recall against exact; it ranks only the top max(k), so its mAP is not measured.\n"
-      "zero-shot: each class name in --prompt (\"a photo of a {}.\") is a text query, embedded by the text tower that\n"
-      "pairs with the model feature (default model:clip-vit-b32 with clip-vit-b32-text; metric cosine): the report\n"
-      "(zero-shot.json, zero-shot.md) gives classification accuracy and precision@k of text -> image retrieval.\n"
-      "Example: lookalike eval ../shared/datasets/wang1k --feature colour-texture --search exact,hnsw");
-  command->add_option("dataset", args->dataset, "Folder tree, manifest.json, or a folder holding manifest.json")
+  auto [command, args] = add_command<EvalArguments>(app, kHelp, run);
+  command.add_option("dataset", args.dataset, "Folder tree, manifest.json, or a folder holding manifest.json")
       ->required();
-  command->add_option("-f,--feature", args->features,
-                      "Feature spec, repeatable (default: every traditional feature with default parameters)");
+  command.add_option("-f,--feature", args.features,
+                     "Feature spec, repeatable (default: every traditional feature with default parameters)");
   command
-      ->add_option("-m,--metric", args->metrics,
-                   metric_choices() + "; repeatable or comma-separated (default: all of them)")
+      .add_option("-m,--metric", args.metrics,
+                  metric_choices() + "; repeatable or comma-separated (default: all of them)")
       ->delimiter(',')
       ->check(metric_check());
-  command->add_option("--search", args->searches, "exact or hnsw; repeatable or comma-separated (default: exact)")
+  command.add_option("--search", args.searches, "exact or hnsw; repeatable or comma-separated (default: exact)")
       ->delimiter(',');
-  command->add_option("--hnsw-m", args->hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));
-  command->add_option("--ef-construction", args->hnsw.ef_construction, "HNSW: candidate list while building")
+  command.add_option("--hnsw-m", args.hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));
+  command.add_option("--ef-construction", args.hnsw.ef_construction, "HNSW: candidate list while building")
       ->default_val(200)
       ->check(CLI::Range(1, 100000));
-  command->add_option("--ef", args->hnsw.ef, "HNSW: candidate list while searching")
+  command.add_option("--ef", args.hnsw.ef, "HNSW: candidate list while searching")
       ->default_val(64)
       ->check(CLI::Range(1, 100000));
-  command->add_option("-k,--k", args->ks, "Cut-offs for precision@k, comma-separated")
+  command.add_option("-k,--k", args.ks, "Cut-offs for precision@k, comma-separated")
       ->delimiter(',')
       ->default_str("1,5,10,20");
-  command->add_option("--protocol", args->protocol, "leave-one-out, split or zero-shot")
+  command.add_option("--protocol", args.protocol, "leave-one-out, split or zero-shot")
       ->default_val("leave-one-out")
       ->check(CLI::IsMember({"leave-one-out", "split", kZeroShot}));
-  command->add_option("--prompt", args->prompt, "zero-shot: the text for a class, {} standing for its name")
+  command.add_option("--prompt", args.prompt, "zero-shot: the text for a class, {} standing for its name")
       ->capture_default_str();
-  command->add_option("--text-card", args->text.cards,
-                      "zero-shot: the text tower (default: the installed text card that pairs with the model)");
-  command->add_option("-o,--out", args->out, "Folder for eval.json, eval.md, eval.html")->default_val("reports");
-  command->add_option("--examples", args->examples, "Example queries shown with their results in eval.html")
+  command.add_option("--text-card", args.text.cards,
+                     "zero-shot: the text tower (default: the installed text card that pairs with the model)");
+  command.add_option("-o,--out", args.out, "Folder for eval.json, eval.md, eval.html")->default_val("reports");
+  command.add_option("--examples", args.examples, "Example queries shown with their results in eval.html")
       ->default_val(4)
       ->check(CLI::Range(0, 100));
-  add_model_run_options(*command, args->model);
-  command->callback([args] { run(*args); });
+  add_model_run_options(command, args.model);
 }
 
 }  // namespace lookalike::cli

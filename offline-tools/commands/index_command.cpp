@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "commands/model_run_options.h"
 #include "commands/name_checks.h"
@@ -22,14 +23,29 @@ namespace lookalike::cli {
 namespace {
 
 struct IndexArguments {
-  std::string input, site = "site", name, title, kind, element;
-  std::vector<std::string> features, metrics;
-  std::uint32_t m = 0, ef_construction = 0, ef_search = 0;
-  std::size_t samples = 8;
-  bool update = false, make_default = false, reproducible = false;
-  ModelRunOptions model;
-  TextTowerRequest text;
+  IndexOptions options;  // what the command line sets as it is
+  std::string input, site = "site";
+  std::vector<std::string> metrics;
+  std::string kind, element;                                // empty: unset
+  std::uint32_t m = 0, ef_construction = 0, ef_search = 0;  // 0: unset
 };
+
+constexpr CommandHelp kHelp{
+    "index", "Build a site's collection: thumbnails, sidecar JSON and one index bundle per feature x metric",
+    "INPUT is a manifest.json from `lookalike prep`, a folder holding one, or an image folder (prepped in memory\n"
+    "the same way: corrupt, too small and duplicate images are left out). Writes into --site:\n"
+    "  thumbs/<id>.jpg, samples/<id>.jpg, index/<name>.<feature>.<metric>.lkx, index/<name>.json,\n"
+    "  index/collections.json, and models/<card>.json with its ONNX file for model:<card> features (and the text\n"
+    "  card, ONNX file and vocabulary of its text tower, when one is installed: the page then also takes text).\n"
+    "Features: traditional specs (pixels, colour, colour-texture; default: all three at default parameters)\n"
+    "or model:<card> (a card name or file; each image is embedded once for every metric).\n"
+    "--kind auto builds flat (exact) bundles up to 10000 items and HNSW above.\n"
+    "--update keeps the ids of kept images, adds new ones and removes vanished ones in the existing bundles;\n"
+    "it refuses options that differ from those bundles (then rebuild without --update).\n"
+    "Nothing in the site changes unless the whole build succeeds.\n"
+    "With --reproducible and SOURCE_DATE_EPOCH set (the time recorded as the collection's creation),\n"
+    "the same input gives byte-identical files.\n"
+    "Example: lookalike index prep/manifest.json --site site --name demo --title \"Demo photos\""};
 
 std::string size_text(std::uint64_t bytes) {
   return bytes < 1'000'000 ? fixed(double(bytes) / 1e3, 1) + " kB" : fixed(double(bytes) / 1e6, 1) + " MB";
@@ -85,27 +101,18 @@ void print_summary(const IndexSummary& s) {
 }
 
 void run(const IndexArguments& args) {
-  if (args.text.none && !args.text.cards.empty())
+  if (args.options.text.none && !args.options.text.cards.empty())
     fail(ErrorKind::InvalidArgument, "give --text-card or --no-text, not both");
-  IndexOptions options;
+  IndexOptions options = args.options;
   options.input = args.input;
   options.site = args.site;
-  options.name = args.name;
-  options.title = args.title;
-  options.features = args.features;
+  options.threads = global_options().threads;
   for (const auto& m : args.metrics) options.metrics.push_back(parse_metric(m));
   if (!args.kind.empty()) options.kind = parse_kind_choice(args.kind);
   if (!args.element.empty()) options.element = parse_element_type(args.element);
   if (args.m) options.m = args.m;
   if (args.ef_construction) options.ef_construction = args.ef_construction;
   if (args.ef_search) options.ef_search = args.ef_search;
-  options.samples = args.samples;
-  options.update = args.update;
-  options.make_default = args.make_default;
-  options.threads = global_options().threads;
-  options.reproducible = args.reproducible;
-  options.model = args.model;
-  options.text = args.text;
 
   const IndexSummary summary = run_index(options);
   print_summary(summary);
@@ -123,62 +130,45 @@ void run(const IndexArguments& args) {
 }  // namespace
 
 void add_index_command(CLI::App& app) {
-  auto args = std::make_shared<IndexArguments>();
-  auto* command = app.add_subcommand(
-      "index", "Build a site's collection: thumbnails, sidecar JSON and one index bundle per feature x metric");
-  command->footer(
-      "INPUT is a manifest.json from `lookalike prep`, a folder holding one, or an image folder (prepped in memory\n"
-      "the same way: corrupt, too small and duplicate images are left out). Writes into --site:\n"
-      "  thumbs/<id>.jpg, samples/<id>.jpg, index/<name>.<feature>.<metric>.lkx, index/<name>.json,\n"
-      "  index/collections.json, and models/<card>.json with its ONNX file for model:<card> features (and the text\n"
-      "  card, ONNX file and vocabulary of its text tower, when one is installed: the page then also takes text).\n"
-      "Features: traditional specs (pixels, colour, colour-texture; default: all three at default parameters)\n"
-      "or model:<card> (a card name or file; each image is embedded once for every metric).\n"
-      "--kind auto builds flat (exact) bundles up to 10000 items and HNSW above.\n"
-      "--update keeps the ids of kept images, adds new ones and removes vanished ones in the existing bundles;\n"
-      "it refuses options that differ from those bundles (then rebuild without --update).\n"
-      "Nothing in the site changes unless the whole build succeeds.\n"
-      "With --reproducible and SOURCE_DATE_EPOCH set (the time recorded as the collection's creation),\n"
-      "the same input gives byte-identical files.\n"
-      "Example: lookalike index prep/manifest.json --site site --name demo --title \"Demo photos\"");
-  command->add_option("input", args->input, "manifest.json, a folder holding one, or an image folder")->required();
-  command->add_option("--site", args->site, "Site folder to write into")->capture_default_str();
-  command->add_option("--name", args->name,
-                      "Collection name, used in file names (default: from the input's folder name)");
-  command->add_option("--title", args->title,
-                      "Title shown by the page (default: the name, or the collection's title when updating)");
-  command->add_option("-f,--feature", args->features,
-                      "Feature spec, repeatable (default: pixels, colour, colour-texture)");
+  auto [command, args] = add_command<IndexArguments>(app, kHelp, run);
+  command.add_option("input", args.input, "manifest.json, a folder holding one, or an image folder")->required();
+  command.add_option("--site", args.site, "Site folder to write into")->capture_default_str();
+  command.add_option("--name", args.options.name,
+                     "Collection name, used in file names (default: from the input's folder name)");
+  command.add_option("--title", args.options.title,
+                     "Title shown by the page (default: the name, or the collection's title when updating)");
+  command.add_option("-f,--feature", args.options.features,
+                     "Feature spec, repeatable (default: pixels, colour, colour-texture)");
   command
-      ->add_option("-m,--metric", args->metrics,
-                   metric_choices() + "; repeatable or comma-separated (default: all of them)")
+      .add_option("-m,--metric", args.metrics,
+                  metric_choices() + "; repeatable or comma-separated (default: all of them)")
       ->delimiter(',')
       ->check(metric_check());
-  command->add_option("--kind", args->kind, "flat, hnsw or auto (default: auto)")
+  command.add_option("--kind", args.kind, "flat, hnsw or auto (default: auto)")
       ->check(parsed_by(parse_kind_choice, "KIND"));
-  command->add_option("--element", args->element, "float32 or int8 (about a quarter of the bytes; default: float32)")
+  command.add_option("--element", args.element, "float32 or int8 (about a quarter of the bytes; default: float32)")
       ->check(element_type_check());
-  command->add_option("--m", args->m, "HNSW: links per node (default 16)")->check(CLI::Range(2, 64));
-  command->add_option("--ef-construction", args->ef_construction, "HNSW: candidate list while building (default 200)")
+  command.add_option("--m", args.m, "HNSW: links per node (default 16)")->check(CLI::Range(2, 64));
+  command.add_option("--ef-construction", args.ef_construction, "HNSW: candidate list while building (default 200)")
       ->check(CLI::Range(1, 100000));
-  command->add_option("--ef-search", args->ef_search, "HNSW: the page's candidate list while searching (default 64)")
+  command.add_option("--ef-search", args.ef_search, "HNSW: the page's candidate list while searching (default 64)")
       ->check(CLI::Range(1, 100000));
-  command->add_option("--samples", args->samples, "Sample queries for the page, spread over the labels (0: none)")
+  command
+      .add_option("--samples", args.options.samples, "Sample queries for the page, spread over the labels (0: none)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
-  command->add_flag("--update", args->update,
-                    "Update the existing collection: add new images, remove vanished ones, keep ids");
-  command->add_flag("--default", args->make_default,
-                    "Make this the site's default collection (else only when it has none)");
-  command->add_flag(
-      "--reproducible", args->reproducible,
+  command.add_flag("--update", args.options.update,
+                   "Update the existing collection: add new images, remove vanished ones, keep ids");
+  command.add_flag("--default", args.options.make_default,
+                   "Make this the site's default collection (else only when it has none)");
+  command.add_flag(
+      "--reproducible", args.options.reproducible,
       "Build HNSW graphs on one thread: the same input gives the same bytes (decoding and features stay parallel)");
-  add_model_run_options(*command, args->model);
-  command->add_option("--text-card", args->text.cards,
-                      "Text tower to publish for text search (default: the installed text card that pairs with each "
-                      "model feature's card, e.g. clip-vit-b32-text for model:clip-vit-b32); repeatable");
-  command->add_flag("--no-text", args->text.none, "Publish no text tower: the page searches by image only");
-  command->callback([args] { run(*args); });
+  add_model_run_options(command, args.options.model);
+  command.add_option("--text-card", args.options.text.cards,
+                     "Text tower to publish for text search (default: the installed text card that pairs with each "
+                     "model feature's card, e.g. clip-vit-b32-text for model:clip-vit-b32); repeatable");
+  command.add_flag("--no-text", args.options.text.none, "Publish no text tower: the page searches by image only");
 }
 
 }  // namespace lookalike::cli

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
@@ -21,6 +22,8 @@ namespace {
 struct InfoArguments {
   std::vector<std::string> paths;
 };
+
+constexpr CommandHelp kHelp{"info", "Show how the core decodes image files (format, size, orientation)", ""};
 
 void run(const InfoArguments& args) {
   nlohmann::json results = nlohmann::json::array();
@@ -53,10 +56,8 @@ void run(const InfoArguments& args) {
 }  // namespace
 
 void add_info_command(CLI::App& app) {
-  auto args = std::make_shared<InfoArguments>();
-  auto* command = app.add_subcommand("info", "Show how the core decodes image files (format, size, orientation)");
-  command->add_option("images", args->paths, "Image files")->required()->check(CLI::ExistingFile);
-  command->callback([args] { run(*args); });
+  auto [command, args] = add_command<InfoArguments>(app, kHelp, run);
+  command.add_option("images", args.paths, "Image files")->required()->check(CLI::ExistingFile);
 }
 
 }  // namespace lookalike::cli

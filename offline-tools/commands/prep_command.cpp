@@ -9,6 +9,7 @@
 #include <iostream>
 #include <memory>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
@@ -26,6 +27,13 @@ struct PrepArguments {
   PrepOptions options;
   bool keep_near_duplicates = false;
 };
+
+constexpr CommandHelp kHelp{
+    "prep", "Validate, de-duplicate and split image folders or crawl outputs into a manifest.json",
+    "Sources: folder-per-class trees (<class>/<file>), folders with a labels.csv (path,label[,split]),\n"
+    "or a `lookalike crawl` output (crawl.jsonl: attribution is carried into the manifest).\n"
+    "Corrupt, unsupported, too-small and duplicate files are set aside (listed in the manifest with\n"
+    "the reason); source files are never moved, modified or deleted."};
 
 std::string summary_table(const std::vector<ClassSummary>& rows) {
   std::vector<std::vector<std::string>> table{{"class", "kept", "duplicates", "rejected", "train", "test"}};
@@ -84,14 +92,7 @@ void run(const PrepArguments& args) {
   if (global_options().json) {
     nlohmann::json j;
     j["manifest"] = manifest_path.string();
-    j["summary"] = nlohmann::json::array();
-    for (const auto& s : summary)
-      j["summary"].push_back({{"label", s.label},
-                              {"kept", s.kept},
-                              {"duplicates", s.duplicates},
-                              {"rejected", s.rejected},
-                              {"train", s.train},
-                              {"test", s.test}});
+    j["summary"] = summary_to_json(summary);
     j["unreadable"] = result.unreadable;
     std::cout << j.dump(2) << "\n";
   } else if (verbosity() != Verbosity::Quiet) {
@@ -114,36 +115,28 @@ void run(const PrepArguments& args) {
 }  // namespace
 
 void add_prep_command(CLI::App& app) {
-  auto args = std::make_shared<PrepArguments>();
-  auto* command = app.add_subcommand(
-      "prep", "Validate, de-duplicate and split image folders or crawl outputs into a manifest.json");
-  command->footer(
-      "Sources: folder-per-class trees (<class>/<file>), folders with a labels.csv (path,label[,split]),\n"
-      "or a `lookalike crawl` output (crawl.jsonl: attribution is carried into the manifest).\n"
-      "Corrupt, unsupported, too-small and duplicate files are set aside (listed in the manifest with\n"
-      "the reason); source files are never moved, modified or deleted.");
-  command->add_option("sources", args->sources, "Source folders")->required();
-  command->add_option("-o,--out", args->out, "Output folder for manifest.json")->required();
-  command->add_option("--min-size", args->options.min_size, "Smallest accepted shortest side, in pixels")
+  auto [command, args] = add_command<PrepArguments>(app, kHelp, run);
+  command.add_option("sources", args.sources, "Source folders")->required();
+  command.add_option("-o,--out", args.out, "Output folder for manifest.json")->required();
+  command.add_option("--min-size", args.options.min_size, "Smallest accepted shortest side, in pixels")
       ->default_val(64)
       ->check(CLI::Range(1, 100000));
   command
-      ->add_option("--near-threshold", args->options.near.max_distance,
-                   "Near duplicates: largest Hamming distance between 64-bit perceptual hashes")
+      .add_option("--near-threshold", args.options.near.max_distance,
+                  "Near duplicates: largest Hamming distance between 64-bit perceptual hashes")
       ->default_val(6)
       ->check(CLI::Range(0, 64));
   command
-      ->add_option("--near-luma-tolerance", args->options.near.luma_tolerance,
-                   "Near duplicates: largest difference of mean luminance (0-255)")
+      .add_option("--near-luma-tolerance", args.options.near.luma_tolerance,
+                  "Near duplicates: largest difference of mean luminance (0-255)")
       ->default_val(24)
       ->check(CLI::Range(0, 255));
-  command->add_flag("--keep-near-duplicates", args->keep_near_duplicates,
-                    "Only set aside exact duplicates (same decoded pixels)");
-  command->add_option("--test-fraction", args->options.test_fraction, "Share of each class that goes to test")
+  command.add_flag("--keep-near-duplicates", args.keep_near_duplicates,
+                   "Only set aside exact duplicates (same decoded pixels)");
+  command.add_option("--test-fraction", args.options.test_fraction, "Share of each class that goes to test")
       ->default_val(0.2)
       ->check(CLI::Range(0.0, 1.0));
-  command->add_option("--seed", args->options.seed, "Seed of the train/test split")->default_val(42);
-  command->callback([args] { run(*args); });
+  command.add_option("--seed", args.options.seed, "Seed of the train/test split")->default_val(42);
 }
 
 }  // namespace lookalike::cli

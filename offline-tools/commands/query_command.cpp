@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "commands/model_run_options.h"
 #include "commands/name_checks.h"
@@ -31,6 +32,15 @@ struct QueryArguments {
   std::int64_t item = -1;
   ModelRunOptions model;
 };
+
+constexpr CommandHelp kHelp{
+    "query", "Search a collection with an image, a text or an item: the top k, as the web page finds them",
+    "Searches one bundle of a site built by `lookalike index` (--site, --collection, --feature, --metric: by\n"
+    "default the page's choice: the site's default collection and the first of the defaults it records),\n"
+    "or a bundle file (--index). The image is decoded with EXIF orientation and its feature computed exactly as\n"
+    "the page does, so the ids, order and scores are the page's. A --text query is embedded by the text tower the\n"
+    "site publishes with its model feature (the page's text box), with the core's CLIP tokenizer.\n"
+    "Example: lookalike query photo.jpg --site site --feature colour-texture --metric l1 -k 5"};
 
 void print(const QueryArguments& args, const QueryTarget& target, const std::vector<Hit>& hits, std::size_t k,
            const std::vector<std::int32_t>& token_ids) {
@@ -79,15 +89,16 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
   std::cout << format_table(rows, 0, 3);
 }
 
-void run(QueryArguments args) {
-  args.target.site = args.site;
-  args.target.index_file = args.index_file;
-  args.target.text = !args.text.empty();
+void run(const QueryArguments& args) {
+  QueryTargetRequest request = args.target;
+  request.site = args.site;
+  request.index_file = args.index_file;
+  request.text = !args.text.empty();
   const int queries = int(args.item >= 0) + int(!args.image.empty()) + int(!args.text.empty());
   if (queries > 1) fail(ErrorKind::InvalidArgument, "give one query: an IMAGE, --text TEXT or --item ID");
   if (queries == 0)
     fail(ErrorKind::InvalidArgument, "give a query IMAGE, --text TEXT, or --item ID for more like an item");
-  const QueryTarget target = open_query_target(args.target);
+  const QueryTarget target = open_query_target(request);
 
   SearchOptions options;
   options.k = args.k;
@@ -129,35 +140,24 @@ void run(QueryArguments args) {
 }  // namespace
 
 void add_query_command(CLI::App& app) {
-  auto args = std::make_shared<QueryArguments>();
-  auto* command = app.add_subcommand(
-      "query", "Search a collection with an image, a text or an item: the top k, as the web page finds them");
-  command->footer(
-      "Searches one bundle of a site built by `lookalike index` (--site, --collection, --feature, --metric: by "
-      "default\n"
-      "the page's choice: the default collection, a model feature if any, else colour-texture; cosine if present),\n"
-      "or a bundle file (--index). The image is decoded with EXIF orientation and its feature computed exactly as\n"
-      "the page does, so the ids, order and scores are the page's. A --text query is embedded by the text tower the\n"
-      "site publishes with its model feature (the page's text box), with the core's CLIP tokenizer.\n"
-      "Example: lookalike query photo.jpg --site site --feature colour-texture --metric l1 -k 5");
-  command->add_option("image", args->image, "Query image (JPEG, PNG, BMP, GIF, TGA)");
-  command->add_option("-t,--text", args->text,
-                      "Query text, e.g. \"a red car at night\" (needs a model feature with a text tower)");
-  command->add_option("--site", args->site, "Site folder built by `lookalike index`");
-  command->add_option("--collection", args->target.collection, "Collection of the site (default: the site's default)");
-  command->add_option("-f,--feature", args->target.feature,
-                      "Feature spec of the bundle, e.g. colour-texture or model:mobilenetv2-int8");
-  command->add_option("-m,--metric", args->target.metric, metric_choices())->check(metric_check());
-  command->add_option("--index", args->index_file,
-                      "Search this bundle file instead of a site's (no labels or thumbnails)");
-  command->add_option("-k,--k", args->k, "Results")->capture_default_str()->check(CLI::Range(1, 100000));
-  command->add_option("--ef", args->ef, "HNSW candidate list (default: the bundle's, as the page uses)")
+  auto [command, args] = add_command<QueryArguments>(app, kHelp, run);
+  command.add_option("image", args.image, "Query image (JPEG, PNG, BMP, GIF, TGA)");
+  command.add_option("-t,--text", args.text,
+                     "Query text, e.g. \"a red car at night\" (needs a model feature with a text tower)");
+  command.add_option("--site", args.site, "Site folder built by `lookalike index`");
+  command.add_option("--collection", args.target.collection, "Collection of the site (default: the site's default)");
+  command.add_option("-f,--feature", args.target.feature,
+                     "Feature spec of the bundle, e.g. colour-texture or model:mobilenetv2-int8");
+  command.add_option("-m,--metric", args.target.metric, metric_choices())->check(metric_check());
+  command.add_option("--index", args.index_file,
+                     "Search this bundle file instead of a site's (no labels or thumbnails)");
+  command.add_option("-k,--k", args.k, "Results")->capture_default_str()->check(CLI::Range(1, 100000));
+  command.add_option("--ef", args.ef, "HNSW candidate list (default: the bundle's, as the page uses)")
       ->check(CLI::Range(1, 100000));
-  command->add_option("--label", args->label, "Only items with this label");
-  command->add_option("--item", args->item, "More like this item: search with its stored vector (leaves it out)")
+  command.add_option("--label", args.label, "Only items with this label");
+  command.add_option("--item", args.item, "More like this item: search with its stored vector (leaves it out)")
       ->check(CLI::Range(0LL, 4294967295LL));
-  add_model_run_options(*command, args->model, false);
-  command->callback([args] { run(*args); });
+  add_model_run_options(command, args.model, false);
 }
 
 }  // namespace lookalike::cli

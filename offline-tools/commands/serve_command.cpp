@@ -10,6 +10,7 @@
 #include <memory>
 #include <thread>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "common/cli_context.h"
 #include "common/log.h"
@@ -27,6 +28,11 @@ struct ServeArguments {
   ServeOptions options;
   std::string root;
 };
+
+constexpr CommandHelp kHelp{
+    "serve", "Serve a built site over HTTP on this machine (cross-origin isolated)",
+    "Serves static files with correct types (application/wasm, text/javascript for .mjs), byte ranges\n"
+    "and COOP/COEP/CORP headers, so the page may use threads. Nothing outside DIR is served."};
 
 void serve(const ServeOptions& options) {
   StaticSiteServer server(options);
@@ -69,18 +75,13 @@ void run(const ServeArguments& args) {
 }  // namespace
 
 void add_serve_command(CLI::App& app) {
-  auto args = std::make_shared<ServeArguments>();
-  auto* command = app.add_subcommand("serve", "Serve a built site over HTTP on this machine (cross-origin isolated)");
-  command->footer(
-      "Serves static files with correct types (application/wasm, text/javascript for .mjs), byte ranges\n"
-      "and COOP/COEP/CORP headers, so the page may use threads. Nothing outside DIR is served.");
-  command->add_option("dir", args->root, "Folder to serve (the site)")->required();
-  command->add_option("--host", args->options.host, "Address to listen on (0.0.0.0 exposes the site to the network)")
+  auto [command, args] = add_command<ServeArguments>(app, kHelp, run);
+  command.add_option("dir", args.root, "Folder to serve (the site)")->required();
+  command.add_option("--host", args.options.host, "Address to listen on (0.0.0.0 exposes the site to the network)")
       ->default_val("127.0.0.1");
-  command->add_option("-p,--port", args->options.port, "Port (0: pick a free one)")
+  command.add_option("-p,--port", args.options.port, "Port (0: pick a free one)")
       ->default_val(8000)
       ->check(CLI::Range(0, 65535));
-  command->callback([args] { run(*args); });
 }
 
 }  // namespace lookalike::cli

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <iostream>
-#include <memory>
 
+#include "commands/command_setup.h"
 #include "commands/commands.h"
 #include "common/cli_context.h"
 #include "common/log.h"
@@ -26,6 +26,15 @@ struct TokenizeArguments {
   std::size_t context_length = 0;  // 0: the card's, or CLIP's 77
   bool tokens = false;
 };
+
+constexpr CommandHelp kHelp{
+    "tokenize", "Print the token ids a CLIP text tower reads for each text (one line per text)",
+    "The ids are the core's CLIP tokenizer's, as the page computes them: <|startoftext|> (49406), the text's\n"
+    "tokens, <|endoftext|> (49407), cut to the context length (77). No padding: that is the card's business.\n"
+    "The vocabulary is a text card's (--card; default clip-vit-b32-text, whose vocabulary ships in models/) or a\n"
+    "file (--vocab): bpe_simple_vocab_16e6.txt(.gz), tokenizer.json, or a merges.txt.\n"
+    "With --json: [{\"text\": …, \"ids\": […], \"truncated\": …}, …].\n"
+    "Example: lookalike tokenize \"a photo of a dog\" \"a red car at night\""};
 
 void run(const TokenizeArguments& args) {
   if (!args.card.empty() && !args.vocab.empty()) fail(ErrorKind::InvalidArgument, "give --card or --vocab, not both");
@@ -73,23 +82,13 @@ void run(const TokenizeArguments& args) {
 }  // namespace
 
 void add_tokenize_command(CLI::App& app) {
-  auto args = std::make_shared<TokenizeArguments>();
-  auto* command =
-      app.add_subcommand("tokenize", "Print the token ids a CLIP text tower reads for each text (one line per text)");
-  command->footer(
-      "The ids are the core's CLIP tokenizer's, as the page computes them: <|startoftext|> (49406), the text's\n"
-      "tokens, <|endoftext|> (49407), cut to the context length (77). No padding: that is the card's business.\n"
-      "The vocabulary is a text card's (--card; default clip-vit-b32-text, whose vocabulary ships in models/) or a\n"
-      "file (--vocab): bpe_simple_vocab_16e6.txt(.gz), tokenizer.json, or a merges.txt.\n"
-      "With --json: [{\"text\": …, \"ids\": […], \"truncated\": …}, …].\n"
-      "Example: lookalike tokenize \"a photo of a dog\" \"a red car at night\"");
-  command->add_option("texts", args->texts, "Texts to tokenize")->required();
-  command->add_option("-c,--card", args->card, "Text model card (name or file) whose tokenizer to use");
-  command->add_option("--vocab", args->vocab, "A vocabulary file instead of a card's")->check(CLI::ExistingFile);
-  command->add_option("--context-length", args->context_length, "Ids per text at most (default: the card's, 77)")
+  auto [command, args] = add_command<TokenizeArguments>(app, kHelp, run);
+  command.add_option("texts", args.texts, "Texts to tokenize")->required();
+  command.add_option("-c,--card", args.card, "Text model card (name or file) whose tokenizer to use");
+  command.add_option("--vocab", args.vocab, "A vocabulary file instead of a card's")->check(CLI::ExistingFile);
+  command.add_option("--context-length", args.context_length, "Ids per text at most (default: the card's, 77)")
       ->check(CLI::Range(2, 4096));
-  command->add_flag("--tokens", args->tokens, "Print each id's token text too (byte symbols, </w> at a word's end)");
-  command->callback([args] { run(*args); });
+  command.add_flag("--tokens", args.tokens, "Print each id's token text too (byte symbols, </w> at a word's end)");
 }
 
 }  // namespace lookalike::cli

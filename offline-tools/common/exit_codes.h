@@ -19,14 +19,11 @@ enum ExitCode : int {
 // The exit code for a core error kind.
 inline int exit_code_for(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::InvalidArgument:
-      return kExitUsage;
+    case ErrorKind::InvalidArgument: return kExitUsage;
     case ErrorKind::Unsupported:
     case ErrorKind::Corrupt:
-    case ErrorKind::TooLarge:
-      return kExitBadInput;
-    case ErrorKind::Io:
-      return kExitIo;
+    case ErrorKind::TooLarge: return kExitBadInput;
+    case ErrorKind::Io: return kExitIo;
   }
   return kExitFailure;
 }

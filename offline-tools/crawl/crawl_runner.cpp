@@ -337,15 +337,9 @@ class Crawl {
     TermReport& report = summary_.terms[task.term_index];
     const bool kept = result.outcome == Outcome::Downloaded || result.outcome == Outcome::Recovered;
     switch (result.outcome) {
-      case Outcome::Downloaded:
-        ++report.downloaded;
-        break;
-      case Outcome::Recovered:
-        ++report.recovered;
-        break;
-      case Outcome::SameId:
-        ++report.skipped_same_id;
-        break;
+      case Outcome::Downloaded: ++report.downloaded; break;
+      case Outcome::Recovered: ++report.recovered; break;
+      case Outcome::SameId: ++report.skipped_same_id; break;
       case Outcome::SameContent:
         ++report.skipped_same_content;
         log_verbose(report.term + ": photo " + task.photo.id + " is the same image as " + result.detail);
@@ -359,8 +353,7 @@ class Crawl {
         if (summary_.refused.empty()) summary_.refused = result.detail;
         stop_ = true;
         break;
-      case Outcome::Stopped:
-        break;
+      case Outcome::Stopped: break;
     }
     if (kept) {
       ++done_in_term_;
@@ -387,12 +380,9 @@ class Crawl {
         const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
         std::string kept;
         switch (journal_.commit(make_record(photo, existing, bytes, decoded), {}, &kept)) {
-          case CrawlJournal::Commit::Committed:
-            return {Outcome::Recovered, existing};
-          case CrawlJournal::Commit::SameId:
-            return {Outcome::SameId, kept};
-          case CrawlJournal::Commit::SameContent:
-            return {Outcome::SameContent, kept};
+          case CrawlJournal::Commit::Committed: return {Outcome::Recovered, existing};
+          case CrawlJournal::Commit::SameId: return {Outcome::SameId, kept};
+          case CrawlJournal::Commit::SameContent: return {Outcome::SameContent, kept};
         }
       } catch (const Error& e) {
         if (e.kind() == ErrorKind::Io) throw;
@@ -439,14 +429,9 @@ class Crawl {
       throw;
     }
     switch (commit) {
-      case CrawlJournal::Commit::Committed:
-        return {Outcome::Downloaded, relative};
-      case CrawlJournal::Commit::SameId:
-        store_.discard(temporary);
-        return {Outcome::SameId, kept};
-      case CrawlJournal::Commit::SameContent:
-        store_.discard(temporary);
-        return {Outcome::SameContent, kept};
+      case CrawlJournal::Commit::Committed: return {Outcome::Downloaded, relative};
+      case CrawlJournal::Commit::SameId: store_.discard(temporary); return {Outcome::SameId, kept};
+      case CrawlJournal::Commit::SameContent: store_.discard(temporary); return {Outcome::SameContent, kept};
     }
     return {Outcome::Failed, "unreachable"};
   }

@@ -84,23 +84,10 @@ std::string seconds_text(double seconds) {
   return buffer;
 }
 
-}  // namespace
-
-HttpFetcher::HttpFetcher(HttpSettings settings, std::function<bool()> should_stop)
-    : settings_(std::move(settings)), should_stop_(std::move(should_stop)), curl_(nullptr) {
-  initialise_curl_once();
-  curl_ = curl_easy_init();
-  if (!curl_) fail(ErrorKind::Io, "cannot create a libcurl handle");
-}
-
-HttpFetcher::~HttpFetcher() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
-
-HttpResponse HttpFetcher::get(const std::string& url) {
-  CURL* curl = static_cast<CURL*>(curl_);
-  HttpResponse response;
-  TransferState state{&response, settings_.max_body_bytes, false, &should_stop_};
-  char error_buffer[CURL_ERROR_SIZE] = {0};
-
+// The request: a GET of `url` with the settings' limits, writing into
+// `state` (body, headers, progress).
+void set_request(CURL* curl, const std::string& url, const HttpSettings& settings, TransferState& state,
+                 char* error_buffer) {
   curl_easy_reset(curl);  // keeps the connection cache, forgets the previous request's options
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
@@ -111,11 +98,11 @@ HttpResponse HttpFetcher::get(const std::string& url) {
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, long(settings_.max_redirects));
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, long(std::llround(settings_.connect_timeout_seconds * 1000)));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, long(std::llround(settings_.timeout_seconds * 1000)));
-  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings_.max_body_bytes));
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, settings_.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, long(settings.max_redirects));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, long(std::llround(settings.connect_timeout_seconds * 1000)));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, long(std::llround(settings.timeout_seconds * 1000)));
+  curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(settings.max_body_bytes));
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, settings.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");  // gzip for JSON; images arrive as they are
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
@@ -124,39 +111,31 @@ HttpResponse HttpFetcher::get(const std::string& url) {
   curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
   curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &state);
+}
 
-  const CURLcode code = curl_easy_perform(curl);
-
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  response.status = status;
-  char* effective = nullptr;
-  if (curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective)
-    response.final_url = effective;
-  curl_easy_getinfo(curl, CURLINFO_REDIRECT_COUNT, &response.redirects);
-
-  const std::string detail = error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
+// What the transfer's outcome means for the crawl: complete, worth a retry
+// (Transient), or not.
+void classify_transfer(CURLcode code, const std::string& detail, bool too_large, const HttpSettings& settings,
+                       HttpResponse& response) {
   using T = HttpResponse::Transfer;
   switch (code) {
-    case CURLE_OK:
-      response.transfer = T::Complete;
-      break;
+    case CURLE_OK: response.transfer = T::Complete; break;
     case CURLE_ABORTED_BY_CALLBACK:
       response.transfer = T::Aborted;
       response.transfer_error = "stopped";
       break;
     case CURLE_FILESIZE_EXCEEDED:
       response.transfer = T::TooLarge;
-      response.transfer_error = "larger than " + std::to_string(settings_.max_body_bytes) + " bytes";
+      response.transfer_error = "larger than " + std::to_string(settings.max_body_bytes) + " bytes";
       break;
     case CURLE_WRITE_ERROR:
-      response.transfer = state.too_large ? T::TooLarge : T::Permanent;
+      response.transfer = too_large ? T::TooLarge : T::Permanent;
       response.transfer_error =
-          state.too_large ? "larger than " + std::to_string(settings_.max_body_bytes) + " bytes" : detail;
+          too_large ? "larger than " + std::to_string(settings.max_body_bytes) + " bytes" : detail;
       break;
     case CURLE_OPERATION_TIMEDOUT:
       response.transfer = T::Transient;
-      response.transfer_error = "timed out (limit " + seconds_text(settings_.timeout_seconds) + " s per request)";
+      response.transfer_error = "timed out (limit " + seconds_text(settings.timeout_seconds) + " s per request)";
       break;
     case CURLE_PARTIAL_FILE:
       response.transfer = T::Transient;
@@ -182,43 +161,59 @@ HttpResponse HttpFetcher::get(const std::string& url) {
       response.transfer_error = detail;
       break;
   }
-  if (response.transfer != T::Complete) response.body.clear();
+}
+
+}  // namespace
+
+HttpFetcher::HttpFetcher(HttpSettings settings, std::function<bool()> should_stop)
+    : settings_(std::move(settings)), should_stop_(std::move(should_stop)), curl_(nullptr) {
+  initialise_curl_once();
+  curl_ = curl_easy_init();
+  if (!curl_) fail(ErrorKind::Io, "cannot create a libcurl handle");
+}
+
+HttpFetcher::~HttpFetcher() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+HttpResponse HttpFetcher::get(const std::string& url) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  HttpResponse response;
+  TransferState state{&response, settings_.max_body_bytes, false, &should_stop_};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  set_request(curl, url, settings_, state, error_buffer);
+  const CURLcode code = curl_easy_perform(curl);
+
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  response.status = status;
+  char* effective = nullptr;
+  if (curl_easy_getinfo(curl, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective)
+    response.final_url = effective;
+  curl_easy_getinfo(curl, CURLINFO_REDIRECT_COUNT, &response.redirects);
+
+  const std::string detail = error_buffer[0] ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
+  classify_transfer(code, detail, state.too_large, settings_, response);
+  if (response.transfer != HttpResponse::Transfer::Complete) response.body.clear();
   if (response.reason.empty() && status > 0) response.reason = http_status_text(status);
   return response;
 }
 
 std::string http_status_text(long status) {
   switch (status) {
-    case 200:
-      return "OK";
-    case 301:
-      return "Moved Permanently";
-    case 302:
-      return "Found";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 408:
-      return "Request Timeout";
-    case 410:
-      return "Gone";
-    case 429:
-      return "Too Many Requests";
-    case 500:
-      return "Internal Server Error";
-    case 502:
-      return "Bad Gateway";
-    case 503:
-      return "Service Unavailable";
-    case 504:
-      return "Gateway Timeout";
-    default:
-      return "";
+    case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 408: return "Request Timeout";
+    case 410: return "Gone";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
   }
 }
 

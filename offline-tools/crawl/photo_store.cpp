@@ -27,18 +27,12 @@ constexpr const char* kTemporaryMarker = ".partial-";
 
 std::string extension_for(ImageFormat format) {
   switch (format) {
-    case ImageFormat::Jpeg:
-      return "jpg";
-    case ImageFormat::Png:
-      return "png";
-    case ImageFormat::Gif:
-      return "gif";
-    case ImageFormat::Bmp:
-      return "bmp";
-    case ImageFormat::Tga:
-      return "tga";
-    default:
-      return {};
+    case ImageFormat::Jpeg: return "jpg";
+    case ImageFormat::Png: return "png";
+    case ImageFormat::Gif: return "gif";
+    case ImageFormat::Bmp: return "bmp";
+    case ImageFormat::Tga: return "tga";
+    default: return {};
   }
 }
 

@@ -22,6 +22,46 @@ std::string status_text(const HttpResponse& r) {
   return "HTTP " + std::to_string(r.status) + (r.reason.empty() ? "" : " " + r.reason);
 }
 
+// What one attempt's response means: final (true: `outcome` says accepted,
+// stopped or failed) or worth another attempt (`problem` says why,
+// `asked_wait` what the server asked for).
+bool settle_attempt(const HttpResponse& r, const PoliteClient::Judge& judge, FetchOutcome& outcome,
+                    std::string& problem, std::optional<double>& asked_wait) {
+  using T = HttpResponse::Transfer;
+  switch (r.transfer) {
+    case T::Aborted: outcome.kind = FetchOutcome::Kind::Stopped; return true;
+    case T::Permanent:
+    case T::TooLarge:
+      outcome.kind = FetchOutcome::Kind::Failed;
+      outcome.failure = r.transfer_error;
+      return true;
+    case T::Transient: problem = r.transfer_error; break;
+    case T::Complete:
+      if (r.status >= 200 && r.status <= 299) {
+        const Judgement j = judge ? judge(r) : Judgement::accept();
+        if (j.kind == Judgement::Kind::Accept) {
+          outcome.kind = FetchOutcome::Kind::Ok;
+          return true;
+        }
+        if (j.kind == Judgement::Kind::Fail) {
+          outcome.kind = FetchOutcome::Kind::Failed;
+          outcome.failure = j.reason;
+          return true;
+        }
+        problem = j.reason;
+      } else if (is_retryable_status(r.status)) {
+        problem = status_text(r);
+        if (r.status == 429 || r.status == 503) asked_wait = parse_retry_after(r.retry_after, std::time(nullptr));
+      } else {
+        outcome.kind = FetchOutcome::Kind::Failed;
+        outcome.failure = status_text(r);
+        return true;
+      }
+      break;
+  }
+  return false;
+}
+
 }  // namespace
 
 PoliteClient::PoliteClient(const HttpSettings& http, const RetrySettings& retry, RateLimiter& limiter,
@@ -43,47 +83,11 @@ FetchOutcome PoliteClient::fetch(const std::string& url, const Judge& judge) {
     }
     outcome.response = fetcher_.get(url);
     const HttpResponse& r = outcome.response;
-    using T = HttpResponse::Transfer;
-
     std::string problem;
     std::optional<double> asked_wait;
-    switch (r.transfer) {
-      case T::Aborted:
-        outcome.kind = FetchOutcome::Kind::Stopped;
-        return outcome;
-      case T::Permanent:
-      case T::TooLarge:
-        outcome.kind = FetchOutcome::Kind::Failed;
-        outcome.failure = r.transfer_error;
-        return outcome;
-      case T::Transient:
-        problem = r.transfer_error;
-        break;
-      case T::Complete:
-        if (r.status >= 200 && r.status <= 299) {
-          const Judgement j = judge ? judge(r) : Judgement::accept();
-          if (j.kind == Judgement::Kind::Accept) {
-            outcome.kind = FetchOutcome::Kind::Ok;
-            return outcome;
-          }
-          if (j.kind == Judgement::Kind::Fail) {
-            outcome.kind = FetchOutcome::Kind::Failed;
-            outcome.failure = j.reason;
-            return outcome;
-          }
-          problem = j.reason;
-        } else if (is_retryable_status(r.status)) {
-          problem = status_text(r);
-          if (r.status == 429 || r.status == 503) asked_wait = parse_retry_after(r.retry_after, std::time(nullptr));
-        } else {
-          outcome.kind = FetchOutcome::Kind::Failed;
-          outcome.failure = status_text(r);
-          return outcome;
-        }
-        break;
-    }
+    if (settle_attempt(r, judge, outcome, problem, asked_wait)) return outcome;
 
-    const bool refused_for_load = r.transfer == T::Complete && r.status == 429;
+    const bool refused_for_load = r.transfer == HttpResponse::Transfer::Complete && r.status == 429;
     if (asked_wait && *asked_wait > retry_.max_wait_seconds) {
       outcome.kind = FetchOutcome::Kind::Failed;
       outcome.throttled = true;

@@ -139,12 +139,9 @@ void scan_folders(DatasetScan& scan, std::size_t root_index) {
 
 const char* layout_name(SourceLayout layout) {
   switch (layout) {
-    case SourceLayout::Folders:
-      return "folders";
-    case SourceLayout::LabelsCsv:
-      return "labels-csv";
-    case SourceLayout::Crawl:
-      return "crawl";
+    case SourceLayout::Folders: return "folders";
+    case SourceLayout::LabelsCsv: return "labels-csv";
+    case SourceLayout::Crawl: return "crawl";
   }
   return "folders";
 }
@@ -173,15 +170,9 @@ DatasetScan scan_dataset(const std::vector<fs::path>& roots) {
     scan.roots.push_back(source);
     const std::size_t index = scan.roots.size() - 1;
     switch (source.layout) {
-      case SourceLayout::Crawl:
-        scan_crawl(scan, index);
-        break;
-      case SourceLayout::LabelsCsv:
-        scan_labels_csv(scan, index);
-        break;
-      case SourceLayout::Folders:
-        scan_folders(scan, index);
-        break;
+      case SourceLayout::Crawl: scan_crawl(scan, index); break;
+      case SourceLayout::LabelsCsv: scan_labels_csv(scan, index); break;
+      case SourceLayout::Folders: scan_folders(scan, index); break;
     }
   }
   std::stable_sort(scan.images.begin(), scan.images.end(), [](const SourceImage& a, const SourceImage& b) {

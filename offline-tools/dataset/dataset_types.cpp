@@ -9,12 +9,9 @@ namespace lookalike::cli {
 
 const char* split_name(Split split) {
   switch (split) {
-    case Split::Train:
-      return "train";
-    case Split::Test:
-      return "test";
-    case Split::None:
-      break;
+    case Split::Train: return "train";
+    case Split::Test: return "test";
+    case Split::None: break;
   }
   return "";
 }

@@ -110,6 +110,49 @@ const json& array_field(const Reader& r, const char* key) {
   return v;
 }
 
+// Calls read(element) for each element of the array `key`; an optional
+// array may be absent.
+template <class Read>
+void each_element(const Reader& top, const char* key, bool required, Read read) {
+  if (!required && !top.find(key)) return;
+  const json& array = array_field(top, key);
+  for (std::size_t i = 0; i < array.size(); ++i)
+    read(Reader(array[i], top.where() + ": " + key + "[" + std::to_string(i) + "]"));
+}
+
+// parse() of a field's text, its InvalidArgument becoming Corrupt at r.
+template <class Parse>
+auto as_corrupt(const Reader& r, Parse parse) {
+  try {
+    return parse();
+  } catch (const Error& e) {
+    fail(ErrorKind::Corrupt, r.where() + ": " + e.what());
+  }
+}
+
+ManifestDuplicate duplicate_from(const Reader& r, const Manifest& m) {
+  ManifestDuplicate d;
+  d.image = image_from(r, m.roots.size());
+  d.kind = r.text("kind");
+  const Reader of(r.need("duplicate_of"), r.where() + ": duplicate_of");
+  d.of_root = of.unsigned_number("root");
+  d.of_path = of.text("path");
+  d.distance = int(r.unsigned_number("distance", false));
+  return d;
+}
+
+ManifestRejection rejection_from(const Reader& r) {
+  ManifestRejection x;
+  x.root = r.unsigned_number("root");
+  x.path = r.text("path");
+  x.label = r.text("label", false);
+  x.reason = r.text("reason");
+  x.message = r.text("message", false);
+  x.bytes = r.unsigned_number("bytes", false);
+  x.source = optional_source(r);
+  return x;
+}
+
 }  // namespace
 
 std::string hex64(std::uint64_t value) {
@@ -174,6 +217,18 @@ std::vector<ClassSummary> summarise(const Manifest& manifest) {
   return out;
 }
 
+json summary_to_json(const std::vector<ClassSummary>& rows) {
+  json out = json::array();
+  for (const auto& s : rows)
+    out.push_back({{"label", s.label},
+                   {"kept", s.kept},
+                   {"duplicates", s.duplicates},
+                   {"rejected", s.rejected},
+                   {"train", s.train},
+                   {"test", s.test}});
+  return out;
+}
+
 json manifest_to_json(const Manifest& manifest) {
   json j;
   j["schema"] = Manifest::kSchema;
@@ -207,14 +262,7 @@ json manifest_to_json(const Manifest& manifest) {
     if (r.source && !r.source->empty()) e["source"] = source_json(*r.source);
     j["rejected"].push_back(std::move(e));
   }
-  j["summary"] = json::array();
-  for (const auto& s : summarise(manifest))
-    j["summary"].push_back({{"label", s.label},
-                            {"kept", s.kept},
-                            {"duplicates", s.duplicates},
-                            {"rejected", s.rejected},
-                            {"train", s.train},
-                            {"test", s.test}});
+  j["summary"] = summary_to_json(summarise(manifest));
   return j;
 }
 
@@ -231,58 +279,16 @@ Manifest manifest_from_json(const json& j, const std::string& name) {
   m.created = top.text("created", false);
   m.tool = top.text("tool", false);
   if (const json* o = top.find("options")) m.options = *o;
-  const json& roots = array_field(top, "roots");
-  for (std::size_t i = 0; i < roots.size(); ++i) {
-    const Reader r(roots[i], name + ": roots[" + std::to_string(i) + "]");
-    SourceRoot root;
-    root.path = r.text("path");
-    try {
-      root.layout = parse_layout(r.text("layout"));
-    } catch (const Error& e) {
-      fail(ErrorKind::Corrupt, r.where() + ": " + e.what());
-    }
-    m.roots.push_back(root);
-  }
-  const json& images = array_field(top, "images");
-  for (std::size_t i = 0; i < images.size(); ++i) {
-    const Reader r(images[i], name + ": images[" + std::to_string(i) + "]");
+  each_element(top, "roots", true, [&](const Reader& r) {
+    m.roots.push_back({r.text("path"), as_corrupt(r, [&] { return parse_layout(r.text("layout")); })});
+  });
+  each_element(top, "images", true, [&](const Reader& r) {
     ManifestImage image = image_from(r, m.roots.size());
-    try {
-      image.split = parse_split(r.text("split", false));
-    } catch (const Error& e) {
-      fail(ErrorKind::Corrupt, r.where() + ": " + e.what());
-    }
+    image.split = as_corrupt(r, [&] { return parse_split(r.text("split", false)); });
     m.images.push_back(std::move(image));
-  }
-  if (top.find("duplicates")) {
-    const json& duplicates = array_field(top, "duplicates");
-    for (std::size_t i = 0; i < duplicates.size(); ++i) {
-      const Reader r(duplicates[i], name + ": duplicates[" + std::to_string(i) + "]");
-      ManifestDuplicate d;
-      d.image = image_from(r, m.roots.size());
-      d.kind = r.text("kind");
-      const Reader of(r.need("duplicate_of"), r.where() + ": duplicate_of");
-      d.of_root = of.unsigned_number("root");
-      d.of_path = of.text("path");
-      d.distance = int(r.unsigned_number("distance", false));
-      m.duplicates.push_back(std::move(d));
-    }
-  }
-  if (top.find("rejected")) {
-    const json& rejected = array_field(top, "rejected");
-    for (std::size_t i = 0; i < rejected.size(); ++i) {
-      const Reader r(rejected[i], name + ": rejected[" + std::to_string(i) + "]");
-      ManifestRejection x;
-      x.root = r.unsigned_number("root");
-      x.path = r.text("path");
-      x.label = r.text("label", false);
-      x.reason = r.text("reason");
-      x.message = r.text("message", false);
-      x.bytes = r.unsigned_number("bytes", false);
-      x.source = optional_source(r);
-      m.rejected.push_back(std::move(x));
-    }
-  }
+  });
+  each_element(top, "duplicates", false, [&](const Reader& r) { m.duplicates.push_back(duplicate_from(r, m)); });
+  each_element(top, "rejected", false, [&](const Reader& r) { m.rejected.push_back(rejection_from(r)); });
   return m;
 }
 

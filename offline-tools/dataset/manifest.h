@@ -95,6 +95,7 @@ struct Manifest {
 
 // Per label (sorted) and a final "total" row.
 std::vector<ClassSummary> summarise(const Manifest& manifest);
+nlohmann::json summary_to_json(const std::vector<ClassSummary>& rows);  // the manifest's "summary"
 
 nlohmann::json manifest_to_json(const Manifest& manifest);
 // Validates shape and types; throws Error(Corrupt) "<name>: images[3]: …".

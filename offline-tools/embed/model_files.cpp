@@ -6,20 +6,12 @@
 #include <set>
 
 #include "common/files.h"
+#include "common/install_paths.h"
 #include "embed/node_runtime.h"
 #include "lookalike/common/error.h"
 
-#ifndef LOOKALIKE_SOURCE_TREE
-#define LOOKALIKE_SOURCE_TREE ""
-#endif
-
 namespace lookalike::cli {
 namespace {
-
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
 
 bool is_file(const fs::path& p) {
   std::error_code ec;
@@ -28,24 +20,10 @@ bool is_file(const fs::path& p) {
 
 }  // namespace
 
-std::string absolute_path(const fs::path& p) {
-  std::error_code ec;
-  const fs::path a = fs::weakly_canonical(fs::absolute(p), ec);
-  return ec ? fs::absolute(p).lexically_normal().string() : a.string();
-}
-
 std::vector<std::string> model_card_folders() {
   std::vector<fs::path> candidates;
-  if (!env("LOOKALIKE_MODELS_DIR").empty()) candidates.emplace_back(env("LOOKALIKE_MODELS_DIR"));
-  const std::string exe_dir = executable_directory();
-  if (!exe_dir.empty()) {
-    for (fs::path dir = exe_dir;; dir = dir.parent_path()) {
-      candidates.push_back(dir / "models");
-      if (dir == dir.root_path() || dir.parent_path() == dir) break;
-    }
-    candidates.push_back(fs::path(exe_dir) / ".." / "share" / "lookalike" / "models");
-  }
-  if (*LOOKALIKE_SOURCE_TREE) candidates.push_back(fs::path(LOOKALIKE_SOURCE_TREE) / "models");
+  if (!environment("LOOKALIKE_MODELS_DIR").empty()) candidates.emplace_back(environment("LOOKALIKE_MODELS_DIR"));
+  for (const fs::path& folder : shipped_folder_candidates("models")) candidates.push_back(folder);
   std::vector<std::string> folders;
   std::set<std::string> seen;
   for (const auto& c : candidates) {
@@ -117,7 +95,8 @@ std::string locate_card_file(const std::string& card_path, const std::string& ca
   if (file.is_absolute() || relative.find("..") != std::string::npos)
     fail(ErrorKind::Corrupt, card_path + ": the " + what + " must be a plain path relative to the card's folder");
   std::vector<fs::path> candidates = {fs::path(card_path).parent_path() / file};
-  if (!env("LOOKALIKE_MODELS_DIR").empty()) candidates.push_back(fs::path(env("LOOKALIKE_MODELS_DIR")) / file);
+  if (!environment("LOOKALIKE_MODELS_DIR").empty())
+    candidates.push_back(fs::path(environment("LOOKALIKE_MODELS_DIR")) / file);
   for (const auto& folder : more_folders) candidates.push_back(fs::path(folder) / file);
   for (const auto& candidate : candidates) {
     if (!is_file(candidate)) continue;

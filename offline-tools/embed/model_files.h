@@ -61,7 +61,4 @@ std::string locate_card_file(const std::string& card_path, const std::string& ca
                              std::uint64_t expected_bytes, const std::string& what, const std::string& how,
                              const std::vector<std::string>& more_folders = {});
 
-// Absolute, normalised (symlinks resolved where possible).
-std::string absolute_path(const std::filesystem::path& path);
-
 }  // namespace lookalike::cli

@@ -6,21 +6,13 @@
 #include <filesystem>
 #include <vector>
 
+#include "common/install_paths.h"
 #include "lookalike/common/error.h"
-
-#ifndef LOOKALIKE_SOURCE_TREE
-#define LOOKALIKE_SOURCE_TREE ""
-#endif
 
 namespace lookalike::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  return value ? value : "";
-}
 
 bool is_executable_file(const fs::path& path) {
   std::error_code ec;
@@ -32,21 +24,15 @@ bool has_onnxruntime_node(const fs::path& folder) {
   return fs::is_regular_file(folder / "onnxruntime-node" / "package.json", ec);
 }
 
-std::string absolute_path(const fs::path& path) {
-  std::error_code ec;
-  const fs::path a = fs::weakly_canonical(fs::absolute(path), ec);
-  return ec ? fs::absolute(path).string() : a.string();
-}
-
 std::string find_node() {
-  const std::string forced = env("LOOKALIKE_NODE");
+  const std::string forced = environment("LOOKALIKE_NODE");
   if (!forced.empty()) {
     if (!is_executable_file(forced))
       fail(ErrorKind::Io,
            "LOOKALIKE_NODE=" + forced + " is not an executable file (it should name the Node.js binary)");
     return absolute_path(forced);
   }
-  const std::string path = env("PATH");
+  const std::string path = environment("PATH");
   std::size_t start = 0;
   while (start <= path.size()) {
     const std::size_t colon = path.find(':', start);
@@ -61,7 +47,7 @@ std::string find_node() {
 }
 
 std::string find_node_modules() {
-  const std::string forced = env("LOOKALIKE_NODE_MODULES");
+  const std::string forced = environment("LOOKALIKE_NODE_MODULES");
   if (!forced.empty()) {
     if (!has_onnxruntime_node(forced))
       fail(ErrorKind::Io, "LOOKALIKE_NODE_MODULES=" + forced +
@@ -70,17 +56,7 @@ std::string find_node_modules() {
                               "node_modules folder that has it)");
     return absolute_path(forced);
   }
-  std::vector<fs::path> candidates;
-  const std::string exe_dir = executable_directory();
-  if (!exe_dir.empty()) {
-    for (fs::path dir = exe_dir;; dir = dir.parent_path()) {
-      candidates.push_back(dir / "node_modules");
-      if (dir == dir.root_path() || dir.parent_path() == dir) break;
-    }
-    candidates.push_back(fs::path(exe_dir) / ".." / "share" / "lookalike" / "node_modules");
-    candidates.push_back(fs::path(exe_dir) / ".." / "lib" / "lookalike" / "node_modules");
-  }
-  if (*LOOKALIKE_SOURCE_TREE) candidates.push_back(fs::path(LOOKALIKE_SOURCE_TREE) / "node_modules");
+  const std::vector<fs::path> candidates = shipped_folder_candidates("node_modules");
   for (const auto& candidate : candidates)
     if (has_onnxruntime_node(candidate)) return absolute_path(candidate);
   std::string looked;
@@ -94,17 +70,11 @@ std::string find_node_modules() {
 
 }  // namespace
 
-std::string executable_directory() {
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string() : exe.parent_path().string();
-}
-
 NodeRuntime find_node_runtime() {
   NodeRuntime runtime;
   runtime.node = find_node();
   runtime.node_modules = find_node_modules();
-  const std::string worker = env("LOOKALIKE_EMBED_WORKER");
+  const std::string worker = environment("LOOKALIKE_EMBED_WORKER");
   if (!worker.empty()) {
     std::error_code ec;
     if (!fs::is_regular_file(worker, ec)) fail(ErrorKind::Io, "LOOKALIKE_EMBED_WORKER=" + worker + " is not a file");

@@ -28,7 +28,4 @@ NodeRuntime find_node_runtime();
 // The embedded copy of onnx_worker.mjs (generated at build time).
 const char* embedded_worker_script();
 
-// The running executable's folder (from /proc/self/exe), or empty.
-std::string executable_directory();
-
 }  // namespace lookalike::cli

@@ -6,6 +6,7 @@
 
 #include "common/files.h"
 #include "common/gzip.h"
+#include "common/install_paths.h"
 #include "crawl/sha256.h"
 #include "embed/model_files.h"
 #include "lookalike/common/error.h"

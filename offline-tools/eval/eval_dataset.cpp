@@ -12,48 +12,46 @@
 namespace lookalike::cli {
 namespace {
 
-void assign_labels(EvalDataset& d, const std::vector<std::string>& image_labels) {
-  const std::set<std::string> unique(image_labels.begin(), image_labels.end());
-  d.labels.assign(unique.begin(), unique.end());
-  std::map<std::string, int> index;
-  for (std::size_t i = 0; i < d.labels.size(); ++i) index[d.labels[i]] = int(i);
-  for (std::size_t i = 0; i < d.images.size(); ++i) d.images[i].label = index[image_labels[i]];
-}
+// The images of a dataset as they are listed, then numbered labels.
+class DatasetListing {
+ public:
+  DatasetListing(const std::string& source, const char* kind) {
+    dataset_.source = source;
+    dataset_.kind = kind;
+  }
+  void add(fs::path file, std::string path, Split split, const std::string& label) {
+    dataset_.images.push_back({std::move(file), std::move(path), 0, split});
+    labels_.push_back(label);
+  }
+  // Labels become indices into the sorted list of distinct labels.
+  EvalDataset finish() {
+    const std::set<std::string> unique(labels_.begin(), labels_.end());
+    dataset_.labels.assign(unique.begin(), unique.end());
+    std::map<std::string, int> index;
+    for (std::size_t i = 0; i < dataset_.labels.size(); ++i) index[dataset_.labels[i]] = int(i);
+    for (std::size_t i = 0; i < dataset_.images.size(); ++i) dataset_.images[i].label = index[labels_[i]];
+    return std::move(dataset_);
+  }
+
+ private:
+  EvalDataset dataset_;
+  std::vector<std::string> labels_;
+};
 
 EvalDataset from_manifest(const fs::path& file, const std::string& source) {
   const Manifest m = read_manifest(file);
-  EvalDataset d;
-  d.source = source;
-  d.kind = "manifest";
-  std::vector<std::string> labels;
-  for (const auto& image : m.images) {
-    EvalImage e;
-    e.file = m.file(image);
-    e.path = m.roots.size() > 1 ? std::to_string(image.root) + ":" + image.path : image.path;
-    e.split = image.split;
-    d.images.push_back(e);
-    labels.push_back(image.label);
-  }
-  assign_labels(d, labels);
-  return d;
+  DatasetListing listing(source, "manifest");
+  for (const auto& image : m.images)
+    listing.add(m.file(image), m.roots.size() > 1 ? std::to_string(image.root) + ":" + image.path : image.path,
+                image.split, image.label);
+  return listing.finish();
 }
 
 EvalDataset from_folder(const fs::path& folder, const std::string& source) {
   const DatasetScan scan = scan_dataset({folder});
-  EvalDataset d;
-  d.source = source;
-  d.kind = "folder";
-  std::vector<std::string> labels;
-  for (const auto& image : scan.images) {
-    EvalImage e;
-    e.file = scan.file(image);
-    e.path = image.path;
-    e.split = image.given_split;
-    d.images.push_back(e);
-    labels.push_back(image.label);
-  }
-  assign_labels(d, labels);
-  return d;
+  DatasetListing listing(source, "folder");
+  for (const auto& image : scan.images) listing.add(scan.file(image), image.path, image.given_split, image.label);
+  return listing.finish();
 }
 
 }  // namespace

@@ -13,23 +13,12 @@ std::string esc(const std::string& text) {
   std::string out;
   for (char c : printable(text)) {
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
     }
   }
   return out;
@@ -37,14 +26,10 @@ std::string esc(const std::string& text) {
 
 const char* metric_colour(Metric m) {
   switch (m) {
-    case Metric::L1:
-      return "#4e79a7";
-    case Metric::L2:
-      return "#f28e2b";
-    case Metric::Cosine:
-      return "#59a14f";
-    case Metric::Correlation:
-      return "#e15759";
+    case Metric::L1: return "#4e79a7";
+    case Metric::L2: return "#f28e2b";
+    case Metric::Cosine: return "#59a14f";
+    case Metric::Correlation: return "#e15759";
   }
   return "#888";
 }
@@ -132,32 +117,34 @@ std::vector<std::size_t> report_thumbnail_indices(const EvalReport& r) {
   return {used.begin(), used.end()};
 }
 
-std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail) {
-  const auto& d = r.dataset;
-  const std::size_t hk = headline_k_index(r);
-  const std::string k_text = r.ks.empty() ? "k" : std::to_string(r.ks[hk]);
+namespace {
 
-  // Thumbnails used by the examples, each embedded once as a CSS class.
+// The page's head: the title, the style and the example thumbnails, each
+// embedded once as a CSS class.
+std::string html_head(const EvalReport& r, const ThumbnailUri& thumbnail) {
   std::string thumbs_css;
   if (thumbnail)
     for (std::size_t i : report_thumbnail_indices(r)) {
       const std::string uri = thumbnail(i);
       if (!uri.empty()) thumbs_css += ".i" + std::to_string(i) + "{background-image:url(" + uri + ")}\n";
     }
+  return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+         "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
+         "<title>Retrieval evaluation: " +
+         esc(r.dataset.source) + "</title><style>" + kStyle + thumbs_css + "</style></head><body>\n";
+}
 
-  std::string h =
-      "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-      "<title>Retrieval evaluation: " +
-      esc(d.source) + "</title><style>" + kStyle + thumbs_css + "</style></head><body>\n";
-  h += "<h1>Retrieval evaluation</h1>\n<p class=\"meta\">Dataset <code>" + esc(d.source) + "</code> (" + esc(d.kind) +
-       ", " + std::to_string(d.images.size()) + " images, " + std::to_string(d.labels.size()) + " classes";
+// What was evaluated how, the metric legend and the two bar charts.
+std::string summary_and_charts(const EvalReport& r, std::size_t hk, const std::string& k_text) {
+  const auto& d = r.dataset;
+  std::string h = "<h1>Retrieval evaluation</h1>\n<p class=\"meta\">Dataset <code>" + esc(d.source) + "</code> (" +
+                  esc(d.kind) + ", " + std::to_string(d.images.size()) + " images, " + std::to_string(d.labels.size()) +
+                  " classes";
   if (!r.excluded.empty()) h += "; " + std::to_string(r.excluded.size()) + " excluded: could not be decoded";
   h += "). Protocol: <b>" + std::string(protocol_name(r.protocol)) + "</b>, " + std::to_string(r.queries) +
        " queries over " + std::to_string(r.database) + " images" +
        (r.protocol == Protocol::LeaveOneOut ? " (a query never counts itself)" : "") +
        ". Whiskers and ± show the standard error of the mean.</p>\n";
-
   h += "<p class=\"legend\">";
   for (Metric m : kAllMetrics)
     h += "<span><i style=\"background:" + std::string(metric_colour(m)) + "\"></i>" + metric_name(m) + "</span>";
@@ -172,12 +159,16 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
       precision_bars.push_back({label, run.overall.precision[hk], run.overall.precision_stderr[hk], run.metric, start});
     if (run.full_ranking) map_bars.push_back({label, run.overall.map, run.overall.map_stderr, run.metric, start});
   }
-  h += bar_chart("Mean precision@" + k_text, precision_bars);
-  h += bar_chart("Mean average precision (mAP)", map_bars);
+  return h + bar_chart("Mean precision@" + k_text, precision_bars) +
+         bar_chart("Mean average precision (mAP)", map_bars);
+}
 
+std::string measures_table(const EvalReport& r, std::size_t hk) {
   const bool approximate =
       std::any_of(r.runs.begin(), r.runs.end(), [](const RunResult& x) { return x.recall_vs_exact.has_value(); });
-  h += "<h2>All measures</h2>\n<table><tr><th>feature</th><th class=\"l\">metric</th><th class=\"l\">search</th>";
+  std::string h =
+      "<h2>All measures</h2>\n<table><tr><th>feature</th><th class=\"l\">metric</th><th "
+      "class=\"l\">search</th>";
   for (std::size_t k : r.ks) h += "<th>P@" + std::to_string(k) + "</th>";
   h += "<th>mAP</th>";
   if (approximate) h += "<th>recall vs exact</th>";
@@ -192,59 +183,73 @@ std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail)
     if (approximate) h += "<td>" + (run.recall_vs_exact ? fixed(*run.recall_vs_exact, 3) : std::string("—")) + "</td>";
     h += "<td>" + fixed(run.seconds, 1) + "</td></tr>\n";
   }
-  h += "</table>\n";
+  return h + "</table>\n";
+}
 
-  if (!r.runs.empty() && !r.runs.front().per_class.empty()) {
-    h += "<h2>Per class: precision@" + k_text + "</h2>\n<table><tr><th>feature · metric · search</th>";
-    for (const auto& c : r.runs.front().per_class) h += "<th>" + esc(c.label) + "</th>";
+std::string per_class_table(const EvalReport& r, std::size_t hk, const std::string& k_text) {
+  if (r.runs.empty() || r.runs.front().per_class.empty()) return {};
+  std::string h = "<h2>Per class: precision@" + k_text + "</h2>\n<table><tr><th>feature · metric · search</th>";
+  for (const auto& c : r.runs.front().per_class) h += "<th>" + esc(c.label) + "</th>";
+  h += "</tr>\n";
+  for (const auto& run : r.runs) {
+    h += "<tr><td>" + esc(run_title(run)) + "</td>";
+    for (const auto& c : run.per_class) {
+      const double v = c.scores.precision.empty() ? 0.0 : c.scores.precision[hk];
+      h += "<td style=\"" + heat(v) + "\">" + fixed(v, 3) + "</td>";
+    }
     h += "</tr>\n";
+  }
+  return h + "</table>\n";
+}
+
+std::string example_queries(const EvalReport& r) {
+  if (r.example_queries.empty()) return {};
+  const auto& d = r.dataset;
+  std::string h =
+      "<h2>Example queries</h2>\n<p class=\"meta\">The best results of a few queries for every run; green: same "
+      "class as the query, red: another class.</p>\n";
+  for (std::size_t e = 0; e < r.example_queries.size(); ++e) {
+    const std::size_t q = r.example_queries[e];
+    const std::string qlabel = d.labels[std::size_t(d.images[q].label)];
+    h += "<div class=\"example\"><div class=\"head\"><span class=\"t q i" + std::to_string(q) + "\" title=\"" +
+         esc(d.images[q].path) + "\"></span><div><b>" + esc(qlabel) + "</b><br><code>" + esc(d.images[q].path) +
+         "</code></div></div>\n<table class=\"ex\">";
     for (const auto& run : r.runs) {
-      h += "<tr><td>" + esc(run_title(run)) + "</td>";
-      for (const auto& c : run.per_class) {
-        const double v = c.scores.precision.empty() ? 0.0 : c.scores.precision[hk];
-        h += "<td style=\"" + heat(v) + "\">" + fixed(v, 3) + "</td>";
+      if (e >= run.examples.size()) continue;
+      h += "<tr><th>" + esc(run_title(run)) + "</th><td>";
+      for (const Hit& hit : run.examples[e]) {
+        const auto& img = d.images[hit.id];
+        const bool relevant = img.label == d.images[q].label;
+        h += "<span class=\"t " + std::string(relevant ? "ok" : "no") + " i" + std::to_string(hit.id) + "\" title=\"" +
+             esc(img.path + " (" + d.labels[std::size_t(img.label)] + ") " + fixed(hit.score, 4)) + "\"></span>";
       }
-      h += "</tr>\n";
+      h += "</td></tr>\n";
     }
-    h += "</table>\n";
+    h += "</table></div>\n";
   }
+  return h;
+}
 
-  if (!r.example_queries.empty()) {
-    h += "<h2>Example queries</h2>\n<p class=\"meta\">The best results of a few queries for every run; green: same "
-         "class "
-         "as the query, red: another class.</p>\n";
-    for (std::size_t e = 0; e < r.example_queries.size(); ++e) {
-      const std::size_t q = r.example_queries[e];
-      const std::string qlabel = d.labels[std::size_t(d.images[q].label)];
-      h += "<div class=\"example\"><div class=\"head\"><span class=\"t q i" + std::to_string(q) + "\" title=\"" +
-           esc(d.images[q].path) + "\"></span><div><b>" + esc(qlabel) + "</b><br><code>" + esc(d.images[q].path) +
-           "</code></div></div>\n<table class=\"ex\">";
-      for (const auto& run : r.runs) {
-        if (e >= run.examples.size()) continue;
-        h += "<tr><th>" + esc(run_title(run)) + "</th><td>";
-        for (const Hit& hit : run.examples[e]) {
-          const auto& img = d.images[hit.id];
-          const bool relevant = img.label == d.images[q].label;
-          h += "<span class=\"t " + std::string(relevant ? "ok" : "no") + " i" + std::to_string(hit.id) +
-               "\" title=\"" + esc(img.path + " (" + d.labels[std::size_t(img.label)] + ") " + fixed(hit.score, 4)) +
-               "\"></span>";
-        }
-        h += "</td></tr>\n";
-      }
-      h += "</table></div>\n";
-    }
-  }
-
+std::string html_end(const EvalReport& r) {
+  std::string h;
   if (!r.excluded.empty()) {
     h += "<h2>Excluded images</h2>\n<ul>";
     for (const auto& x : r.excluded) h += "<li><code>" + esc(x.path) + "</code>: " + esc(x.error) + "</li>";
     h += "</ul>\n";
   }
   if (r.interrupted) h += "<p><b>Interrupted: results are incomplete.</b></p>\n";
-  h += "<footer>Features computed in " + fixed(r.feature_seconds, 1) + " s; whole evaluation " +
-       fixed(r.total_seconds, 1) + " s on " + std::to_string(r.threads) + " thread(s). " + esc(r.tool) + ", " +
-       esc(r.created) + ".</footer>\n</body></html>\n";
-  return h;
+  return h + "<footer>Features computed in " + fixed(r.feature_seconds, 1) + " s; whole evaluation " +
+         fixed(r.total_seconds, 1) + " s on " + std::to_string(r.threads) + " thread(s). " + esc(r.tool) + ", " +
+         esc(r.created) + ".</footer>\n</body></html>\n";
+}
+
+}  // namespace
+
+std::string eval_report_html(const EvalReport& r, const ThumbnailUri& thumbnail) {
+  const std::size_t hk = headline_k_index(r);
+  const std::string k_text = r.ks.empty() ? "k" : std::to_string(r.ks[hk]);
+  return html_head(r, thumbnail) + summary_and_charts(r, hk, k_text) + measures_table(r, hk) +
+         per_class_table(r, hk, k_text) + example_queries(r) + html_end(r);
 }
 
 }  // namespace lookalike::cli

@@ -61,12 +61,9 @@ KindChoice parse_kind_choice(const std::string& name) {
 
 IndexKind resolve_kind(KindChoice choice, std::size_t items) {
   switch (choice) {
-    case KindChoice::Flat:
-      return IndexKind::Flat;
-    case KindChoice::Hnsw:
-      return IndexKind::Hnsw;
-    case KindChoice::Auto:
-      break;
+    case KindChoice::Flat: return IndexKind::Flat;
+    case KindChoice::Hnsw: return IndexKind::Hnsw;
+    case KindChoice::Auto: break;
   }
   return items <= kAutoFlatMaxItems ? IndexKind::Flat : IndexKind::Hnsw;
 }
@@ -97,14 +94,12 @@ BundleSettings fresh_settings(const IndexOptions& options, std::size_t items) {
   return s;
 }
 
-BundleSettings update_settings(const IndexOptions& options, const Collection& existing,
-                               const std::filesystem::path& site, std::size_t items) {
-  const std::string what = "collection " + existing.name;
-  if (existing.bundles.empty()) fail(ErrorKind::Corrupt, what + " has no bundles to update" + kRebuild);
+namespace {
 
-  // Features and metrics as the sidecar lists them, in its order.
-  std::vector<std::string> specs;
-  std::vector<Metric> metrics;
+// The features and metrics of an existing collection, as its sidecar lists
+// them; every feature must have every metric.
+void listed_features_and_metrics(const Collection& existing, const std::string& what, std::vector<std::string>& specs,
+                                 std::vector<Metric>& metrics) {
   for (const CollectionBundle& b : existing.bundles) {
     if (std::find(specs.begin(), specs.end(), b.feature) == specs.end()) specs.push_back(b.feature);
     if (std::find(metrics.begin(), metrics.end(), b.metric) == metrics.end()) metrics.push_back(b.metric);
@@ -114,10 +109,12 @@ BundleSettings update_settings(const IndexOptions& options, const Collection& ex
       if (std::none_of(existing.bundles.begin(), existing.bundles.end(),
                        [&](const CollectionBundle& b) { return b.feature == spec && b.metric == m; }))
         fail(ErrorKind::Corrupt, what + " has no " + metric_name(m) + " bundle for " + spec + kRebuild);
+}
 
-  BundleSettings s;
-  for (const std::string& spec : specs) s.features.push_back(existing_feature(spec, site));
-  s.metrics = metrics;
+// Features and metrics given with --update must be those of the collection
+// (and a model card must name the model file the site has).
+void check_asked(const IndexOptions& options, const std::vector<std::string>& specs, const std::vector<Metric>& metrics,
+                 const std::filesystem::path& site, const std::string& what) {
   if (!options.features.empty()) {
     std::vector<FeatureChoice> asked = choose_features(options.features);
     std::set<std::string> asked_specs, have_specs(specs.begin(), specs.end());
@@ -141,50 +138,72 @@ BundleSettings update_settings(const IndexOptions& options, const Collection& ex
       fail(ErrorKind::InvalidArgument, what + " was built with the metrics " + joined(metric_names(metrics)) +
                                            ", not " + joined(metric_names(asked)) + kRebuild);
   }
+}
+
+// One existing bundle, loaded: what the sidecar says, the feature this
+// build computes, the sidecar's ids, and every index option given.
+IndexConfig check_bundle(const CollectionBundle& b, const FeatureChoice& f, const IndexOptions& options,
+                         std::size_t items, const std::vector<std::uint32_t>& item_ids,
+                         const std::filesystem::path& site) {
+  const std::filesystem::path file = site / "index" / b.file;
+  const VectorIndex index = load_bundle_file(file);
+  const IndexConfig& c = index.config();
+  const std::string where = file.string();
+  if (c.feature_spec != b.feature || c.metric != b.metric)
+    fail(ErrorKind::Corrupt, where + " holds " + c.feature_spec + " with metric " + metric_name(c.metric) +
+                                 ", but the sidecar lists it as " + b.feature + " with " + metric_name(b.metric) +
+                                 kRebuild);
+  if (c.feature_version != std::uint32_t(f.version))
+    fail(ErrorKind::InvalidArgument, where + " was built with " + b.feature + " version " +
+                                         std::to_string(c.feature_version) + ", this lookalike computes version " +
+                                         std::to_string(f.version) + kRebuild);
+  if (c.dim != f.dim)
+    fail(ErrorKind::InvalidArgument, where + " holds " + std::to_string(c.dim) + "-d vectors, " + f.spec + " now has " +
+                                         std::to_string(f.dim) + kRebuild);
+  if (index.ids() != item_ids) fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
+  if (options.kind && c.kind != resolve_kind(*options.kind, items))
+    fail(ErrorKind::InvalidArgument, where + " is a " + index_kind_name(c.kind) + " index, not " +
+                                         index_kind_name(resolve_kind(*options.kind, items)) + kRebuild);
+  if (options.element && c.element != *options.element)
+    fail(ErrorKind::InvalidArgument, where + " stores " + element_type_name(c.element) + " vectors, not " +
+                                         element_type_name(*options.element) + kRebuild);
+  const auto check_param = [&](const std::optional<std::uint32_t>& asked, std::uint32_t have, const char* name) {
+    if (asked && *asked != have)
+      fail(ErrorKind::InvalidArgument, where + " was built with " + name + " " + std::to_string(have) + ", not " +
+                                           std::to_string(*asked) + kRebuild);
+  };
+  check_param(options.m, c.hnsw.m, "--m");
+  check_param(options.ef_construction, c.hnsw.ef_construction, "--ef-construction");
+  check_param(options.ef_search, c.hnsw.ef_search, "--ef-search");
+  return c;
+}
+
+}  // namespace
+
+BundleSettings update_settings(const IndexOptions& options, const Collection& existing,
+                               const std::filesystem::path& site, std::size_t items) {
+  const std::string what = "collection " + existing.name;
+  if (existing.bundles.empty()) fail(ErrorKind::Corrupt, what + " has no bundles to update" + kRebuild);
+  std::vector<std::string> specs;
+  std::vector<Metric> metrics;
+  listed_features_and_metrics(existing, what, specs, metrics);
+  BundleSettings s;
+  for (const std::string& spec : specs) s.features.push_back(existing_feature(spec, site));
+  s.metrics = metrics;
+  check_asked(options, specs, metrics, site, what);
 
   std::vector<std::uint32_t> item_ids;
   for (const CollectionItem& item : existing.items) item_ids.push_back(item.id);
   std::sort(item_ids.begin(), item_ids.end());
-  bool first = true;
-  for (const CollectionBundle& b : existing.bundles) {
-    const std::filesystem::path file = site / "index" / b.file;
-    const VectorIndex index = load_bundle_file(file);
-    const IndexConfig& c = index.config();
+  for (std::size_t i = 0; i < existing.bundles.size(); ++i) {
+    const CollectionBundle& b = existing.bundles[i];
     const FeatureChoice& f = *std::find_if(s.features.begin(), s.features.end(),
                                            [&](const FeatureChoice& x) { return x.spec == b.feature; });
-    const std::string where = file.string();
-    if (c.feature_spec != b.feature || c.metric != b.metric)
-      fail(ErrorKind::Corrupt, where + " holds " + c.feature_spec + " with metric " + metric_name(c.metric) +
-                                   ", but the sidecar lists it as " + b.feature + " with " + metric_name(b.metric) +
-                                   kRebuild);
-    if (c.feature_version != std::uint32_t(f.version))
-      fail(ErrorKind::InvalidArgument, where + " was built with " + b.feature + " version " +
-                                           std::to_string(c.feature_version) + ", this lookalike computes version " +
-                                           std::to_string(f.version) + kRebuild);
-    if (c.dim != f.dim)
-      fail(ErrorKind::InvalidArgument, where + " holds " + std::to_string(c.dim) + "-d vectors, " + f.spec +
-                                           " now has " + std::to_string(f.dim) + kRebuild);
-    if (index.ids() != item_ids)
-      fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
-    if (options.kind && c.kind != resolve_kind(*options.kind, items))
-      fail(ErrorKind::InvalidArgument, where + " is a " + index_kind_name(c.kind) + " index, not " +
-                                           index_kind_name(resolve_kind(*options.kind, items)) + kRebuild);
-    if (options.element && c.element != *options.element)
-      fail(ErrorKind::InvalidArgument, where + " stores " + element_type_name(c.element) + " vectors, not " +
-                                           element_type_name(*options.element) + kRebuild);
-    const auto check_param = [&](const std::optional<std::uint32_t>& asked, std::uint32_t have, const char* name) {
-      if (asked && *asked != have)
-        fail(ErrorKind::InvalidArgument, where + " was built with " + name + " " + std::to_string(have) + ", not " +
-                                             std::to_string(*asked) + kRebuild);
-    };
-    check_param(options.m, c.hnsw.m, "--m");
-    check_param(options.ef_construction, c.hnsw.ef_construction, "--ef-construction");
-    check_param(options.ef_search, c.hnsw.ef_search, "--ef-search");
-    if (first) {
+    const IndexConfig c = check_bundle(b, f, options, items, item_ids, site);
+    if (i == 0) {
       s.kind = c.kind;
       s.element = c.element;
       s.hnsw = c.hnsw;
-      first = false;
     }
   }
   return s;

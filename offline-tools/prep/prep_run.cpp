@@ -33,15 +33,11 @@ struct Checked {
 
 std::string reason_for(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Unsupported:
-      return "unsupported";
-    case ErrorKind::TooLarge:
-      return "too-large";
-    case ErrorKind::Io:
-      return "unreadable";
+    case ErrorKind::Unsupported: return "unsupported";
+    case ErrorKind::TooLarge: return "too-large";
+    case ErrorKind::Io: return "unreadable";
     case ErrorKind::Corrupt:
-    case ErrorKind::InvalidArgument:
-      break;
+    case ErrorKind::InvalidArgument: break;
   }
   return "corrupt";
 }
@@ -98,6 +94,74 @@ ManifestImage manifest_image(const SourceImage& source, const Checked& c) {
 
 }  // namespace
 
+namespace {
+
+// Every image decoded and hashed; results land at their own index, so the
+// outcome does not depend on the thread count or the order of completion.
+std::vector<Checked> check_images(const DatasetScan& scan, const PrepOptions& options) {
+  std::vector<Checked> checked(scan.images.size());
+  std::optional<Progress> progress;
+  if (options.show_progress && !scan.images.empty()) progress.emplace("checking images", scan.images.size());
+  parallel_for(scan.images.size(), thread_count(options.threads), [&](std::size_t i) {
+    if (interrupted()) return;
+    checked[i] = check_image(scan.file(scan.images[i]), options);
+    if (progress) progress->advance();
+  });
+  return checked;
+}
+
+// Usable images go on to the duplicate search (their indices in `usable`),
+// the others into the manifest's rejected list.
+std::vector<DuplicateCandidate> sort_out_unusable(const DatasetScan& scan, const std::vector<Checked>& checked,
+                                                  std::vector<std::size_t>& usable, PrepResult& result) {
+  std::vector<DuplicateCandidate> candidates;
+  for (std::size_t i = 0; i < scan.images.size(); ++i) {
+    const Checked& c = checked[i];
+    const SourceImage& s = scan.images[i];
+    if (!c.usable) {
+      if (c.reason == "unreadable") ++result.unreadable;
+      result.manifest.rejected.push_back({s.root, s.path, s.label, c.reason, c.message, c.bytes, s.attribution});
+      continue;
+    }
+    usable.push_back(i);
+    candidates.push_back({c.pixel_hash, c.perceptual, c.width, c.height, c.bytes});
+  }
+  return candidates;
+}
+
+// Duplicates set aside (listed with the image they duplicate), the kept
+// images split into train and test.
+void keep_and_split(const DatasetScan& scan, const std::vector<Checked>& checked,
+                    const std::vector<std::size_t>& usable, const std::vector<DuplicateDecision>& decisions,
+                    const PrepOptions& options, Manifest& m) {
+  std::vector<SplitItem> split_items;
+  std::vector<std::size_t> kept;
+  for (std::size_t u = 0; u < usable.size(); ++u) {
+    const SourceImage& s = scan.images[usable[u]];
+    if (decisions[u].kept) {
+      kept.push_back(usable[u]);
+      split_items.push_back({s.label, s.path, s.given_split});
+      continue;
+    }
+    const SourceImage& of = scan.images[usable[decisions[u].of]];
+    ManifestDuplicate d;
+    d.image = manifest_image(s, checked[usable[u]]);
+    d.kind = decisions[u].exact ? "exact" : "near";
+    d.of_root = of.root;
+    d.of_path = of.path;
+    d.distance = decisions[u].distance;
+    m.duplicates.push_back(std::move(d));
+  }
+  const auto splits = stratified_split(split_items, options.test_fraction, options.seed);
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    ManifestImage image = manifest_image(scan.images[kept[k]], checked[kept[k]]);
+    image.split = splits[k];
+    m.images.push_back(std::move(image));
+  }
+}
+
+}  // namespace
+
 PrepResult run_prep(const PrepOptions& options) {
   if (options.min_size < 1) fail(ErrorKind::InvalidArgument, "--min-size must be at least 1");
   if (!(options.test_fraction >= 0.0 && options.test_fraction <= 1.0))
@@ -118,67 +182,17 @@ PrepResult run_prep(const PrepOptions& options) {
                {"seed", options.seed},
                {"max_pixels", options.max_pixels}};
   m.roots = scan.roots;
-
   for (const auto& p : scan.problems)
     m.rejected.push_back({p.root, p.path, p.label, p.reason, p.message, 0, std::nullopt});
 
-  // Decode and hash every image; results land at their own index, so the
-  // outcome does not depend on the thread count or the order of completion.
-  std::vector<Checked> checked(scan.images.size());
-  {
-    std::optional<Progress> progress;
-    if (options.show_progress && !scan.images.empty()) progress.emplace("checking images", scan.images.size());
-    parallel_for(scan.images.size(), thread_count(options.threads), [&](std::size_t i) {
-      if (interrupted()) return;
-      checked[i] = check_image(scan.file(scan.images[i]), options);
-      if (progress) progress->advance();
-    });
-  }
+  const std::vector<Checked> checked = check_images(scan, options);
   if (interrupted()) {
     result.interrupted = true;
     return result;
   }
-
   std::vector<std::size_t> usable;
-  std::vector<DuplicateCandidate> candidates;
-  for (std::size_t i = 0; i < scan.images.size(); ++i) {
-    const Checked& c = checked[i];
-    const SourceImage& s = scan.images[i];
-    if (!c.usable) {
-      if (c.reason == "unreadable") ++result.unreadable;
-      m.rejected.push_back({s.root, s.path, s.label, c.reason, c.message, c.bytes, s.attribution});
-      continue;
-    }
-    usable.push_back(i);
-    candidates.push_back({c.pixel_hash, c.perceptual, c.width, c.height, c.bytes});
-  }
-
-  const auto decisions = find_duplicates(candidates, options.near);
-  std::vector<SplitItem> split_items;
-  std::vector<std::size_t> kept;
-  for (std::size_t u = 0; u < usable.size(); ++u) {
-    const SourceImage& s = scan.images[usable[u]];
-    if (decisions[u].kept) {
-      kept.push_back(usable[u]);
-      split_items.push_back({s.label, s.path, s.given_split});
-      continue;
-    }
-    const SourceImage& of = scan.images[usable[decisions[u].of]];
-    ManifestDuplicate d;
-    d.image = manifest_image(s, checked[usable[u]]);
-    d.kind = decisions[u].exact ? "exact" : "near";
-    d.of_root = of.root;
-    d.of_path = of.path;
-    d.distance = decisions[u].distance;
-    m.duplicates.push_back(std::move(d));
-  }
-
-  const auto splits = stratified_split(split_items, options.test_fraction, options.seed);
-  for (std::size_t k = 0; k < kept.size(); ++k) {
-    ManifestImage image = manifest_image(scan.images[kept[k]], checked[kept[k]]);
-    image.split = splits[k];
-    m.images.push_back(std::move(image));
-  }
+  const std::vector<DuplicateCandidate> candidates = sort_out_unusable(scan, checked, usable, result);
+  keep_and_split(scan, checked, usable, find_duplicates(candidates, options.near), options, m);
   return result;
 }
 

@@ -58,12 +58,9 @@ std::string explain_listen_failure(const std::string& host, int port) {
              " is already in use (choose another with --port, or --port 0 for a free one)";
     case EACCES:
       return "not permitted to listen on " + where + " (ports below 1024 need privileges; choose another with --port)";
-    case EADDRNOTAVAIL:
-      return "cannot listen on " + where + ": " + host + " is not an address of this machine";
-    case 0:
-      return "cannot listen on " + where;
-    default:
-      return "cannot listen on " + where + ": " + std::strerror(error_number);
+    case EADDRNOTAVAIL: return "cannot listen on " + where + ": " + host + " is not an address of this machine";
+    case 0: return "cannot listen on " + where;
+    default: return "cannot listen on " + where + ": " + std::strerror(error_number);
   }
 }
 
@@ -94,6 +91,79 @@ bool etag_matches(const std::string& header, const std::string& etag) {
 void plain(httplib::Response& res, int status, const std::string& text) {
   res.status = status;
   res.set_content(text + "\n", "text/plain; charset=utf-8");
+}
+
+// The file with its ETag (a 304 when the client has it) and the byte range
+// asked for, streamed from disk.
+void send_file(const fs::path& file, const httplib::Request& req, httplib::Response& res) {
+  std::error_code ec;
+  const std::uint64_t size = fs::file_size(file, ec);
+  if (ec) return plain(res, 404, "Not found");
+  const std::string etag = etag_for(file, size);
+  res.set_header("ETag", etag);
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("Accept-Ranges", "bytes");
+  if (req.has_header("If-None-Match") && etag_matches(req.get_header_value("If-None-Match"), etag)) {
+    res.status = 304;
+    return;
+  }
+  // httplib applies req.ranges to the response as given; it is checked and
+  // clamped here first (the request object belongs to this call).
+  auto& ranges = const_cast<httplib::Request&>(req).ranges;
+  if (req.has_header("If-Range") && !etag_matches(req.get_header_value("If-Range"), etag)) ranges.clear();
+  std::vector<RequestedRange> requested(ranges.begin(), ranges.end());
+  const RangePlan plan = plan_ranges(requested, size);
+  ranges.clear();
+  if (plan.kind == RangePlan::Kind::Unsatisfiable) {
+    res.set_header("Content-Range", "bytes */" + std::to_string(size));
+    return plain(res, 416, "Range not satisfiable");
+  }
+  // Several ranges would go out as multipart/byteranges, which this httplib
+  // labels with a wrong total length; the whole file is an allowed answer.
+  if (plan.kind == RangePlan::Kind::Partial && plan.ranges.size() == 1) {
+    for (const auto& r : plan.ranges) ranges.emplace_back(r.first, r.second);
+    res.status = 206;
+  } else {
+    res.status = 200;
+  }
+  const std::string mime = mime_type_for(file);
+  if (size == 0) {
+    res.set_content("", mime);
+    return;
+  }
+  auto stream = std::make_shared<std::ifstream>(file, std::ios::binary);
+  if (!*stream) return plain(res, 403, "Forbidden: the file cannot be read");
+  res.set_content_provider(static_cast<std::size_t>(size), mime,
+                           [stream](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             char buffer[kChunk];
+                             const std::size_t n = std::min(length, kChunk);
+                             stream->clear();
+                             stream->seekg(static_cast<std::streamoff>(offset));
+                             if (!stream->read(buffer, static_cast<std::streamsize>(n))) return false;
+                             return sink.write(buffer, n);
+                           });
+}
+
+// A GET: the file the path names (a folder's index.html), or why not.
+void answer_get(const fs::path& root, const httplib::Request& req, httplib::Response& res) {
+  SitePath site = resolve_site_path(root, req.path);
+  switch (site.status) {
+    case SitePath::Status::BadRequest: return plain(res, 400, "Bad request");
+    case SitePath::Status::Forbidden: return plain(res, 403, "Forbidden: " + site.reason);
+    case SitePath::Status::NotFound: return plain(res, 404, "Not found");
+    case SitePath::Status::Ok: break;
+  }
+  if (site.is_directory) {
+    if (req.path.empty() || req.path.back() != '/') {
+      // Relative links in index.html resolve against the folder.
+      res.set_redirect(encode_url_path(site.segments, true), 301);
+      return;
+    }
+    site = resolve_site_path(root, req.path + "index.html");
+    if (site.status != SitePath::Status::Ok || site.is_directory)
+      return plain(res, 404, "Not found (no index.html in this folder)");
+  }
+  send_file(site.file, req, res);
 }
 
 }  // namespace
@@ -128,75 +198,7 @@ StaticSiteServer::StaticSiteServer(ServeOptions options)
   server.set_keep_alive_timeout(2);
 
   const fs::path root = canonical_root_;
-  server.Get(".*", [root](const httplib::Request& req, httplib::Response& res) {
-    SitePath site = resolve_site_path(root, req.path);
-    switch (site.status) {
-      case SitePath::Status::BadRequest:
-        return plain(res, 400, "Bad request");
-      case SitePath::Status::Forbidden:
-        return plain(res, 403, "Forbidden: " + site.reason);
-      case SitePath::Status::NotFound:
-        return plain(res, 404, "Not found");
-      case SitePath::Status::Ok:
-        break;
-    }
-    if (site.is_directory) {
-      if (req.path.empty() || req.path.back() != '/') {
-        // Relative links in index.html resolve against the folder.
-        res.set_redirect(encode_url_path(site.segments, true), 301);
-        return;
-      }
-      site = resolve_site_path(root, req.path + "index.html");
-      if (site.status != SitePath::Status::Ok || site.is_directory)
-        return plain(res, 404, "Not found (no index.html in this folder)");
-    }
-    std::error_code ec;
-    const std::uint64_t size = fs::file_size(site.file, ec);
-    if (ec) return plain(res, 404, "Not found");
-    const std::string etag = etag_for(site.file, size);
-    res.set_header("ETag", etag);
-    res.set_header("Cache-Control", "no-cache");
-    res.set_header("Accept-Ranges", "bytes");
-    if (req.has_header("If-None-Match") && etag_matches(req.get_header_value("If-None-Match"), etag)) {
-      res.status = 304;
-      return;
-    }
-    // httplib applies req.ranges to the response as given; it is checked and
-    // clamped here first (the request object belongs to this call).
-    auto& ranges = const_cast<httplib::Request&>(req).ranges;
-    if (req.has_header("If-Range") && !etag_matches(req.get_header_value("If-Range"), etag)) ranges.clear();
-    std::vector<RequestedRange> requested(ranges.begin(), ranges.end());
-    const RangePlan plan = plan_ranges(requested, size);
-    ranges.clear();
-    if (plan.kind == RangePlan::Kind::Unsatisfiable) {
-      res.set_header("Content-Range", "bytes */" + std::to_string(size));
-      return plain(res, 416, "Range not satisfiable");
-    }
-    // Several ranges would go out as multipart/byteranges, which this httplib
-    // labels with a wrong total length; the whole file is an allowed answer.
-    if (plan.kind == RangePlan::Kind::Partial && plan.ranges.size() == 1) {
-      for (const auto& r : plan.ranges) ranges.emplace_back(r.first, r.second);
-      res.status = 206;
-    } else {
-      res.status = 200;
-    }
-    const std::string mime = mime_type_for(site.file);
-    if (size == 0) {
-      res.set_content("", mime);
-      return;
-    }
-    auto stream = std::make_shared<std::ifstream>(site.file, std::ios::binary);
-    if (!*stream) return plain(res, 403, "Forbidden: the file cannot be read");
-    res.set_content_provider(static_cast<std::size_t>(size), mime,
-                             [stream](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                               char buffer[kChunk];
-                               const std::size_t n = std::min(length, kChunk);
-                               stream->clear();
-                               stream->seekg(static_cast<std::streamoff>(offset));
-                               if (!stream->read(buffer, static_cast<std::streamsize>(n))) return false;
-                               return sink.write(buffer, n);
-                             });
-  });
+  server.Get(".*", [root](const httplib::Request& req, httplib::Response& res) { answer_get(root, req, res); });
   if (options_.log_requests)
     server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       log_info(req.method + " " + req.target + " " + std::to_string(res.status));

@@ -132,16 +132,12 @@ Image turn_upright(const Image& in, int orientation) {
     for (int x = 0; x < out.width; ++x) {
       int sx = x, sy = y;
       switch (orientation) {
-        case 2:
-          sx = in.width - 1 - x;
-          break;  // mirrored
+        case 2: sx = in.width - 1 - x; break;  // mirrored
         case 3:
           sx = in.width - 1 - x;
           sy = in.height - 1 - y;
-          break;  // upside down
-        case 4:
-          sy = in.height - 1 - y;
-          break;  // mirrored vertically
+          break;                                // upside down
+        case 4: sy = in.height - 1 - y; break;  // mirrored vertically
         case 5:
           sx = y;
           sy = x;
@@ -158,8 +154,7 @@ Image turn_upright(const Image& in, int orientation) {
           sx = in.width - 1 - y;
           sy = x;
           break;  // stored turned right: turn left
-        default:
-          break;
+        default: break;
       }
       const std::uint8_t* s = in.at(sx, sy);
       std::copy(s, s + 3, out.at(x, y));

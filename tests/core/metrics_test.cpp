@@ -34,14 +34,10 @@ double reference(Metric metric, const std::vector<float>& a, const std::vector<f
     cbb += (b[i] - mb) * (b[i] - mb);
   }
   switch (metric) {
-    case Metric::L1:
-      return l1;
-    case Metric::L2:
-      return std::sqrt(l2);
-    case Metric::Cosine:
-      return aa > 0 && bb > 0 ? dot / std::sqrt(aa * bb) : 0.0;
-    case Metric::Correlation:
-      return caa > 0 && cbb > 0 ? cab / std::sqrt(caa * cbb) : 0.0;
+    case Metric::L1: return l1;
+    case Metric::L2: return std::sqrt(l2);
+    case Metric::Cosine: return aa > 0 && bb > 0 ? dot / std::sqrt(aa * bb) : 0.0;
+    case Metric::Correlation: return caa > 0 && cbb > 0 ? cab / std::sqrt(caa * cbb) : 0.0;
   }
   return 0;
 }

@@ -265,8 +265,7 @@ struct FakeFlickr::Impl {
       record(req, code, "", photo.id);
     };
     switch (photo.fault) {
-      case F::None:
-        return full();
+      case F::None: return full();
       case F::TimeoutOnce:
         if (attempt == 1) nap(setting.timeout_sleep_ms);
         return full();
@@ -315,8 +314,7 @@ struct FakeFlickr::Impl {
         res.set_redirect("file:///etc/passwd", 302);
         record(req, 302, "", photo.id);
         return;
-      case F::NotFound:
-        return status(404, "not found", "text/plain");
+      case F::NotFound: return status(404, "not found", "text/plain");
     }
   }
 };

@@ -48,16 +48,11 @@ namespace {
 
 const char* kind_name(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::InvalidArgument:
-      return "invalid-argument";
-    case ErrorKind::Unsupported:
-      return "unsupported";
-    case ErrorKind::Corrupt:
-      return "corrupt";
-    case ErrorKind::TooLarge:
-      return "too-large";
-    case ErrorKind::Io:
-      return "io";
+    case ErrorKind::InvalidArgument: return "invalid-argument";
+    case ErrorKind::Unsupported: return "unsupported";
+    case ErrorKind::Corrupt: return "corrupt";
+    case ErrorKind::TooLarge: return "too-large";
+    case ErrorKind::Io: return "io";
   }
   return "internal";
 }

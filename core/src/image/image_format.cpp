@@ -161,26 +161,16 @@ void check_tga(const std::uint8_t* d, std::size_t n) {
 
 const char* format_name(ImageFormat format) {
   switch (format) {
-    case ImageFormat::Jpeg:
-      return "JPEG";
-    case ImageFormat::Png:
-      return "PNG";
-    case ImageFormat::Bmp:
-      return "BMP";
-    case ImageFormat::Gif:
-      return "GIF";
-    case ImageFormat::Tga:
-      return "TGA";
-    case ImageFormat::WebP:
-      return "WebP";
-    case ImageFormat::Avif:
-      return "AVIF";
-    case ImageFormat::Heic:
-      return "HEIC";
-    case ImageFormat::Tiff:
-      return "TIFF";
-    case ImageFormat::Unknown:
-      break;
+    case ImageFormat::Jpeg: return "JPEG";
+    case ImageFormat::Png: return "PNG";
+    case ImageFormat::Bmp: return "BMP";
+    case ImageFormat::Gif: return "GIF";
+    case ImageFormat::Tga: return "TGA";
+    case ImageFormat::WebP: return "WebP";
+    case ImageFormat::Avif: return "AVIF";
+    case ImageFormat::Heic: return "HEIC";
+    case ImageFormat::Tiff: return "TIFF";
+    case ImageFormat::Unknown: break;
   }
   return "unknown";
 }
@@ -268,25 +258,18 @@ bool read_declared_size(ImageFormat format, const std::uint8_t* d, std::size_t n
       }
       return false;
     }
-    default:
-      return false;
+    default: return false;
   }
 }
 
 void check_complete(ImageFormat format, const std::uint8_t* data, std::size_t size) {
   switch (format) {
-    case ImageFormat::Jpeg:
-      return check_jpeg(data, size);
-    case ImageFormat::Png:
-      return check_png(data, size);
-    case ImageFormat::Gif:
-      return check_gif(data, size);
-    case ImageFormat::Bmp:
-      return check_bmp(data, size);
-    case ImageFormat::Tga:
-      return check_tga(data, size);
-    default:
-      return;
+    case ImageFormat::Jpeg: return check_jpeg(data, size);
+    case ImageFormat::Png: return check_png(data, size);
+    case ImageFormat::Gif: return check_gif(data, size);
+    case ImageFormat::Bmp: return check_bmp(data, size);
+    case ImageFormat::Tga: return check_tga(data, size);
+    default: return;
   }
 }
 

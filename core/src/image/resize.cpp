@@ -12,12 +12,9 @@ namespace {
 
 stbir_filter to_stb(ResizeFilter filter) {
   switch (filter) {
-    case ResizeFilter::Box:
-      return STBIR_FILTER_BOX;
-    case ResizeFilter::Bilinear:
-      return STBIR_FILTER_TRIANGLE;
-    case ResizeFilter::Bicubic:
-      return STBIR_FILTER_CATMULLROM;
+    case ResizeFilter::Box: return STBIR_FILTER_BOX;
+    case ResizeFilter::Bilinear: return STBIR_FILTER_TRIANGLE;
+    case ResizeFilter::Bicubic: return STBIR_FILTER_CATMULLROM;
   }
   return STBIR_FILTER_DEFAULT;
 }
@@ -26,12 +23,9 @@ stbir_filter to_stb(ResizeFilter filter) {
 
 const char* filter_name(ResizeFilter filter) {
   switch (filter) {
-    case ResizeFilter::Box:
-      return "box";
-    case ResizeFilter::Bilinear:
-      return "bilinear";
-    case ResizeFilter::Bicubic:
-      return "bicubic";
+    case ResizeFilter::Box: return "box";
+    case ResizeFilter::Bilinear: return "bilinear";
+    case ResizeFilter::Bicubic: return "bicubic";
   }
   return "unknown";
 }

@@ -14,33 +14,20 @@ namespace bundle {
 
 inline std::uint8_t metric_code(Metric metric) {
   switch (metric) {
-    case Metric::L1:
-      return kMetricL1;
-    case Metric::L2:
-      return kMetricL2;
-    case Metric::Cosine:
-      return kMetricCosine;
-    case Metric::Correlation:
-      return kMetricCorrelation;
+    case Metric::L1: return kMetricL1;
+    case Metric::L2: return kMetricL2;
+    case Metric::Cosine: return kMetricCosine;
+    case Metric::Correlation: return kMetricCorrelation;
   }
   return 0;
 }
 inline bool decode_metric(std::uint8_t code, Metric& metric) {
   switch (code) {
-    case kMetricL1:
-      metric = Metric::L1;
-      return true;
-    case kMetricL2:
-      metric = Metric::L2;
-      return true;
-    case kMetricCosine:
-      metric = Metric::Cosine;
-      return true;
-    case kMetricCorrelation:
-      metric = Metric::Correlation;
-      return true;
-    default:
-      return false;
+    case kMetricL1: metric = Metric::L1; return true;
+    case kMetricL2: metric = Metric::L2; return true;
+    case kMetricCosine: metric = Metric::Cosine; return true;
+    case kMetricCorrelation: metric = Metric::Correlation; return true;
+    default: return false;
   }
 }
 

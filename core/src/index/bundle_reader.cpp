@@ -56,20 +56,13 @@ std::uint64_t align_up(std::uint64_t v) { return (v + kSectionAlignment - 1) / k
 
 const char* section_name(Section s) {
   switch (s) {
-    case Section::Ids:
-      return "ids";
-    case Section::Removed:
-      return "removed";
-    case Section::Floats:
-      return "float vectors";
-    case Section::Codes:
-      return "int8 codes";
-    case Section::Scales:
-      return "int8 scales";
-    case Section::Levels:
-      return "levels";
-    case Section::Graph:
-      return "graph";
+    case Section::Ids: return "ids";
+    case Section::Removed: return "removed";
+    case Section::Floats: return "float vectors";
+    case Section::Codes: return "int8 codes";
+    case Section::Scales: return "int8 scales";
+    case Section::Levels: return "levels";
+    case Section::Graph: return "graph";
   }
   return "?";
 }
@@ -112,20 +105,13 @@ IndexConfig read_header_fields(const std::uint8_t* data, std::uint32_t spec_byte
 // Exact byte length of a fixed-size section; the graph's is checked as it is walked.
 std::uint64_t section_length(Section s, std::uint64_t count, std::uint64_t dim) {
   switch (s) {
-    case Section::Ids:
-      return count * 4;
-    case Section::Removed:
-      return (count + 7) / 8;
-    case Section::Floats:
-      return count * dim * 4;
-    case Section::Codes:
-      return count * dim;
-    case Section::Scales:
-      return count * 8;
-    case Section::Levels:
-      return count;
-    case Section::Graph:
-      return 0;
+    case Section::Ids: return count * 4;
+    case Section::Removed: return (count + 7) / 8;
+    case Section::Floats: return count * dim * 4;
+    case Section::Codes: return count * dim;
+    case Section::Scales: return count * 8;
+    case Section::Levels: return count;
+    case Section::Graph: return 0;
   }
   return 0;
 }
@@ -264,7 +250,12 @@ Int8Scale BundleContents::int8_scale(std::uint32_t slot) const {
   return s;
 }
 
-BundleContents read_bundle(const std::uint8_t* data, std::size_t size) {
+namespace {
+
+// The fixed part of the header: signature, version, sizes and checksum.
+// Returns the header's size; spec_bytes and section_count are its fields.
+std::uint32_t check_header(const std::uint8_t* data, std::size_t size, std::uint32_t& spec_bytes,
+                           std::uint32_t& section_count) {
   if (size < kMagic.size() || std::memcmp(data, kMagic.data(), kMagic.size()) != 0)
     fail(ErrorKind::Corrupt, "not a lookalike index bundle: it does not start with the bundle signature");
   if (size < field::kHeaderBytes) corrupt("truncated to " + str(size) + " bytes, inside the header");
@@ -274,10 +265,9 @@ BundleContents read_bundle(const std::uint8_t* data, std::size_t size) {
                                      " is not supported (this build reads version " + str(kFormatVersion) +
                                      "); rebuild the index with this version of lookalike");
   if (size < kFixedHeaderBytes) corrupt("truncated to " + str(size) + " bytes, inside the header");
-
   const std::uint32_t header_bytes = ByteReader::load_u32(data + field::kHeaderBytes);
-  const std::uint32_t spec_bytes = ByteReader::load_u32(data + field::kFeatureSpecBytes);
-  const std::uint32_t section_count = ByteReader::load_u32(data + field::kSectionCount);
+  spec_bytes = ByteReader::load_u32(data + field::kFeatureSpecBytes);
+  section_count = ByteReader::load_u32(data + field::kSectionCount);
   if (spec_bytes > kMaxFeatureSpecBytes)
     corrupt("feature spec length " + str(spec_bytes) + " is over the limit " + str(kMaxFeatureSpecBytes));
   if (section_count > kMaxSections)
@@ -293,7 +283,57 @@ BundleContents read_bundle(const std::uint8_t* data, std::size_t size) {
   const std::uint64_t header_sum = bundle_checksum(data, header_bytes - kChecksumBytes);
   if (kVerifyChecksums && stored_header_sum != header_sum)
     corrupt("header checksum mismatch (stored " + hex64(stored_header_sum) + ", computed " + hex64(header_sum) + ")");
+  return header_bytes;
+}
 
+// Entry i of the section table, which must describe section s: its tag,
+// where it starts (at `offset`, after zero padding from previous_end), its
+// length and checksum. Returns the section's bytes.
+BundleContents::Bytes read_section(const std::uint8_t* data, std::size_t size, const std::uint8_t* entry, std::size_t i,
+                                   Section s, const BundleContents& c, std::uint64_t next_offset,
+                                   std::uint64_t previous_end) {
+  const char* want = kSectionTags[static_cast<std::size_t>(s)];
+  if (std::memcmp(entry, want, 4) != 0)
+    corrupt("section " + str(i) + " is " + tag_text(entry) + " where '" + want + "' belongs");
+  ByteReader r(entry + 4, kSectionEntryBytes - 4, "");
+  const std::uint32_t reserved = r.u32();
+  const std::uint64_t offset = r.u64(), length = r.u64(), stored_sum = r.u64();
+  const std::string name = std::string(section_name(s)) + " section";
+  if (reserved != 0) corrupt(name + ": reserved table field is not zero");
+  if (offset != next_offset) corrupt(name + " starts at byte " + str(offset) + ", expected " + str(next_offset));
+  if (offset > size || length > size - offset)
+    corrupt(name + " (" + str(length) + " bytes at " + str(offset) + ") runs past the end of the " + str(size) +
+            "-byte bundle: truncated?");
+  if (s == Section::Graph ? length < 8 : length != section_length(s, c.element_count, c.config.dim))
+    corrupt(name + " is " + str(length) + " bytes, expected " +
+            (s == Section::Graph ? std::string("at least 8") : str(section_length(s, c.element_count, c.config.dim))) +
+            " for " + str(c.element_count) + " elements of dimension " + str(c.config.dim));
+  for (std::uint64_t pad = previous_end; pad < offset; ++pad)
+    if (data[pad] != 0) corrupt("padding byte " + str(pad) + " before the " + name + " is not zero");
+  const std::uint64_t sum = bundle_checksum(data + offset, static_cast<std::size_t>(length));
+  if (kVerifyChecksums && sum != stored_sum)
+    corrupt(name + " checksum mismatch (stored " + hex64(stored_sum) + ", computed " + hex64(sum) + ")");
+  return {data + offset, static_cast<std::size_t>(length)};
+}
+
+BundleContents::Bytes& section_bytes(BundleContents& c, Section s) {
+  switch (s) {
+    case Section::Ids: return c.ids;
+    case Section::Removed: return c.removed;
+    case Section::Floats: return c.floats;
+    case Section::Codes: return c.codes;
+    case Section::Scales: return c.scales;
+    case Section::Levels: return c.levels;
+    case Section::Graph: break;
+  }
+  return c.graph;
+}
+
+}  // namespace
+
+BundleContents read_bundle(const std::uint8_t* data, std::size_t size) {
+  std::uint32_t spec_bytes = 0, section_count = 0;
+  const std::uint32_t header_bytes = check_header(data, size, spec_bytes, section_count);
   BundleContents c;
   c.config = read_header_fields(data, spec_bytes, c.element_count, c.live_count);
 
@@ -305,58 +345,13 @@ BundleContents read_bundle(const std::uint8_t* data, std::size_t size) {
   std::uint64_t next_offset = align_up(header_bytes), previous_end = header_bytes;
   const std::uint8_t* table = data + kFixedHeaderBytes + spec_bytes;
   for (std::size_t i = 0; i < expected.size(); ++i) {
-    const Section s = expected[i];
-    const std::uint8_t* entry = table + i * kSectionEntryBytes;
-    const char* want = kSectionTags[static_cast<std::size_t>(s)];
-    if (std::memcmp(entry, want, 4) != 0)
-      corrupt("section " + str(i) + " is " + tag_text(entry) + " where '" + want + "' belongs");
-    ByteReader r(entry + 4, kSectionEntryBytes - 4, "");
-    const std::uint32_t reserved = r.u32();
-    const std::uint64_t offset = r.u64(), length = r.u64(), stored_sum = r.u64();
-    const std::string name = std::string(section_name(s)) + " section";
-    if (reserved != 0) corrupt(name + ": reserved table field is not zero");
-    if (offset != next_offset) corrupt(name + " starts at byte " + str(offset) + ", expected " + str(next_offset));
-    if (offset > size || length > size - offset)
-      corrupt(name + " (" + str(length) + " bytes at " + str(offset) + ") runs past the end of the " + str(size) +
-              "-byte bundle: truncated?");
-    if (s == Section::Graph ? length < 8 : length != section_length(s, c.element_count, c.config.dim))
-      corrupt(
-          name + " is " + str(length) + " bytes, expected " +
-          (s == Section::Graph ? std::string("at least 8") : str(section_length(s, c.element_count, c.config.dim))) +
-          " for " + str(c.element_count) + " elements of dimension " + str(c.config.dim));
-    for (std::uint64_t pad = previous_end; pad < offset; ++pad)
-      if (data[pad] != 0) corrupt("padding byte " + str(pad) + " before the " + name + " is not zero");
-    const std::uint64_t sum = bundle_checksum(data + offset, static_cast<std::size_t>(length));
-    if (kVerifyChecksums && sum != stored_sum)
-      corrupt(name + " checksum mismatch (stored " + hex64(stored_sum) + ", computed " + hex64(sum) + ")");
-    const BundleContents::Bytes bytes{data + offset, static_cast<std::size_t>(length)};
-    switch (s) {
-      case Section::Ids:
-        c.ids = bytes;
-        break;
-      case Section::Removed:
-        c.removed = bytes;
-        break;
-      case Section::Floats:
-        c.floats = bytes;
-        break;
-      case Section::Codes:
-        c.codes = bytes;
-        break;
-      case Section::Scales:
-        c.scales = bytes;
-        break;
-      case Section::Levels:
-        c.levels = bytes;
-        break;
-      case Section::Graph:
-        c.graph = bytes;
-        break;
-    }
-    previous_end = offset + length;
+    const BundleContents::Bytes bytes =
+        read_section(data, size, table + i * kSectionEntryBytes, i, expected[i], c, next_offset, previous_end);
+    section_bytes(c, expected[i]) = bytes;
+    previous_end = std::uint64_t(bytes.data - data) + bytes.size;
     next_offset = align_up(previous_end);
-    if (i + 1 == expected.size() && offset + length != size)
-      corrupt(str(size - (offset + length)) + " bytes follow the last section");
+    if (i + 1 == expected.size() && previous_end != size)
+      corrupt(str(size - previous_end) + " bytes follow the last section");
   }
 
   check_ids(c);

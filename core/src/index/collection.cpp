@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -231,6 +232,19 @@ void put(json& object, const char* key, const std::string& value) {
   if (!value.empty()) object[key] = value;
 }
 
+// An array of objects, each with "title" when it has one: parts(element)
+// gives the object's other fields and the title.
+template <class T, class Parts>
+json with_titles(const std::vector<T>& elements, Parts parts) {
+  json out = json::array();
+  for (const T& element : elements) {
+    auto [object, title] = parts(element);
+    put(object, "title", title);
+    out.push_back(std::move(object));
+  }
+  return out;
+}
+
 json item_to_json(const CollectionItem& item) {
   json j = json::object();
   j["id"] = item.id;
@@ -254,6 +268,17 @@ json bundle_to_json(const CollectionBundle& b) {
           {"dim", b.dim},
           {"count", b.count},
           {"bytes", b.bytes}};
+}
+
+// Reads every element of the array `key` (absent: none, unless required)
+// with read(Fields of the element).
+template <class Read>
+auto read_each(const Fields& top, const char* key, const Reporter& bad, bool required, Read read) {
+  const json& array = top.array(key, required);
+  std::vector<decltype(read(std::declval<const Fields&>()))> out;
+  out.reserve(array.size());
+  for (std::size_t i = 0; i < array.size(); ++i) out.push_back(read(Fields(array[i], at(key, i), bad)));
+  return out;
 }
 
 // Reads one of the core's names (metric, index kind, element type) with the
@@ -309,16 +334,9 @@ std::vector<CollectionChoice> listed_defaults(const std::vector<CollectionBundle
 std::vector<CollectionChoice> read_defaults(const Fields& top, const std::vector<CollectionBundle>& bundles,
                                             const Reporter& bad) {
   if (!top.find("defaults")) return listed_defaults(bundles);
-  const json& defaults = top.array("defaults");
-  std::vector<CollectionChoice> out;
-  for (std::size_t i = 0; i < defaults.size(); ++i) {
-    const Fields f(defaults[i], at("defaults", i), bad);
-    CollectionChoice choice;
-    choice.feature = f.text("feature", true);
-    choice.metric = read_name(f, "metric", parse_metric, metric_names());
-    out.push_back(std::move(choice));
-  }
-  return out;
+  return read_each(top, "defaults", bad, false, [](const Fields& f) {
+    return CollectionChoice{f.text("feature", true), read_name(f, "metric", parse_metric, metric_names())};
+  });
 }
 
 // Where a feature stands in the page's preference: models first (the best
@@ -387,15 +405,10 @@ std::string collection_to_json(const Collection& c) {
     models.push_back(std::move(j));
   }
   root["models"] = std::move(models);
-  if (!c.samples.empty()) {
-    json samples = json::array();
-    for (const CollectionSample& s : c.samples) {
-      json j = {{"file", s.file}};
-      put(j, "title", s.title);
-      samples.push_back(std::move(j));
-    }
-    root["samples"] = std::move(samples);
-  }
+  if (!c.samples.empty())
+    root["samples"] = with_titles(c.samples, [](const CollectionSample& s) {
+      return std::make_pair(json{{"file", s.file}}, s.title);
+    });
   json defaults = json::array();
   for (const CollectionChoice& d : c.defaults.empty() ? preferred_defaults(c.bundles) : c.defaults)
     defaults.push_back({{"feature", d.feature}, {"metric", metric_name(d.metric)}});
@@ -419,23 +432,14 @@ Collection parse_collection(const std::string& json_text) {
     if (!labels[i].is_string()) bad(at("labels", i), "must be a string");
     c.labels.push_back(labels[i].get<std::string>());
   }
-  const json& items = top.array("items", true);
-  c.items.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i)
-    c.items.push_back(read_item(Fields(items[i], at("items", i), bad), bad));
-  const json& bundles = top.array("bundles");
-  for (std::size_t i = 0; i < bundles.size(); ++i)
-    c.bundles.push_back(read_bundle(Fields(bundles[i], at("bundles", i), bad)));
-  const json& models = top.array("models");
-  for (std::size_t i = 0; i < models.size(); ++i) {
-    const Fields f(models[i], at("models", i), bad);
-    c.models.push_back({f.text("card", true), f.text("text_card")});
-  }
-  const json& samples = top.array("samples");
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    const Fields f(samples[i], at("samples", i), bad);
-    c.samples.push_back({f.text("file", true), f.text("title")});
-  }
+  c.items = read_each(top, "items", bad, true, [&](const Fields& f) { return read_item(f, bad); });
+  c.bundles = read_each(top, "bundles", bad, false, read_bundle);
+  c.models = read_each(top, "models", bad, false, [](const Fields& f) {
+    return CollectionModel{f.text("card", true), f.text("text_card")};
+  });
+  c.samples = read_each(top, "samples", bad, false, [](const Fields& f) {
+    return CollectionSample{f.text("file", true), f.text("title")};
+  });
   c.defaults = read_defaults(top, c.bundles, bad);
   validate(c, bad);
   return c;
@@ -446,13 +450,9 @@ std::string collection_list_to_json(const CollectionList& list) {
   json root = json::object();
   root["schema"] = kCollectionSchema;
   root["default"] = list.default_name;
-  json entries = json::array();
-  for (const CollectionEntry& e : list.collections) {
-    json j = {{"name", e.name}, {"file", e.file}};
-    put(j, "title", e.title);
-    entries.push_back(std::move(j));
-  }
-  root["collections"] = std::move(entries);
+  root["collections"] = with_titles(list.collections, [](const CollectionEntry& e) {
+    return std::make_pair(json{{"name", e.name}, {"file", e.file}}, e.title);
+  });
   return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
@@ -462,11 +462,9 @@ CollectionList parse_collection_list(const std::string& json_text) {
   const Fields top(root, "", bad);
   CollectionList list;
   list.default_name = top.text("default");
-  const json& entries = top.array("collections", true);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    const Fields f(entries[i], at("collections", i), bad);
-    list.collections.push_back({f.text("name", true), f.text("title"), f.text("file", true)});
-  }
+  list.collections = read_each(top, "collections", bad, true, [](const Fields& f) {
+    return CollectionEntry{f.text("name", true), f.text("title"), f.text("file", true)};
+  });
   validate(list, bad);
   return list;
 }

@@ -66,13 +66,10 @@ float int8_l1(const void* a, const void* b, const void* p) {
 ElementDistanceFunction element_distance_function(Metric metric, ElementType element) {
   const bool int8 = element == ElementType::Int8;
   switch (metric) {
-    case Metric::L1:
-      return int8 ? int8_l1 : float_l1;
-    case Metric::L2:
-      return int8 ? int8_l2 : float_l2;
+    case Metric::L1: return int8 ? int8_l1 : float_l1;
+    case Metric::L2: return int8 ? int8_l2 : float_l2;
     case Metric::Cosine:
-    case Metric::Correlation:
-      return int8 ? int8_inner : float_inner;
+    case Metric::Correlation: return int8 ? int8_inner : float_inner;
   }
   return float_l2;
 }
@@ -90,25 +87,19 @@ float QueryDistance::operator()(const std::uint8_t* element) const {
   if (s.layout.element() == ElementType::Float32) {
     const float* x = ElementLayout::floats(element);
     switch (s.metric) {
-      case Metric::L1:
-        return s.kernels->l1(q, x, n);
-      case Metric::L2:
-        return s.kernels->l2_squared(q, x, n);
+      case Metric::L1: return s.kernels->l1(q, x, n);
+      case Metric::L2: return s.kernels->l2_squared(q, x, n);
       case Metric::Cosine:
-      case Metric::Correlation:
-        return 1.0f - s.kernels->dot(q, x, n);
+      case Metric::Correlation: return 1.0f - s.kernels->dot(q, x, n);
     }
   }
   const Int8Trailer t = s.layout.trailer(element);
   const std::int8_t* c = ElementLayout::codes(element);
   switch (s.metric) {
-    case Metric::L1:
-      return s.kernels->l1_f32_i8(q, c, n, t.offset, t.scale);
-    case Metric::L2:
-      return s.kernels->l2_squared_f32_i8(q, c, n, t.offset, t.scale);
+    case Metric::L1: return s.kernels->l1_f32_i8(q, c, n, t.offset, t.scale);
+    case Metric::L2: return s.kernels->l2_squared_f32_i8(q, c, n, t.offset, t.scale);
     case Metric::Cosine:
-    case Metric::Correlation:
-      break;
+    case Metric::Correlation: break;
   }
   return 1.0f - (t.offset * query_sum_ + t.scale * s.kernels->dot_f32_i8(q, c, n));
 }

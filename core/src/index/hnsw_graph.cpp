@@ -34,6 +34,34 @@ class Space final : public hnswlib::SpaceInterface<float> {
 
 constexpr std::size_t kInitialCapacity = 16;
 
+const std::uint8_t* element_data(const Hnsw& h, tableint slot) {
+  return reinterpret_cast<const std::uint8_t*>(h.getDataByInternalId(slot));
+}
+
+// Greedy descent through the upper layers to the element closest to the
+// query: where the search of the bottom layer starts, and its distance.
+std::pair<float, tableint> descend(const Hnsw& h, const QueryDistance& distance) {
+  tableint current = h.enterpoint_node_;
+  float current_distance = distance(element_data(h, current));
+  for (int layer = h.maxlevel_; layer > 0; --layer) {
+    for (bool changed = true; changed;) {
+      changed = false;
+      const linklistsizeint* list = h.get_linklist(current, layer);
+      const std::size_t count = h.getListCount(const_cast<linklistsizeint*>(list));
+      const tableint* neighbours = reinterpret_cast<const tableint*>(list + 1);
+      for (std::size_t i = 0; i < count; ++i) {
+        const float d = distance(element_data(h, neighbours[i]));
+        if (d < current_distance) {
+          current_distance = d;
+          current = neighbours[i];
+          changed = true;
+        }
+      }
+    }
+  }
+  return {current_distance, current};
+}
+
 }  // namespace
 
 struct HnswGraph::Impl {
@@ -118,27 +146,9 @@ std::vector<HnswGraph::Candidate> HnswGraph::search(const QueryDistance& distanc
   const Hnsw& h = *impl_->hnsw;
   std::vector<Candidate> out;
   if (h.cur_element_count == 0 || ef == 0) return out;
-  const auto data = [&h](tableint slot) { return reinterpret_cast<const std::uint8_t*>(h.getDataByInternalId(slot)); };
+  const auto data = [&h](tableint slot) { return element_data(h, slot); };
 
-  // Greedy descent through the upper layers to the closest element.
-  tableint current = h.enterpoint_node_;
-  float current_distance = distance(data(current));
-  for (int layer = h.maxlevel_; layer > 0; --layer) {
-    for (bool changed = true; changed;) {
-      changed = false;
-      const linklistsizeint* list = h.get_linklist(current, layer);
-      const std::size_t count = h.getListCount(const_cast<linklistsizeint*>(list));
-      const tableint* neighbours = reinterpret_cast<const tableint*>(list + 1);
-      for (std::size_t i = 0; i < count; ++i) {
-        const float d = distance(data(neighbours[i]));
-        if (d < current_distance) {
-          current_distance = d;
-          current = neighbours[i];
-          changed = true;
-        }
-      }
-    }
-  }
+  auto [current_distance, current] = descend(h, distance);
 
   // Beam search on the bottom layer. Removed and rejected elements route the
   // walk but never enter the results; while fewer than ef results are found

@@ -21,16 +21,10 @@ std::vector<Hit> prepared_exact_scan(Metric metric, const float* query, std::siz
   for (std::size_t r = 0; r < rows.count; ++r) {
     const float* v = rows.vector(r);
     switch (metric) {
-      case Metric::L1:
-        surrogate[r] = kernels.l1(q, v, dim);
-        break;
-      case Metric::L2:
-        surrogate[r] = kernels.l2_squared(q, v, dim);
-        break;
+      case Metric::L1: surrogate[r] = kernels.l1(q, v, dim); break;
+      case Metric::L2: surrogate[r] = kernels.l2_squared(q, v, dim); break;
       case Metric::Cosine:
-      case Metric::Correlation:
-        surrogate[r] = 1.0f - kernels.dot(q, v, dim);
-        break;
+      case Metric::Correlation: surrogate[r] = 1.0f - kernels.dot(q, v, dim); break;
     }
   }
 
@@ -48,16 +42,10 @@ std::vector<Hit> prepared_exact_scan(Metric metric, const float* query, std::siz
       const float s = surrogate[r];
       bool keep = false;
       switch (metric) {
-        case Metric::L1:
-          keep = s <= kth;
-          break;
-        case Metric::L2:
-          keep = s <= kth || std::sqrt(s) <= std::sqrt(kth);
-          break;
+        case Metric::L1: keep = s <= kth; break;
+        case Metric::L2: keep = s <= kth || std::sqrt(s) <= std::sqrt(kth); break;
         case Metric::Cosine:
-        case Metric::Correlation:
-          keep = double(s) <= double(kth) + 2.0 * delta;
-          break;
+        case Metric::Correlation: keep = double(s) <= double(kth) + 2.0 * delta; break;
       }
       if (keep) candidates.push_back(r);
     }

@@ -9,14 +9,10 @@ namespace lookalike {
 
 const char* metric_name(Metric metric) {
   switch (metric) {
-    case Metric::L1:
-      return "l1";
-    case Metric::L2:
-      return "l2";
-    case Metric::Cosine:
-      return "cosine";
-    case Metric::Correlation:
-      return "correlation";
+    case Metric::L1: return "l1";
+    case Metric::L2: return "l2";
+    case Metric::Cosine: return "cosine";
+    case Metric::Correlation: return "correlation";
   }
   return "unknown";
 }
@@ -65,14 +61,10 @@ float pearson_correlation(const float* a, const float* b, std::size_t n, const K
 
 float metric_value(Metric metric, const float* a, const float* b, std::size_t n, const Kernels& k) {
   switch (metric) {
-    case Metric::L1:
-      return k.l1(a, b, n);
-    case Metric::L2:
-      return std::sqrt(k.l2_squared(a, b, n));
-    case Metric::Cosine:
-      return cosine_similarity(a, b, n, k);
-    case Metric::Correlation:
-      return pearson_correlation(a, b, n, k);
+    case Metric::L1: return k.l1(a, b, n);
+    case Metric::L2: return std::sqrt(k.l2_squared(a, b, n));
+    case Metric::Cosine: return cosine_similarity(a, b, n, k);
+    case Metric::Correlation: return pearson_correlation(a, b, n, k);
   }
   return 0.0f;
 }

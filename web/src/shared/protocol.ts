@@ -8,7 +8,7 @@
 // without an id. Requests are handled one at a time, in order.
 
 import type { Attribution } from './core-schema';
-import type { ElementType, IndexKind, MetricName } from '@lookalike-wasm/lookalike_wasm.mjs';
+import type { ElementType, HnswInfo, IndexInfo, IndexKind, MetricName } from '@lookalike-wasm/lookalike_wasm.mjs';
 
 // The core's names are declared once, with the module's types.
 export type { ElementType, IndexKind, MetricName };
@@ -187,18 +187,11 @@ export interface QueryDescription {
   item: ItemView | null;
 }
 
-export interface SearchIndexInfo {
-  featureSpec: string;
-  metric: MetricName;
-  dim: number;
-  count: number;
-  kind: IndexKind;
-  element: ElementType;
-  /** Int8 elements with float32 copies kept for exact re-ranking. */
-  floatVectors: boolean;
+/** The loaded index as the page shows it: the module's IndexInfo, less the feature version. */
+export type SearchIndexInfo = Omit<IndexInfo, 'featureVersion' | 'hnsw'> & {
   /** HNSW parameters (known once the bundle is loaded); null for flat indexes. */
-  hnsw: { m: number; efSearch: number } | null;
-}
+  hnsw: Pick<HnswInfo, 'm' | 'efSearch'> | null;
+};
 
 export type Event =
   | ProgressEvent
