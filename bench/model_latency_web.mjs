@@ -26,32 +26,15 @@
 // into build/models). Images: ../shared/datasets/wang1k; the collection is
 // the first --items of them (spread over the classes), the queries the next
 // ones. Everything is built in a temporary folder, removed at the end.
-import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { startLookalikeServe, LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
-import { startStaticServer } from '../tests/browser/static-server.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
-import { instrumentPage } from './page-timing.mjs';
+import { LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
+import { benchArguments, median, nextRun, openBenchPage, run, wangCollection } from './web-bench-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = benchArguments();
 const queryCount = Number(args.queries ?? 20);
 const warmup = Number(args.warmup ?? 3);
 const itemCount = Number(args.items ?? 100);
@@ -92,43 +75,10 @@ for (const [path, how] of [
 ])
   if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
 
-function run(command, commandArgs, options = {}) {
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 // ---- images: the collection (first items of each class) and the queries (the next ones) ----
 const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-model-web-'));
-const classes = readdirSync(wang, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
-const byClass = classes.map((c) =>
-  readdirSync(join(wang, c))
-    .filter((f) => /\.jpe?g$/i.test(f))
-    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
-    .map((f) => join(wang, c, f)),
-);
-const perClass = Math.ceil(itemCount / classes.length);
 const collection = join(work, 'collection');
-classes.forEach((c, i) => {
-  mkdirSync(join(collection, c), { recursive: true });
-  for (const f of byClass[i].slice(0, perClass)) copyFileSync(f, join(collection, c, basename(f)));
-});
+const { classes, byClass, perClass } = wangCollection(wang, itemCount, collection);
 const queries = [];
 for (let j = perClass; queries.length < warmup + queryCount; ++j)
   for (let i = 0; i < classes.length && queries.length < warmup + queryCount; ++i)
@@ -172,26 +122,8 @@ function nodeLatency(model, threads) {
 }
 
 async function browserRuns(model, site, isolate) {
-  const server = isolate
-    ? await startLookalikeServe({ root: site, prefix: '/site/' })
-    : await startStaticServer({ root: site, prefix: '/site/' });
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 2000 },
-  });
+  const { page, close } = await openBenchPage(site, { isolate, trigger: 'file' });
   try {
-    await context.addInitScript(instrumentPage, { trigger: 'file' });
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${server.url}?collection=bench`);
-    await page.waitForFunction(
-      () =>
-        document.body.dataset.ready === 'true' ||
-        document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed',
-      null,
-      { timeout: 600_000 },
-    );
     const facts = await page.textContent('#facts');
     if (!/ONNX Runtime(wasm|webgpu) backend/.test(facts))
       throw new Error(`the model did not load: ${await page.textContent('#message')}`);
@@ -200,23 +132,13 @@ async function browserRuns(model, site, isolate) {
     for (const [i, file] of queries.entries()) {
       const before = await page.evaluate(() => window.__bench.runs.length);
       await page.setInputFiles('#file-input', file);
-      await withTimeout(
-        page.evaluate((n) => window.__bench.settled(n), before),
-        600_000,
-        `the query ${basename(file)}`,
-      );
-      const r = await page.evaluate(() => {
-        const b = window.__bench;
-        if (b.current?.error) throw new Error(b.current.error);
-        return b.runs[b.runs.length - 1];
-      });
+      const r = await nextRun(page, before, `the query ${basename(file)}`);
       if (i >= warmup) runs.push(r);
     }
     const threads = Number(/backend, (\d+) thread/.exec(facts)?.[1] ?? 0);
     return { runs, threads, backend: /ONNX Runtime(\w+) backend/.exec(facts)?.[1] ?? '?' };
   } finally {
-    await context.close();
-    await server.close();
+    await close();
   }
 }
 

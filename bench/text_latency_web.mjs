@@ -27,25 +27,17 @@
 // ../shared/datasets/wang1k for the collection (its first --items images,
 // spread over the classes). Everything is built in a temporary folder,
 // removed at the end.
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
-import { startLookalikeServe, LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
-import { startStaticServer } from '../tests/browser/static-server.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
-import { instrumentPage } from './page-timing.mjs';
+import { LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
+import { benchArguments, median, nextRun, openBenchPage, run, wangCollection } from './web-bench-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = benchArguments();
 const queryCount = Number(args.queries ?? 20);
 const warmup = Number(args.warmup ?? 3);
 const itemCount = Number(args.items ?? 100);
@@ -95,41 +87,10 @@ const CAPTIONS = [
 if (CAPTIONS.length < warmup + queryCount) throw new Error(`--warmup + --queries > ${CAPTIONS.length} captions`);
 const texts = CAPTIONS.slice(0, warmup + queryCount);
 
-function run(command, commandArgs, options = {}) {
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 // ---- the collection: the first images of each WANG class ----
 const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-text-web-'));
-const classes = readdirSync(wang, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
-const perClass = Math.ceil(itemCount / classes.length);
 const collection = join(work, 'collection');
-for (const c of classes) {
-  mkdirSync(join(collection, c), { recursive: true });
-  readdirSync(join(wang, c))
-    .filter((f) => /\.jpe?g$/i.test(f))
-    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
-    .slice(0, perClass)
-    .forEach((f) => copyFileSync(join(wang, c, f), join(collection, c, f)));
-}
+const { classes, perClass } = wangCollection(wang, itemCount, collection);
 
 // ---- the ids the page makes (the WASM module's tokenizer), and onnxruntime-node on them ----
 const { default: createModule } = await import(join(root, 'build/wasm/wasm/lookalike_wasm.mjs'));
@@ -167,28 +128,14 @@ async function nodeLatency(threads, list = texts.slice(warmup)) {
 }
 
 async function browserRuns(site, isolate) {
-  const server = isolate
-    ? await startLookalikeServe({ root: site, prefix: '/site/' })
-    : await startStaticServer({ root: site, prefix: '/site/' });
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 2000 },
-  });
+  const { page, close } = await openBenchPage(site, { isolate, trigger: 'text' });
   try {
-    await context.addInitScript(instrumentPage, { trigger: 'text' });
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.goto(`${server.url}?collection=bench`);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 600_000 });
     // Typing fetches the text model; the hint says when it is ready.
     await page.type('#text-input', 'a');
     await page.waitForFunction(
       () => /ready|could not/.test(document.querySelector('#text-hint')?.textContent ?? ''),
       null,
-      {
-        timeout: 600_000,
-      },
+      { timeout: 600_000 },
     );
     const hint = await page.textContent('#text-hint');
     if (!/ready/.test(hint)) throw new Error(`the text model did not load: ${hint}`);
@@ -198,24 +145,13 @@ async function browserRuns(site, isolate) {
       await page.fill('#text-input', text);
       const before = await page.evaluate(() => window.__bench.runs.length);
       await page.press('#text-input', 'Enter');
-      await withTimeout(
-        page.evaluate((n) => window.__bench.settled(n), before),
-        600_000,
-        `the query "${text}"`,
-      );
-      const r = await page.evaluate(() => {
-        const b = window.__bench;
-        if (b.current?.error) throw new Error(b.current.error);
-        return b.runs[b.runs.length - 1];
-      });
+      const r = await nextRun(page, before, `the query "${text}"`);
       if (i >= warmup) runs.push({ ...r, tokens: idsOf(text).length });
     }
     const facts = await page.textContent('#facts');
-    const threads = Number(/backend, (\d+) thread/.exec(facts)?.[1] ?? 0);
-    return { runs, threads };
+    return { runs, threads: Number(/backend, (\d+) thread/.exec(facts)?.[1] ?? 0) };
   } finally {
-    await context.close();
-    await server.close();
+    await close();
   }
 }
 

@@ -129,13 +129,20 @@ std::string checked_sidecar_path(const EmbedArguments& args) {
   return sidecar_path(args);
 }
 
-ModelEmbedder open_embedder(const EmbedArguments& args) {
-  ModelEmbedderOptions options;
+// The worker settings image and text embedders share (their options structs name them alike).
+template <class Options>
+Options run_options(const EmbedArguments& args) {
+  Options options;
   options.batch_size = args.batch;
   options.model_threads = args.model_threads;
   options.model_path = args.model;
   options.normalize = !args.raw;
   options.batch_timeout_seconds = args.worker_timeout;
+  return options;
+}
+
+ModelEmbedder open_embedder(const EmbedArguments& args) {
+  const auto options = run_options<ModelEmbedderOptions>(args);
   const std::string card = args.card.empty() ? kDefaultImageCard : args.card;
   log_verbose("starting the model worker for " + card);
   ModelEmbedder embedder = ModelEmbedder::open(card, options);
@@ -195,37 +202,45 @@ EmbeddedRows collect_rows(const std::vector<EmbedInput>& inputs, const EmbedFile
   return rows;
 }
 
+// What OUT.json says of any embedder (image or text: their members are named
+// alike): the matrix, the card, the model file and how it ran.
+template <class Embedder>
+nlohmann::json sidecar_head(const EmbedArguments& args, const Embedder& embedder, const std::string& format,
+                            std::size_t count) {
+  const auto& card = embedder.card();
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  return {{"schema", 1},
+          {"format", format},
+          {"npy", fs::path(args.out).filename().string()},
+          {"feature", card.feature_spec()},
+          {"dim", embedder.dim()},
+          {"count", count},
+          {"dtype", "float32"},
+          {"normalized", embedder.normalizes()},
+          {"card",
+           {{"name", card.name},
+            {"path", embedder.card_path()},
+            {"file", card.file},
+            {"sha256", card.sha256},
+            {"url", card.url}}},
+          {"model_file", embedder.model_path()},
+          {"runtime",
+           {{"onnxruntime_node", runtime.onnxruntime_version},
+            {"node", runtime.node_version},
+            {"threads", runtime.threads},
+            {"batch", embedder.batch_size()}}},
+          {"created", utc_timestamp()}};
+}
+
 // OUT.json: which row is which image, and how the rows were made.
 nlohmann::json embeddings_sidecar(const EmbedArguments& args, const ModelEmbedder& embedder, const EmbeddedRows& rows,
                                   const EmbedFilesResult& result) {
-  const ModelCard& card = embedder.card();
-  const WorkerMetadata& runtime = embedder.runtime_info();
-  return {
-      {"schema", 1},
-      {"format", "lookalike embeddings: rows of the .npy file, described by items"},
-      {"npy", fs::path(args.out).filename().string()},
-      {"feature", embedder.feature_spec()},
-      {"dim", embedder.dim()},
-      {"count", rows.items.size()},
-      {"dtype", "float32"},
-      {"normalized", embedder.normalizes()},
-      {"card",
-       {{"name", card.name},
-        {"path", embedder.card_path()},
-        {"file", card.file},
-        {"sha256", card.sha256},
-        {"url", card.url}}},
-      {"model_file", embedder.model_path()},
-      {"runtime",
-       {{"onnxruntime_node", runtime.onnxruntime_version},
-        {"node", runtime.node_version},
-        {"threads", runtime.threads},
-        {"batch", embedder.batch_size()}}},
-      {"created", utc_timestamp()},
-      {"interrupted", result.stopped},
-      {"items", rows.items},
-      {"failed", rows.failed},
-  };
+  nlohmann::json meta = sidecar_head(args, embedder, "lookalike embeddings: rows of the .npy file, described by items",
+                                     rows.items.size());
+  meta["interrupted"] = result.stopped;
+  meta["items"] = rows.items;
+  meta["failed"] = rows.failed;
+  return meta;
 }
 
 void print_summary(const EmbedArguments& args, const std::string& sidecar, const ModelEmbedder& embedder,
@@ -278,12 +293,7 @@ std::vector<std::string> gather_texts(const EmbedArguments& args) {
 }
 
 TextEmbedder open_text_embedder(const EmbedArguments& args) {
-  TextEmbedderOptions options;
-  options.batch_size = args.batch;
-  options.model_threads = args.model_threads;
-  options.model_path = args.model;
-  options.normalize = !args.raw;
-  options.batch_timeout_seconds = args.worker_timeout;
+  const auto options = run_options<TextEmbedderOptions>(args);
   TextEmbedder embedder = TextEmbedder::open(args.card.empty() ? kDefaultTextCard : args.card, options);
   const WorkerMetadata& runtime = embedder.runtime_info();
   log_info("text model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
@@ -295,37 +305,17 @@ TextEmbedder open_text_embedder(const EmbedArguments& args) {
 // OUT.json for texts: which row is which text, its ids, and how the rows were made.
 nlohmann::json text_sidecar(const EmbedArguments& args, const TextEmbedder& embedder,
                             const std::vector<std::string>& texts) {
+  nlohmann::json meta = sidecar_head(
+      args, embedder, "lookalike text embeddings: rows of the .npy file, described by items", texts.size());
+  meta["card"]["pairs_with"] = embedder.card().pairs_with;
+  meta["tokenizer_file"] = embedder.tokenizer_path();
   nlohmann::json items = nlohmann::json::array();
   for (std::size_t i = 0; i < texts.size(); ++i) {
     const TokenizedText t = embedder.tokenize(texts[i]);
     items.push_back({{"row", i}, {"text", texts[i]}, {"token_ids", t.ids}, {"truncated", t.truncated}});
   }
-  const TextModelCard& card = embedder.card();
-  const WorkerMetadata& runtime = embedder.runtime_info();
-  return {{"schema", 1},
-          {"format", "lookalike text embeddings: rows of the .npy file, described by items"},
-          {"npy", fs::path(args.out).filename().string()},
-          {"feature", card.feature_spec()},
-          {"dim", embedder.dim()},
-          {"count", texts.size()},
-          {"dtype", "float32"},
-          {"normalized", embedder.normalizes()},
-          {"card",
-           {{"name", card.name},
-            {"path", embedder.card_path()},
-            {"pairs_with", card.pairs_with},
-            {"file", card.file},
-            {"sha256", card.sha256},
-            {"url", card.url}}},
-          {"model_file", embedder.model_path()},
-          {"tokenizer_file", embedder.tokenizer_path()},
-          {"runtime",
-           {{"onnxruntime_node", runtime.onnxruntime_version},
-            {"node", runtime.node_version},
-            {"threads", runtime.threads},
-            {"batch", embedder.batch_size()}}},
-          {"created", utc_timestamp()},
-          {"items", items}};
+  meta["items"] = std::move(items);
+  return meta;
 }
 
 void run_embed_texts(const EmbedArguments& args) {

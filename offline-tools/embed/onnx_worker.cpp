@@ -50,6 +50,19 @@ WorkerTensorInfo tensor_info(const nlohmann::json& j) {
 
 }  // namespace
 
+std::string describe_tensors(const std::vector<WorkerTensorInfo>& tensors) {
+  std::string text;
+  for (const auto& t : tensors) text += (text.empty() ? "" : ", ") + t.name + " " + t.shape_text();
+  return text.empty() ? "none" : text;
+}
+
+std::size_t capped_batch_size(std::size_t requested, int card_max_batch, std::size_t model_fixed_batch) {
+  std::size_t batch = std::max<std::size_t>(1, requested);
+  if (card_max_batch > 0) batch = std::min<std::size_t>(batch, std::size_t(card_max_batch));
+  if (model_fixed_batch > 0) batch = std::min(batch, model_fixed_batch);
+  return batch;
+}
+
 std::string WorkerTensorInfo::shape_text() const {
   if (!has_shape) return "[shape not reported]";
   std::string text = "[";

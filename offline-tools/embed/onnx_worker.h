@@ -43,6 +43,13 @@ struct WorkerTensorInfo {
   std::string shape_text() const;   // "[batch_size, 3, 224, 224]"
 };
 
+// "pixel_values [batch_size, 3, 224, 224], …", or "none": a model's inputs or outputs in messages.
+std::string describe_tensors(const std::vector<WorkerTensorInfo>& tensors);
+
+// The batch an embedder sends: what was asked (at least 1), capped by the
+// card's max_batch (0: no cap) and the model's fixed batch dimension (0: none).
+std::size_t capped_batch_size(std::size_t requested, int card_max_batch, std::size_t model_fixed_batch);
+
 struct WorkerMetadata {
   std::string onnxruntime_version, node_version;
   unsigned threads = 0;

@@ -10,12 +10,6 @@
 namespace lookalike::cli {
 namespace {
 
-std::string list_tensors(const std::vector<WorkerTensorInfo>& tensors) {
-  std::string text;
-  for (const auto& t : tensors) text += (text.empty() ? "" : ", ") + t.name + " " + t.shape_text();
-  return text.empty() ? "none" : text;
-}
-
 const char* type_name(TokenIdType type) { return type == TokenIdType::Int32 ? "int32" : "int64"; }
 
 // An ids or mask input: [batch, sequence], of the card's element type.
@@ -50,23 +44,23 @@ std::size_t check_text_model_against_card(const WorkerMetadata& model, const Loa
   const WorkerTensorInfo* ids = model.input(card.ids_name);
   if (!ids)
     fail(ErrorKind::Corrupt,
-         who + "input.ids is \"" + card.ids_name + "\", the model's inputs are " + list_tensors(model.inputs));
+         who + "input.ids is \"" + card.ids_name + "\", the model's inputs are " + describe_tensors(model.inputs));
   std::size_t fixed_batch = check_token_input(*ids, card, who);
   if (!card.mask_name.empty()) {
     const WorkerTensorInfo* mask = model.input(card.mask_name);
     if (!mask)
       fail(ErrorKind::Corrupt, who + "input.attention_mask is \"" + card.mask_name + "\", the model's inputs are " +
-                                   list_tensors(model.inputs));
+                                   describe_tensors(model.inputs));
     fixed_batch = std::max(fixed_batch, check_token_input(*mask, card, who));
   }
   const std::size_t fed = card.mask_name.empty() ? 1 : 2;
   if (model.inputs.size() > fed)
-    fail(ErrorKind::Corrupt, who + "the model takes " + list_tensors(model.inputs) + "; the card feeds " +
+    fail(ErrorKind::Corrupt, who + "the model takes " + describe_tensors(model.inputs) + "; the card feeds " +
                                  card.ids_name + (card.mask_name.empty() ? "" : " and " + card.mask_name) + " only");
   const WorkerTensorInfo* output = model.output(card.output_name);
   if (!output)
-    fail(ErrorKind::Corrupt,
-         who + "output.name is \"" + card.output_name + "\", the model's outputs are " + list_tensors(model.outputs));
+    fail(ErrorKind::Corrupt, who + "output.name is \"" + card.output_name + "\", the model's outputs are " +
+                                 describe_tensors(model.outputs));
   if (!output->type.empty() && output->type != "float32")
     fail(ErrorKind::Corrupt, who + "output " + output->name + " is " + output->type + "; lookalike reads float32");
   if (output->has_shape && output->shape.size() == 2 && output->shape[1] >= 0 && output->shape[1] != card.output_dim)
@@ -94,9 +88,7 @@ TextEmbedder::TextEmbedder(LoadedTextCard card, const TextEmbedderOptions& optio
   worker_options.run_timeout_seconds = options.batch_timeout_seconds;
   worker_ = std::make_unique<OnnxWorker>(find_node_runtime(), worker_options);
   const std::size_t fixed_batch = check_text_model_against_card(worker_->metadata(), card_, model_path_);
-  batch_size_ = std::max<std::size_t>(1, options.batch_size);
-  if (card_.card.max_batch > 0) batch_size_ = std::min<std::size_t>(batch_size_, std::size_t(card_.card.max_batch));
-  if (fixed_batch > 0) batch_size_ = std::min(batch_size_, fixed_batch);
+  batch_size_ = capped_batch_size(options.batch_size, card_.card.max_batch, fixed_batch);
   normalize_ = options.normalize && card_.card.l2_normalize;
 }
 

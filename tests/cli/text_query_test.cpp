@@ -28,14 +28,6 @@ namespace {
 
 const fs::path kModels = fs::path(LOOKALIKE_SOURCE_DIR) / "models";
 
-void require_node_runtime() {
-  try {
-    find_node_runtime();
-  } catch (const Error& e) {
-    skip_test(std::string("the model worker cannot run here: ") + e.what());
-  }
-}
-
 void make_tree(const fs::path& root) {
   for (int l = 0; l < 3; ++l)
     for (int i = 0; i < 3; ++i)

@@ -38,4 +38,26 @@ struct FileFields {
 };
 FileFields read_file_fields(const CardReader& reader, const json& object, const std::string& path);
 
+// What image and text cards share: the "model" object (the ONNX file, and
+// model.max_batch) and the "output" object (the embedding), read into any
+// card with those members.
+template <class Card>
+void read_model_file(const CardReader& r, const json& root, Card& card) {
+  const json& model = r.object(root, "", "model");
+  const FileFields file = read_file_fields(r, model, "model.");
+  card.file = file.file;
+  card.url = file.url;
+  card.sha256 = file.sha256;
+  card.bytes = file.bytes;
+  if (model.contains("max_batch")) card.max_batch = r.positive_int(model, "model.", "max_batch", 1 << 20);
+}
+
+template <class Card>
+void read_output(const CardReader& r, const json& root, Card& card) {
+  const json& output = r.object(root, "", "output");
+  card.output_name = r.text(output, "output.", "name");
+  card.output_dim = r.positive_int(output, "output.", "dim", 1 << 16);
+  card.l2_normalize = r.flag(output, "output.", "l2_normalize", true);
+}
+
 }  // namespace lookalike::card_fields

@@ -70,23 +70,6 @@ void read_input(const CardReader& r, const json& root, ModelCard& card) {
   card.stddev = triple(r, input, "input.", "std", true);
 }
 
-void read_model_file(const CardReader& r, const json& root, ModelCard& card) {
-  const json& model = r.object(root, "", "model");
-  const card_fields::FileFields file = card_fields::read_file_fields(r, model, "model.");
-  card.file = file.file;
-  card.url = file.url;
-  card.sha256 = file.sha256;
-  card.bytes = file.bytes;
-  if (model.contains("max_batch")) card.max_batch = r.positive_int(model, "model.", "max_batch", 1 << 20);
-}
-
-void read_output(const CardReader& r, const json& root, ModelCard& card) {
-  const json& output = r.object(root, "", "output");
-  card.output_name = r.text(output, "output.", "name");
-  card.output_dim = r.positive_int(output, "output.", "dim", 1 << 16);
-  card.l2_normalize = r.flag(output, "output.", "l2_normalize", true);
-}
-
 // A text tower's card is refused here with what it is for.
 void check_tower(const CardReader& r, const json& root) {
   const std::string tower = r.text(root, "", "tower", false);
@@ -112,9 +95,9 @@ ModelCard parse_model_card(const std::string& json_text) {
   ModelCard card;
   card.name = r.name(root, "", "name");
   card.description = r.text(root, "", "description", false);
-  read_model_file(r, root, card);
+  card_fields::read_model_file(r, root, card);
   read_input(r, root, card);
-  read_output(r, root, card);
+  card_fields::read_output(r, root, card);
   return card;
 }
 

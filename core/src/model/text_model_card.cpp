@@ -71,21 +71,10 @@ TextModelCard parse_text_model_card(const std::string& json_text) {
   card.description = r.text(root, "", "description", false);
   card.pairs_with = r.name(root, "", "pairs_with");
 
-  const json& model = r.object(root, "", "model");
-  const card_fields::FileFields file = card_fields::read_file_fields(r, model, "model.");
-  card.file = file.file;
-  card.url = file.url;
-  card.sha256 = file.sha256;
-  card.bytes = file.bytes;
-  if (model.contains("max_batch")) card.max_batch = r.positive_int(model, "model.", "max_batch", 1 << 20);
-
+  card_fields::read_model_file(r, root, card);
   read_tokenizer(r, root, card);
   read_input(r, root, card);
-
-  const json& output = r.object(root, "", "output");
-  card.output_name = r.text(output, "output.", "name");
-  card.output_dim = r.positive_int(output, "output.", "dim", 1 << 16);
-  card.l2_normalize = r.flag(output, "output.", "l2_normalize", true);
+  card_fields::read_output(r, root, card);
   return card;
 }
 
