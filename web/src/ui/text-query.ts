@@ -52,10 +52,8 @@ export class TextQuery {
     if (!this.info) return;
     if (state === 'loading') setText(this.hint, `Loading the text model (${formatBytes(this.info.downloadBytes)})…`);
     else if (state === 'ready') setText(this.hint, 'Text model ready: press Enter to search.');
-    else {
-      setText(this.hint, `The text model could not be loaded: ${message ?? 'unknown error'}. Typing again retries.`);
-      this.asked = false;
-    }
+    // A search (Enter) tries again; typing does not, so a broken file is not fetched at every keystroke.
+    else setText(this.hint, `The text model could not be loaded: ${message ?? 'unknown error'}. Search to try again.`);
   }
 
   /** The feature a text query searches, or null when text search is not offered. */

@@ -30,8 +30,9 @@ export async function fetchPinnedFile(file: PinnedFile, fail: (message: string) 
   });
   // A server that sends a .gz file with Content-Encoding: gzip has the
   // browser decompress it on the way: the bytes are no longer the pinned ones.
+  // A file that fails a check leaves the cache too (fetchBytes kept a fresh download).
   if (/\.gz$/i.test(new URL(file.url).pathname) && !(got.bytes[0] === 0x1f && got.bytes[1] === 0x8b)) {
-    if (got.fromCache) await evictCached(url);
+    await evictCached(url);
     throw fail(
       `${file.what} arrived decompressed: the server sends .gz files with "Content-Encoding: gzip"; it must serve them as they are`,
     );
@@ -39,7 +40,7 @@ export async function fetchPinnedFile(file: PinnedFile, fail: (message: string) 
   if (file.sha256) {
     const hex = await sha256Hex(got.bytes);
     if (hex !== file.sha256) {
-      if (got.fromCache) await evictCached(url);
+      await evictCached(url);
       throw fail(
         `${file.what} is damaged or not the one the card names (sha256 ${hex.slice(0, 12)}…, expected ${file.sha256.slice(0, 12)}…)`,
       );
