@@ -17,8 +17,16 @@ LOOKALIKE_APT_PACKAGES=(
   emscripten
   clang libclang-rt-14-dev clang-format
   chromium fonts-dejavu-core
-  darknet python3-onnx
+  darknet python3-onnx python3-pil
+  dpkg-dev
 )
+
+# Libraries built from Debian's source packages for both targets (natively
+# and with Emscripten), so that the CLI and the page run the very same code:
+# name of the source package, and the folder under build/deps-src it is
+# unpacked to (CMakeLists.txt reads it from there).
+LOOKALIKE_SOURCE_PACKAGES=(libjpeg-turbo)
+LOOKALIKE_DEPS_SRC="$LOOKALIKE_ROOT/build/deps-src"
 
 missing_apt_packages() {
   local pkg
@@ -77,4 +85,63 @@ build_web() {
   done
   log "building the web app (vite)"
   (cd "$LOOKALIKE_ROOT" && node node_modules/vite/bin/vite.js build --config web/vite.config.ts --logLevel warn) || die "vite build failed"
+}
+
+# Debian's source packages need deb-src entries, which a fresh Debian 12 has
+# not: one is added beside every 'deb' entry of the machine's own sources
+# (same mirror, suites and components), then the lists are updated.
+ensure_deb_src_entries() {
+  local package="$1"
+  { apt-cache showsrc "$package" 2>/dev/null || true; } | grep -q '^Package:' && return 0
+  [ "$(id -u)" -eq 0 ] || die "Debian's source of $package is not known to apt (no deb-src entry); run as root once, or add a deb-src line and run apt-get update"
+  local list=/etc/apt/sources.list.d/lookalike-deb-src.sources file
+  log "adding deb-src entries for Debian's source packages ($list)"
+  {
+    for file in /etc/apt/sources.list.d/*.sources; do
+      [ -f "$file" ] && [ "$file" != "$list" ] || continue
+      sed -n '/^Types:.*\bdeb\b/,/^$/p' "$file" | sed 's/^Types:.*/Types: deb-src/'
+      echo
+    done
+    # One-line style entries ("deb URI SUITE COMPONENTS") as deb822 stanzas.
+    for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+      [ -f "$file" ] || continue
+      awk '$1 == "deb" { i = 2; if ($2 ~ /^\[/) { while ($i !~ /\]$/) i++; i++ }
+             printf "Types: deb-src\nURIs: %s\nSuites: %s\nComponents:", $i, $(i + 1)
+             for (j = i + 2; j <= NF; j++) printf " %s", $j; printf "\n\n" }' "$file"
+    done
+  } >"$list"
+  apt-get update -qq || die "apt-get update failed (is the network up?)"
+  { apt-cache showsrc "$package" 2>/dev/null || true; } | grep -q '^Package:' \
+    || die "Debian's source package $package is still unknown after adding deb-src entries ($list)"
+}
+
+# Unpacks Debian's source of each LOOKALIKE_SOURCE_PACKAGES entry (with
+# Debian's patches applied) into build/deps-src/<name>, once per version;
+# the CMake builds compile it from there and cache the result in their own
+# build folder.
+ensure_source_packages() {
+  local package version dest stamp work
+  for package in "${LOOKALIKE_SOURCE_PACKAGES[@]}"; do
+    dest="$LOOKALIKE_DEPS_SRC/$package"
+    stamp="$dest/.lookalike-debian-version"
+    version=$({ apt-cache showsrc "$package" 2>/dev/null || true; } | sed -n 's/^Version: //p' | sort -V | tail -n 1)
+    if [ -f "$stamp" ] && { [ -z "$version" ] || [ "$(cat "$stamp")" = "$version" ]; }; then
+      log "Debian source $package $(cat "$stamp"): present"
+      continue
+    fi
+    ensure_deb_src_entries "$package"
+    version=$(apt-cache showsrc "$package" | sed -n 's/^Version: //p' | sort -V | tail -n 1)
+    log "fetching Debian's source of $package $version (apt-get source)"
+    mkdir -p "$LOOKALIKE_DEPS_SRC"
+    work=$(mktemp -d "$LOOKALIKE_DEPS_SRC/.fetch-XXXXXX")
+    (cd "$work" && apt-get source -qq "$package=$version" >/dev/null 2>"$work/apt.log") \
+      || { cat "$work/apt.log" >&2; rm -rf "$work"; die "apt-get source $package=$version failed"; }
+    local unpacked
+    unpacked=$(find "$work" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+    [ -n "$unpacked" ] || { rm -rf "$work"; die "apt-get source $package unpacked nothing"; }
+    echo "$version" >"$unpacked/.lookalike-debian-version"
+    rm -rf "$dest"
+    mv "$unpacked" "$dest"
+    rm -rf "$work"
+  done
 }

@@ -5,3 +5,4 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_apt_packages "${LOOKALIKE_APT_PACKAGES[@]}"
 ensure_npm_packages
+ensure_source_packages

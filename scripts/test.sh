@@ -35,16 +35,22 @@ build_web
 log "browser tests (headless Chromium)"
 node "$LOOKALIKE_ROOT/tests/browser/run.mjs" || die "browser tests failed"
 
-# A bounded run of the bundle loader fuzzer (tests/fuzz) on its seed corpus;
-# the corpus grows across runs in build/fuzz.
+# Bounded runs of the fuzzers (tests/fuzz) on their seed corpora; each
+# corpus grows across runs in build/fuzz.
 build_preset fuzz
 fuzz_dir="$LOOKALIKE_ROOT/build/fuzz"
-mkdir -p "$fuzz_dir/corpus/bundle" "$fuzz_dir/artifacts"
-"$fuzz_dir/tests/fuzz/make_bundle_corpus" "$fuzz_dir/corpus/bundle" || die "cannot write the fuzz seed corpus"
-log "fuzzing the bundle loader for 60 s"
-"$fuzz_dir/tests/fuzz/fuzz_bundle_loader" -max_total_time=60 -print_final_stats=1 \
-  -artifact_prefix="$fuzz_dir/artifacts/" "$fuzz_dir/corpus/bundle" 2>"$fuzz_dir/last-run.log" \
-  || { tail -n 40 "$fuzz_dir/last-run.log" >&2; die "the bundle loader fuzzer failed (inputs in $fuzz_dir/artifacts)"; }
-grep -E '^stat::number_of_executed_units' "$fuzz_dir/last-run.log" >&2 || true
+# fuzz NAME WHAT SEEDER: runs fuzz_NAME for 60 s on corpus/NAME, which SEEDER seeds.
+fuzz() {
+  local name="$1" what="$2" seeder="$3"
+  mkdir -p "$fuzz_dir/corpus/$name" "$fuzz_dir/artifacts/$name"
+  "$fuzz_dir/tests/fuzz/$seeder" "$fuzz_dir/corpus/$name" || die "cannot write the seed corpus of $what"
+  log "fuzzing $what for 60 s"
+  "$fuzz_dir/tests/fuzz/fuzz_$name" -max_total_time=60 -print_final_stats=1 \
+    -artifact_prefix="$fuzz_dir/artifacts/$name/" "$fuzz_dir/corpus/$name" 2>"$fuzz_dir/last-run-$name.log" \
+    || { tail -n 40 "$fuzz_dir/last-run-$name.log" >&2; die "the fuzzer of $what failed (inputs in $fuzz_dir/artifacts/$name)"; }
+  grep -E '^stat::number_of_executed_units' "$fuzz_dir/last-run-$name.log" >&2 || true
+}
+fuzz bundle_loader "the bundle loader" make_bundle_corpus
+fuzz image_decoder "the image decoder" make_image_corpus
 
 log "all tests passed"

@@ -1,7 +1,7 @@
 // Traditional features by spec, the same code as the offline tools:
 //
 //   featureNames()                  -> ["pixels", "colour", ...]
-//   featureInfo(spec)               -> {spec, name, version, dim, slug}
+//   featureInfo(spec)               -> {spec, name, version, dim, slug, decodeNeed}
 //   computeFeature(spec, image)     -> {vector: Float32Array, spec, version, dim}
 //
 // `spec` is canonicalised ("colour" -> "colour:bins=8x4x4"), so the worker
@@ -9,6 +9,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "decode_need_js.h"
 #include "js_arrays.h"
 #include "js_result.h"
 #include "lookalike/features/feature.h"
@@ -26,6 +27,7 @@ val describe(const Feature& feature) {
   out.set("version", feature.version());
   out.set("dim", static_cast<double>(feature.dim()));
   out.set("slug", feature_slug(feature.spec()));
+  out.set("decodeNeed", decode_need_to_js(feature.decode_need()));
   return out;
 }
 

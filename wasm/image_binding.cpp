@@ -4,7 +4,12 @@
 //
 //   sniffFormat(bytes)                  -> {format, coreDecodes}
 //   decodeImage(bytes, options?)        -> {image, width, height, format, orientation,
-//                                           storedWidth, storedHeight, hadAlpha, pixels?, channels?}
+//                                           storedWidth, storedHeight, hadAlpha, reduction, jpegScale,
+//                                           pixels?, channels?}
+//
+// options.need (featureInfo(spec).decodeNeed, parseModelCard(json).decodeNeed)
+// lets a large photo be decoded reduced, exactly as the CLI decodes it for
+// that feature or model.
 //   imageFromPixels(pixels, w, h, ch)   -> RgbImage
 #include <algorithm>
 #include <cctype>
@@ -13,6 +18,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "decode_need_js.h"
 #include "js_arrays.h"
 #include "js_result.h"
 #include "lookalike/common/error.h"
@@ -44,6 +50,7 @@ val decode_image_js(val bytes_value, val options) {
     decode_options.apply_exif_orientation = bool_option(options, "applyExifOrientation", true);
     decode_options.max_pixels =
         static_cast<std::uint64_t>(number_option(options, "maxPixels", double(decode_options.max_pixels), 1, 1e9));
+    decode_options.need = decode_need_option(options);
     const std::string pixels = string_option(options, "pixels", "none");
     if (pixels != "none" && pixels != "rgb" && pixels != "rgba")
       fail(ErrorKind::InvalidArgument, "option pixels must be \"none\", \"rgb\" or \"rgba\", not \"" + pixels + "\"");
@@ -57,6 +64,8 @@ val decode_image_js(val bytes_value, val options) {
     out.set("storedWidth", decoded.stored_width);
     out.set("storedHeight", decoded.stored_height);
     out.set("hadAlpha", decoded.had_alpha);
+    out.set("reduction", decoded.reduction);
+    out.set("jpegScale", decoded.jpeg_scale);
     RgbImage image(std::move(decoded.image));
     if (pixels == "rgb") {
       out.set("pixels", image.rgb());

@@ -31,6 +31,16 @@ export interface RgbImage {
   delete(): void;
 }
 
+/**
+ * The least of a query image a feature or model needs (featureInfo(spec).decodeNeed,
+ * parseModelCard(json).decodeNeed): decodeImage may reduce a large photo as long as its
+ * shorter and longer sides stay at least these. {0, 0}: the full image.
+ */
+export interface DecodeNeed {
+  shorterSide: number;
+  longerSide: number;
+}
+
 export interface DecodeOptions {
   /** Apply the EXIF Orientation tag (default true). */
   applyExifOrientation?: boolean;
@@ -38,6 +48,8 @@ export interface DecodeOptions {
   maxPixels?: number;
   /** Also return a copy of the pixels (default 'none'). */
   pixels?: 'none' | 'rgb' | 'rgba';
+  /** Decode reduced, as the CLI does for the feature or model this need comes from (default: full size). */
+  need?: DecodeNeed;
 }
 
 export interface DecodedImage {
@@ -48,9 +60,14 @@ export interface DecodedImage {
   format: ImageFormatName;
   /** The EXIF orientation found (1 when none). */
   orientation: number;
+  /** The file's size, before orientation and reduction. */
   storedWidth: number;
   storedHeight: number;
   hadAlpha: boolean;
+  /** The image is the file's reduced by this factor (1: full size), each side ceil(side / reduction). */
+  reduction: number;
+  /** Of the reduction, the JPEG decoder's DCT scale (1, 2, 4 or 8); the rest is an area filter. */
+  jpegScale: number;
   /** Present when options.pixels was 'rgb' or 'rgba'. */
   pixels?: Uint8Array;
   channels?: 3 | 4;
@@ -64,6 +81,8 @@ export interface FeatureInfo {
   dim: number;
   /** File-name-safe form used in bundle names: "colour". */
   slug: string;
+  /** What the feature needs of the decoded image (decodeImage's options.need). */
+  decodeNeed: DecodeNeed;
 }
 
 export interface ComputedFeature extends FeatureInfo {
@@ -86,6 +105,8 @@ export interface ModelCardInfo {
   l2Normalize: boolean;
   /** [1, 3, height, width] */
   dims: [number, number, number, number];
+  /** What the card's preprocessing needs of the decoded image (decodeImage's options.need). */
+  decodeNeed: DecodeNeed;
 }
 
 export interface ModelInput {

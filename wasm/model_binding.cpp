@@ -1,7 +1,8 @@
 // Model cards and model preprocessing, the same code as the offline tools:
 //
 //   parseModelCard(json)             -> {name, featureSpec, file, url, sha256, bytes, inputName,
-//                                        outputName, outputDim, l2Normalize, dims: [1, 3, H, W]}
+//                                        outputName, outputDim, l2Normalize, dims: [1, 3, H, W],
+//                                        decodeNeed}
 //   preprocessForModel(json, image)  -> {tensor: Float32Array (NCHW), dims: [1, 3, H, W], inputName}
 //   l2Normalize(vector)              -> Float32Array (a normalised copy)
 //
@@ -11,6 +12,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "decode_need_js.h"
 #include "js_arrays.h"
 #include "js_result.h"
 #include "lookalike/model/model_card.h"
@@ -47,6 +49,7 @@ val parse_model_card_js(val json) {
     out.set("outputDim", card.output_dim);
     out.set("l2Normalize", card.l2_normalize);
     out.set("dims", input_dims(card));
+    out.set("decodeNeed", decode_need_to_js(decode_need(card)));
     return out;
   });
 }

@@ -108,7 +108,9 @@ std::map<std::size_t, std::string> report_thumbnails(const EvalReport& report) {
   parallel_for(indices.size(), thread_count(global_options().threads), [&](std::size_t i) {
     try {
       const auto bytes = read_file(report.dataset.images[indices[i]].file);
-      const auto decoded = decode_image(bytes.data(), bytes.size());
+      DecodeOptions decode_options;
+      decode_options.need = thumbnail_need(kReportThumbnailSide);
+      const auto decoded = decode_image(bytes.data(), bytes.size(), decode_options);
       uris[i] = "data:image/jpeg;base64," + base64_encode(thumbnail_jpeg(decoded.image, kReportThumbnailSide, 75));
     } catch (const Error&) {
       // The report shows a grey square: the image decoded a moment ago, so
@@ -191,11 +193,7 @@ void add_eval_command(CLI::App& app) {
       ->required();
   command.add_option("-f,--feature", args.features,
                      "Feature spec, repeatable (default: every traditional feature with default parameters)");
-  command
-      .add_option("-m,--metric", args.metrics,
-                  metric_choices() + "; repeatable or comma-separated (default: all of them)")
-      ->delimiter(',')
-      ->check(metric_check());
+  add_metrics_option(command, args.metrics);
   command.add_option("--search", args.searches, "exact or hnsw; repeatable or comma-separated (default: exact)")
       ->delimiter(',');
   command.add_option("--hnsw-m", args.hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));

@@ -100,6 +100,17 @@ void print_summary(const IndexSummary& s) {
   std::cout << " in " << fixed(s.seconds, 1) << " s -> " << s.sidecar << "\n";
 }
 
+// Images that could not be indexed: the first ten, and the exit code that
+// says the site was built without them.
+void report_left_out(const std::vector<std::string>& failures) {
+  std::size_t shown = 0;
+  for (const auto& f : failures)
+    if (shown++ < 10) log_warning("left out " + printable(f));
+  log_error(std::to_string(failures.size()) + " image(s) could not be indexed and were left out (listed above" +
+            std::string(failures.size() > 10 ? " in part; all with --json" : "") + ")");
+  request_exit_code(kExitPartial);
+}
+
 void run(const IndexArguments& args) {
   if (args.options.text.none && !args.options.text.cards.empty())
     fail(ErrorKind::InvalidArgument, "give --text-card or --no-text, not both");
@@ -116,15 +127,7 @@ void run(const IndexArguments& args) {
 
   const IndexSummary summary = run_index(options);
   print_summary(summary);
-  if (!summary.failures.empty()) {
-    std::size_t shown = 0;
-    for (const auto& f : summary.failures)
-      if (shown++ < 10) log_warning("left out " + printable(f));
-    log_error(std::to_string(summary.failures.size()) +
-              " image(s) could not be indexed and were left out (listed above" +
-              std::string(summary.failures.size() > 10 ? " in part; all with --json" : "") + ")");
-    request_exit_code(kExitPartial);
-  }
+  if (!summary.failures.empty()) report_left_out(summary.failures);
 }
 
 }  // namespace
@@ -139,11 +142,7 @@ void add_index_command(CLI::App& app) {
                      "Title shown by the page (default: the name, or the collection's title when updating)");
   command.add_option("-f,--feature", args.options.features,
                      "Feature spec, repeatable (default: pixels, colour, colour-texture)");
-  command
-      .add_option("-m,--metric", args.metrics,
-                  metric_choices() + "; repeatable or comma-separated (default: all of them)")
-      ->delimiter(',')
-      ->check(metric_check());
+  add_metrics_option(command, args.metrics);
   command.add_option("--kind", args.kind, "flat, hnsw or auto (default: auto)")
       ->check(parsed_by(parse_kind_choice, "KIND"));
   command.add_option("--element", args.element, "float32 or int8 (about a quarter of the bytes; default: float32)")

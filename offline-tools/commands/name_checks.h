@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -34,5 +35,8 @@ CLI::Validator element_type_check();  // parse_element_type: float32, int8
 
 // "l1, l2, cosine or correlation"
 std::string metric_choices();
+
+// -m/--metric, repeatable or comma-separated, each checked by metric_check().
+CLI::Option* add_metrics_option(CLI::App& command, std::vector<std::string>& metrics);
 
 }  // namespace lookalike::cli

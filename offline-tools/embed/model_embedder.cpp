@@ -251,7 +251,9 @@ class EmbedPipeline {
     std::string error;
     try {
       const std::vector<std::uint8_t> bytes = read_file(paths_[i]);
-      const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
+      DecodeOptions decode_options;
+      decode_options.need = decode_need(embedder_.card());
+      const DecodedImage decoded = decode_image(bytes.data(), bytes.size(), decode_options);
       preprocess_for_model_into(decoded.image, embedder_.card(), slot.tensors.data() + k * floats_);
     } catch (const Error& e) {
       error = e.what();

@@ -134,6 +134,7 @@ FeatureExtraction decode_images(const IndexOptions& options, const Manifest& man
   // not a problem of that one image.
   std::mutex write_error_mutex;
   std::string write_error;
+  extraction_options.on_decoded_need = thumbnail_need(options.thumbnail_side);
   extraction_options.on_decoded = [&](std::size_t k, const Image& image) {
     const auto jpeg = thumbnail_jpeg(image, options.thumbnail_side);
     try {

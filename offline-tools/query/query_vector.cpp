@@ -5,6 +5,7 @@
 #include "embed/text_embedder.h"
 #include "lookalike/common/error.h"
 #include "lookalike/image/decode.h"
+#include "lookalike/model/preprocess.h"
 
 namespace lookalike::cli {
 
@@ -21,9 +22,11 @@ std::vector<float> query_vector(const std::filesystem::path& image, const IndexC
                                          "-d); this lookalike computes version " + std::to_string(feature.version) +
                                          " (" + std::to_string(feature.dim) + "-d): rebuild the index");
   const std::vector<std::uint8_t> bytes = read_file(image);
+  DecodeOptions decode_options;
+  decode_options.need = feature.is_model() ? decode_need(feature.card->card) : feature.traditional->decode_need();
   DecodedImage decoded;
   try {
-    decoded = decode_image(bytes.data(), bytes.size());
+    decoded = decode_image(bytes.data(), bytes.size(), decode_options);
   } catch (const Error& e) {
     fail(e.kind(), image.string() + ": " + e.what());
   }

@@ -1,6 +1,7 @@
 #include "vectors/feature_matrix.h"
 
 #include <algorithm>
+#include <map>
 #include <optional>
 
 #include "common/cli_context.h"
@@ -22,8 +23,33 @@ void record_failure(FeatureExtraction& out, std::size_t i, const std::string& er
   out.error_kinds[i] = kind;
 }
 
-// Decodes every image once; computes the traditional features among
-// `features` into their matrices and calls the hook.
+// The decodes of one image that its consumers need: one per distinct
+// reduction (decode_need.h), so a small photo is decoded once for every
+// feature, and a large one at each size a feature may have it reduced to.
+class DecodesOfOneImage {
+ public:
+  explicit DecodesOfOneImage(const std::vector<std::uint8_t>& bytes)
+      : bytes_(bytes), info_(read_image_info(bytes.data(), bytes.size())) {}
+
+  const Image& for_need(const DecodeNeed& need) {
+    const int reduction = reduction_factor(info_.width, info_.height, need);
+    auto it = by_reduction_.find(reduction);
+    if (it == by_reduction_.end()) {
+      DecodeOptions options;
+      options.need = need;
+      it = by_reduction_.emplace(reduction, decode_image(bytes_.data(), bytes_.size(), options).image).first;
+    }
+    return it->second;
+  }
+
+ private:
+  const std::vector<std::uint8_t>& bytes_;
+  ImageInfo info_;
+  std::map<int, Image> by_reduction_;
+};
+
+// Decodes every image (once per reduction its consumers need); computes the
+// traditional features among `features` into their matrices and calls the hook.
 void decode_pass(const std::vector<std::filesystem::path>& files, const std::vector<FeatureChoice>& features,
                  const ExtractionOptions& options, FeatureExtraction& out) {
   std::vector<std::size_t> traditional;
@@ -40,16 +66,17 @@ void decode_pass(const std::vector<std::filesystem::path>& files, const std::vec
     if (interrupted()) return;
     try {
       const auto bytes = read_file(files[i]);
-      const DecodedImage decoded = decode_image(bytes.data(), bytes.size());
+      DecodesOfOneImage decodes(bytes);
       for (const std::size_t f : traditional) {
         FeatureMatrix& m = out.matrices[f];
-        const std::vector<float> v = features[f].traditional->compute(decoded.image);
+        const Feature& feature = *features[f].traditional;
+        const std::vector<float> v = feature.compute(decodes.for_need(feature.decode_need()));
         if (v.size() != m.dim)
           fail(ErrorKind::InvalidArgument, "feature " + m.spec + " returned " + std::to_string(v.size()) +
                                                " values instead of " + std::to_string(m.dim));
         std::copy(v.begin(), v.end(), m.values.begin() + std::ptrdiff_t(i * m.dim));
       }
-      if (options.on_decoded) options.on_decoded(i, decoded.image);
+      if (options.on_decoded) options.on_decoded(i, decodes.for_need(options.on_decoded_need));
     } catch (const Error& e) {
       failed[i] = 1;
       errors[i] = e.what();

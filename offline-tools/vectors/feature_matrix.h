@@ -1,7 +1,8 @@
 // Feature vectors of many images, computed once and reused by every metric,
-// search and bundle. Each image is read and decoded once and every
-// traditional feature is computed from that one decoded picture, in parallel
-// over images; each learned feature (model:<card>) embeds every image once
+// search and bundle. Each image is read once and decoded at each size its
+// traditional features need (lookalike/image/decode_need.h: once for a
+// small photo, a reduced decode per feature for a large one, exactly as the
+// page decodes a query for that feature), in parallel over images; each learned feature (model:<card>) embeds every image once
 // through one model worker (embed/model_embedder.h), decoding on the same
 // threads while the model runs.
 #pragma once
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "lookalike/common/error.h"
+#include "lookalike/image/decode_need.h"
 #include "lookalike/image/image.h"
 #include "vectors/feature_set.h"
 
@@ -45,6 +47,7 @@ struct ExtractionOptions {
   // that image's failure. With a hook, images are decoded even when no
   // traditional feature is asked for.
   std::function<void(std::size_t index, const Image& image)> on_decoded;
+  DecodeNeed on_decoded_need;  // what the hook needs of the image (default: full size)
 };
 
 // Rows of images that fail (unreadable, corrupt, unsupported) are left zero

@@ -115,9 +115,9 @@ int main(int argc, char** argv) {
       const std::uint32_t id = static_cast<std::uint32_t>(ids.size());
       // Features of the image as decoded from its stored file, as an indexer sees it.
       const std::vector<std::uint8_t> stored = encode_jpeg(image, 90);
-      const DecodedImage decoded = decode_image(stored.data(), stored.size());
       for (std::size_t f = 0; f < specs.size(); ++f) {
-        const std::vector<float> v = make_feature(specs[f])->compute(decoded.image);
+        const auto feature = make_feature(specs[f]);
+        const std::vector<float> v = feature->compute(decode_for_need(stored, feature->decode_need()));
         rows[f].insert(rows[f].end(), v.begin(), v.end());
       }
       const std::vector<std::uint8_t> thumb = encode_jpeg(resize_shortest_side(image, 160, ResizeFilter::Bilinear), 82);

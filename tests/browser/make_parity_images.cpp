@@ -10,7 +10,9 @@
 //     mirrored and a recoloured, cropped copy of each
 // OUT_DIR/queries/…             new pictures of each look as PNG (RGB, grey,
 //     RGBA with transparency), BMP, GIF, JPEG; a large, a small and a tall
-//     one (strong down- and up-scaling, a crop); JPEGs carrying an EXIF
+//     one (strong down- and up-scaling, a crop); with darknet's photos, two
+//     12-megapixel phone-like JPEGs made of them (baseline; progressive with
+//     EXIF orientation 6), which both sides decode reduced; JPEGs carrying an EXIF
 //     orientation together with PNGs of the same pixels turned upright by
 //     this program (not by the core) and the JPEGs without EXIF, so a test
 //     can tell orientation applied from orientation ignored
@@ -34,6 +36,7 @@
 #include "lookalike/image/decode.h"
 #include "lookalike/image/encode.h"
 #include "support/test_images.h"
+#include "support/test_photos.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -314,6 +317,12 @@ int main(int argc, char** argv) {
           count += 3;
         }
         rotated_pair("dog", read_file((dir / "dog.jpg").string()), 8, "darknet's dog.jpg");
+        // Phone-sized photos, which both sides decode reduced for the card (tests/support/test_photos.h).
+        const Image phone = photo_mosaic(4032, 3024);
+        query("phone-12mp.jpg", encode_camera_jpeg(phone, {92, false}),
+              "4032×3024 phone-like JPEG of darknet's photos, baseline 4:2:0 (decoded reduced)");
+        query("phone-12mp-progressive-exif6.jpg", with_exif_orientation(encode_camera_jpeg(phone, {92, true}), 6),
+              "the same, progressive, EXIF orientation 6 (portrait)");
       }
     }
 

@@ -202,12 +202,12 @@ int main(int argc, char** argv) {
         const Image image = make_item(label, j);
         // Features come from the image as decoded from its stored file, as an indexer would see it.
         const Bytes stored = encode_png(image);
-        const DecodedImage decoded = decode_image(stored.data(), stored.size());
         for (const auto& spec : specs) {
-          const auto vector = make_feature(spec)->compute(decoded.image);
+          const auto feature = make_feature(spec);
+          const auto vector = feature->compute(decode_for_need(stored, feature->decode_need()));
           rows[spec].insert(rows[spec].end(), vector.begin(), vector.end());
         }
-        const auto embedding = tiny_gap_embedding(decoded.image, tiny_card);
+        const auto embedding = tiny_gap_embedding(decode_for_need(stored, decode_need(tiny_card)), tiny_card);
         model_rows.insert(model_rows.end(), embedding.begin(), embedding.end());
         const Image thumb = resize_shortest_side(image, 96, ResizeFilter::Bilinear);
         const Bytes jpeg = encode_jpeg(thumb, 85);
@@ -341,14 +341,15 @@ int main(int argc, char** argv) {
       entry["height"] = d.image.height;
       entry["orientation"] = d.exif_orientation;
       {
-        const auto embedding = tiny_gap_embedding(d.image, tiny_card);
+        const auto embedding = tiny_gap_embedding(decode_for_need(q.bytes, decode_need(tiny_card)), tiny_card);
         for (Metric metric : kAllMetrics) {
           const std::string key = model_spec + " " + metric_name(metric);
           entry[key]["k10"] = search_json(indexes.at(key), embedding.data(), 10);
         }
       }
       for (const auto& spec : specs) {
-        const auto vector = make_feature(spec)->compute(d.image);
+        const auto feature = make_feature(spec);
+        const auto vector = feature->compute(decode_for_need(q.bytes, feature->decode_need()));
         for (Metric metric : kAllMetrics) {
           const std::string key = spec + " " + metric_name(metric);
           const VectorIndex& index = indexes.at(key);

@@ -78,6 +78,9 @@ async function checkAgainstCli(model, { isolate }) {
         );
       });
       seen.set(q.name, { vector: worker.vector, notes: r.notes });
+      // A phone-size photo is decoded reduced for the card, and the timing line says at what size.
+      if (q.name.startsWith('phone-12mp'))
+        assert.match(r.timing, /decode [\d.]+ ms \(at \d+×\d+ of (4032×3024|3024×4032)\)/, `${q.name}: ${r.timing}`);
     }
 
     // EXIF orientation: the rotated JPEG is embedded as its upright twin, on both sides, and not as stored.

@@ -1,11 +1,15 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 
+#include "image/jpeg_decoder.h"
 #include "lookalike/common/error.h"
 #include "lookalike/image/decode.h"
 #include "lookalike/image/encode.h"
+#include "lookalike/image/exif_orientation.h"
 #include "support/test_images.h"
+#include "support/test_photos.h"
 
 #include <stb/stb_image_write.h>
 
@@ -203,4 +207,171 @@ TEST_CASE("corrupt bytes inside a complete JPEG give an error or an image, never
       CHECK(std::string(e.what()).size() > 0);
     }
   }
+}
+
+TEST_CASE("reduction factors keep every bound of the need") {
+  CHECK(reduction_factor(4032, 3024, {}) == 1);
+  CHECK(reduction_factor(4032, 3024, {512, 0}) == 5);  // ceil(3024 / 5) = 605 ≥ 512; / 6 = 504 < 512
+  CHECK(reduction_factor(3024, 4032, {512, 0}) == 5);  // orientation does not matter
+  CHECK(reduction_factor(4032, 3024, {0, 384}) == 10);
+  CHECK(reduction_factor(4032, 3024, {64, 384}) == 10);
+  CHECK(reduction_factor(384, 256, {0, 384}) == 1);
+  CHECK(reduction_factor(384, 256, {64, 0}) == 4);
+  CHECK(reduction_factor(100, 80, {200, 0}) == 1);  // never enlarged
+  CHECK(reduction_factor(60000, 60000, {1, 0}) == kMaxReduction);
+  CHECK(reduced_side(3024, 8) == 378);
+  CHECK(reduced_side(4033, 8) == 505);
+}
+
+TEST_CASE("a large JPEG is decoded at a reduced DCT scale, then area-filtered") {
+  const Image image = make_pattern(800, 600, 3);
+  const Bytes jpeg = encode_jpeg(image, 92);
+  DecodeOptions options;
+  options.need = {150, 0};  // factor 4: the DCT's 1/4, no area filter
+  const DecodedImage quarter = decode(jpeg, options);
+  CHECK(quarter.reduction == 4);
+  CHECK(quarter.jpeg_scale == 4);
+  CHECK(quarter.image.width == 200);
+  CHECK(quarter.image.height == 150);
+  CHECK(quarter.stored_width == 800);
+  CHECK(quarter.stored_height == 600);
+
+  options.need = {37, 0};  // factor 16: the DCT's 1/8, then 2 × 2 averages
+  const DecodedImage sixteenth = decode(jpeg, options);
+  CHECK(sixteenth.reduction == 16);
+  CHECK(sixteenth.jpeg_scale == 8);
+  CHECK(sixteenth.image.width == 50);
+  CHECK(sixteenth.image.height == 38);  // ceil(600 / 16)
+
+  // The reduced decode stays close to averaging the full decode.
+  options.need = {150, 0};
+  const Image full = decode(jpeg).image;
+  double difference = 0;
+  for (int y = 0; y < 150; ++y)
+    for (int x = 0; x < 200; ++x)
+      for (int c = 0; c < 3; ++c) {
+        int sum = 0;
+        for (int dy = 0; dy < 4; ++dy)
+          for (int dx = 0; dx < 4; ++dx) sum += full.at(4 * x + dx, 4 * y + dy)[c];
+        difference += std::abs(quarter.image.at(x, y)[c] - sum / 16.0);
+      }
+  CHECK(difference / (200 * 150 * 3) < 3.0);
+}
+
+TEST_CASE("other formats are reduced by the area filter alone, exactly") {
+  const Image image = make_pattern(103, 61, 4);
+  DecodeOptions options;
+  options.need = {20, 0};  // factor 3: 35 × 21, the last column and row average what they have
+  const DecodedImage d = decode(encode_png(image), options);
+  CHECK(d.reduction == 3);
+  CHECK(d.jpeg_scale == 1);
+  REQUIRE(d.image.width == 35);
+  REQUIRE(d.image.height == 21);
+  for (const auto& [x, y] : std::vector<std::pair<int, int>>{{0, 0}, {10, 7}, {34, 20}, {34, 0}, {0, 20}})
+    for (int c = 0; c < 3; ++c) {
+      int sum = 0, count = 0;
+      for (int sy = 3 * y; sy < std::min(61, 3 * y + 3); ++sy)
+        for (int sx = 3 * x; sx < std::min(103, 3 * x + 3); ++sx, ++count) sum += image.at(sx, sy)[c];
+      INFO("pixel " << x << "," << y << " channel " << c);
+      CHECK(int(d.image.at(x, y)[c]) == (sum + count / 2) / count);
+    }
+}
+
+TEST_CASE("EXIF orientation applies after the reduction") {
+  const Bytes jpeg = with_exif_orientation(encode_jpeg(make_pattern(640, 480, 5), 90), 6);
+  DecodeOptions options;
+  options.need = {120, 0};  // factor 4
+  const DecodedImage d = decode(jpeg, options);
+  CHECK(d.exif_orientation == 6);
+  CHECK(d.image.width == 120);  // upright: portrait
+  CHECK(d.image.height == 160);
+  options.apply_exif_orientation = false;
+  const DecodedImage stored = decode(jpeg, options);
+  CHECK(stored.image.width == 160);
+  CHECK(apply_orientation(stored.image, 6).rgb == d.image.rgb);
+}
+
+TEST_CASE("a JPEG whose entropy data libjpeg must fill in is refused, not returned part grey") {
+  const Bytes jpeg = encode_jpeg(make_pattern(64, 48, 6), 90);
+  // Find the scan's entropy data (after SOS) and overwrite a stretch of it
+  // with a marker libjpeg does not expect there.
+  std::size_t sos = 2;
+  while (sos + 4 < jpeg.size() && !(jpeg[sos] == 0xFF && jpeg[sos + 1] == 0xDA))
+    sos += 2 + ((std::size_t(jpeg[sos + 2]) << 8) | jpeg[sos + 3]);
+  REQUIRE(sos + 4 < jpeg.size());
+  const std::size_t data = sos + 2 + ((std::size_t(jpeg[sos + 2]) << 8) | jpeg[sos + 3]);
+  Bytes damaged(jpeg.begin(), jpeg.begin() + std::ptrdiff_t(data + 40));
+  damaged.push_back(0xFF);
+  damaged.push_back(0xD9);  // the image ends after 40 bytes of its data
+  CHECK_THAT(decode_error(damaged), Catch::Contains("corrupt JPEG data"));
+}
+
+TEST_CASE("a progressive JPEG with hundreds of repeated scans is refused") {
+  const Bytes jpeg = encode_camera_jpeg(make_pattern(64, 48, 7), {90, true});
+  REQUIRE(decode(jpeg).image.width == 64);
+  // The first scan (DC, SOS to the next marker) repeated 600 times: each
+  // repeat decodes (libjpeg only warns that the progression is odd), so only
+  // a limit on the number of scans stops the decoder.
+  std::size_t first_sos = 0;
+  while (first_sos + 1 < jpeg.size() && !(jpeg[first_sos] == 0xFF && jpeg[first_sos + 1] == 0xDA)) ++first_sos;
+  REQUIRE(first_sos + 1 < jpeg.size());
+  std::size_t end = first_sos + 2 + ((std::size_t(jpeg[first_sos + 2]) << 8) | jpeg[first_sos + 3]);
+  while (end + 1 < jpeg.size() &&
+         !(jpeg[end] == 0xFF && jpeg[end + 1] != 0 && (jpeg[end + 1] < 0xD0 || jpeg[end + 1] > 0xD7)))
+    ++end;
+  const Bytes scan(jpeg.begin() + std::ptrdiff_t(first_sos), jpeg.begin() + std::ptrdiff_t(end));
+  auto repeated = [&](int times) {
+    Bytes out(jpeg.begin(), jpeg.begin() + std::ptrdiff_t(end));
+    for (int k = 0; k < times; ++k) out.insert(out.end(), scan.begin(), scan.end());
+    out.insert(out.end(), jpeg.begin() + std::ptrdiff_t(end), jpeg.end());
+    return out;
+  };
+  CHECK(decode(repeated(400)).image.width == 64);  // repeats decode: the limit is what stops 600
+  CHECK_THAT(decode_error(repeated(600)), Catch::Contains("more than 500 scans"));
+}
+
+TEST_CASE("a greyscale JPEG decodes to equal RGB channels, at full size and reduced") {
+  const Image image = make_pattern(64, 40, 10);
+  const Bytes jpeg = encode_camera_jpeg(image, {95, false, true});
+  for (const DecodeNeed need : {DecodeNeed{}, DecodeNeed{10, 0}}) {
+    DecodeOptions options;
+    options.need = need;
+    const DecodedImage d = decode(jpeg, options);
+    CHECK(d.image.width == reduced_side(64, d.reduction));
+    for (std::size_t i = 0; i < d.image.pixel_count(); ++i) {
+      CHECK(d.image.rgb[i * 3] == d.image.rgb[i * 3 + 1]);
+      CHECK(d.image.rgb[i * 3] == d.image.rgb[i * 3 + 2]);
+    }
+  }
+  const ImageInfo info = read_image_info(jpeg.data(), jpeg.size());
+  CHECK(info.channels == 1);
+}
+
+TEST_CASE("baseline and progressive camera JPEGs decode to the same pixels") {
+  const Image image = make_pattern(333, 211, 8);
+  const Image baseline = decode(encode_camera_jpeg(image, {90, false})).image;
+  const Image progressive = decode(encode_camera_jpeg(image, {90, true})).image;
+  CHECK(baseline.rgb == progressive.rgb);  // same coefficients, only their order in the file differs
+}
+
+TEST_CASE("a progressive JPEG decoded at 1/8 from its DC scans alone gives the pixels of all its scans") {
+  // White-box (image/jpeg_decoder.h): the AC scans a 1/8 decode leaves out
+  // change nothing it outputs, for colour, grey, odd sizes and EXIF files.
+  std::vector<Bytes> files = {
+      encode_camera_jpeg(make_pattern(333, 211, 11), {90, true}),
+      encode_camera_jpeg(make_pattern(64, 64, 12), {75, true, true}),
+      with_exif_orientation(encode_camera_jpeg(make_pattern(97, 130, 13), {95, true}), 6),
+  };
+  if (!darknet_photos().empty()) files.push_back(encode_camera_jpeg(photo_mosaic(1000, 700), {92, true}));
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    INFO("file " << i);
+    const Image needed = decode_jpeg(files[i].data(), files[i].size(), 8, JpegScans::Needed);
+    const Image all = decode_jpeg(files[i].data(), files[i].size(), 8, JpegScans::All);
+    CHECK(needed.width == all.width);
+    CHECK(needed.rgb == all.rgb);
+  }
+  // Baseline files have no scans to leave out.
+  const Bytes baseline = encode_camera_jpeg(make_pattern(120, 90, 14), {90, false});
+  CHECK(decode_jpeg(baseline.data(), baseline.size(), 8).rgb ==
+        decode_jpeg(baseline.data(), baseline.size(), 8, JpegScans::All).rgb);
 }

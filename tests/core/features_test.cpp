@@ -73,3 +73,15 @@ TEST_CASE("feature specs: defaults, slugs and precise errors") {
   CHECK_THAT(error("colour:bins=8x4"), Catch::Contains("needs 3 values"));
   CHECK_THAT(error("colour:bins"), Catch::Contains("expected key=value"));
 }
+
+TEST_CASE("the traditional features share one decode need on ordinary photos") {
+  // The same reduction for a phone photo and none for WANG's 384 × 256, so a
+  // photo is decoded once for all of them (vectors/feature_matrix.cpp).
+  for (const std::string& name : traditional_feature_names()) {
+    const DecodeNeed need = make_feature(name)->decode_need();
+    INFO(name);
+    CHECK(reduction_factor(4032, 3024, need) == 10);
+    CHECK(reduction_factor(384, 256, need) == 1);
+  }
+  CHECK(make_feature("pixels:size=64")->decode_need() == DecodeNeed{64, 384});
+}

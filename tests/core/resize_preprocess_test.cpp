@@ -42,7 +42,7 @@ TEST_CASE("box resize averages whole blocks") {
   CHECK(int(small.at(1, 0)[0]) == 100);  // (100 + 200 + 0 + 100) / 4
 }
 
-TEST_CASE("shortest side then centre crop, as torchvision") {
+TEST_CASE("shortest side then centre crop, as torchvision and Hugging Face") {
   const Image wide = make_pattern(300, 200);
   const Image scaled = resize_shortest_side(wide, 100, ResizeFilter::Bilinear);
   CHECK(scaled.width == 150);
@@ -57,10 +57,30 @@ TEST_CASE("shortest side then centre crop, as torchvision") {
   Image six(6, 4);
   for (int y = 0; y < 4; ++y)
     for (int x = 0; x < 6; ++x) six.at(x, y)[0] = std::uint8_t(y * 10 + x);
-  const Image cropped = centre_crop(six, 3, 2);  // left = round(1.5) = 2, top = 1
-  CHECK(int(cropped.at(0, 0)[0]) == 12);
-  CHECK(int(cropped.at(2, 1)[0]) == 24);
-  CHECK_THROWS_AS(centre_crop(six, 7, 2), Error);
+  // Margin 3 across: Hugging Face's 3 // 2 = 1, torchvision's round(1.5) = 2.
+  const Image floor = centre_crop(six, 3, 2, CropRounding::Floor);
+  CHECK(int(floor.at(0, 0)[0]) == 11);  // left 1, top 1
+  CHECK(int(floor.at(2, 1)[0]) == 23);
+  const Image half_even = centre_crop(six, 3, 2, CropRounding::HalfEven);
+  CHECK(int(half_even.at(0, 0)[0]) == 12);  // left 2, top 1
+  CHECK(int(half_even.at(2, 1)[0]) == 24);
+  CHECK_THROWS_AS(centre_crop(six, 7, 2, CropRounding::Floor), Error);
+}
+
+TEST_CASE("centre offsets round odd margins as the reference libraries do") {
+  // (side, window): margin 61 = scream.jpg with the CLIP card (285 − 224),
+  // where both libraries take 30; margin 63, where they part.
+  CHECK(centre_offset(285, 224, CropRounding::Floor) == 30);
+  CHECK(centre_offset(285, 224, CropRounding::HalfEven) == 30);  // round(30.5) = 30
+  CHECK(centre_offset(287, 224, CropRounding::Floor) == 31);
+  CHECK(centre_offset(287, 224, CropRounding::HalfEven) == 32);  // round(31.5) = 32
+  CHECK(centre_offset(288, 224, CropRounding::Floor) == 32);
+  CHECK(centre_offset(288, 224, CropRounding::HalfEven) == 32);
+  CHECK(centre_offset(224, 224, CropRounding::HalfEven) == 0);
+  CHECK(centre_offset(225, 224, CropRounding::HalfEven) == 0);  // round(0.5) = 0
+  CHECK(centre_offset(227, 224, CropRounding::HalfEven) == 2);  // round(1.5) = 2
+  CHECK(parse_crop_rounding("half-even") == CropRounding::HalfEven);
+  CHECK_THROWS_AS(parse_crop_rounding("round"), Error);
 }
 
 TEST_CASE("preprocessing matches values worked out by hand") {
@@ -98,6 +118,18 @@ TEST_CASE("preprocessing matches values worked out by hand") {
   const Image seen = model_input_image(make_pattern(40, 20), crop);
   CHECK(seen.width == 2);
   CHECK(seen.height == 1);
+  CHECK(crop.crop_rounding == CropRounding::Floor);  // the default
+  const ModelCard half_even = parse_model_card(
+      card_json(R"({"mode":"shortest-side-crop","shortest_side":2,"filter":"bilinear","crop_rounding":"half-even"})"));
+  CHECK(half_even.crop_rounding == CropRounding::HalfEven);
+}
+
+TEST_CASE("a card's decode need is its resize target, with a margin for interpolating filters") {
+  const ModelCard bilinear =
+      parse_model_card(card_json(R"({"mode":"shortest-side-crop","shortest_side":3,"filter":"bilinear"})"));
+  CHECK(decode_need(bilinear) == DecodeNeed{kInterpolationMargin * 3, 0});
+  const ModelCard box = parse_model_card(card_json(R"({"mode":"exact","filter":"box"})"));
+  CHECK(decode_need(box) == DecodeNeed{2, 0});  // the card's 2×1 input, no margin for the box filter
 }
 
 TEST_CASE("invalid model cards name the field") {
@@ -107,6 +139,9 @@ TEST_CASE("invalid model cards name the field") {
   CHECK_THAT(card_error(card_json(R"({"mode":"squash","filter":"box"})")), Catch::Contains("input.resize.mode"));
   CHECK_THAT(card_error(card_json(R"({"mode":"shortest-side-crop","filter":"box"})")),
              Catch::Contains("input.resize.shortest_side is missing"));
+  CHECK_THAT(
+      card_error(card_json(R"({"mode":"shortest-side-crop","shortest_side":2,"filter":"box","crop_rounding":"up"})")),
+      Catch::Contains("input.resize.crop_rounding must be \"floor\" or \"half-even\""));
   CHECK_THAT(card_error(card_json(R"({"mode":"exact","filter":"box"})", R"(,"channel_order":"RGBA")")),
              Catch::Contains("input.channel_order"));
   std::string no_std = card_json(R"({"mode":"exact","filter":"box"})");

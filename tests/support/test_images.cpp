@@ -4,6 +4,8 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "lookalike/image/decode.h"
+
 namespace lookalike::testing {
 namespace {
 
@@ -188,6 +190,12 @@ Bytes read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot open " + path);
   return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+Image decode_for_need(const Bytes& bytes, const DecodeNeed& need) {
+  DecodeOptions options;
+  options.need = need;
+  return decode_image(bytes.data(), bytes.size(), options).image;
 }
 
 std::string read_text_file(const std::string& path) {

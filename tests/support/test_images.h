@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lookalike/image/decode_need.h"
 #include "lookalike/image/image.h"
 
 namespace lookalike::testing {
@@ -27,6 +28,10 @@ Bytes encode_gif(int width, int height, const Bytes& palette_rgb, const Bytes& i
 
 // Inserts an APP1 EXIF segment carrying the Orientation tag after SOI.
 Bytes with_exif_orientation(const Bytes& jpeg, int orientation, bool big_endian = false);
+
+// The upright image as the CLI and the page decode it for a consumer (a
+// feature, a model card) with this need: reduced when the image is large.
+Image decode_for_need(const Bytes& bytes, const DecodeNeed& need);
 
 std::string read_text_file(const std::string& path);
 Bytes read_file(const std::string& path);

@@ -17,9 +17,10 @@ test('the module knows the same features and metrics as the native build', () =>
 
 for (const entry of reference.images.filter((e) => e.ok)) {
   test(`features of ${entry.name} agree with native`, () => {
-    const d = ok(m.decodeImage(readBytes(entry.file)));
-    try {
-      for (const spec of reference.features) {
+    for (const spec of reference.features) {
+      const need = ok(m.featureInfo(spec)).decodeNeed;
+      const d = ok(m.decodeImage(readBytes(entry.file), { need }));
+      try {
         const feature = ok(m.computeFeature(spec, d.image), `computeFeature ${spec}`);
         assert.equal(feature.spec, spec, 'canonical spec');
         const native = readFloats(entry.features[spec]);
@@ -27,9 +28,9 @@ for (const entry of reference.images.filter((e) => e.ok)) {
         assertCloseArrays(feature.vector, native, `${entry.name} ${spec}`);
         const normalised = ok(m.l2Normalize(feature.vector), 'l2Normalize');
         assertCloseArrays(normalised, readFloats(entry.normalised[spec]), `${entry.name} ${spec} normalised`);
+      } finally {
+        d.image.delete();
       }
-    } finally {
-      d.image.delete();
     }
   });
 }
@@ -41,6 +42,10 @@ test('featureInfo canonicalises specs and names the slug', () => {
   assert.equal(info.dim, 128);
   assert.equal(ok(m.featureInfo('pixels:size=16')).slug, 'pixels-16');
   assert.equal(ok(m.featureInfo('pixels:size=16')).dim, 768);
+  // What each feature needs of a decoded image (decode_need.h): its own working size.
+  assert.deepEqual(info.decodeNeed, { shorterSide: 0, longerSide: 384 });
+  assert.deepEqual(ok(m.featureInfo('pixels:size=16')).decodeNeed, { shorterSide: 16, longerSide: 384 });
+  assert.deepEqual(ok(m.featureInfo('colour-texture')).decodeNeed, { shorterSide: 0, longerSide: 384 });
 });
 
 test('unknown features and bad parameters are refused with a reason', () => {

@@ -12,15 +12,16 @@ const m = await loadModule();
 const reference = manifest();
 const byName = new Map(reference.images.map((e) => [e.name, e]));
 
-// Features of every collection image, computed by WASM from WASM-decoded pixels.
+// Features of every collection image, computed by WASM from WASM-decoded
+// pixels, each decoded for its feature's need as the page decodes a query.
 const rows = new Map(); // spec -> Float32Array[] in collection order
 for (const name of reference.collection) {
-  const d = ok(m.decodeImage(readBytes(byName.get(name).file)));
   for (const spec of reference.features) {
+    const d = ok(m.decodeImage(readBytes(byName.get(name).file), { need: ok(m.featureInfo(spec)).decodeNeed }));
     if (!rows.has(spec)) rows.set(spec, []);
     rows.get(spec).push(ok(m.computeFeature(spec, d.image)).vector);
+    d.image.delete();
   }
-  d.image.delete();
 }
 const n = reference.collection.length;
 const ids = Uint32Array.from({ length: n }, (_, i) => i);

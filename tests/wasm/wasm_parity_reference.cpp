@@ -3,10 +3,13 @@
 //   wasm_parity_reference OUT_DIR [PHOTO_DIR]
 //
 // Writes the test inputs (generated images of every format the core decodes,
-// images the core must refuse, and the photos of PHOTO_DIR, by default
-// Debian darknet's /usr/share/darknet/data/*.jpg) and what the native build
-// makes of them: decoded pixels, model tensors for a few model cards,
-// features, L2-normalised features, error messages, and index bundles with
+// images the core must refuse, the photos of PHOTO_DIR, by default Debian
+// darknet's /usr/share/darknet/data/*.jpg, and two 12-megapixel phone-like
+// JPEGs made of them, baseline and progressive, tests/support/test_photos.h)
+// and what the native build makes of them: decoded pixels (at full size, and
+// at the size each feature's and card's decode need gives), model tensors
+// for a few model cards and features, each from the decode for its own need
+// as the CLI computes them, L2-normalised features, error messages, and index bundles with
 // the native VectorIndex's answers: a flat bundle of the images' features for
 // every feature × metric, bundles of every kind × element type × metric over
 // synthetic vectors, and broken bundles with the loader's messages.
@@ -38,6 +41,7 @@
 #include "support/clustered_vectors.h"
 #include "support/hits_json.h"
 #include "support/test_images.h"
+#include "support/test_photos.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -84,6 +88,7 @@ struct Input {
   std::string name;  // file name under inputs/
   Bytes bytes;
   std::string note;
+  bool large = false;  // its full-size pixels are not written (36 MB), only its reduced decodes
 };
 
 // Every format and variant the core decodes, in sizes that exercise the
@@ -168,7 +173,8 @@ std::vector<std::pair<std::string, std::string>> model_cards() {
   return {
       {"imagenet-crop", R"({"schema":1,"name":"imagenet-crop","model":{"file":"m.onnx"},
          "input":{"name":"input","width":224,"height":224,
-                  "resize":{"mode":"shortest-side-crop","shortest_side":256,"filter":"bilinear"},
+                  "resize":{"mode":"shortest-side-crop","shortest_side":256,"filter":"bilinear",
+                            "crop_rounding":"half-even"},
                   "mean":[0.485,0.456,0.406],"std":[0.229,0.224,0.225]},
          "output":{"name":"embedding","dim":1280}})"},
       {"bicubic-bgr", R"({"schema":1,"name":"bicubic-bgr","model":{"file":"m.onnx"},
@@ -190,6 +196,74 @@ std::vector<std::string> feature_specs() {
   specs.push_back(make_feature("pixels:size=16")->spec());
   specs.push_back(make_feature("colour:bins=4x4x4")->spec());
   return specs;
+}
+
+DecodedImage decode_for(const Input& input, const DecodeNeed& need) {
+  DecodeOptions options;
+  options.need = need;
+  return decode_image(input.bytes.data(), input.bytes.size(), options);
+}
+
+json need_json(const DecodeNeed& need) {
+  return {{"shorterSide", need.shorter_side}, {"longerSide", need.longer_side}};
+}
+
+// One decodable input: its full decode's facts and pixels, its decode for
+// every need, the cards' tensors and the features, each from the decode for
+// its own need (as the CLI and the page compute them).
+void write_image_entry(const fs::path& out_dir, const Input& input,
+                       const std::vector<std::pair<std::string, std::string>>& cards,
+                       const std::vector<std::string>& specs, const std::vector<DecodeNeed>& needs, json& entry,
+                       std::map<std::string, std::vector<float>>& rows, std::map<std::string, std::size_t>& dims) {
+  {
+    const DecodedImage d = decode_for(input, {});
+    entry["ok"] = true;
+    entry["width"] = d.image.width;
+    entry["height"] = d.image.height;
+    entry["format"] = format_name(d.format);
+    entry["orientation"] = d.exif_orientation;
+    entry["storedWidth"] = d.stored_width;
+    entry["storedHeight"] = d.stored_height;
+    entry["hadAlpha"] = d.had_alpha;
+    entry["large"] = input.large;
+    if (!input.large) {
+      entry["rgb"] = "decoded/" + input.name + ".rgb";
+      write_array(out_dir / "decoded" / (input.name + ".rgb"), d.image.rgb);
+    }
+  }
+  entry["decodes"] = json::array();
+  for (std::size_t n = 0; n < needs.size(); ++n) {
+    const DecodedImage d = decode_for(input, needs[n]);
+    const std::string file = "decoded/" + input.name + ".need" + std::to_string(n) + ".rgb";
+    write_array(out_dir / file, d.image.rgb);
+    entry["decodes"].push_back({{"need", need_json(needs[n])},
+                                {"reduction", d.reduction},
+                                {"jpegScale", d.jpeg_scale},
+                                {"width", d.image.width},
+                                {"height", d.image.height},
+                                {"rgb", file}});
+  }
+  for (const auto& [card_name, card_text] : cards) {
+    const ModelCard card = parse_model_card(card_text);
+    const std::vector<float> tensor = preprocess_for_model(decode_for(input, decode_need(card)).image, card);
+    const std::string file = "tensors/" + input.name + "." + card_name + ".f32";
+    write_array(out_dir / file, tensor);
+    entry["tensors"][card_name] = file;
+  }
+  for (const std::string& spec : specs) {
+    const auto feature = make_feature(spec);
+    std::vector<float> vector = feature->compute(decode_for(input, feature->decode_need()).image);
+    const std::string slug = feature_slug(spec);
+    const std::string file = "features/" + input.name + "." + slug + ".f32";
+    write_array(out_dir / file, vector);
+    entry["features"][spec] = file;
+    rows[spec].insert(rows[spec].end(), vector.begin(), vector.end());
+    dims[spec] = vector.size();
+    l2_normalize(vector);
+    const std::string normalised = "features/" + input.name + "." + slug + ".l2.f32";
+    write_array(out_dir / normalised, vector);
+    entry["normalised"][spec] = normalised;
+  }
 }
 
 // Saves `index`, writes the bytes, and returns the index as loaded back from
@@ -418,6 +492,15 @@ int main(int argc, char** argv) {
       manifest["skipped"].push_back("photos: no *.jpg in " + photo_dir.string() + " (Debian package darknet)");
     for (const auto& photo : photos)
       inputs.push_back({"photo-" + photo.filename().string(), read_file(photo.string()), "photo"});
+    if (!photos.empty()) {
+      // A phone's 4032×3024: landscape baseline, and portrait (EXIF 6) progressive.
+      const Image wide = photo_mosaic(4032, 3024);
+      inputs.push_back({"phone-12mp-baseline.jpg", encode_camera_jpeg(wide, {92, false}),
+                        "12-megapixel phone-like photo, baseline 4:2:0", true});
+      inputs.push_back({"phone-12mp-progressive-exif6.jpg",
+                        with_exif_orientation(encode_camera_jpeg(wide, {92, true}), 6),
+                        "12-megapixel phone-like photo, progressive 4:2:0, EXIF orientation 6", true});
+    }
     for (auto& bad : bad_inputs()) inputs.push_back(std::move(bad));
 
     const auto cards = model_cards();
@@ -429,42 +512,19 @@ int main(int argc, char** argv) {
     std::map<std::string, std::vector<float>> rows;
     std::map<std::string, std::size_t> dims;
     std::vector<std::string> decodable;
+    // Every need a feature or card of this reference asks for, once.
+    std::vector<DecodeNeed> needs;
+    auto add_need = [&](const DecodeNeed& need) {
+      if (std::find(needs.begin(), needs.end(), need) == needs.end()) needs.push_back(need);
+    };
+    for (const auto& [name, text] : cards) add_need(decode_need(parse_model_card(text)));
+    for (const std::string& spec : specs) add_need(make_feature(spec)->decode_need());
     manifest["images"] = json::array();
     for (const Input& input : inputs) {
       write_array(out_dir / "inputs" / input.name, input.bytes);
       json entry = {{"name", input.name}, {"file", "inputs/" + input.name}, {"note", input.note}};
       try {
-        const DecodedImage d = decode_image(input.bytes.data(), input.bytes.size());
-        entry["ok"] = true;
-        entry["width"] = d.image.width;
-        entry["height"] = d.image.height;
-        entry["format"] = format_name(d.format);
-        entry["orientation"] = d.exif_orientation;
-        entry["storedWidth"] = d.stored_width;
-        entry["storedHeight"] = d.stored_height;
-        entry["hadAlpha"] = d.had_alpha;
-        entry["rgb"] = "decoded/" + input.name + ".rgb";
-        write_array(out_dir / "decoded" / (input.name + ".rgb"), d.image.rgb);
-        for (const auto& [card_name, card_text] : cards) {
-          const std::vector<float> tensor = preprocess_for_model(d.image, parse_model_card(card_text));
-          const std::string file = "tensors/" + input.name + "." + card_name + ".f32";
-          write_array(out_dir / file, tensor);
-          entry["tensors"][card_name] = file;
-        }
-        for (const std::string& spec : specs) {
-          const auto feature = make_feature(spec);
-          std::vector<float> vector = feature->compute(d.image);
-          const std::string slug = feature_slug(spec);
-          const std::string file = "features/" + input.name + "." + slug + ".f32";
-          write_array(out_dir / file, vector);
-          entry["features"][spec] = file;
-          rows[spec].insert(rows[spec].end(), vector.begin(), vector.end());
-          dims[spec] = vector.size();
-          l2_normalize(vector);
-          const std::string normalised = "features/" + input.name + "." + slug + ".l2.f32";
-          write_array(out_dir / normalised, vector);
-          entry["normalised"][spec] = normalised;
-        }
+        write_image_entry(out_dir, input, cards, specs, needs, entry, rows, dims);
         decodable.push_back(input.name);
       } catch (const Error& e) {
         entry["ok"] = false;

@@ -141,7 +141,7 @@ function onEvent(event: Event): void {
       byId('results').removeAttribute('aria-busy');
       results.showResults(event.query, event.settings, event.hits);
       status.setIndex(event.index);
-      status.timings(event.timings);
+      status.timings(event.timings, event.query);
       status.notes(event.notes);
       document.body.dataset['lastResult'] = String(event.requestId);
       break;

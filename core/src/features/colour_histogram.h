@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "features/working_side.h"
 #include "lookalike/features/feature.h"
 
 namespace lookalike {
@@ -26,6 +27,7 @@ class ColourHistogramFeature : public Feature {
   int version() const override { return 1; }
   std::size_t dim() const override { return std::size_t(bins_[0]) * bins_[1] * bins_[2]; }
   std::vector<float> compute(const Image& image) const override;
+  DecodeNeed decode_need() const override { return {0, kTraditionalWorkingSide}; }
 
  private:
   std::array<int, 3> bins_;

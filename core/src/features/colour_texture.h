@@ -44,6 +44,7 @@
 
 #include <array>
 
+#include "features/working_side.h"
 #include "lookalike/features/feature.h"
 
 namespace lookalike {
@@ -59,7 +60,7 @@ class ColourTextureFeature : public Feature {
     std::size_t cells;
     float weight;
   };
-  static constexpr int kWorkingSide = 384;
+  static constexpr int kWorkingSide = kTraditionalWorkingSide;
   static constexpr std::size_t kDim = 780;
   static const std::array<Block, 6>& blocks();
 
@@ -68,6 +69,8 @@ class ColourTextureFeature : public Feature {
   int version() const override { return 1; }
   std::size_t dim() const override { return kDim; }
   std::vector<float> compute(const Image& image) const override;
+  // compute() box-reduces to kWorkingSide itself; the decoder may do part of it.
+  DecodeNeed decode_need() const override { return {0, kWorkingSide}; }
 };
 
 }  // namespace lookalike

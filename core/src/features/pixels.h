@@ -4,6 +4,7 @@
 // used 448).
 #pragma once
 
+#include "features/working_side.h"
 #include "lookalike/features/feature.h"
 
 namespace lookalike {
@@ -18,6 +19,10 @@ class PixelsFeature : public Feature {
   int version() const override { return 1; }
   std::size_t dim() const override { return std::size_t(3) * size_ * size_; }
   std::vector<float> compute(const Image& image) const override;
+  // Each side at least S (the box filter only averages what a reduction
+  // averaged already), and the longer side the other traditional features
+  // need, so that one decode serves them all.
+  DecodeNeed decode_need() const override { return {size_, kTraditionalWorkingSide}; }
 
  private:
   int size_;

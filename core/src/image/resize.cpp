@@ -62,13 +62,31 @@ Image resize_shortest_side(const Image& image, int shortest, ResizeFilter filter
   return wide ? resize(image, scaled_long, shortest, filter) : resize(image, shortest, scaled_long, filter);
 }
 
-Image centre_crop(const Image& image, int width, int height) {
+const char* crop_rounding_name(CropRounding rounding) {
+  return rounding == CropRounding::Floor ? "floor" : "half-even";
+}
+
+CropRounding parse_crop_rounding(const std::string& name) {
+  if (name == "floor") return CropRounding::Floor;
+  if (name == "half-even") return CropRounding::HalfEven;
+  fail(ErrorKind::InvalidArgument, "unknown crop rounding \"" + name + "\" (expected floor or half-even)");
+}
+
+int centre_offset(int side, int window, CropRounding rounding) {
+  const int margin = side - window;
+  const int lower = margin / 2;
+  // An odd margin puts the centre at lower + 0.5: half to even picks the even one.
+  if (margin % 2 == 1 && rounding == CropRounding::HalfEven && lower % 2 == 1) return lower + 1;
+  return lower;
+}
+
+Image centre_crop(const Image& image, int width, int height, CropRounding rounding) {
   if (width <= 0 || height <= 0 || width > image.width || height > image.height)
     fail(ErrorKind::InvalidArgument, "cannot crop " + std::to_string(width) + "×" + std::to_string(height) +
                                          " from a " + std::to_string(image.width) + "×" + std::to_string(image.height) +
                                          " image");
-  const int left = static_cast<int>(std::lround((image.width - width) / 2.0));
-  const int top = static_cast<int>(std::lround((image.height - height) / 2.0));
+  const int left = centre_offset(image.width, width, rounding);
+  const int top = centre_offset(image.height, height, rounding);
   if (left == 0 && top == 0 && width == image.width && height == image.height) return image;
   Image out(width, height);
   for (int y = 0; y < height; ++y) std::memcpy(out.at(0, y), image.at(left, top + y), std::size_t(width) * 3);

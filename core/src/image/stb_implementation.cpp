@@ -3,8 +3,8 @@
 // Only the formats the core promises are compiled in, so that nothing else
 // (PSD, HDR, PNM, PIC) is silently accepted, and there is no stdio: the core
 // decodes byte buffers only, identically in the CLI and in the browser.
+// JPEG is libjpeg-turbo's (image/jpeg_decoder.cpp), so stb's is left out.
 #define STB_IMAGE_IMPLEMENTATION
-#define STBI_ONLY_JPEG
 #define STBI_ONLY_PNG
 #define STBI_ONLY_BMP
 #define STBI_ONLY_GIF

@@ -228,6 +228,28 @@ json parse_document(const std::string& text, const Reporter& bad) {
   return root;
 }
 
+// A document's top level, its value checked first (a writer refuses what
+// a reader would): only the schema so far.
+template <class T>
+json new_document(const T& value, const char* what) {
+  validate(value, Reporter{what, ErrorKind::InvalidArgument});
+  return json{{"schema", kCollectionSchema}};
+}
+
+// Titles and owners are crawled text in any script: kept as UTF-8, invalid
+// bytes become U+FFFD rather than an exception.
+std::string document_text(const json& root) { return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n"; }
+
+// A file read for its fields: valid JSON, a supported schema, an object at
+// the top level; problems are Error(Corrupt) naming the file and the field.
+struct Document {
+  Document(const std::string& text, const char* what)
+      : bad{what, ErrorKind::Corrupt}, root(parse_document(text, bad)), top(root, "", bad) {}
+  const Reporter bad;
+  const json root;
+  const Fields top;
+};
+
 void put(json& object, const char* key, const std::string& value) {
   if (!value.empty()) object[key] = value;
 }
@@ -384,9 +406,7 @@ std::vector<CollectionChoice> preferred_defaults(const std::vector<CollectionBun
 }
 
 std::string collection_to_json(const Collection& c) {
-  validate(c, Reporter{"collection", ErrorKind::InvalidArgument});
-  json root = json::object();
-  root["schema"] = kCollectionSchema;
+  json root = new_document(c, "collection");
   root["name"] = c.name;
   put(root, "title", c.title);
   put(root, "created", c.created);
@@ -413,15 +433,13 @@ std::string collection_to_json(const Collection& c) {
   for (const CollectionChoice& d : c.defaults.empty() ? preferred_defaults(c.bundles) : c.defaults)
     defaults.push_back({{"feature", d.feature}, {"metric", metric_name(d.metric)}});
   if (!defaults.empty()) root["defaults"] = std::move(defaults);
-  // Titles and owners are crawled text in any script: keep them as UTF-8;
-  // invalid bytes become U+FFFD rather than an exception.
-  return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return document_text(root);
 }
 
 Collection parse_collection(const std::string& json_text) {
-  const Reporter bad{"collection", ErrorKind::Corrupt};
-  const json root = parse_document(json_text, bad);
-  const Fields top(root, "", bad);
+  const Document document(json_text, "collection");
+  const Fields& top = document.top;
+  const Reporter& bad = document.bad;
   Collection c;
   c.name = top.text("name", true);
   c.title = top.text("title");
@@ -446,26 +464,22 @@ Collection parse_collection(const std::string& json_text) {
 }
 
 std::string collection_list_to_json(const CollectionList& list) {
-  validate(list, Reporter{"collection list", ErrorKind::InvalidArgument});
-  json root = json::object();
-  root["schema"] = kCollectionSchema;
+  json root = new_document(list, "collection list");
   root["default"] = list.default_name;
   root["collections"] = with_titles(list.collections, [](const CollectionEntry& e) {
     return std::make_pair(json{{"name", e.name}, {"file", e.file}}, e.title);
   });
-  return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+  return document_text(root);
 }
 
 CollectionList parse_collection_list(const std::string& json_text) {
-  const Reporter bad{"collection list", ErrorKind::Corrupt};
-  const json root = parse_document(json_text, bad);
-  const Fields top(root, "", bad);
+  const Document document(json_text, "collection list");
   CollectionList list;
-  list.default_name = top.text("default");
-  list.collections = read_each(top, "collections", bad, true, [](const Fields& f) {
+  list.default_name = document.top.text("default");
+  list.collections = read_each(document.top, "collections", document.bad, true, [](const Fields& f) {
     return CollectionEntry{f.text("name", true), f.text("title"), f.text("file", true)};
   });
-  validate(list, bad);
+  validate(list, document.bad);
   return list;
 }
 

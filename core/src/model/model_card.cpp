@@ -35,6 +35,13 @@ void read_resize(const CardReader& r, const json& input, ModelCard& card) {
     card.shortest_side = r.positive_int(resize, "input.resize.", "shortest_side", 8192);
     if (card.shortest_side < std::max(card.width, card.height))
       r.bad("input.resize.shortest_side", "must be at least the input width and height");
+    if (resize.contains("crop_rounding")) {
+      try {
+        card.crop_rounding = parse_crop_rounding(r.text(resize, "input.resize.", "crop_rounding"));
+      } catch (const Error&) {
+        r.bad("input.resize.crop_rounding", "must be \"floor\" or \"half-even\"");
+      }
+    }
   } else {
     r.bad("input.resize.mode", "must be \"exact\" or \"shortest-side-crop\"");
   }

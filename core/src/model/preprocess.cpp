@@ -1,5 +1,6 @@
 #include "lookalike/model/preprocess.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -7,11 +8,20 @@
 
 namespace lookalike {
 
+DecodeNeed decode_need(const ModelCard& card) {
+  const int margin = card.filter == ResizeFilter::Box ? 1 : kInterpolationMargin;
+  // An exact resize squashes to width × height: both sides at least the
+  // larger one keeps the need independent of the photo's orientation.
+  const int side =
+      card.resize_mode == ResizeMode::ShortestSideCrop ? card.shortest_side : std::max(card.width, card.height);
+  return {margin * side, 0};
+}
+
 Image model_input_image(const Image& image, const ModelCard& card) {
   if (image.empty()) fail(ErrorKind::InvalidArgument, "cannot preprocess an empty image");
   if (card.resize_mode == ResizeMode::Exact) return resize(image, card.width, card.height, card.filter);
   const Image scaled = resize_shortest_side(image, card.shortest_side, card.filter);
-  return centre_crop(scaled, card.width, card.height);
+  return centre_crop(scaled, card.width, card.height, card.crop_rounding);
 }
 
 void preprocess_for_model_into(const Image& image, const ModelCard& card, float* tensor) {

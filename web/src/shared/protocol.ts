@@ -178,8 +178,13 @@ export interface QueryDescription {
   name: string;
   /** A text query's token count (with the start and end tokens), else null. */
   tokens: number | null;
+  /** The photo's size, upright. */
   width: number | null;
   height: number | null;
+  /** The size it was decoded at for this feature: a large photo is reduced (by `reduction`) to what the feature needs. */
+  decodedWidth: number | null;
+  decodedHeight: number | null;
+  reduction: number | null;
   format: string | null;
   /** 'core' (the same decoder as the offline tools) or 'browser' (WebP, AVIF, HEIC). */
   decodedBy: 'core' | 'browser' | null;

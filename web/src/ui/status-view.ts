@@ -1,6 +1,13 @@
 // Loading progress (bytes per resource), the ready state, the per-query
 // timing line, the collection facts, isolation and thread count.
-import type { CollectionSummary, ProgressEvent, RuntimeInfo, SearchIndexInfo, Timings } from '../shared/protocol';
+import type {
+  CollectionSummary,
+  ProgressEvent,
+  QueryDescription,
+  RuntimeInfo,
+  SearchIndexInfo,
+  Timings,
+} from '../shared/protocol';
 import { byId, el, setText } from './dom';
 import { formatBytes, formatMs } from './format';
 
@@ -75,12 +82,17 @@ export class StatusView {
     this.renderFacts();
   }
 
-  timings(t: Timings): void {
+  /** The query's steps; a large photo's decode says the size it was decoded at (reduced for the feature). */
+  timings(t: Timings, query: QueryDescription): void {
     const text = t.tokenize !== null;
+    const decodedAt =
+      query.reduction !== null && query.reduction > 1
+        ? ` (at ${query.decodedWidth}×${query.decodedHeight} of ${query.width}×${query.height})`
+        : '';
     const parts = [
       t.download !== null ? `download ${formatMs(t.download)}` : null,
       t.read !== null ? `read ${formatMs(t.read)}` : null,
-      text ? `tokenize ${formatMs(t.tokenize)}` : `decode ${formatMs(t.decode)}`,
+      text ? `tokenize ${formatMs(t.tokenize)}` : `decode ${formatMs(t.decode)}${decodedAt}`,
       text ? null : `preprocess ${formatMs(t.preprocess)}`,
       `model ${formatMs(t.model)}`,
       `search ${formatMs(t.search)}`,

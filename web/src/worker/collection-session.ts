@@ -15,7 +15,7 @@ import { fetchBytes, bytesToText, type DownloadProgress } from './cached-fetch';
 import { IndexStore } from './index-store';
 import { ModelRunner } from './model-runner';
 import { TextModelRunner } from './text-model-runner';
-import type { LookalikeModule } from './wasm-runtime';
+import type { DecodeNeed, LookalikeModule } from './wasm-runtime';
 import type { ModelCardInfo, TextModelCardInfo } from '@lookalike-wasm/lookalike_wasm.mjs';
 
 export type ProgressFactory = (key: string, label: string, total: number | null) => DownloadProgress;
@@ -163,6 +163,18 @@ export class CollectionSession {
 
   modelCardFor(spec: string): ModelCardRef | undefined {
     return this.cards.find((c) => c.card?.featureSpec === spec);
+  }
+
+  /** What a feature needs of the query image: the query is decoded with it, as the CLI decodes it for that feature. */
+  decodeNeed(spec: string): DecodeNeed {
+    if (isModelSpec(spec)) {
+      const card = this.modelCardFor(spec)?.card;
+      if (!card) throw new Error(this.featureProblem(spec) ?? `no model card for ${spec}`);
+      return card.decodeNeed;
+    }
+    const info = this.m.featureInfo(spec);
+    if (!info.ok) throw new Error(info.error);
+    return info.value.decodeNeed;
   }
 
   /** The model runner for a model feature, loading ONNX Runtime and the model on first use. */

@@ -1,11 +1,15 @@
 // Turning query bytes into an upright RGB image inside the WASM module.
 //
 // JPEG, PNG, BMP, GIF and TGA go through the core's decoder, the very code
-// the offline tools use, so the query's pixels are the same as offline.
+// the offline tools use, so the query's pixels are the same as offline. A
+// large photo is decoded reduced for what the feature or model needs (its
+// decodeNeed), exactly as the CLI decodes it for that feature: a QueryImage
+// keeps the bytes and one decode per need, so switching features decodes
+// again only when the new feature needs another size.
 // Formats the core lacks (WebP, AVIF, HEIC, ...) go through the browser's own
 // decoder (createImageBitmap + OffscreenCanvas, here in the worker); the
 // result then says decodedBy: 'browser', and the page says so.
-import type { LookalikeModule, RgbImage } from './wasm-runtime';
+import type { DecodeNeed, LookalikeModule, RgbImage } from './wasm-runtime';
 
 export class QueryError extends Error {
   constructor(
@@ -18,8 +22,13 @@ export class QueryError extends Error {
 
 export interface DecodedQuery {
   image: RgbImage;
+  /** The photo's size, upright. */
   width: number;
   height: number;
+  /** The image's size: the photo's, or reduced by `reduction` (each side ceil(side / reduction)). */
+  decodedWidth: number;
+  decodedHeight: number;
+  reduction: number;
   format: string;
   decodedBy: 'core' | 'browser';
   orientation: number | null;
@@ -70,24 +79,43 @@ async function decodeWithBrowser(
     const pixels = context.getImageData(0, 0, width, height).data;
     const result = m.imageFromPixels(pixels, width, height, 4);
     if (!result.ok) throw new QueryError('decode', result.error);
-    return { image: result.value, width, height, format, decodedBy: 'browser', orientation: null };
+    return {
+      image: result.value,
+      width,
+      height,
+      decodedWidth: width,
+      decodedHeight: height,
+      reduction: 1,
+      format,
+      decodedBy: 'browser',
+      orientation: null,
+    };
   } finally {
     bitmap.close();
   }
 }
 
-export async function decodeQuery(m: LookalikeModule, bytes: Uint8Array, mime: string): Promise<DecodedQuery> {
+async function decodeQuery(
+  m: LookalikeModule,
+  bytes: Uint8Array,
+  mime: string,
+  need: DecodeNeed,
+): Promise<DecodedQuery> {
   if (bytes.length === 0) throw new QueryError('input', 'the file is empty (0 bytes)');
   const sniffed = m.sniffFormat(bytes);
   const format = sniffed.ok ? sniffed.value.format : 'unknown';
   if (sniffed.ok && sniffed.value.coreDecodes) {
-    const decoded = m.decodeImage(bytes, { maxPixels: MAX_PIXELS });
+    const decoded = m.decodeImage(bytes, { maxPixels: MAX_PIXELS, need });
     if (!decoded.ok) throw new QueryError('decode', decoded.error);
     const d = decoded.value;
+    const turned = d.orientation >= 5 && d.orientation <= 8;
     return {
       image: d.image,
-      width: d.width,
-      height: d.height,
+      width: turned ? d.storedHeight : d.storedWidth,
+      height: turned ? d.storedWidth : d.storedHeight,
+      decodedWidth: d.width,
+      decodedHeight: d.height,
+      reduction: d.reduction,
       format: d.format,
       decodedBy: 'core',
       orientation: d.orientation,
@@ -100,4 +128,33 @@ export async function decodeQuery(m: LookalikeModule, bytes: Uint8Array, mime: s
         'the page decodes JPEG, PNG, BMP, GIF and TGA, and this browser offers no decoder for other formats in a worker',
     );
   return decodeWithBrowser(m, bytes, mime, format);
+}
+
+/** A query image: its bytes, and its decodes, one per need asked so far. */
+export class QueryImage {
+  private readonly decodes = new Map<string, DecodedQuery>();
+
+  constructor(
+    private readonly m: LookalikeModule,
+    private readonly bytes: Uint8Array,
+    private readonly mime: string,
+  ) {}
+
+  /** The image decoded for `need`: now (`ms`, its time) or earlier (`ms` null). */
+  async decode(need: DecodeNeed): Promise<{ decoded: DecodedQuery; ms: number | null }> {
+    const key = `${need.shorterSide}x${need.longerSide}`;
+    // The browser's decoder has no reductions: its one decode serves every need.
+    const known = this.decodes.get(key) ?? this.decodes.get('browser');
+    if (known) return { decoded: known, ms: null };
+    const t0 = performance.now();
+    const decoded = await decodeQuery(this.m, this.bytes, this.mime, need);
+    const ms = performance.now() - t0;
+    this.decodes.set(decoded.decodedBy === 'browser' ? 'browser' : key, decoded);
+    return { decoded, ms };
+  }
+
+  delete(): void {
+    for (const d of this.decodes.values()) d.image.delete();
+    this.decodes.clear();
+  }
 }

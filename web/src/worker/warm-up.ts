@@ -1,9 +1,11 @@
 // Warming the WASM module up while the page is idle: V8 compiles WebAssembly
 // functions lazily, on first call, so the first query would pay tens of
 // milliseconds of compilation inside "decode" and "preprocess". Decoding a
-// small PNG and JPEG (made here with the browser's encoder) and computing
-// the collection's classic features (and a search) once moves that cost before the user's
-// first query. Failures are ignored: this is only an optimisation.
+// small PNG and JPEG (made here with the browser's encoder), the JPEG also
+// reduced (the DCT's 1/2, 1/4, 1/8 and the area filter, the paths a phone
+// photo takes), and computing the collection's classic features (and a
+// search) once moves that cost before the user's first query. Failures are
+// ignored: this is only an optimisation.
 import { isModelSpec } from '../shared/feature-titles';
 import type { LookalikeModule } from './wasm-runtime';
 
@@ -32,6 +34,11 @@ export async function warmUp(
         if (feature.ok) onFeature(spec, feature.value.vector);
       }
       decoded.value.image.delete();
+      // 64×48 reduced by 2, 4 and 8 × 3 (DCT 1/8, then the area filter).
+      for (const shorterSide of [24, 12, 2]) {
+        const reduced = m.decodeImage(bytes, { need: { shorterSide, longerSide: 0 } });
+        if (reduced.ok) reduced.value.image.delete();
+      }
     }
   } catch {
     // nothing to do: the first query will simply be slower

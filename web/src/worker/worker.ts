@@ -24,7 +24,7 @@ import { IndexError } from './index-store';
 import { ModelError } from './model-runner';
 import type { TextModelRunner } from './text-model-runner';
 import { plannedOrtThreads } from './ort-runtime';
-import { decodeQuery, QueryError, type DecodedQuery } from './query-image';
+import { QueryError, QueryImage, type DecodedQuery } from './query-image';
 import { fetchRemoteImage, parseQueryUrl } from './remote-image';
 import { loadLookalikeModule, type LookalikeModule, type SearchIndex } from './wasm-runtime';
 import { warmUp } from './warm-up';
@@ -34,7 +34,7 @@ declare const self: DedicatedWorkerGlobalScope;
 const MAX_K = 200;
 
 type CurrentQuery =
-  | { kind: 'image'; decoded: DecodedQuery; name: string; vectors: Map<string, Float32Array> }
+  | { kind: 'image'; image: QueryImage; name: string; vectors: Map<string, Float32Array> }
   | { kind: 'text'; text: string; ids: Int32Array | null; vectors: Map<string, Float32Array> }
   | { kind: 'item'; itemId: number; name: string };
 
@@ -250,7 +250,7 @@ async function init(
 // ---- queries ---------------------------------------------------------------
 
 function releaseQuery(): void {
-  if (current?.kind === 'image') current.decoded.image.delete();
+  if (current?.kind === 'image') current.image.delete();
   current = null;
 }
 
@@ -268,33 +268,52 @@ function checkSettings(s: CollectionSession, settings: SearchSettings): void {
   s.labelIndex(settings.label);
 }
 
+/** The query image decoded for `feature` (now, its time in `timings`, or earlier). */
+async function decodedFor(
+  s: CollectionSession,
+  query: Extract<CurrentQuery, { kind: 'image' }>,
+  feature: string,
+  timings: Timings,
+): Promise<DecodedQuery> {
+  let need;
+  try {
+    need = s.decodeNeed(feature);
+  } catch (error) {
+    throw new StageError('feature', message(error));
+  }
+  const { decoded, ms } = await query.image.decode(need);
+  if (ms !== null) timings.decode = ms;
+  return decoded;
+}
+
 async function queryVector(
   s: CollectionSession,
   query: Extract<CurrentQuery, { kind: 'image' }>,
   feature: string,
   timings: Timings,
-): Promise<Float32Array> {
+): Promise<{ vector: Float32Array; decoded: DecodedQuery }> {
+  const decoded = await decodedFor(s, query, feature, timings);
   const cached = query.vectors.get(feature);
-  if (cached) return cached;
+  if (cached) return { vector: cached, decoded };
   let vector: Float32Array;
   if (isModelSpec(feature)) {
     const runner = await s.model(feature).catch((error: unknown) => {
       throw new StageError('model', message(error));
     });
     noteOrtRuntime({ backend: runner.backend, note: runner.backendNote, threads: runner.threads });
-    const embedding = await runner.embed(query.decoded.image);
+    const embedding = await runner.embed(decoded.image);
     timings.preprocess = embedding.preprocessMs;
     timings.model = embedding.modelMs;
     vector = embedding.vector;
   } else {
     const t0 = performance.now();
-    const feature_ = m!.computeFeature(feature, query.decoded.image);
+    const feature_ = m!.computeFeature(feature, decoded.image);
     if (!feature_.ok) throw new StageError('feature', feature_.error);
     timings.preprocess = performance.now() - t0;
     vector = feature_.value.vector;
   }
   query.vectors.set(feature, vector);
-  return vector;
+  return { vector, decoded };
 }
 
 /** Says once, when it changes, what ONNX Runtime runs on (a runtime event re-renders the page's facts). */
@@ -361,10 +380,31 @@ async function textQueryVector(
   return embedding.vector;
 }
 
-function describe(s: CollectionSession, query: CurrentQuery, notes: string[]): QueryDescription {
+/** The query's vector for `feature` and, for an image, how it was decoded; null for "more like this". */
+async function vectorOf(
+  s: CollectionSession,
+  query: CurrentQuery,
+  feature: string,
+  timings: Timings,
+): Promise<{ vector: Float32Array; decoded: DecodedQuery | null } | null> {
+  if (query.kind === 'image') return queryVector(s, query, feature, timings);
+  if (query.kind === 'text') return { vector: await textQueryVector(s, query, feature, timings), decoded: null };
+  return null;
+}
+
+/** What the result says of the query; notes about an image's decoding go to `notes`. */
+function describe(
+  s: CollectionSession,
+  query: CurrentQuery,
+  decoded: DecodedQuery | null,
+  notes: string[],
+): QueryDescription {
   const none = {
     width: null,
     height: null,
+    decodedWidth: null,
+    decodedHeight: null,
+    reduction: null,
     format: null,
     decodedBy: null,
     orientation: null,
@@ -373,7 +413,7 @@ function describe(s: CollectionSession, query: CurrentQuery, notes: string[]): Q
   };
   if (query.kind === 'item') return { ...none, kind: 'item', name: query.name, item: s.itemView(query.itemId) };
   if (query.kind === 'text') return { ...none, kind: 'text', name: query.text, tokens: query.ids?.length ?? null };
-  const d = query.decoded;
+  const d = decoded!;
   if (d.decodedBy === 'browser')
     notes.push(
       `${d.format.toUpperCase()} is decoded by the browser, not by the core decoder the offline tools use: results may differ slightly from theirs`,
@@ -385,6 +425,9 @@ function describe(s: CollectionSession, query: CurrentQuery, notes: string[]): Q
     name: query.name,
     width: d.width,
     height: d.height,
+    decodedWidth: d.decodedWidth,
+    decodedHeight: d.decodedHeight,
+    reduction: d.reduction,
     format: d.format,
     decodedBy: d.decodedBy,
     orientation: d.orientation,
@@ -402,12 +445,8 @@ async function run(requestId: number, settings: SearchSettings, started: number,
   const loadStarted = performance.now();
   const wasLoaded = s.store.isLoaded(settings.feature, settings.metric);
   // The query's vector and the index (downloaded on first use) in parallel.
-  const [vector, { index }] = await Promise.all([
-    query.kind === 'image'
-      ? queryVector(s, query, settings.feature, timings)
-      : query.kind === 'text'
-        ? textQueryVector(s, query, settings.feature, timings)
-        : Promise.resolve(null),
+  const [queried, { index }] = await Promise.all([
+    vectorOf(s, query, settings.feature, timings),
     s.store.get(settings.feature, settings.metric),
   ]);
   if (!wasLoaded)
@@ -418,11 +457,12 @@ async function run(requestId: number, settings: SearchSettings, started: number,
   // vector, the item itself not among the k results (VectorIndex::search_by_id,
   // as `lookalike query --item`).
   const t0 = performance.now();
-  const result = query.kind === 'item' ? index.searchById(query.itemId, options) : index.search(vector!, options);
+  const result =
+    query.kind === 'item' ? index.searchById(query.itemId, options) : index.search(queried!.vector, options);
   timings.search = performance.now() - t0;
   if (!result.ok) throw new StageError('search', result.error);
   const hits = result.value;
-  const description = describe(s, query, notes);
+  const description = describe(s, query, queried?.decoded ?? null, notes);
 
   const out: Hit[] = Array.from(hits.ids, (id, i) => ({
     rank: i + 1,
@@ -440,7 +480,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     timings,
     notes,
     index: indexView(index),
-    queryVector: vector, // copied by postMessage; the worker keeps its own
+    queryVector: queried?.vector ?? null, // copied by postMessage; the worker keeps its own
   });
 }
 
@@ -470,12 +510,23 @@ async function imageQuery(
   fetched: Fetched,
 ): Promise<void> {
   if (!m) throw new StageError('input', 'the WebAssembly module is not loaded');
-  const t0 = performance.now();
-  const decoded = await decodeQuery(m, bytes, mime);
-  const decodeMs = performance.now() - t0;
+  // Decoded for the feature asked for before it replaces the current query,
+  // so an image that cannot be decoded leaves the last one in place.
+  const query = {
+    kind: 'image' as const,
+    image: new QueryImage(m, bytes, mime),
+    name,
+    vectors: new Map<string, Float32Array>(),
+  };
+  const timings = { ...freshTimings(), ...fetched };
+  try {
+    await decodedFor(requireSession(), query, settings.feature, timings);
+  } catch (error) {
+    query.image.delete();
+    throw error;
+  }
   releaseQuery();
-  current = { kind: 'image', decoded, name, vectors: new Map() };
-  const timings = { ...freshTimings(), ...fetched, decode: decodeMs };
+  current = query;
   await run(requestId, settings, started, timings);
 }
 

@@ -42,17 +42,20 @@ struct LoopState {
 
   template <class Fn>
   void work(Fn& fn) {
-    while (!stop) {
-      const std::size_t i = next++;
-      if (i >= count) return;
+    for (std::size_t i = next++; !stop && i < count; i = next++) {
       try {
         fn(i);
       } catch (...) {
-        std::lock_guard<std::mutex> lock(error_mutex);
-        if (!error) error = std::current_exception();
-        stop = true;
+        record(std::current_exception());
       }
     }
+  }
+
+  // The first failure is rethrown to the caller; it stops the loop.
+  void record(std::exception_ptr failure) {
+    std::lock_guard<std::mutex> lock(error_mutex);
+    if (!error) error = failure;
+    stop = true;
   }
 };
 

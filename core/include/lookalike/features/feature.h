@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "lookalike/image/decode_need.h"
 #include "lookalike/image/image.h"
 
 namespace lookalike {
@@ -24,6 +25,9 @@ class Feature {
   virtual std::size_t dim() const = 0;
   // Returns dim() floats. Throws Error(InvalidArgument) for an empty image.
   virtual std::vector<float> compute(const Image& image) const = 0;
+  // The least of the image compute() looks at (decode_need.h): callers decode
+  // with it, so a large photo is reduced on the way, the same way everywhere.
+  virtual DecodeNeed decode_need() const = 0;
 };
 
 // Builds a traditional feature from a spec: "pixels", "pixels:size=32",

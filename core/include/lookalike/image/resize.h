@@ -25,8 +25,22 @@ Image resize(const Image& image, int width, int height, ResizeFilter filter);
 // ratio; the longer side is truncated as torchvision does (int(S·long/short)).
 Image resize_shortest_side(const Image& image, int shortest, ResizeFilter filter);
 
-// Cuts the centred width × height window (torchvision's CenterCrop offsets:
-// round((H − h) / 2)). Throws when the image is smaller than the window.
-Image centre_crop(const Image& image, int width, int height);
+// Where the centred window goes when the margin (H − h) is odd and half a
+// pixel must be placed. The reference implementations differ:
+enum class CropRounding {
+  Floor,     // (H − h) // 2: Hugging Face's image processors (CLIPImageProcessor)
+  HalfEven,  // round((H − h) / 2) with Python's rounding, half to even: torchvision's CenterCrop
+};
+
+const char* crop_rounding_name(CropRounding rounding);
+// Parses "floor" or "half-even"; throws Error naming the value otherwise.
+CropRounding parse_crop_rounding(const std::string& name);
+
+// The offset of a centred window of `window` pixels in `side` pixels.
+int centre_offset(int side, int window, CropRounding rounding);
+
+// Cuts the centred width × height window. Throws when the image is smaller
+// than the window.
+Image centre_crop(const Image& image, int width, int height, CropRounding rounding);
 
 }  // namespace lookalike

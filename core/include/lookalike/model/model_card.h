@@ -11,7 +11,8 @@
 //     "model": { "file": "mobilenetv2-12-int8-embed.onnx", "url": "https://…", "sha256": "…", "bytes": 3655033 },
 //     "input": {
 //       "name": "input", "layout": "NCHW", "width": 224, "height": 224,
-//       "resize": { "mode": "shortest-side-crop", "shortest_side": 256, "filter": "bilinear" },
+//       "resize": { "mode": "shortest-side-crop", "shortest_side": 256, "filter": "bilinear",
+//                   "crop_rounding": "half-even" },
 //       "channel_order": "RGB", "scale": 255,
 //       "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]
 //     },
@@ -20,6 +21,10 @@
 //
 // resize.mode is "exact" (squash to width×height) or "shortest-side-crop"
 // (shorter side to shortest_side, then the centred width×height window).
+// resize.crop_rounding places that window when its margin is odd, as the
+// model's reference preprocessing does: "floor" (Hugging Face's image
+// processors, the default) or "half-even" (torchvision's CenterCrop); see
+// image/resize.h.
 //
 // Optional: model.max_batch (an integer ≥ 1) caps how many images one
 // inference call may hold. Models whose output for an image depends on the
@@ -58,6 +63,7 @@ struct ModelCard {
   ResizeMode resize_mode = ResizeMode::ShortestSideCrop;
   int shortest_side = 0;  // ShortestSideCrop only
   ResizeFilter filter = ResizeFilter::Bilinear;
+  CropRounding crop_rounding = CropRounding::Floor;  // ShortestSideCrop only
   ChannelOrder channel_order = ChannelOrder::RGB;
   float scale = 255.0f;  // pixel / scale, then (x − mean) / std
   std::array<float, 3> mean{0, 0, 0};

@@ -6,10 +6,16 @@
 
 #include <vector>
 
+#include "lookalike/image/decode_need.h"
 #include "lookalike/image/image.h"
 #include "lookalike/model/model_card.h"
 
 namespace lookalike {
+
+// What model_input_image needs of the decoded image (image/decode_need.h):
+// the side its resize scales to, with kInterpolationMargin for the
+// interpolating filters. Decode a query with it, on every side.
+DecodeNeed decode_need(const ModelCard& card);
 
 // The resized (and cropped) image the model sees, before normalisation.
 Image model_input_image(const Image& image, const ModelCard& card);
