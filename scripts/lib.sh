@@ -7,7 +7,10 @@ export LOOKALIKE_ROOT
 log() { printf '\033[1m[lookalike]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[lookalike] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
-# Debian packages every build and test needs. Node.js and npm are expected
+# Debian packages every build and test needs. libfaiss-dev trains a
+# partitioned index's centroids; libopenblas0-openmp becomes the BLAS it
+# calls (Debian's reference BLAS would make k-means on a million vectors
+# take hours instead of minutes). Node.js and npm are expected
 # from the machine (Debian 12's own nodejs 18 is too old for Vite); only
 # installed from Debian when missing altogether.
 LOOKALIKE_APT_PACKAGES=(
@@ -19,6 +22,7 @@ LOOKALIKE_APT_PACKAGES=(
   chromium fonts-dejavu-core
   darknet python3-onnx python3-pil
   dpkg-dev
+  libfaiss-dev libopenblas0-openmp
 )
 
 # Libraries built from Debian's source packages for both targets (natively

@@ -52,5 +52,6 @@ fuzz() {
 }
 fuzz bundle_loader "the bundle loader" make_bundle_corpus
 fuzz image_decoder "the image decoder" make_image_corpus
+fuzz partitioned_loader "the partitioned index loader" make_partitioned_corpus
 
 log "all tests passed"

@@ -180,7 +180,7 @@ export interface TextModelInput {
   dims: [number, number];
 }
 
-export type IndexKind = 'flat' | 'hnsw';
+export type IndexKind = 'flat' | 'hnsw' | 'partitioned';
 export type ElementType = 'float32' | 'int8';
 
 export interface HnswInfo {
@@ -248,6 +248,76 @@ export interface SearchIndexStatic {
   load(bundle: ByteSource): Result<SearchIndex>;
 }
 
+export interface PartitionedInfo {
+  featureSpec: string;
+  featureVersion: number;
+  metric: MetricName;
+  dim: number;
+  count: number;
+  kind: 'partitioned';
+  element: 'int8';
+  /** Inverted lists, and the data files <stem>.0000.bin … beside the header <stem>.lkp. */
+  lists: number;
+  dataFiles: number;
+  defaultNprobe: number;
+  defaultRerank: number;
+  headerBytes: number;
+}
+
+/** Where a list's bytes are: one Range request, bytes offset … offset + bytes − 1 of data file `file`. */
+export interface ListRange {
+  file: number;
+  offset: number;
+  bytes: number;
+  count: number;
+}
+
+export interface PartitionedSearchOptions {
+  k?: number;
+  /** Lists probed (0 or absent: the index's default). */
+  nprobe?: number;
+  /** Candidates scored with the metric's exact value (0 or absent: the index's default). */
+  rerank?: number;
+  label?: number;
+  /** An item id left out of the results ("more like this"). */
+  exclude?: number;
+}
+
+export interface PartitionedHits extends SearchHits {
+  /** The list each hit came from (for storedVector). */
+  lists: Uint32Array;
+}
+
+export interface PartitionedQuery {
+  /** Scores the wanted lists that are cached; returns those still to be fetched and added. */
+  advance(): Result<Uint32Array>;
+  done(): boolean;
+  hits(): Result<PartitionedHits>;
+  stats(): { listsScored: number; itemsScored: number };
+  delete(): void;
+}
+
+export interface PartitionedIndex {
+  info(): PartitionedInfo;
+  listRange(list: number): Result<ListRange>;
+  /** Validates the bytes against the header (length, checksum, contents) and caches the list. */
+  addList(list: number, bytes: ByteSource): Result<null>;
+  hasList(list: number): boolean;
+  /** The list memory the module may hold (default 128 MiB); least recently used lists go first. */
+  setCacheBudget(bytes: number): Result<null>;
+  cacheInfo(): { bytes: number; lists: number; budget: number };
+  setLabels(ids: Uint32Array | number[], labels: Int32Array | number[]): Result<null>;
+  startSearch(query: Float32Array | number[], options?: PartitionedSearchOptions): Result<PartitionedQuery>;
+  /** An item's stored vector (dequantised, prepared for the metric); its list must be cached. */
+  storedVector(id: number, list: number): Result<Float32Array>;
+  delete(): void;
+}
+
+export interface PartitionedIndexStatic {
+  /** Reads a partitioned index header (.lkp, docs/FORMAT.md); every byte validated. */
+  load(header: ByteSource): Result<PartitionedIndex>;
+}
+
 export interface BuildInfo {
   version: string;
   /** The index bundle format version SearchIndex.load reads. */
@@ -284,6 +354,7 @@ export interface LookalikeModule {
   metricValue(metric: string, a: Float32Array | number[], b: Float32Array | number[]): Result<number>;
 
   SearchIndex: SearchIndexStatic;
+  PartitionedIndex: PartitionedIndexStatic;
 }
 
 export interface ModuleOptions {

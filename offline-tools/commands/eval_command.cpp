@@ -97,6 +97,7 @@ constexpr CommandHelp kHelp{
     "or model:<card> (a card name or file; each image is embedded once, see `lookalike embed`).\n"
     "--search hnsw builds an HNSW index over the database per feature and metric (--hnsw-m, --ef-construction,\n"
     "--ef) and adds recall against exact; it ranks only the top max(k), so its mAP is not measured.\n"
+    "--search partitioned does the same with a partitioned index (k-means lists, --lists, --nprobe).\n"
     "zero-shot: each class name in --prompt (\"a photo of a {}.\") is a text query, embedded by the text tower that\n"
     "pairs with the model feature (default model:clip-vit-b32 with clip-vit-b32-text; metric cosine): the report\n"
     "(zero-shot.json, zero-shot.md) gives classification accuracy and precision@k of text -> image retrieval.\n"
@@ -194,12 +195,18 @@ void add_eval_command(CLI::App& app) {
   command.add_option("-f,--feature", args.features,
                      "Feature spec, repeatable (default: every traditional feature with default parameters)");
   add_metrics_option(command, args.metrics);
-  command.add_option("--search", args.searches, "exact or hnsw; repeatable or comma-separated (default: exact)")
+  command
+      .add_option("--search", args.searches,
+                  "exact, hnsw or partitioned; repeatable or comma-separated (default: exact)")
       ->delimiter(',');
   command.add_option("--hnsw-m", args.hnsw.m, "HNSW: links per node")->default_val(16)->check(CLI::Range(2, 64));
   command.add_option("--ef-construction", args.hnsw.ef_construction, "HNSW: candidate list while building")
       ->default_val(200)
       ->check(CLI::Range(1, 100000));
+  command.add_option("--lists", args.hnsw.lists, "Partitioned: inverted lists (default: as `index` chooses)")
+      ->check(CLI::Range(1, 1 << 20));
+  command.add_option("--nprobe", args.hnsw.nprobe, "Partitioned: lists probed (default: as `index` chooses)")
+      ->check(CLI::Range(1, 1 << 20));
   command.add_option("--ef", args.hnsw.ef, "HNSW: candidate list while searching")
       ->default_val(64)
       ->check(CLI::Range(1, 100000));

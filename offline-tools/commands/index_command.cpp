@@ -25,6 +25,7 @@ namespace {
 struct IndexArguments {
   IndexOptions options;  // what the command line sets as it is
   std::string input, site = "site";
+  std::string embeddings, items;  // precomputed vectors instead of INPUT
   std::vector<std::string> metrics;
   std::string kind, element;                                // empty: unset
   std::uint32_t m = 0, ef_construction = 0, ef_search = 0;  // 0: unset
@@ -39,7 +40,11 @@ constexpr CommandHelp kHelp{
     "  card, ONNX file and vocabulary of its text tower, when one is installed: the page then also takes text).\n"
     "Features: traditional specs (pixels, colour, colour-texture; default: all three at default parameters)\n"
     "or model:<card> (a card name or file; each image is embedded once for every metric).\n"
-    "--kind auto builds flat (exact) bundles up to 10000 items and HNSW above.\n"
+    "--kind auto builds flat (exact) bundles up to 10000 items and HNSW above; --kind partitioned builds inverted\n"
+    "lists read piece by piece (<name>.<feature>.<metric>.lkp + .NNNN.bin data files, none over 64 MB;\n"
+    "--lists, --nprobe, --rerank tune it; the page fetches only the lists a query probes).\n"
+    "--embeddings X.npy --items X.jsonl indexes precomputed vectors (float32 rows, one item record per line:\n"
+    "path or URL, label, attribution; --feature names what made them; default metric cosine) instead of images.\n"
     "--update keeps the ids of kept images, adds new ones and removes vanished ones in the existing bundles;\n"
     "it refuses options that differ from those bundles (then rebuild without --update).\n"
     "Nothing in the site changes unless the whole build succeeds.\n"
@@ -115,7 +120,12 @@ void run(const IndexArguments& args) {
   if (args.options.text.none && !args.options.text.cards.empty())
     fail(ErrorKind::InvalidArgument, "give --text-card or --no-text, not both");
   IndexOptions options = args.options;
+  if (args.input.empty() == args.embeddings.empty())
+    fail(ErrorKind::InvalidArgument,
+         "give INPUT (images or a manifest) or --embeddings X.npy --items X.jsonl, not both");
   options.input = args.input;
+  options.embeddings = args.embeddings;
+  options.items = args.items;
   options.site = args.site;
   options.threads = global_options().threads;
   for (const auto& m : args.metrics) options.metrics.push_back(parse_metric(m));
@@ -134,7 +144,20 @@ void run(const IndexArguments& args) {
 
 void add_index_command(CLI::App& app) {
   auto [command, args] = add_command<IndexArguments>(app, kHelp, run);
-  command.add_option("input", args.input, "manifest.json, a folder holding one, or an image folder")->required();
+  command.add_option("input", args.input, "manifest.json, a folder holding one, or an image folder");
+  command.add_option("--embeddings", args.embeddings, "Precomputed vectors: a float32 .npy matrix (instead of INPUT)");
+  command.add_option("--items", args.items, "With --embeddings: one item record per row (JSON Lines)");
+  command
+      .add_option("--lists", args.options.partitioned.lists,
+                  "Partitioned: inverted lists (default about 4*sqrt(items))")
+      ->check(CLI::Range(1, 1 << 20));
+  command.add_option("--nprobe", args.options.partitioned.nprobe, "Partitioned: lists a query probes by default")
+      ->check(CLI::Range(1, 1 << 20));
+  command
+      .add_option("--rerank", args.options.partitioned.rerank,
+                  "Partitioned: candidates scored with the metric's exact value (default 40)")
+      ->check(CLI::Range(1, 100000));
+  command.add_option("--seed", args.options.partitioned.seed, "Partitioned: k-means seed")->capture_default_str();
   command.add_option("--site", args.site, "Site folder to write into")->capture_default_str();
   command.add_option("--name", args.options.name,
                      "Collection name, used in file names (default: from the input's folder name)");
@@ -143,7 +166,7 @@ void add_index_command(CLI::App& app) {
   command.add_option("-f,--feature", args.options.features,
                      "Feature spec, repeatable (default: pixels, colour, colour-texture)");
   add_metrics_option(command, args.metrics);
-  command.add_option("--kind", args.kind, "flat, hnsw or auto (default: auto)")
+  command.add_option("--kind", args.kind, "flat, hnsw, partitioned or auto (default: auto, by size)")
       ->check(parsed_by(parse_kind_choice, "KIND"));
   command.add_option("--element", args.element, "float32 or int8 (about a quarter of the bytes; default: float32)")
       ->check(element_type_check());

@@ -27,7 +27,7 @@ struct QueryArguments {
   QueryTargetRequest target;
   std::string site, index_file;
   std::size_t k = 10;
-  std::uint32_t ef = 0;
+  std::uint32_t ef = 0, nprobe = 0, rerank = 0;
   std::string label;
   std::int64_t item = -1;
   ModelRunOptions model;
@@ -55,6 +55,8 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
     j["k"] = k;
     j["ef"] =
         c.kind == IndexKind::Hnsw ? nlohmann::json(args.ef ? args.ef : c.hnsw.ef_search) : nlohmann::json(nullptr);
+    j["nprobe"] = target.index.partitioned() ? nlohmann::json(args.nprobe ? args.nprobe : target.index.default_nprobe())
+                                             : nlohmann::json(nullptr);
     j["label"] = args.label.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.label);
     j["query"] = args.item >= 0       ? nlohmann::json{{"item", args.item}}
                  : !args.text.empty() ? nlohmann::json{{"text", args.text}, {"token_ids", token_ids}}
@@ -100,7 +102,10 @@ void run(const QueryArguments& args) {
     fail(ErrorKind::InvalidArgument, "give a query IMAGE, --text TEXT, or --item ID for more like an item");
   const QueryTarget target = open_query_target(request);
 
-  SearchOptions options;
+  QueryOptions query_options;
+  query_options.nprobe = args.nprobe;
+  query_options.rerank = args.rerank;
+  SearchOptions& options = query_options.search;
   options.k = args.k;
   options.ef = args.ef;
   if (!args.label.empty()) {
@@ -124,15 +129,15 @@ void run(const QueryArguments& args) {
   if (!args.text.empty()) {
     const std::vector<float> vector =
         text_query_vector(args.text, target.index.config(), target.text_card, args.model, &token_ids);
-    hits = target.index.search(vector.data(), options);
+    hits = target.index.search(vector.data(), query_options);
   } else if (args.item >= 0) {
     const auto id = std::uint32_t(args.item);
     if (!target.index.contains(id))
       fail(ErrorKind::InvalidArgument, "item " + std::to_string(id) + " is not in " + target.bundle_file.string());
-    hits = target.index.search_by_id(id, options);
+    hits = target.index.search_by_id(id, query_options);
   } else {
     const std::vector<float> vector = query_vector(args.image, target.index.config(), target.model_card, args.model);
-    hits = target.index.search(vector.data(), options);
+    hits = target.index.search(vector.data(), query_options);
   }
   print(args, target, hits, args.k, token_ids);
 }
@@ -149,10 +154,15 @@ void add_query_command(CLI::App& app) {
   command.add_option("-f,--feature", args.target.feature,
                      "Feature spec of the bundle, e.g. colour-texture or model:mobilenetv2-int8");
   command.add_option("-m,--metric", args.target.metric, metric_choices())->check(metric_check());
-  command.add_option("--index", args.index_file,
-                     "Search this bundle file instead of a site's (no labels or thumbnails)");
+  command.add_option(
+      "--index", args.index_file,
+      "Search this bundle (.lkx) or partitioned index (.lkp) instead of a site's (no labels or thumbnails)");
   command.add_option("-k,--k", args.k, "Results")->capture_default_str()->check(CLI::Range(1, 100000));
   command.add_option("--ef", args.ef, "HNSW candidate list (default: the bundle's, as the page uses)")
+      ->check(CLI::Range(1, 100000));
+  command.add_option("--nprobe", args.nprobe, "Partitioned index: lists probed (default: the index's, as the page)")
+      ->check(CLI::Range(1, 1 << 20));
+  command.add_option("--rerank", args.rerank, "Partitioned index: candidates scored exactly (default: the index's)")
       ->check(CLI::Range(1, 100000));
   command.add_option("--label", args.label, "Only items with this label");
   command.add_option("--item", args.item, "More like this item: search with its stored vector (leaves it out)")

@@ -15,6 +15,7 @@ json by_k(const std::vector<std::size_t>& ks, const std::vector<double>& values)
 
 json search_json(const SearchSettings& s) {
   if (s.kind == SearchKind::Exact) return {{"kind", "exact"}};
+  if (s.kind == SearchKind::Partitioned) return {{"kind", s.name()}, {"lists", s.lists}, {"nprobe", s.nprobe}};
   return {{"kind", s.name()}, {"m", s.m}, {"ef_construction", s.ef_construction}, {"ef", s.ef}};
 }
 

@@ -1,6 +1,7 @@
 // How an evaluation ranks the database for each query: by exact search
-// (exact_ranker.h), or through an HNSW index (hnsw_ranker.h), whose report
-// rows add recall against exact.
+// (exact_ranker.h), or through an HNSW index (hnsw_ranker.h) or a
+// partitioned one (partitioned_ranker.h), whose report rows add recall
+// against exact.
 #pragma once
 
 #include <cstddef>
@@ -16,18 +17,20 @@
 
 namespace lookalike::cli {
 
-enum class SearchKind { Exact, Hnsw };
+enum class SearchKind { Exact, Hnsw, Partitioned };
 
 struct SearchSettings {
   SearchKind kind = SearchKind::Exact;
   // HNSW parameters (the index's HnswParams and SearchOptions::ef).
   std::uint32_t m = 16, ef_construction = 200, ef = 64;
+  // Partitioned parameters (0 = what `lookalike index` chooses for the size).
+  std::uint32_t lists = 0, nprobe = 0;
 
-  std::string name() const;         // "exact" or "hnsw"
-  std::string description() const;  // "exact", "hnsw m=16 efc=200 ef=64"
+  std::string name() const;         // "exact", "hnsw" or "partitioned"
+  std::string description() const;  // "exact", "hnsw m=16 efc=200 ef=64", "partitioned lists=… nprobe=…"
 };
 
-// "exact" or "hnsw"; throws Error(InvalidArgument) otherwise.
+// "exact", "hnsw" or "partitioned"; throws Error(InvalidArgument) otherwise.
 SearchKind parse_search_kind(const std::string& name);
 
 // Receives the ranking of one query (ids are matrix rows, best first, the

@@ -56,16 +56,19 @@ KindChoice parse_kind_choice(const std::string& name) {
   if (name == "auto") return KindChoice::Auto;
   if (name == "flat" || name == "exact") return KindChoice::Flat;
   if (name == "hnsw") return KindChoice::Hnsw;
-  fail(ErrorKind::InvalidArgument, "unknown index kind \"" + name + "\" (expected flat, hnsw or auto)");
+  if (name == "partitioned") return KindChoice::Partitioned;
+  fail(ErrorKind::InvalidArgument, "unknown index kind \"" + name + "\" (expected flat, hnsw, partitioned or auto)");
 }
 
 IndexKind resolve_kind(KindChoice choice, std::size_t items) {
   switch (choice) {
     case KindChoice::Flat: return IndexKind::Flat;
     case KindChoice::Hnsw: return IndexKind::Hnsw;
+    case KindChoice::Partitioned: return IndexKind::Partitioned;
     case KindChoice::Auto: break;
   }
-  return items <= kAutoFlatMaxItems ? IndexKind::Flat : IndexKind::Hnsw;
+  if (items <= kAutoFlatMaxItems) return IndexKind::Flat;
+  return !kAutoPartitioned || items <= kAutoHnswMaxItems ? IndexKind::Hnsw : IndexKind::Partitioned;
 }
 
 IndexConfig bundle_config(const BundleSettings& settings, const FeatureChoice& feature, Metric metric) {
@@ -87,6 +90,13 @@ BundleSettings fresh_settings(const IndexOptions& options, std::size_t items) {
   s.metrics = chosen_metrics(options.metrics);
   s.kind = resolve_kind(options.kind.value_or(KindChoice::Auto), items);
   s.element = options.element.value_or(ElementType::Float32);
+  if (s.kind == IndexKind::Partitioned) {
+    // Its lists hold int8 items (re-ranked with the metric's value).
+    if (options.element == ElementType::Float32)
+      fail(ErrorKind::InvalidArgument, "a partitioned index stores int8 vectors: leave out --element float32");
+    s.element = ElementType::Int8;
+    if (items > 0) resolve_partitioned_choices(options.partitioned, items);  // wrong --lists etc. before any work
+  }
   if (options.m) s.hnsw.m = *options.m;
   if (options.ef_construction) s.hnsw.ef_construction = *options.ef_construction;
   if (options.ef_search) s.hnsw.ef_search = *options.ef_search;
@@ -146,8 +156,8 @@ IndexConfig check_bundle(const CollectionBundle& b, const FeatureChoice& f, cons
                          std::size_t items, const std::vector<std::uint32_t>& item_ids,
                          const std::filesystem::path& site) {
   const std::filesystem::path file = site / "index" / b.file;
-  const VectorIndex index = load_bundle_file(file);
-  const IndexConfig& c = index.config();
+  const IndexFacts index = read_index_facts(file);
+  const IndexConfig& c = index.config;
   const std::string where = file.string();
   if (c.feature_spec != b.feature || c.metric != b.metric)
     fail(ErrorKind::Corrupt, where + " holds " + c.feature_spec + " with metric " + metric_name(c.metric) +
@@ -160,7 +170,7 @@ IndexConfig check_bundle(const CollectionBundle& b, const FeatureChoice& f, cons
   if (c.dim != f.dim)
     fail(ErrorKind::InvalidArgument, where + " holds " + std::to_string(c.dim) + "-d vectors, " + f.spec + " now has " +
                                          std::to_string(f.dim) + kRebuild);
-  if (index.ids() != item_ids) fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
+  if (index.ids != item_ids) fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
   if (options.kind && c.kind != resolve_kind(*options.kind, items))
     fail(ErrorKind::InvalidArgument, where + " is a " + index_kind_name(c.kind) + " index, not " +
                                          index_kind_name(resolve_kind(*options.kind, items)) + kRebuild);

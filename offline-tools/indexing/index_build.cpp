@@ -21,6 +21,8 @@
 #include "lookalike/common/error.h"
 #include "lookalike/common/parallel.h"
 #include "lookalike/index/vector_index.h"
+#include "partitioned/embeddings_index.h"
+#include "partitioned/partitioned_bundle.h"
 #include "site/bundle_files.h"
 #include "site/collection_files.h"
 #include "site/collection_items.h"
@@ -47,11 +49,13 @@ void fail_if_interrupted(const fs::path& site) {
 void remove_stale_files(const std::optional<Collection>& before, const Collection& after, std::set<fs::path> stale,
                         const fs::path& site) {
   std::set<fs::path> keep;
-  for (const auto& b : after.bundles) keep.insert(site / "index" / b.file);
+  for (const auto& b : after.bundles)
+    for (const std::string& f : bundle_file_names(b)) keep.insert(site / "index" / f);
   for (const auto& i : after.items) keep.insert(site / i.thumbnail);
   for (const auto& s : after.samples) keep.insert(site / s.file);
   if (before) {
-    for (const auto& b : before->bundles) stale.insert(site / "index" / b.file);
+    for (const auto& b : before->bundles)
+      for (const std::string& f : bundle_file_names(b)) stale.insert(site / "index" / f);
     for (const auto& i : before->items)
       if (!i.thumbnail.empty()) stale.insert(site / i.thumbnail);
     for (const auto& s : before->samples) stale.insert(site / s.file);
@@ -186,10 +190,34 @@ Outcome settle_items(const IndexPlan& plan, const std::vector<std::size_t>& comp
 
 // Step 3, for one feature and metric: the bundle built afresh, or the
 // existing one with the removed vectors taken out and the new ones added.
+// A partitioned index: built afresh, or the existing one updated list by list.
+BuiltBundle build_partitioned(const IndexOptions& options, const std::string& name,
+                              const std::optional<Collection>& old, const BundleSettings& settings,
+                              const FeatureChoice& feature, Metric metric, const FeatureMatrix& rows,
+                              const Outcome& outcome, StagedFiles& staged) {
+  const std::vector<std::uint32_t>& add_ids = outcome.add_ids;
+  const PartitionedRows source{add_ids.size(), [&rows](std::size_t r) { return rows.row(r); },
+                               [&add_ids](std::size_t r) { return add_ids[r]; }};
+  if (options.update)
+    for (const CollectionBundle& b : old->bundles)
+      if (b.feature == feature.spec && b.metric == metric)
+        return stage_partitioned_update(staged, options.site, b.file, feature.slug, outcome.remove_ids, source,
+                                        options.show_progress);
+  return stage_partitioned_bundle(staged, options.site,
+                                  bundle_file_name(name, feature.slug, metric, IndexKind::Partitioned), feature.slug,
+                                  bundle_config(settings, feature, metric), source, options.partitioned,
+                                  thread_count(options.threads), options.show_progress);
+}
+
 BuiltBundle build_bundle(const IndexOptions& options, const std::string& name, const std::optional<Collection>& old,
                          const BundleSettings& settings, const FeatureChoice& feature, Metric metric,
                          const FeatureMatrix& rows, const Outcome& outcome, StagedFiles& staged,
                          std::optional<Progress>& progress) {
+  if (settings.kind == IndexKind::Partitioned) {
+    BuiltBundle built = build_partitioned(options, name, old, settings, feature, metric, rows, outcome, staged);
+    if (progress) progress->advance(outcome.add_ids.size());
+    return built;
+  }
   const auto bundle_start = std::chrono::steady_clock::now();
   const fs::path& site = options.site;
   std::string file = bundle_file_name(name, feature.slug, metric);
@@ -263,6 +291,7 @@ Collection assemble_collection(const IndexOptions& options, const std::string& n
 }  // namespace
 
 IndexSummary run_index(const IndexOptions& options) {
+  if (!options.embeddings.empty()) return run_index_from_embeddings(options);
   const auto start = std::chrono::steady_clock::now();
   const fs::path& site = options.site;
   check_before_reading(options);

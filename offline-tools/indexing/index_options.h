@@ -11,6 +11,7 @@
 
 #include "lookalike/index/index_config.h"
 #include "lookalike/metrics/metric.h"
+#include "partitioned/partitioned_build.h"
 #include "vectors/feature_set.h"
 #include "vectors/text_towers.h"
 
@@ -24,13 +25,23 @@ namespace lookalike::cli {
 // that, exact search grows with the item count and HNSW barely does (22x at
 // 100 000 items).
 constexpr std::size_t kAutoFlatMaxItems = 10000;
+// Above this many items --kind auto will build a partitioned index (inverted
+// lists fetched on demand) instead of an HNSW bundle the page downloads
+// whole, once the page reads partitioned indexes; until then auto builds
+// HNSW and a partitioned index is built on request (--kind partitioned).
+constexpr bool kAutoPartitioned = false;
+constexpr std::size_t kAutoHnswMaxItems = 50000;
 
-enum class KindChoice { Auto, Flat, Hnsw };
-KindChoice parse_kind_choice(const std::string& name);  // "auto", "flat", "hnsw"; throws Error(InvalidArgument)
+enum class KindChoice { Auto, Flat, Hnsw, Partitioned };
+// "auto", "flat", "hnsw", "partitioned"; throws Error(InvalidArgument)
+KindChoice parse_kind_choice(const std::string& name);
 IndexKind resolve_kind(KindChoice choice, std::size_t items);
 
 struct IndexOptions {
   std::filesystem::path input;  // a manifest.json, a folder holding one, or an image folder (prepped in memory)
+  // Or precomputed embeddings: a float32 .npy matrix and a JSON Lines file
+  // with one collection item per row (partitioned/embeddings_input.h).
+  std::filesystem::path embeddings, items;
   std::filesystem::path site = "site";
   std::string name;   // empty: from the input folder's name
   std::string title;  // empty: the name (a fresh build) or the collection's title (an update)
@@ -43,7 +54,8 @@ struct IndexOptions {
   std::optional<KindChoice> kind;
   std::optional<ElementType> element;
   std::optional<std::uint32_t> m, ef_construction, ef_search;
-  std::size_t samples = 8;  // sample queries for the page (0: none)
+  PartitionedChoices partitioned;  // lists, nprobe, rerank, seed of a partitioned index (0 = automatic)
+  std::size_t samples = 8;         // sample queries for the page (0: none)
   bool update = false;
   bool make_default = false;  // the site's default collection (else only when it has none)
   int thumbnail_side = 256;

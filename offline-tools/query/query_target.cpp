@@ -122,7 +122,7 @@ const CollectionBundle& choose_bundle(const Collection& c, const QueryTargetRequ
 }
 
 // The checks the page makes before it searches a bundle.
-void check_against_entry(const VectorIndex& index, const CollectionBundle& entry, const fs::path& file) {
+void check_against_entry(const QueryIndex& index, const CollectionBundle& entry, const fs::path& file) {
   const IndexConfig& c = index.config();
   std::string problems;
   const auto problem = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
@@ -152,7 +152,7 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
     if (request.text)
       fail(ErrorKind::InvalidArgument,
            "a text query needs a site (--site): its collection names the text tower that goes with the bundle");
-    return QueryTarget{std::nullopt, {}, request.index_file, load_bundle_file(request.index_file), {}, {}, {}};
+    return QueryTarget{std::nullopt, {}, request.index_file, QueryIndex::open(request.index_file), {}, {}, {}};
   }
   if (request.site.empty())
     fail(ErrorKind::InvalidArgument, "say what to search: --site DIR (a built site) or --index FILE.lkx");
@@ -169,7 +169,7 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
   const std::vector<SiteModel> models = site_models(collection, request.site);
   const CollectionBundle entry = choose_bundle(collection, request, models);
   const fs::path file = request.site / "index" / entry.file;
-  VectorIndex index = load_bundle_file(file);
+  QueryIndex index = QueryIndex::open(file);
   check_against_entry(index, entry, file);
   std::string card, text_card;
   if (is_model_spec(entry.feature)) {

@@ -10,12 +10,13 @@
 
 #include "lookalike/index/collection.h"
 #include "lookalike/index/vector_index.h"
+#include "query/query_index.h"
 
 namespace lookalike::cli {
 
 struct QueryTargetRequest {
   std::filesystem::path site;        // a site folder, or
-  std::filesystem::path index_file;  // one .lkx bundle
+  std::filesystem::path index_file;  // one .lkx bundle or .lkp partitioned index
   std::string collection;            // empty: the site's default
   std::string feature;               // empty: the page's default (the collection's first "defaults")
   std::string metric;                // empty: the one the collection's defaults give the feature
@@ -28,7 +29,7 @@ struct QueryTarget {
   std::optional<Collection> collection;  // with --site
   std::filesystem::path site;
   std::filesystem::path bundle_file;
-  VectorIndex index;
+  QueryIndex index;
   // Model features: the card file to embed the query with (the site's copy,
   // whose model file sits next to it, as for the page); empty otherwise.
   std::string model_card;

@@ -46,7 +46,8 @@ export function screenshotPath(name) {
  * `lookalike serve` (cross-origin isolated, as DESIGN.md has the page
  * served); `isolate: false` stands for a host such as GitHub Pages, which
  * sends no COOP/COEP: lookalike serve always sends them, so the Node server
- * (static-server.mjs) plays that host.
+ * (static-server.mjs) plays that host. `server`, when given, starts another
+ * server ({root, prefix} → the same interface).
  */
 export async function openSite({
   isolate = true,
@@ -54,8 +55,13 @@ export async function openSite({
   prefix = SUB_PATH,
   viewport = { width: 1280, height: 900 },
   extraArgs = [],
+  server: startServer = null,
 } = {}) {
-  const server = isolate ? await startLookalikeServe({ root, prefix }) : await startStaticServer({ root, prefix });
+  const server = startServer
+    ? await startServer({ root, prefix })
+    : isolate
+      ? await startLookalikeServe({ root, prefix })
+      : await startStaticServer({ root, prefix });
   const profile = mkdtempSync(join(tmpdir(), 'lookalike-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

@@ -15,6 +15,9 @@
 //                   TGA, a truncated JPEG)
 // OUT_DIR/variants/ files the hosting tests swap in: a colour bundle made
 //                   with another feature version
+// OUT_DIR/partitioned-images/l<label>/<j>.png  200 more pictures of the same
+//                   labels (none of them a query), which the partitioned
+//                   index test indexes with the real `lookalike index`
 // OUT_DIR/expected.json  the native answers: VectorIndex search on the same
 //                   bundles (as loaded back from their bytes) for every query
 //                   file × feature × metric, with k 5, 10, 20 and every label
@@ -369,6 +372,13 @@ int main(int argc, char** argv) {
         expected["moreLikeThis"][std::to_string(id)][key] = hits_json(index.search_by_id(id, options));
       }
     write_text(out / "expected.json", expected.dump(1));
+    // Variants 12 … 51 of every label: distinct from the items and the queries.
+    for (int label = 0; label < int(kLabels.size()); ++label)
+      for (int j = 12; j < 52; ++j) {
+        const Bytes png = encode_png(make_item(label, j));
+        write_bytes(out / "partitioned-images" / ("l" + std::to_string(label)) / (std::to_string(j) + ".png"),
+                    png.data(), png.size());
+      }
     std::cout << "test collection: " << ids.size() << " items, " << indexes.size() << " bundles, " << queries.size()
               << " queries in " << out << "\n";
     return 0;

@@ -6,6 +6,7 @@
 // (CORS), for the image-URL query. Serves a folder under a URL prefix and
 // records the requests and those that found nothing.
 import { createServer } from 'node:http';
+import { createGzip } from 'node:zlib';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -28,10 +29,13 @@ const TYPES = {
 
 /**
  * Serves `root` as the document root; only paths under `prefix` are answered.
- * @param {{root: string, prefix?: string, cors?: boolean}} options
+ * It never answers Range requests (it sends the whole file, as some hosts
+ * do); `gzip` compresses every response of those extensions (as GitHub
+ * Pages does for types it deems compressible).
+ * @param {{root: string, prefix?: string, cors?: boolean, gzip?: string[]}} options
  * @returns {Promise<{url: string, origin: string, notFound: string[], requests: string[], close: () => Promise<void>}>}
  */
-export async function startStaticServer({ root, prefix = '/', cors = false }) {
+export async function startStaticServer({ root, prefix = '/', cors = false, gzip = [] }) {
   const notFound = [];
   const requests = [];
   const base = normalize(root);
@@ -54,6 +58,15 @@ export async function startStaticServer({ root, prefix = '/', cors = false }) {
     if (!existsSync(file) || !statSync(file).isFile()) {
       notFound.push(path);
       response.writeHead(404).end('not found');
+      return;
+    }
+    if (gzip.includes(extname(file))) {
+      response.writeHead(200, {
+        'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+        'Content-Encoding': 'gzip',
+      });
+      if (request.method === 'HEAD') return response.end();
+      createReadStream(file).pipe(createGzip()).pipe(response);
       return;
     }
     response.writeHead(200, {

@@ -204,7 +204,7 @@ TEST_CASE("eval with HNSW: the index's search, recall against exact, no mAP", "[
   SearchSettings bad = hnsw;
   bad.m = 1000;
   CHECK_THROWS_WITH(make_ranker(bad), Catch::Contains("m"));
-  CHECK_THROWS_WITH(parse_search_kind("annoy"), Catch::Contains("expected exact or hnsw"));
+  CHECK_THROWS_WITH(parse_search_kind("annoy"), Catch::Contains("expected exact, hnsw or partitioned"));
 }
 
 TEST_CASE("HnswRanker with a wide search returns the exact ranking of the core's index", "[eval]") {

@@ -185,7 +185,7 @@ TEST_CASE("lists of choices are written from the lists") {
   CHECK(name_list({"a"}) == "a");
   CHECK(name_list({"a", "b", "c"}, "\"") == "\"a\", \"b\" or \"c\"");
   CHECK(name_list(metric_names()) == "l1, l2, cosine or correlation");
-  CHECK(name_list(index_kind_names()) == "flat or hnsw");
+  CHECK(name_list(index_kind_names()) == "flat, hnsw or partitioned");
   CHECK(name_list(element_type_names()) == "float32 or int8");
   CHECK_THROWS_WITH(parse_metric("hamming"), Catch::Contains("(expected l1, l2, cosine or correlation)"));
 }

@@ -33,6 +33,7 @@
 #include "lookalike/image/decode.h"
 #include "lookalike/image/encode.h"
 #include "lookalike/index/index_config.h"
+#include "lookalike/index/partitioned_index.h"
 #include "lookalike/index/vector_index.h"
 #include "lookalike/metrics/kernels.h"
 #include "lookalike/metrics/metric.h"
@@ -40,6 +41,7 @@
 #include "lookalike/model/preprocess.h"
 #include "support/clustered_vectors.h"
 #include "support/hits_json.h"
+#include "support/partitioned_build.h"
 #include "support/test_images.h"
 #include "support/test_photos.h"
 
@@ -462,6 +464,75 @@ void write_synthetic_bundles(const fs::path& out_dir, json& manifest) {
 
 }  // namespace
 
+// Partitioned indexes of every metric over the same clustered vectors (16
+// lists, nprobe 3): the header and data file the WASM side fetches lists
+// from, and the native answers for plain searches, a wider probe, a
+// selective label filter (which probes on) and "more like this" through an
+// item's list.
+void write_partitioned_indexes(const fs::path& out_dir, json& manifest) {
+  const std::size_t count = 2000, query_count = 12, dim = 40;
+  const ClusteredVectors data = make_clustered_vectors(count, query_count, dim, 20261127);
+  std::vector<std::uint32_t> ids(count);
+  for (std::size_t i = 0; i < count; ++i) ids[i] = std::uint32_t(5 * i + 2);
+  const auto label_of = [](std::uint32_t id) { return (id / 5) % 50 == 0 ? 1 : 0; };  // label 1: 40 items
+  manifest["partitioned"] = json::array();
+  for (const Metric metric : kAllMetrics) {
+    IndexConfig config;
+    config.feature_spec = "synthetic:clusters=400";
+    config.metric = metric;
+    config.dim = std::uint32_t(dim);
+    config.kind = IndexKind::Partitioned;
+    config.element = ElementType::Int8;
+    const BuiltPartitioned built = build_partitioned(config, data.points.data(), ids.data(), count, 16, 3, 40, 40000);
+    const std::string stem = std::string("partitioned/synthetic.") + metric_name(metric);
+    write_array(out_dir / (stem + ".lkp"), built.header);
+    json files = json::array();
+    for (std::size_t f = 0; f < built.files.size(); ++f) {
+      const std::string file = PartitionedIndex::data_file_name(stem + ".lkp", std::uint32_t(f));
+      write_array(out_dir / file, built.files[f]);
+      files.push_back(file);
+    }
+    const PartitionedIndex index = PartitionedIndex::load_header(built.header.data(), built.header.size());
+    json entry = {{"metric", metric_name(metric)},
+                  {"header", stem + ".lkp"},
+                  {"files", files},
+                  {"lists", index.list_count()},
+                  {"searches", json::array()}};
+    struct Case {
+      const char* name;
+      std::uint32_t nprobe;
+      int label;
+      bool by_id;
+    };
+    for (std::size_t q = 0; q < query_count; ++q)
+      for (const Case c : {Case{"k10", 0, -1, false}, Case{"nprobe6", 6, -1, false}, Case{"label1", 0, 1, false},
+                           Case{"byId", 0, -1, true}}) {
+        PartitionedSearchOptions options;
+        options.nprobe = c.nprobe;
+        if (c.label >= 0) options.accept = [&](std::uint32_t id) { return label_of(id) == c.label; };
+        std::vector<float> query(data.queries.begin() + q * dim, data.queries.begin() + (q + 1) * dim);
+        json result = {{"query", q}, {"case", c.name}, {"nprobe", c.nprobe}, {"label", c.label}};
+        if (c.by_id) {
+          const PartitionedSearch first = search_partitioned(index, built, query.data(), {});
+          const std::uint32_t id = first.hits().front().id, list = first.hit_lists().front();
+          const PartitionedList l = list_of(index, built, list);
+          query = l.vector(*l.find(id));
+          options.exclude = id;
+          result["id"] = id;
+          result["list"] = list;
+        }
+        const PartitionedSearch search = search_partitioned(index, built, query.data(), options);
+        result["hits"] = hits_json(search.hits());
+        result["lists"] = search.hit_lists();
+        result["listsScored"] = search.lists_scored();
+        entry["searches"].push_back(result);
+      }
+    manifest["partitioned"].push_back(entry);
+  }
+  manifest["partitionedLabels"] = json::array();
+  for (const std::uint32_t id : ids) manifest["partitionedLabels"].push_back(label_of(id));
+}
+
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 3 || std::string(argv[1]) == "--help") {
     std::cerr << "usage: wasm_parity_reference OUT_DIR [PHOTO_DIR]\n"
@@ -543,6 +614,7 @@ int main(int argc, char** argv) {
     manifest["kernels"] = best_kernels().name;
     write_collection_bundles(out_dir, specs, rows, dims, decodable.size(), manifest);
     write_synthetic_bundles(out_dir, manifest);
+    write_partitioned_indexes(out_dir, manifest);
 
     std::ofstream(out_dir / "manifest.json") << manifest.dump(1);
     std::cout << "wrote " << inputs.size() << " inputs, " << manifest["searches"].size() << " collection searches, "

@@ -49,6 +49,12 @@ function backendPreference(value: string | null): BackendPreference | undefined 
   return value === 'wasm' || value === 'webgpu' || value === 'auto' ? value : undefined;
 }
 
+/** ?list-budget=MB: the list memory a partitioned index may hold (default 128 MB), 8 MB at least. */
+function listBudget(value: string | null): number | undefined {
+  const mb = Number(value);
+  return value !== null && Number.isFinite(mb) && mb >= 8 ? mb : undefined;
+}
+
 function currentSettings(): SearchSettings | null {
   const settings = controls.settings();
   if (!settings) showError('The collection is not loaded yet; please wait a moment.');
@@ -170,12 +176,31 @@ setUpQueryInputs({
 setUpCamera((blob) => queryFile(blob, 'camera photo'), showError);
 registerOfflineCache();
 
+// For programs driving the page (benchmarks, tests): a query vector computed
+// elsewhere, searched with the current controls' settings (its feature by
+// default) and shown like any other query.
+Object.assign(globalThis, {
+  lookalike: {
+    queryVector(vector: Float32Array | number[], feature?: string): void {
+      const settings = currentSettings();
+      if (!settings) return;
+      const spec = feature ?? settings.feature;
+      results.showQuery({ thumbnail: null }, 'Query vector');
+      startQuery(() =>
+        client.query({ type: 'query-vector', vector: Float32Array.from(vector), feature: spec, settings }),
+      );
+    },
+  },
+});
+
 // The site's root is this page's folder, so the site works from any sub-path.
 // ?collection=<name> opens another collection of the site; ?backend=wasm|webgpu|auto
-// chooses the model's ONNX Runtime backend (worker/webgpu-backend.ts).
+// chooses the model's ONNX Runtime backend (worker/webgpu-backend.ts);
+// ?list-budget=<MB> bounds a partitioned index's list memory (default 128).
 const params = new URLSearchParams(location.search);
 client.init(
   new URL('./', document.baseURI).href,
   params.get('collection') ?? undefined,
   backendPreference(params.get('backend')),
+  listBudget(params.get('list-budget')),
 );

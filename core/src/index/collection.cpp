@@ -97,6 +97,12 @@ void validate_bundles(const std::vector<CollectionBundle>& bundles, const Report
     if (!is_site_path(b.file)) bad(f + ".file", "must be a relative path inside the site");
     if (!files.insert(b.file).second) bad(f + ".file", "\"" + b.file + "\" is listed twice");
     if (b.dim == 0 || b.dim > kMaxIndexDim) bad(f + ".dim", "must be in [1, " + std::to_string(kMaxIndexDim) + "]");
+    const bool partitioned = b.kind == IndexKind::Partitioned;
+    if (partitioned != (b.data_files > 0))
+      bad(f + ".data_files",
+          partitioned ? "must be at least 1 for a partitioned index" : "is for partitioned indexes only");
+    if (partitioned && (b.file.size() < 5 || b.file.compare(b.file.size() - 4, 4, ".lkp") != 0))
+      bad(f + ".file", "of a partitioned index must end in .lkp");
   }
 }
 
@@ -281,15 +287,17 @@ json item_to_json(const CollectionItem& item) {
 }
 
 json bundle_to_json(const CollectionBundle& b) {
-  return {{"feature", b.feature},
-          {"slug", b.slug},
-          {"metric", metric_name(b.metric)},
-          {"file", b.file},
-          {"kind", index_kind_name(b.kind)},
-          {"element", element_type_name(b.element)},
-          {"dim", b.dim},
-          {"count", b.count},
-          {"bytes", b.bytes}};
+  json j = {{"feature", b.feature},
+            {"slug", b.slug},
+            {"metric", metric_name(b.metric)},
+            {"file", b.file},
+            {"kind", index_kind_name(b.kind)},
+            {"element", element_type_name(b.element)},
+            {"dim", b.dim},
+            {"count", b.count},
+            {"bytes", b.bytes}};
+  if (b.data_files) j["data_files"] = b.data_files;
+  return j;
 }
 
 // Reads every element of the array `key` (absent: none, unless required)
@@ -340,6 +348,7 @@ CollectionBundle read_bundle(const Fields& f) {
   b.dim = static_cast<std::uint32_t>(f.number("dim", kMaxIndexDim, true));
   b.count = f.number("count", 0xFFFFFFFFu, true);
   b.bytes = f.number("bytes", ~std::uint64_t{0}, true);
+  b.data_files = static_cast<std::uint32_t>(f.number("data_files", 10000));
   return b;
 }
 

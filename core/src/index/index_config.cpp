@@ -5,13 +5,21 @@
 
 namespace lookalike {
 
-const char* index_kind_name(IndexKind kind) { return kind == IndexKind::Flat ? "flat" : "hnsw"; }
+const char* index_kind_name(IndexKind kind) {
+  switch (kind) {
+    case IndexKind::Flat: return "flat";
+    case IndexKind::Hnsw: return "hnsw";
+    case IndexKind::Partitioned: return "partitioned";
+  }
+  return "?";
+}
 
 const char* element_type_name(ElementType element) { return element == ElementType::Float32 ? "float32" : "int8"; }
 
 IndexKind parse_index_kind(const std::string& name) {
   if (name == "flat") return IndexKind::Flat;
   if (name == "hnsw") return IndexKind::Hnsw;
+  if (name == "partitioned") return IndexKind::Partitioned;
   fail(ErrorKind::InvalidArgument,
        "unknown index kind \"" + name + "\" (expected " + name_list(index_kind_names()) + ")");
 }

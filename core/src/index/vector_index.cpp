@@ -237,6 +237,8 @@ std::vector<Hit> VectorIndex::Impl::search(const float* query, const SearchOptio
 
 VectorIndex::VectorIndex(IndexConfig config) {
   validate_index_config(config);
+  if (config.kind == IndexKind::Partitioned)
+    bad_argument("a partitioned index is not a bundle: build it with PartitionedWriter (index/partitioned_writer.h)");
   impl_ = std::make_unique<Impl>(std::move(config));
 }
 VectorIndex::VectorIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

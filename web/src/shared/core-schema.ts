@@ -10,7 +10,7 @@ export const COLLECTION_SCHEMA = 1;
 export const MODEL_SPEC_PREFIX = 'model:';
 
 const METRICS: Record<MetricName, true> = { l1: true, l2: true, cosine: true, correlation: true };
-const INDEX_KINDS: Record<IndexKind, true> = { flat: true, hnsw: true };
+const INDEX_KINDS: Record<IndexKind, true> = { flat: true, hnsw: true, partitioned: true };
 const ELEMENT_TYPES: Record<ElementType, true> = { float32: true, int8: true };
 
 export const METRIC_NAMES = Object.keys(METRICS) as MetricName[];

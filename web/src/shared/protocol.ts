@@ -31,7 +31,7 @@ export type Request =
    * `backend`: the model's ONNX Runtime backend, from the page's ?backend= (default 'auto': WebGPU
    * when an adapter passes the check, else WASM; see worker/webgpu-backend.ts).
    */
-  | { type: 'init'; siteUrl: string; collection?: string; backend?: BackendPreference }
+  | { type: 'init'; siteUrl: string; collection?: string; backend?: BackendPreference; listBudgetMB?: number }
   /** Switch to another collection of collections.json. */
   | { type: 'open-collection'; name: string }
   /**
@@ -44,6 +44,12 @@ export type Request =
   | { type: 'query-url'; requestId: number; url: string; settings: SearchSettings }
   /** A sample query: a file of the site (relative URL). */
   | { type: 'query-sample'; requestId: number; sampleIndex: number; settings: SearchSettings }
+  /**
+   * A query vector computed elsewhere (programs and benchmarks, through the
+   * page's `lookalike.queryVector`): searched as given, nothing decoded or
+   * embedded; `feature` says what it is a vector of.
+   */
+  | { type: 'query-vector'; requestId: number; vector: Float32Array; feature: string; settings: SearchSettings }
   /** "More like this": the stored vector of an item, no re-embedding. */
   | { type: 'query-item'; requestId: number; itemId: number; settings: SearchSettings }
   /**
@@ -173,7 +179,7 @@ export interface Timings {
 }
 
 export interface QueryDescription {
-  kind: 'image' | 'item' | 'text';
+  kind: 'image' | 'item' | 'text' | 'vector';
   /** File name, URL, sample or item title; a text query's text. */
   name: string;
   /** A text query's token count (with the start and end tokens), else null. */
@@ -192,10 +198,12 @@ export interface QueryDescription {
   item: ItemView | null;
 }
 
-/** The loaded index as the page shows it: the module's IndexInfo, less the feature version. */
-export type SearchIndexInfo = Omit<IndexInfo, 'featureVersion' | 'hnsw'> & {
-  /** HNSW parameters (known once the bundle is loaded); null for flat indexes. */
+/** The loaded index as the page shows it: the module's IndexInfo (of a bundle or a partitioned index). */
+export type SearchIndexInfo = Omit<IndexInfo, 'hnsw'> & {
+  /** HNSW parameters (known once the bundle is loaded); null for flat and partitioned indexes. */
   hnsw: Pick<HnswInfo, 'm' | 'efSearch'> | null;
+  /** A partitioned index's lists and the lists a query probes; null for the other kinds. */
+  partitioned: { lists: number; nprobe: number } | null;
 };
 
 export type Event =

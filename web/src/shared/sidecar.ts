@@ -50,6 +50,8 @@ export interface BundleEntry {
   count: number;
   /** File size for download progress; null when the sidecar says 0 (unknown). */
   bytes: number | null;
+  /** Partitioned: its data files beside `file` (<stem>.0000.bin …); 0 for the other kinds. */
+  dataFiles: number;
 }
 
 export interface SampleEntry {
@@ -260,6 +262,7 @@ export function parseSidecar(text: string, file: string): Sidecar {
         dim,
         count: r.nonNegativeInteger(o['count'], `${field}.count`),
         bytes: bytes > 0 ? bytes : null,
+        dataFiles: o['data_files'] === undefined ? 0 : r.nonNegativeInteger(o['data_files'], `${field}.data_files`),
       };
     },
   );

@@ -65,6 +65,7 @@ export class StatusView {
     this.index = choice
       ? {
           featureSpec: choice.spec,
+          featureVersion: 0,
           metric: collection.defaultMetric,
           dim: choice.dim,
           count: collection.count,
@@ -72,6 +73,7 @@ export class StatusView {
           element: choice.element,
           floatVectors: false,
           hnsw: null,
+          partitioned: null,
         }
       : null;
     this.renderFacts();
@@ -117,7 +119,11 @@ export class StatusView {
     if (this.index) {
       const i = this.index;
       const kind =
-        i.kind === 'flat' ? 'flat (exact)' : `HNSW${i.hnsw ? ` (M ${i.hnsw.m}, ef ${i.hnsw.efSearch})` : ''}`;
+        i.kind === 'flat'
+          ? 'flat (exact)'
+          : i.kind === 'partitioned'
+            ? `partitioned${i.partitioned ? ` (${i.partitioned.nprobe} of ${i.partitioned.lists} lists per query)` : ''}`
+            : `HNSW${i.hnsw ? ` (M ${i.hnsw.m}, ef ${i.hnsw.efSearch})` : ''}`;
       const element = i.element === 'int8' && i.floatVectors ? 'int8 + float32 re-ranking' : i.element;
       add(
         'Index',

@@ -20,8 +20,14 @@ export class WorkerClient {
     this.worker.addEventListener('messageerror', () => onCrash('a message from the search worker could not be read'));
   }
 
-  init(siteUrl: string, collection?: string, backend?: BackendPreference): void {
-    this.send({ type: 'init', siteUrl, ...(collection ? { collection } : {}), ...(backend ? { backend } : {}) });
+  init(siteUrl: string, collection?: string, backend?: BackendPreference, listBudgetMB?: number): void {
+    this.send({
+      type: 'init',
+      siteUrl,
+      ...(collection ? { collection } : {}),
+      ...(backend ? { backend } : {}),
+      ...(listBudgetMB ? { listBudgetMB } : {}),
+    });
   }
 
   /** Asks the worker to load the collection's text tower (the visitor started typing). */

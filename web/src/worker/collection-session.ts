@@ -56,8 +56,9 @@ export class CollectionSession {
     sidecarUrl: string,
     private readonly progress: ProgressFactory,
     private readonly backend: BackendPreference = 'auto',
+    listBudgetMB?: number,
   ) {
-    this.store = new IndexStore(m, sidecar, sidecarUrl, progress);
+    this.store = new IndexStore(m, sidecar, sidecarUrl, progress, listBudgetMB);
     for (const item of sidecar.items) this.itemsById.set(item.id, item);
     this.samples = sidecar.samples.length
       ? sidecar.samples.map((s) => ({ title: s.title, path: s.file }))

@@ -2,11 +2,35 @@
 // downloaded here (with byte progress, through the data cache) and handed to
 // the Emscripten factory as `wasmBinary`, so the factory never fetches.
 import createLookalikeModule from '@lookalike-wasm/lookalike_wasm.mjs';
-import type { DecodeNeed, LookalikeModule, RgbImage, SearchIndex, IndexInfo } from '@lookalike-wasm/lookalike_wasm.mjs';
+import type {
+  DecodeNeed,
+  LookalikeModule,
+  RgbImage,
+  SearchIndex,
+  IndexInfo,
+  PartitionedIndex,
+  PartitionedQuery,
+  PartitionedSearchOptions,
+  Result,
+  SearchHits,
+  SearchOptions,
+} from '@lookalike-wasm/lookalike_wasm.mjs';
 import wasmUrl from '@lookalike-wasm/lookalike_wasm.wasm?url';
 import { fetchBytes, type DownloadProgress } from './cached-fetch';
 
-export type { DecodeNeed, LookalikeModule, RgbImage, SearchIndex, IndexInfo };
+export type {
+  DecodeNeed,
+  LookalikeModule,
+  RgbImage,
+  SearchIndex,
+  IndexInfo,
+  PartitionedIndex,
+  PartitionedQuery,
+  PartitionedSearchOptions,
+  Result,
+  SearchHits,
+  SearchOptions,
+};
 
 export async function loadLookalikeModule(onProgress: DownloadProgress): Promise<LookalikeModule> {
   // The URL carries Vite's content hash, so cache-first is always current.

@@ -26,7 +26,7 @@ import type { TextModelRunner } from './text-model-runner';
 import { plannedOrtThreads } from './ort-runtime';
 import { QueryError, QueryImage, type DecodedQuery } from './query-image';
 import { fetchRemoteImage, parseQueryUrl } from './remote-image';
-import { loadLookalikeModule, type LookalikeModule, type SearchIndex } from './wasm-runtime';
+import { loadLookalikeModule, type LookalikeModule } from './wasm-runtime';
 import { warmUp } from './warm-up';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -36,7 +36,8 @@ const MAX_K = 200;
 type CurrentQuery =
   | { kind: 'image'; image: QueryImage; name: string; vectors: Map<string, Float32Array> }
   | { kind: 'text'; text: string; ids: Int32Array | null; vectors: Map<string, Float32Array> }
-  | { kind: 'item'; itemId: number; name: string };
+  | { kind: 'item'; itemId: number; name: string }
+  | { kind: 'vector'; vector: Float32Array; feature: string; name: string };
 
 class StageError extends Error {
   constructor(
@@ -52,6 +53,7 @@ let siteUrl = '';
 let session: CollectionSession | null = null;
 let current: CurrentQuery | null = null;
 let backendPreference: BackendPreference = 'auto';
+let listBudgetMB: number | undefined;
 /** ONNX Runtime Web once a model has loaded: its backend, why, and thread count. */
 let ortRuntime: { backend: 'wasm' | 'webgpu'; note: string; threads: number } | null = null;
 
@@ -92,20 +94,6 @@ function runtimeInfo(): RuntimeInfo {
     ortLoaded: ortRuntime !== null,
     ortBackend: ortRuntime?.backend ?? null,
     ortBackendNote: ortRuntime?.note ?? null,
-  };
-}
-
-function indexView(index: SearchIndex): SearchIndexInfo {
-  const info = index.info();
-  return {
-    featureSpec: info.featureSpec,
-    metric: info.metric,
-    dim: info.dim,
-    count: info.count,
-    kind: info.kind,
-    element: info.element,
-    floatVectors: info.floatVectors,
-    hnsw: info.hnsw && { m: info.hnsw.m, efSearch: info.hnsw.efSearch },
   };
 }
 
@@ -164,7 +152,7 @@ async function openCollection(name: string | undefined): Promise<void> {
   // per spec); an item of the old collection does not, nor a text (the new
   // collection may have no text tower).
   if (current?.kind === 'item' || current?.kind === 'text') releaseQuery();
-  session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress, backendPreference);
+  session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress, backendPreference, listBudgetMB);
   await session.readModelCards();
   await session.readTextCards();
 
@@ -200,7 +188,7 @@ async function openCollection(name: string | undefined): Promise<void> {
   let defaultIndex: SearchIndexInfo | null = null;
   if (summary.defaultFeature && session.store.isLoaded(summary.defaultFeature, summary.defaultMetric)) {
     defaultIndex = await session.store.get(summary.defaultFeature, summary.defaultMetric).then(
-      ({ index }) => indexView(index),
+      ({ index }) => index.view(),
       () => null,
     );
   }
@@ -214,8 +202,10 @@ async function openCollection(name: string | undefined): Promise<void> {
       if (!opened.store.isLoaded(spec, summary.defaultMetric)) return;
       opened.store.get(spec, summary.defaultMetric).then(
         ({ index }) => {
+          // Never a download: a partitioned index is warmed only with the lists it holds.
+          if (index.view().kind === 'partitioned') return;
           try {
-            index.search(vector, { k: 10 });
+            void index.search(vector, { k: 10 }).catch(() => undefined);
           } catch {
             // the collection was closed meanwhile
           }
@@ -230,9 +220,11 @@ async function init(
   url: string,
   collection: string | undefined,
   backend: BackendPreference | undefined,
+  budgetMB: number | undefined,
 ): Promise<void> {
   siteUrl = url;
   backendPreference = backend ?? 'auto';
+  listBudgetMB = budgetMB;
   try {
     m = await loadLookalikeModule(progress('wasm:module', 'WebAssembly module', null));
   } catch (error) {
@@ -380,7 +372,7 @@ async function textQueryVector(
   return embedding.vector;
 }
 
-/** The query's vector for `feature` and, for an image, how it was decoded; null for "more like this". */
+/** The query's vector for `feature` (an image's, a text's, or one given) and, for an image, how it was decoded; null for "more like this". */
 async function vectorOf(
   s: CollectionSession,
   query: CurrentQuery,
@@ -389,6 +381,11 @@ async function vectorOf(
 ): Promise<{ vector: Float32Array; decoded: DecodedQuery | null } | null> {
   if (query.kind === 'image') return queryVector(s, query, feature, timings);
   if (query.kind === 'text') return { vector: await textQueryVector(s, query, feature, timings), decoded: null };
+  if (query.kind === 'vector') {
+    if (query.feature !== feature)
+      throw new StageError('input', `the query vector is a ${query.feature} vector, not ${feature}`);
+    return { vector: query.vector, decoded: null };
+  }
   return null;
 }
 
@@ -413,6 +410,7 @@ function describe(
   };
   if (query.kind === 'item') return { ...none, kind: 'item', name: query.name, item: s.itemView(query.itemId) };
   if (query.kind === 'text') return { ...none, kind: 'text', name: query.text, tokens: query.ids?.length ?? null };
+  if (query.kind === 'vector') return { ...none, kind: 'vector', name: query.name };
   const d = decoded!;
   if (d.decodedBy === 'browser')
     notes.push(
@@ -453,17 +451,24 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     notes.push(
       `index for ${settings.feature} / ${settings.metric} loaded in ${Math.round(performance.now() - loadStarted)} ms`,
     );
-  // A vector (an image's, a text's), or "more like this": the item's stored
-  // vector, the item itself not among the k results (VectorIndex::search_by_id,
-  // as `lookalike query --item`).
+  // A vector (an image's, a text's, one given), or "more like this": the
+  // item's stored vector, the item itself not among the k results
+  // (VectorIndex::search_by_id, as `lookalike query --item`).
   const t0 = performance.now();
   const result =
-    query.kind === 'item' ? index.searchById(query.itemId, options) : index.search(queried!.vector, options);
+    query.kind === 'item'
+      ? await index.searchById(query.itemId, options)
+      : await index.search(queried!.vector, options);
   timings.search = performance.now() - t0;
   if (!result.ok) throw new StageError('search', result.error);
   const hits = result.value;
   const description = describe(s, query, queried?.decoded ?? null, notes);
 
+  const fetched = index.lastFetch();
+  if (fetched && fetched.listsFetched > 0)
+    notes.push(
+      `${fetched.listsFetched} of the ${fetched.listsScored} lists searched downloaded (${(fetched.bytesFetched / 1e6).toFixed(1)} MB)`,
+    );
   const out: Hit[] = Array.from(hits.ids, (id, i) => ({
     rank: i + 1,
     id,
@@ -479,7 +484,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     hits: out,
     timings,
     notes,
-    index: indexView(index),
+    index: index.view(),
     queryVector: queried?.vector ?? null, // copied by postMessage; the worker keeps its own
   });
 }
@@ -542,7 +547,7 @@ async function handle(request: Request): Promise<void> {
   const started = performance.now();
   switch (request.type) {
     case 'init':
-      await init(request.siteUrl, request.collection, request.backend);
+      await init(request.siteUrl, request.collection, request.backend, request.listBudgetMB);
       return;
     case 'load-text-model':
       // Not awaited: a download of many megabytes must not hold image queries back.
@@ -593,6 +598,12 @@ async function handle(request: Request): Promise<void> {
           download: performance.now() - t0,
           read: null,
         });
+        break;
+      }
+      case 'query-vector': {
+        releaseQuery();
+        current = { kind: 'vector', vector: request.vector, feature: request.feature, name: 'query vector' };
+        await run(requestId, request.settings, started, freshTimings());
         break;
       }
       case 'query-item': {

@@ -14,7 +14,10 @@
 //                              "photo_id": "123", "term": "beach" } } ],
 //     "bundles": [ { "feature": "colour:bins=8x4x4", "slug": "colour", "metric": "l1",
 //                    "file": "demo.colour.l1.lkx", "kind": "hnsw", "element": "float32",
-//                    "dim": 128, "count": 1000, "bytes": 123456 } ],
+//                    "dim": 128, "count": 1000, "bytes": 123456 },
+//                  { "feature": "model:clip-vit-b32", "slug": "model-clip-vit-b32", "metric": "cosine",
+//                    "file": "demo.model-clip-vit-b32.cosine.lkp", "kind": "partitioned", "element": "int8",
+//                    "dim": 512, "count": 1000000, "bytes": 530000000, "data_files": 9 } ],
 //     "models": [ { "card": "models/clip-vit-b32.json", "text_card": "models/clip-vit-b32-text.json" } ],
 //     "samples": [ { "file": "samples/12.jpg", "title": "beach (item 12)" } ],
 //     "defaults": [ { "feature": "colour:bins=8x4x4", "metric": "l1" } ] }
@@ -68,7 +71,10 @@ struct CollectionBundle {
   ElementType element = ElementType::Float32;
   std::uint32_t dim = 0;
   std::uint64_t count = 0;  // live items
-  std::uint64_t bytes = 0;  // file size, for download progress
+  std::uint64_t bytes = 0;  // file size (partitioned: all its files), for download progress
+  // Partitioned only: the number of data files beside `file` (<stem>.lkp):
+  // <stem>.0000.bin … (index/partitioned_format.h). 0 for the other kinds.
+  std::uint32_t data_files = 0;
 };
 
 struct CollectionModel {

@@ -1,5 +1,5 @@
 // What a vector index is: the feature it holds, the metric it ranks by, the
-// dimension, the kind (exact or HNSW graph), the element type its vectors are
+// dimension, the kind (exact, HNSW graph or inverted lists), the element type its vectors are
 // stored in, and the HNSW parameters. The same struct describes an index in
 // memory and the header of its bundle (docs/FORMAT.md).
 #pragma once
@@ -13,8 +13,10 @@
 
 namespace lookalike {
 
-enum class IndexKind { Flat, Hnsw };
-constexpr std::array<IndexKind, 2> kAllIndexKinds = {IndexKind::Flat, IndexKind::Hnsw};
+// Flat and Hnsw are VectorIndex bundles, loaded whole; Partitioned is a
+// PartitionedIndex (index/partitioned_index.h), loaded list by list.
+enum class IndexKind { Flat, Hnsw, Partitioned };
+constexpr std::array<IndexKind, 3> kAllIndexKinds = {IndexKind::Flat, IndexKind::Hnsw, IndexKind::Partitioned};
 
 // Int8: each vector scalar-quantised to int8 codes with its own offset and
 // scale (index/int8_quantization.h); about a quarter of float32's bytes.
@@ -48,7 +50,7 @@ constexpr std::uint32_t kMaxHnswEf = 100000;
 constexpr std::size_t kMaxFeatureSpecBytes = 1024;
 constexpr unsigned kMaxHnswLevel = 16;
 
-const char* index_kind_name(IndexKind kind);         // "flat", "hnsw"
+const char* index_kind_name(IndexKind kind);         // "flat", "hnsw", "partitioned"
 const char* element_type_name(ElementType element);  // "float32", "int8"
 std::vector<std::string> index_kind_names();         // of kAllIndexKinds, in that order
 std::vector<std::string> element_type_names();       // of kAllElementTypes, in that order

@@ -1,0 +1,187 @@
+#include "partitioned/embeddings_index.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include "common/cli_context.h"
+#include "common/clock.h"
+#include "common/files.h"
+#include "common/log.h"
+#include "common/progress.h"
+#include "common/staged_files.h"
+#include "common/text.h"
+#include "indexing/bundle_settings.h"
+#include "indexing/site_models.h"
+#include "lookalike/common/error.h"
+#include "lookalike/common/parallel.h"
+#include "lookalike/features/feature.h"
+#include "lookalike/index/vector_index.h"
+#include "partitioned/embeddings_input.h"
+#include "partitioned/partitioned_bundle.h"
+#include "site/bundle_files.h"
+#include "site/collection_files.h"
+#include "site/collection_items.h"
+
+namespace lookalike::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kAddChunk = 4096;
+
+// The one feature the vectors are: a feature this build knows (its dimension
+// must match; a model's card goes into the site so the page can embed
+// queries), or any other printable spec, which the page can search by item
+// ("more like this") but cannot compute for a new image.
+FeatureChoice embeddings_feature(const IndexOptions& options, std::size_t dim) {
+  if (options.features.size() != 1)
+    fail(ErrorKind::InvalidArgument,
+         "--embeddings needs exactly one --feature: what made the vectors "
+         "(e.g. model:clip-vit-b32)");
+  const std::string& spec = options.features.front();
+  try {
+    FeatureChoice f = choose_feature(spec);
+    if (f.dim != dim)
+      fail(ErrorKind::InvalidArgument, "the embeddings have " + std::to_string(dim) + " columns but " + f.spec +
+                                           " has dimension " + std::to_string(f.dim));
+    return f;
+  } catch (const Error& e) {
+    if (is_model_spec(spec) || spec.find(':') == std::string::npos) throw;
+  }
+  FeatureChoice f;
+  f.spec = spec;
+  f.slug = feature_slug(spec);
+  f.dim = dim;
+  log_warning("feature " + spec + " is not one lookalike computes: the page can search it by item only");
+  return f;
+}
+
+std::vector<std::string> sorted_labels(const std::vector<CollectionItem>& items) {
+  std::set<std::string> labels;
+  for (const auto& item : items)
+    if (!item.label.empty()) labels.insert(item.label);
+  return {labels.begin(), labels.end()};
+}
+
+BuiltBundle stage_vector_bundle(StagedFiles& staged, const fs::path& site, const std::string& file,
+                                const IndexConfig& config, const EmbeddingsInput& input,
+                                const std::vector<std::uint32_t>& ids, const IndexOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  VectorIndex index(config);
+  std::optional<Progress> progress;
+  if (options.show_progress) progress.emplace(file, ids.size(), "vectors");
+  for (std::size_t first = 0; first < ids.size(); first += kAddChunk) {
+    const std::size_t count = std::min(kAddChunk, ids.size() - first);
+    index.add_many(ids.data() + first, input.matrix.row(first), count,
+                   options.reproducible ? 1 : thread_count(options.threads));
+    if (progress) progress->advance(count);
+    if (interrupted()) fail(ErrorKind::Io, "interrupted: nothing was changed in " + site.string());
+  }
+  if (progress) progress->finish();
+  const std::vector<std::uint8_t> bytes = index.save();
+  staged.write(site / "index" / file, bytes.data(), bytes.size());
+  BuiltBundle built;
+  built.entry = {config.feature_spec, feature_slug(config.feature_spec),
+                 config.metric,       file,
+                 config.kind,         config.element,
+                 config.dim,          index.size(),
+                 bytes.size()};
+  built.added = ids.size();
+  built.seconds = seconds_since(start);
+  return built;
+}
+
+}  // namespace
+
+IndexSummary run_index_from_embeddings(const IndexOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path& site = options.site;
+  if (options.update)
+    fail(ErrorKind::InvalidArgument, "--update takes images; rebuild a collection of precomputed embeddings instead");
+  if (options.items.empty()) fail(ErrorKind::InvalidArgument, "--embeddings needs --items (the rows' JSON Lines)");
+  const std::string name = options.name.empty() ? options.embeddings.stem().string() : options.name;
+  check_collection_name(name);
+  const std::string created = build_timestamp();
+  const EmbeddingsInput input = load_embeddings_input(options.embeddings, options.items);
+  const std::size_t count = input.matrix.rows(), dim = input.matrix.cols();
+  const FeatureChoice feature = embeddings_feature(options, dim);
+
+  BundleSettings settings;
+  settings.features = {feature};
+  settings.metrics = options.metrics.empty() ? std::vector<Metric>{Metric::Cosine} : options.metrics;
+  settings.kind = resolve_kind(options.kind.value_or(KindChoice::Auto), count);
+  settings.element =
+      settings.kind == IndexKind::Partitioned ? ElementType::Int8 : options.element.value_or(ElementType::Float32);
+  if (options.m) settings.hnsw.m = *options.m;
+  if (options.ef_construction) settings.hnsw.ef_construction = *options.ef_construction;
+  if (options.ef_search) settings.hnsw.ef_search = *options.ef_search;
+
+  // The items are checked as the sidecar will be before the long work starts.
+  Collection collection;
+  collection.name = name;
+  collection.title = options.title.empty() ? name : options.title;
+  collection.created = created;
+  collection.items = input.items;
+  collection.labels = sorted_labels(collection.items);
+  collection.licence_note = licence_note_for(collection.items);
+  collection_to_json(collection);
+  log_info("building " + name + " from " + std::to_string(count) + " precomputed " + std::to_string(dim) +
+           "-d vectors: " + index_kind_name(settings.kind) + ", " + std::to_string(settings.metrics.size()) +
+           " metric(s)");
+
+  IndexSummary summary;
+  summary.name = name;
+  summary.input_kind = "embeddings";
+  StagedFiles staged(site, name);
+  std::vector<std::uint32_t> ids(count);
+  for (std::size_t i = 0; i < count; ++i) ids[i] = input.items[i].id;
+  for (const Metric metric : settings.metrics) {
+    const IndexConfig config = bundle_config(settings, feature, metric);
+    const std::string file = bundle_file_name(name, feature.slug, metric, settings.kind);
+    if (settings.kind == IndexKind::Partitioned) {
+      const PartitionedRows rows{count, [&input](std::size_t r) { return input.matrix.row(r); },
+                                 [&ids](std::size_t r) { return ids[r]; }};
+      summary.bundles.push_back(stage_partitioned_bundle(staged, site, file, feature.slug, config, rows,
+                                                         options.partitioned, thread_count(options.threads),
+                                                         options.show_progress));
+    } else {
+      summary.bundles.push_back(stage_vector_bundle(staged, site, file, config, input, ids, options));
+    }
+    if (interrupted()) fail(ErrorKind::Io, "interrupted: nothing was changed in " + site.string());
+  }
+
+  std::optional<Collection> old;
+  if (collection_exists(site, name)) {
+    try {
+      old = read_collection(site, name);
+    } catch (const Error& e) {
+      log_warning(std::string(e.what()) + ": replacing it");
+    }
+  }
+  for (const BuiltBundle& b : summary.bundles) collection.bundles.push_back(b.entry);
+  if (feature.is_model()) collection.models = stage_site_models(settings.features, options.model, site, staged);
+  const std::string sidecar = collection_to_json(collection);
+  staged.commit();
+  write_file_atomic(collection_file(site, name), sidecar);
+  register_collection(site, collection, options.make_default);
+  if (old) {
+    std::set<std::string> keep;
+    for (const auto& b : collection.bundles)
+      for (const std::string& f : bundle_file_names(b)) keep.insert(f);
+    for (const auto& b : old->bundles)
+      for (const std::string& f : bundle_file_names(b)) {
+        std::error_code ec;
+        if (!keep.count(f)) fs::remove(site / "index" / f, ec);
+      }
+  }
+  summary.title = collection.title;
+  summary.sidecar = collection_file(site, name).string();
+  summary.items = count;
+  summary.added = count;
+  for (const auto& m : collection.models) summary.models.push_back(m.card);
+  summary.seconds = seconds_since(start);
+  return summary;
+}
+
+}  // namespace lookalike::cli
