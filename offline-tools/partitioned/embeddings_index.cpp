@@ -116,6 +116,8 @@ IndexSummary run_index_from_embeddings(const IndexOptions& options) {
   if (options.m) settings.hnsw.m = *options.m;
   if (options.ef_construction) settings.hnsw.ef_construction = *options.ef_construction;
   if (options.ef_search) settings.hnsw.ef_search = *options.ef_search;
+  // The model's text tower, published with its card: checked before the long work too.
+  const auto text_towers = choose_text_towers(settings.features, options.text, site / "models");
 
   // The items are checked as the sidecar will be before the long work starts.
   Collection collection;
@@ -160,7 +162,8 @@ IndexSummary run_index_from_embeddings(const IndexOptions& options) {
     }
   }
   for (const BuiltBundle& b : summary.bundles) collection.bundles.push_back(b.entry);
-  if (feature.is_model()) collection.models = stage_site_models(settings.features, options.model, site, staged);
+  if (feature.is_model())
+    collection.models = stage_site_models(settings.features, text_towers, options.model, site, staged);
   const std::string sidecar = collection_to_json(collection);
   staged.commit();
   write_file_atomic(collection_file(site, name), sidecar);
