@@ -23,6 +23,7 @@ LOOKALIKE_APT_PACKAGES=(
   darknet python3-onnx python3-pil
   dpkg-dev
   libfaiss-dev libopenblas0-openmp
+  slurm-wlm munge
 )
 
 # Libraries built from Debian's source packages for both targets (natively

@@ -12,6 +12,7 @@
 
 #include "commands/command_setup.h"
 #include "commands/commands.h"
+#include "commands/shard_options.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
@@ -29,6 +30,7 @@ struct CrawlArguments {
   std::vector<std::string> terms;  // as given: each may hold several, comma-separated
   std::string out;
   double max_megabytes = 50;
+  ShardArguments sharding;
 };
 
 constexpr CommandHelp kHelp{
@@ -140,6 +142,15 @@ void run(const CrawlArguments& args) {
   o.out = args.out;
   o.http.max_body_bytes = static_cast<std::uint64_t>(args.max_megabytes * 1024 * 1024);
   check_options(o);
+  // Sharded: this shard's share of every term's photos, in OUT/shard-IIIII-of-NNNNN/
+  // (a crawl folder of its own, which prep, embed and index take as a source).
+  o.shard = process_shard(args.sharding);
+  if (o.shard) {
+    o.out = o.out / o.shard->folder_name();
+    o.per_term = args.options.per_term / o.shard->count + (o.shard->index < args.options.per_term % o.shard->count);
+    log_info("crawl shard " + o.shard->text() + ": " + std::to_string(o.per_term) + " photos per term into " +
+             o.out.string());
+  }
 
   const crawl::CrawlSummary summary = crawl::run_crawl(o);
 
@@ -170,6 +181,9 @@ void add_crawl_command(CLI::App& app) {
   auto [command, args] = add_command<CrawlArguments>(app, kHelp, run);
   add_search_options(command, args);
   add_politeness_options(command, args);
+  add_shard_options(command, args.sharding,
+                    "Crawl shard I of N (I/N): the photos whose id hashes to it, its share of --per-term, into "
+                    "OUT/shard-IIIII-of-NNNNN/");
 }
 
 }  // namespace lookalike::cli

@@ -15,6 +15,10 @@
 // `lookalike embed --text TEXT… [--texts FILE] --card TEXT_CARD -o OUT.npy`
 // embeds texts with a text tower instead (the core's CLIP tokenizer, as the
 // page's text box): OUT.json's items are {"row", "text", "token_ids", "truncated"}.
+//
+// With --shard I/N (or a scheduler's JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID)
+// it is one shard of a cluster job instead: OUT is a folder that receives
+// OUT/shard-IIIII-of-NNNNN/ (shard/shard_embed.h, docs/SCALE.md).
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -23,6 +27,7 @@
 
 #include "commands/command_setup.h"
 #include "commands/commands.h"
+#include "commands/shard_options.h"
 #include "common/cli_context.h"
 #include "common/clock.h"
 #include "common/exit_codes.h"
@@ -35,6 +40,7 @@
 #include "embed/npy_file.h"
 #include "embed/text_embedder.h"
 #include "lookalike/common/error.h"
+#include "shard/shard_embed.h"
 
 namespace lookalike::cli {
 namespace {
@@ -54,12 +60,15 @@ struct EmbedArguments {
   double worker_timeout = 600;
   bool raw = false;
   bool list_cards = false;
+  ShardArguments sharding;
+  std::size_t checkpoint = 1000;
 };
 
 constexpr CommandHelp kHelp{
     "embed",
     "Embed images with an ONNX model (a model card) into OUT.npy (float32 [N, dim]) "
-    "and OUT.json (which row is which image)",
+    "and OUT.json (which row is which image); with --shard, one shard of a cluster job into "
+    "OUT/shard-IIIII-of-NNNNN/",
     "Model files are installed with models/fetch.sh NAME. The model runs in a Node.js worker with onnxruntime-node\n"
     "(found in LOOKALIKE_NODE_MODULES, or node_modules next to or above the executable or in the source tree; node "
     "on\n"
@@ -131,7 +140,7 @@ std::string checked_sidecar_path(const EmbedArguments& args) {
 
 // The worker settings image and text embedders share (their options structs name them alike).
 template <class Options>
-Options run_options(const EmbedArguments& args) {
+Options embedder_options(const EmbedArguments& args) {
   Options options;
   options.batch_size = args.batch;
   options.model_threads = args.model_threads;
@@ -141,9 +150,11 @@ Options run_options(const EmbedArguments& args) {
   return options;
 }
 
+std::string image_card(const EmbedArguments& args) { return args.card.empty() ? kDefaultImageCard : args.card; }
+
 ModelEmbedder open_embedder(const EmbedArguments& args) {
-  const auto options = run_options<ModelEmbedderOptions>(args);
-  const std::string card = args.card.empty() ? kDefaultImageCard : args.card;
+  const auto options = embedder_options<ModelEmbedderOptions>(args);
+  const std::string card = image_card(args);
   log_verbose("starting the model worker for " + card);
   ModelEmbedder embedder = ModelEmbedder::open(card, options);
   const WorkerMetadata& runtime = embedder.runtime_info();
@@ -273,6 +284,49 @@ void print_summary(const EmbedArguments& args, const std::string& sidecar, const
   std::cout << "\n";
 }
 
+void print_shard_summary(const ShardEmbedSummary& s) {
+  const ShardDone& d = s.done;
+  if (global_options().json) {
+    nlohmann::json j = shard_done_to_json(d);
+    j["folder"] = s.folder.string();
+    j["already_done"] = s.already_done;
+    j["resumed"] = s.resumed;
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  if (s.already_done) {
+    std::cout << "shard " << d.shard.text() << " was already done (" << (s.folder / kShardDoneFile).string()
+              << "): " << d.rows << " images embedded, nothing to do\n";
+    return;
+  }
+  std::cout << "shard " << d.shard.text() << ": embedded " << d.rows << " of " << d.images << " images with "
+            << d.card_name << " in " << fixed(d.seconds, 1) << " s ("
+            << fixed(d.seconds > 0 ? double(d.images) / d.seconds : 0.0, 1) << " images/s";
+  if (s.resumed) std::cout << ", " << s.resumed << " resumed";
+  std::cout << ")";
+  if (!d.rejected.empty()) std::cout << ", " << d.rejected.size() << " set aside (listed in done.json)";
+  std::cout << " → " << s.folder.string() << "\n";
+}
+
+// One shard of a cluster job: -o names the folder that holds every shard's folder.
+void run_shard(const EmbedArguments& args, const ShardSpec& shard) {
+  if (args.inputs.empty()) fail(ErrorKind::InvalidArgument, "embed: give the source folders (see --help)");
+  if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out DIR is required (shards write DIR/shard-…)");
+  if (args.out.size() >= 4 && args.out.substr(args.out.size() - 4) == ".npy")
+    fail(ErrorKind::InvalidArgument,
+         "embed --shard: --out names a folder (each shard writes DIR/" + shard.folder_name() + "/), not a .npy file");
+  ShardEmbedOptions options;
+  for (const auto& input : args.inputs) options.sources.emplace_back(input);
+  options.out = args.out;
+  options.shard = shard;
+  options.card = image_card(args);
+  options.model = embedder_options<ModelEmbedderOptions>(args);
+  options.prep.test_fraction = 0;  // as `index` preps a folder
+  options.checkpoint = args.checkpoint;
+  options.threads = global_options().threads;
+  print_shard_summary(run_shard_embed(options));
+}
+
 // The texts of --text and --texts FILE (one per line; blank lines skipped), in that order.
 std::vector<std::string> gather_texts(const EmbedArguments& args) {
   if (!args.inputs.empty())
@@ -293,7 +347,7 @@ std::vector<std::string> gather_texts(const EmbedArguments& args) {
 }
 
 TextEmbedder open_text_embedder(const EmbedArguments& args) {
-  const auto options = run_options<TextEmbedderOptions>(args);
+  const auto options = embedder_options<TextEmbedderOptions>(args);
   TextEmbedder embedder = TextEmbedder::open(args.card.empty() ? kDefaultTextCard : args.card, options);
   const WorkerMetadata& runtime = embedder.runtime_info();
   log_info("text model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
@@ -354,6 +408,10 @@ void run_embed(const EmbedArguments& args) {
     run_embed_texts(args);
     return;
   }
+  if (const auto shard = process_shard(args.sharding)) {
+    run_shard(args, *shard);
+    return;
+  }
   const std::string sidecar = checked_sidecar_path(args);
   const std::vector<EmbedInput> inputs = collect_embed_inputs(args.inputs);
   if (inputs.empty())
@@ -396,6 +454,13 @@ void add_embed_command(CLI::App& app) {
       ->check(CLI::Range(1.0, 86400.0))
       ->capture_default_str();
   command.add_flag("--raw", args.raw, "Write the model's output as is, without the card's L2 normalisation");
+  add_shard_options(command, args.sharding,
+                    "Embed shard I of N (I/N, counted from 0) of the source folders into OUT/shard-IIIII-of-NNNNN/");
+  command
+      .add_option("--checkpoint", args.checkpoint,
+                  "Sharded: images per checkpoint (a killed shard resumes from its last one)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   command.add_flag("--list-cards", args.list_cards, "List the model cards found and whether their files are installed");
 }
 

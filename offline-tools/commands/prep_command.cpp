@@ -11,12 +11,15 @@
 
 #include "commands/command_setup.h"
 #include "commands/commands.h"
+#include "commands/shard_options.h"
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
 #include "common/text.h"
 #include "lookalike/common/error.h"
 #include "prep/prep_run.h"
+#include "shard/shard_merge.h"
+#include "shard/shard_prep.h"
 
 namespace lookalike::cli {
 namespace {
@@ -26,6 +29,7 @@ struct PrepArguments {
   std::string out;
   PrepOptions options;
   bool keep_near_duplicates = false;
+  ShardArguments sharding;
 };
 
 constexpr CommandHelp kHelp{
@@ -58,6 +62,26 @@ void report_set_aside(const Manifest& m) {
   if (count > shown) log_info("… and " + std::to_string(count - shown) + " more (see the manifest, or use --verbose)");
 }
 
+// One shard of a cluster job: its images checked into OUT/shard-IIIII-of-NNNNN/.
+void run_shard(const PrepOptions& options, const fs::path& out, const ShardSpec& shard) {
+  const ShardPrepSummary s = run_shard_prep(options, out, shard);
+  const ShardDone& d = s.done;
+  if (global_options().json) {
+    nlohmann::json j = shard_done_to_json(d);
+    j["folder"] = s.folder.string();
+    j["already_done"] = s.already_done;
+    std::cout << j.dump(2) << "\n";
+  } else if (s.already_done) {
+    std::cout << "shard " << shard.text() << " was already done (" << (s.folder / kShardDoneFile).string()
+              << "), nothing to do\n";
+  } else {
+    std::cout << "shard " << shard.text() << ": " << d.rows << " of " << d.images << " images usable, "
+              << d.rejected.size() << " set aside (listed in done.json) → " << s.folder.string()
+              << "; duplicates are decided when the shards are merged (lookalike prep " << out.string()
+              << " --out DIR)\n";
+  }
+}
+
 void run(const PrepArguments& args) {
   PrepOptions options = args.options;
   options.sources.assign(args.sources.begin(), args.sources.end());
@@ -71,7 +95,13 @@ void run(const PrepArguments& args) {
       fail(ErrorKind::Io, "--out " + out.string() + " is a file, not a folder");
   }
 
-  PrepResult result = run_prep(options);
+  if (const auto shard = process_shard(args.sharding)) {
+    run_shard(options, out, *shard);
+    return;
+  }
+  // The shards of a cluster job (prep's or embed's), merged as one run would decide.
+  const bool shards = args.sources.size() == 1 && holds_shards(args.sources.front());
+  PrepResult result = shards ? merge_shards(args.sources.front()).prep : run_prep(options);
   for (const auto& w : result.warnings) log_warning(printable(w));
   if (result.interrupted) {
     log_warning("interrupted: no manifest written");
@@ -118,6 +148,9 @@ void add_prep_command(CLI::App& app) {
   auto [command, args] = add_command<PrepArguments>(app, kHelp, run);
   command.add_option("sources", args.sources, "Source folders")->required();
   command.add_option("-o,--out", args.out, "Output folder for manifest.json")->required();
+  add_shard_options(command, args.sharding,
+                    "Check shard I of N (I/N) of the images into OUT/shard-IIIII-of-NNNNN/ (a source folder "
+                    "holding shards is merged into one manifest)");
   command.add_option("--min-size", args.options.min_size, "Smallest accepted shortest side, in pixels")
       ->default_val(64)
       ->check(CLI::Range(1, 100000));

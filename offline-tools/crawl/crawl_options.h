@@ -4,18 +4,23 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "crawl/http_fetcher.h"
 #include "crawl/retry_policy.h"
+#include "shard/shard_spec.h"
 
 namespace lookalike::crawl {
 
 struct CrawlOptions {
   std::vector<std::string> terms;
-  std::size_t per_term = 50;
+  std::size_t per_term = 50;  // of this shard, when sharded (its share of --per-term)
   std::filesystem::path out;
+  // Sharded: only photos whose id hashes to this shard are downloaded, so
+  // shards run side by side never fetch the same photo.
+  std::optional<cli::ShardSpec> shard;
 
   std::string api_key;          // empty: the public feed
   std::string source = "auto";  // auto (api when a key is given), api, feed

@@ -185,7 +185,7 @@ class Crawl {
   }
 
   // True when a listed photo is not to be downloaded (no URL, seen on an
-  // earlier page, already kept, a known duplicate, a licence not accepted),
+  // earlier page, another shard's, already kept, a known duplicate, a licence not accepted),
   // counted in the term's report.
   bool skip_listed(const PhotoCandidate& photo, std::size_t index, const std::string& label,
                    std::set<std::string>& seen) {
@@ -199,6 +199,11 @@ class Crawl {
       return count(&TermReport::skipped_no_url, std::string("skipping a photo without ") +
                                                     (photo.id.empty() ? "id" : "usable image URL (" + photo.id + ")"));
     if (!seen.insert(photo.id).second) return true;
+    if (options_.shard && !options_.shard->holds(photo.id)) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++summary_.terms[index].other_shards;
+      return true;
+    }
     if (const auto kept = journal_.find_id(photo.id)) {
       // Same term: one of the photos counted as "from before".
       if (kept->photo.term == summary_.terms[index].term) return true;

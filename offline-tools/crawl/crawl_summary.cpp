@@ -49,6 +49,7 @@ nlohmann::json CrawlSummary::to_json() const {
                           {"skipped_same_content", t.skipped_same_content},
                           {"skipped_licence", t.skipped_licence},
                           {"skipped_no_url", t.skipped_no_url},
+                          {"other_shards", t.other_shards},
                           {"failed", t.failed},
                           {"exhausted", t.exhausted},
                           {"error", t.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(t.error)}});

@@ -20,6 +20,7 @@ struct TermReport {
   std::size_t skipped_same_content = 0;  // identical bytes already kept under another id
   std::size_t skipped_licence = 0;       // licence outside --licences
   std::size_t skipped_no_url = 0;        // the source gave no usable image URL or id
+  std::size_t other_shards = 0;          // listed photos that other shards download
   std::size_t failed = 0;
   bool exhausted = false;  // the source ran out of photos before `wanted`
   std::string error;       // the source failed for this term

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include "common/files.h"
 #include "lookalike/common/error.h"
 
 namespace lookalike::crawl {
@@ -18,6 +19,11 @@ std::string sha256_hex(const void* data, std::size_t size) {
     out[2 * i + 1] = hex[digest[i] & 15];
   }
   return out;
+}
+
+std::string file_sha256(const std::filesystem::path& file) {
+  const std::vector<std::uint8_t> bytes = cli::read_file(file);
+  return sha256_hex(bytes.data(), bytes.size());
 }
 
 }  // namespace lookalike::crawl

@@ -130,6 +130,10 @@ auto as_corrupt(const Reader& r, Parse parse) {
   }
 }
 
+SourceRoot root_from(const Reader& r) {
+  return {r.text("path"), as_corrupt(r, [&] { return parse_layout(r.text("layout")); })};
+}
+
 ManifestDuplicate duplicate_from(const Reader& r, const Manifest& m) {
   ManifestDuplicate d;
   d.image = image_from(r, m.roots.size());
@@ -238,8 +242,7 @@ json manifest_to_json(const Manifest& manifest) {
   j["options"] = manifest.options;
   j["hashes"] = {{"pixel", kPixelHashDescription}, {"perceptual", kPerceptualHashDescription}};
   j["roots"] = json::array();
-  for (const auto& root : manifest.roots)
-    j["roots"].push_back({{"path", root.path.string()}, {"layout", layout_name(root.layout)}});
+  for (const auto& root : manifest.roots) j["roots"].push_back(root_to_json(root));
   j["labels"] = manifest.labels();
   j["images"] = json::array();
   for (const auto& image : manifest.images) {
@@ -266,6 +269,12 @@ json manifest_to_json(const Manifest& manifest) {
   return j;
 }
 
+json root_to_json(const SourceRoot& root) {
+  return {{"path", root.path.string()}, {"layout", layout_name(root.layout)}};
+}
+
+SourceRoot root_from_json(const json& j, const std::string& where) { return root_from(Reader(j, where)); }
+
 Manifest manifest_from_json(const json& j, const std::string& name) {
   const Reader top(j, name);
   if (top.text("kind", false) != "lookalike-manifest")
@@ -279,9 +288,7 @@ Manifest manifest_from_json(const json& j, const std::string& name) {
   m.created = top.text("created", false);
   m.tool = top.text("tool", false);
   if (const json* o = top.find("options")) m.options = *o;
-  each_element(top, "roots", true, [&](const Reader& r) {
-    m.roots.push_back({r.text("path"), as_corrupt(r, [&] { return parse_layout(r.text("layout")); })});
-  });
+  each_element(top, "roots", true, [&](const Reader& r) { m.roots.push_back(root_from(r)); });
   each_element(top, "images", true, [&](const Reader& r) {
     ManifestImage image = image_from(r, m.roots.size());
     image.split = as_corrupt(r, [&] { return parse_split(r.text("split", false)); });

@@ -101,6 +101,10 @@ nlohmann::json manifest_to_json(const Manifest& manifest);
 // Validates shape and types; throws Error(Corrupt) "<name>: images[3]: …".
 Manifest manifest_from_json(const nlohmann::json& json, const std::string& name);
 
+// One of "roots": {"path": …, "layout": …}; the reader throws Error(Corrupt) "<where>: …".
+nlohmann::json root_to_json(const SourceRoot& root);
+SourceRoot root_from_json(const nlohmann::json& json, const std::string& where);
+
 Manifest read_manifest(const fs::path& file);  // Error(Io) or Error(Corrupt)
 void write_manifest(const fs::path& file, const Manifest& manifest);
 

@@ -204,6 +204,7 @@ class EmbedPipeline {
         slots_(kSlots) {
     result_.vectors.assign(n_ * dim_, 0.0f);
     result_.errors.assign(n_, "");
+    result_.error_kinds.assign(n_, ErrorKind::Corrupt);
     result_.done.assign(n_, false);
     for (auto& s : slots_) s.tensors.resize(batch_ * floats_), s.ok.assign(batch_, 0);
   }
@@ -249,14 +250,17 @@ class EmbedPipeline {
     }
     Slot& slot = slots_[b % kSlots];
     std::string error;
+    ErrorKind kind = ErrorKind::Corrupt;
     try {
       const std::vector<std::uint8_t> bytes = read_file(paths_[i]);
-      DecodeOptions decode_options;
+      DecodeOptions decode_options = options_.decode;
       decode_options.need = decode_need(embedder_.card());
       const DecodedImage decoded = decode_image(bytes.data(), bytes.size(), decode_options);
+      if (options_.on_decoded) options_.on_decoded(i, bytes, decoded);
       preprocess_for_model_into(decoded.image, embedder_.card(), slot.tensors.data() + k * floats_);
     } catch (const Error& e) {
       error = e.what();
+      kind = e.kind();
     } catch (const std::bad_alloc&) {
       error = "out of memory while decoding";
     } catch (const std::exception& e) {
@@ -264,7 +268,7 @@ class EmbedPipeline {
     }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!error.empty()) result_.errors[i] = error;
+      if (!error.empty()) result_.errors[i] = error, result_.error_kinds[i] = kind;
       slot.ok[k] = error.empty();
       ++slot.finished;
     }

@@ -23,6 +23,8 @@
 
 #include "embed/model_files.h"
 #include "embed/onnx_worker.h"
+#include "lookalike/common/error.h"
+#include "lookalike/image/decode.h"
 #include "lookalike/image/image.h"
 #include "lookalike/model/model_card.h"
 
@@ -100,15 +102,23 @@ std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCa
                                      const std::string& model_path);
 
 struct EmbedFilesOptions {
-  unsigned decode_threads = 0;                        // 0 = all hardware threads
+  unsigned decode_threads = 0;  // 0 = all hardware threads
+  DecodeOptions decode;         // e.g. prep's pixel limit (the need is always the card's)
+  // Called on a decode thread with each file's bytes and its decode for the
+  // model (reduced to the card's need) before it is preprocessed: a sharded
+  // job checks, hashes and thumbnails the image there, from this decode when
+  // it is full size. An Error it throws is that image's failure.
+  std::function<void(std::size_t index, const std::vector<std::uint8_t>& bytes, const DecodedImage& decoded)>
+      on_decoded;
   std::function<void(std::size_t done)> on_progress;  // called after each batch with the items finished so far
   std::function<bool()> should_stop;                  // true: send no further batch (Ctrl-C)
 };
 
 struct EmbedFilesResult {
-  std::vector<float> vectors;       // paths.size() × dim; rows of failed or skipped items are zero
-  std::vector<std::string> errors;  // per item: empty when embedded, else why not
-  std::vector<bool> done;           // per item: embedded
+  std::vector<float> vectors;          // paths.size() × dim; rows of failed or skipped items are zero
+  std::vector<std::string> errors;     // per item: empty when embedded, else why not
+  std::vector<ErrorKind> error_kinds;  // per item: the kind of that error (an I/O error: unreadable)
+  std::vector<bool> done;              // per item: embedded
   std::size_t embedded = 0;
   bool stopped = false;  // should_stop said so before every item was handled
   double seconds = 0;

@@ -13,6 +13,8 @@
 #include "common/progress.h"
 #include "common/staged_files.h"
 #include "common/text.h"
+#include "crawl/sha256.h"
+#include "embed/model_files.h"
 #include "indexing/bundle_settings.h"
 #include "indexing/index_input.h"
 #include "indexing/index_plan.h"
@@ -153,6 +155,50 @@ FeatureExtraction decode_images(const IndexOptions& options, const Manifest& man
   fail_if_interrupted(options.site);
   if (!write_error.empty()) fail(ErrorKind::Io, write_error);
   return extraction;
+}
+
+// The shards were made by the model file the site will ship: else the page
+// would embed queries with another model than the collection's vectors.
+void require_shipped_model(const IndexOptions& options, const FeatureChoice& feature, const PrecomputedFeature& pre) {
+  const std::string shipped = locate_model_file(*feature.card, options.model.model_path);
+  const std::string sha = crawl::file_sha256(shipped);
+  if (sha != pre.model_sha256)
+    fail(ErrorKind::Corrupt, "the shards were embedded with a model file of sha256 " + pre.model_sha256.substr(0, 16) +
+                                 "… (" + pre.made_by + "/done.json), but this site would ship " + shipped +
+                                 " (sha256 " + sha.substr(0, 16) + "…): pass --model with the shards' file");
+}
+
+// Step 1 for the shards of a sharded embedding job: the vectors and
+// thumbnails they made, instead of decoding the images again.
+FeatureExtraction take_precomputed(const IndexOptions& options, const PrecomputedFeature& pre, const IndexPlan& plan,
+                                   const BundleSettings& settings, StagedFiles& staged,
+                                   std::vector<std::size_t>& computed) {
+  if (settings.features.size() != 1 || settings.features.front().spec != pre.feature)
+    fail(ErrorKind::InvalidArgument, "the shards hold " + pre.feature + " vectors only: index them with --feature " +
+                                         pre.feature + " (or without --feature)");
+  if (options.thumbnail_side != pre.thumbnail_side)
+    fail(ErrorKind::InvalidArgument, "the shards made " + std::to_string(pre.thumbnail_side) +
+                                         " px thumbnails, this index wants " + std::to_string(options.thumbnail_side));
+  const FeatureChoice& feature = settings.features.front();
+  require_shipped_model(options, feature, pre);
+  FeatureExtraction out;
+  FeatureMatrix matrix;
+  matrix.spec = feature.spec;
+  matrix.version = feature.version;
+  matrix.dim = pre.dim;
+  for (std::size_t i = 0; i < plan.items.size(); ++i) {
+    if (!plan.items[i].compute) continue;
+    computed.push_back(i);
+    const std::size_t m = plan.items[i].manifest_index;
+    matrix.values.insert(matrix.values.end(), pre.rows.begin() + std::ptrdiff_t(m * pre.dim),
+                         pre.rows.begin() + std::ptrdiff_t((m + 1) * pre.dim));
+    staged.copy(options.site / plan.items[i].item.thumbnail, pre.thumbnails[m]);
+  }
+  out.matrices.push_back(std::move(matrix));
+  out.ok.assign(computed.size(), true);
+  out.errors.assign(computed.size(), std::string());
+  out.error_kinds.assign(computed.size(), ErrorKind::Corrupt);
+  return out;
 }
 
 // Step 2: the items that made it, and what changes in every bundle.
@@ -297,6 +343,11 @@ IndexSummary run_index(const IndexOptions& options) {
   check_before_reading(options);
   const std::string created = build_timestamp();  // before any work: it refuses a bad SOURCE_DATE_EPOCH
   const IndexInput input = load_index_input(options.input, options.threads, options.show_progress);
+  if (input.precomputed && options.update)
+    fail(ErrorKind::InvalidArgument, "--update takes images or a manifest; build the collection from shards afresh");
+  // Shards index their own feature unless told otherwise.
+  IndexOptions chosen = options;
+  if (input.precomputed && chosen.features.empty()) chosen.features = {input.precomputed->feature};
   const Manifest& manifest = input.manifest;
   const std::string name = options.name.empty() ? input.default_name : options.name;
   check_collection_name(name);
@@ -308,14 +359,16 @@ IndexSummary run_index(const IndexOptions& options) {
   summary.input_kind = input.kind;
   const IndexPlan plan = options.update ? plan_update(manifest, *old, site) : plan_fresh(manifest);
   const BundleSettings settings = options.update ? update_settings(options, *old, site, plan.items.size())
-                                                 : fresh_settings(options, plan.items.size());
+                                                 : fresh_settings(chosen, plan.items.size());
   // Checked before any feature is computed: a wrong --text-card fails early.
   const auto text_towers = choose_text_towers(settings.features, options.text, site / "models");
   log_plan(options, name, plan, settings, !options.update && old);
 
   StagedFiles staged(site, name);
   std::vector<std::size_t> computed;
-  const FeatureExtraction extraction = decode_images(options, manifest, plan, settings, staged, computed);
+  const FeatureExtraction extraction =
+      input.precomputed ? take_precomputed(options, *input.precomputed, plan, settings, staged, computed)
+                        : decode_images(options, manifest, plan, settings, staged, computed);
   const Outcome outcome = settle_items(plan, computed, extraction, site, summary);
   build_bundles(options, name, old, settings, extraction, outcome, staged, summary);
   const Collection collection =

@@ -36,6 +36,20 @@ IndexInput load_index_input(const fs::path& input, unsigned threads, bool show_p
   std::error_code ec;
   if (!fs::exists(input, ec)) fail(ErrorKind::Io, "no such file or folder: " + input.string());
   IndexInput out;
+  if (holds_shards(input)) {
+    MergedShards merged = merge_shards(input);
+    const Manifest& m = merged.prep.manifest;
+    log_info("merging " + std::to_string(merged.shards) + " shards" +
+             (merged.precomputed ? " of " + merged.precomputed->feature : std::string(" of prep")) + ": " +
+             std::to_string(m.images.size()) + " images, " + std::to_string(m.duplicates.size()) + " duplicates and " +
+             std::to_string(m.rejected.size()) + " unusable set aside");
+    if (m.images.empty()) fail(ErrorKind::Corrupt, "the shards in " + input.string() + " hold no usable images");
+    out.default_name = name_from(m.roots.front().path);
+    out.manifest = std::move(merged.prep.manifest);
+    out.precomputed = std::move(merged.precomputed);
+    out.kind = "shards";
+    return out;
+  }
   fs::path manifest_file;
   if (fs::is_regular_file(input, ec))
     manifest_file = input;

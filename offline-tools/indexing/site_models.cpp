@@ -16,23 +16,18 @@ bool same_file(const fs::path& a, const fs::path& b) {
   return fs::equivalent(a, b, ec);
 }
 
-std::string file_sha256(const fs::path& file) {
-  const std::vector<std::uint8_t> bytes = read_file(file);
-  return crawl::sha256_hex(bytes.data(), bytes.size());
-}
-
 // Copies `source` to `target` in the site unless the site has it already;
 // with a sha256, the source must have it (the page checks it too).
 void stage_checked_file(const fs::path& source, const fs::path& target, const std::string& sha256,
                         const std::string& card_path, StagedFiles& staged) {
   if (same_file(source, target)) return;
-  const std::string sha = sha256.empty() ? std::string() : file_sha256(source);
+  const std::string sha = sha256.empty() ? std::string() : crawl::file_sha256(source);
   if (!sha256.empty() && sha != sha256)
     fail(ErrorKind::Corrupt, source.string() + " has sha256 " + sha.substr(0, 16) + "…, but the card " + card_path +
                                  " names " + sha256.substr(0, 16) + "…: the page would refuse this file");
   std::error_code ec;
   const bool present = fs::is_regular_file(target, ec) && fs::file_size(target, ec) == fs::file_size(source, ec) &&
-                       !sha256.empty() && file_sha256(target) == sha256;
+                       !sha256.empty() && crawl::file_sha256(target) == sha256;
   if (present)
     log_verbose(target.string() + " is already in the site");
   else

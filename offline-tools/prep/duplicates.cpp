@@ -1,5 +1,7 @@
 #include "prep/duplicates.h"
 
+#include "prep/near_duplicate_index.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <numeric>
@@ -36,24 +38,17 @@ std::vector<DuplicateDecision> find_duplicates(const std::vector<DuplicateCandid
       return a < b;
     });
     std::vector<std::size_t> kept;
+    NearDuplicateIndex index(options.max_distance, options.luma_tolerance);
     for (std::size_t i : order) {
-      int best_distance = options.max_distance + 1;
-      std::size_t best = 0;
-      for (std::size_t k : kept) {
-        if (std::abs(images[i].perceptual.luma - images[k].perceptual.luma) > options.luma_tolerance) continue;
-        const int d = hamming_distance(images[i].perceptual.bits, images[k].perceptual.bits);
-        if (d < best_distance) {
-          best_distance = d;
-          best = k;
-        }
-      }
-      if (best_distance <= options.max_distance) {
+      const NearDuplicateIndex::Match match = index.closest(images[i].perceptual);
+      if (match.found) {
         decisions[i].kept = false;
         decisions[i].exact = false;
-        decisions[i].of = best;
-        decisions[i].distance = best_distance;
+        decisions[i].of = kept[match.position];
+        decisions[i].distance = match.distance;
       } else {
         kept.push_back(i);
+        index.add(images[i].perceptual);
       }
     }
   }

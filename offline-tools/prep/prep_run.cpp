@@ -8,9 +8,7 @@
 #include "common/text.h"
 #include "lookalike/common/error.h"
 #include "lookalike/common/parallel.h"
-#include "lookalike/image/decode.h"
-#include "prep/perceptual_hash.h"
-#include "prep/pixel_hash.h"
+#include "prep/image_check.h"
 #include "prep/split.h"
 
 #ifndef LOOKALIKE_VERSION
@@ -20,63 +18,7 @@
 namespace lookalike::cli {
 namespace {
 
-// What the parallel pass learns about one file.
-struct Checked {
-  bool usable = false;
-  std::string reason, message;  // when not usable
-  std::uint64_t bytes = 0;
-  std::string format;
-  int width = 0, height = 0;
-  std::string pixel_hash;
-  PerceptualHash perceptual;
-};
-
-std::string reason_for(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::Unsupported: return "unsupported";
-    case ErrorKind::TooLarge: return "too-large";
-    case ErrorKind::Io: return "unreadable";
-    case ErrorKind::Corrupt:
-    case ErrorKind::InvalidArgument: break;
-  }
-  return "corrupt";
-}
-
-Checked check_image(const fs::path& file, const PrepOptions& options) {
-  Checked c;
-  std::vector<std::uint8_t> bytes;
-  try {
-    bytes = read_file(file);
-  } catch (const Error& e) {
-    c.reason = "unreadable";
-    c.message = e.what();
-    return c;
-  }
-  c.bytes = bytes.size();
-  DecodeOptions decode_options;
-  decode_options.max_pixels = options.max_pixels;
-  try {
-    const DecodedImage decoded = decode_image(bytes.data(), bytes.size(), decode_options);
-    c.format = format_key(decoded.format);
-    c.width = decoded.image.width;
-    c.height = decoded.image.height;
-    if (std::min(c.width, c.height) < options.min_size) {
-      c.reason = "too-small";
-      c.message = std::to_string(c.width) + "x" + std::to_string(c.height) + " is below the minimum of " +
-                  std::to_string(options.min_size) + " px on the shortest side";
-      return c;
-    }
-    c.pixel_hash = pixel_hash(decoded.image);
-    c.perceptual = perceptual_hash(decoded.image);
-    c.usable = true;
-  } catch (const Error& e) {
-    c.reason = reason_for(e.kind());
-    c.message = e.what();
-  }
-  return c;
-}
-
-ManifestImage manifest_image(const SourceImage& source, const Checked& c) {
+ManifestImage manifest_image(const SourceImage& source, const ImageCheck& c) {
   ManifestImage image;
   image.root = source.root;
   image.path = source.path;
@@ -98,13 +40,13 @@ namespace {
 
 // Every image decoded and hashed; results land at their own index, so the
 // outcome does not depend on the thread count or the order of completion.
-std::vector<Checked> check_images(const DatasetScan& scan, const PrepOptions& options) {
-  std::vector<Checked> checked(scan.images.size());
+std::vector<ImageCheck> check_images(const DatasetScan& scan, const PrepOptions& options) {
+  std::vector<ImageCheck> checked(scan.images.size());
   std::optional<Progress> progress;
   if (options.show_progress && !scan.images.empty()) progress.emplace("checking images", scan.images.size());
   parallel_for(scan.images.size(), thread_count(options.threads), [&](std::size_t i) {
     if (interrupted()) return;
-    checked[i] = check_image(scan.file(scan.images[i]), options);
+    checked[i] = check_image_file(scan.file(scan.images[i]), image_check_options(options));
     if (progress) progress->advance();
   });
   return checked;
@@ -112,11 +54,11 @@ std::vector<Checked> check_images(const DatasetScan& scan, const PrepOptions& op
 
 // Usable images go on to the duplicate search (their indices in `usable`),
 // the others into the manifest's rejected list.
-std::vector<DuplicateCandidate> sort_out_unusable(const DatasetScan& scan, const std::vector<Checked>& checked,
+std::vector<DuplicateCandidate> sort_out_unusable(const DatasetScan& scan, const std::vector<ImageCheck>& checked,
                                                   std::vector<std::size_t>& usable, PrepResult& result) {
   std::vector<DuplicateCandidate> candidates;
   for (std::size_t i = 0; i < scan.images.size(); ++i) {
-    const Checked& c = checked[i];
+    const ImageCheck& c = checked[i];
     const SourceImage& s = scan.images[i];
     if (!c.usable) {
       if (c.reason == "unreadable") ++result.unreadable;
@@ -131,7 +73,7 @@ std::vector<DuplicateCandidate> sort_out_unusable(const DatasetScan& scan, const
 
 // Duplicates set aside (listed with the image they duplicate), the kept
 // images split into train and test.
-void keep_and_split(const DatasetScan& scan, const std::vector<Checked>& checked,
+void keep_and_split(const DatasetScan& scan, const std::vector<ImageCheck>& checked,
                     const std::vector<std::size_t>& usable, const std::vector<DuplicateDecision>& decisions,
                     const PrepOptions& options, Manifest& m) {
   std::vector<SplitItem> split_items;
@@ -160,40 +102,76 @@ void keep_and_split(const DatasetScan& scan, const std::vector<Checked>& checked
   }
 }
 
-}  // namespace
-
-PrepResult run_prep(const PrepOptions& options) {
+void check_prep_options(const PrepOptions& options) {
   if (options.min_size < 1) fail(ErrorKind::InvalidArgument, "--min-size must be at least 1");
   if (!(options.test_fraction >= 0.0 && options.test_fraction <= 1.0))
     fail(ErrorKind::InvalidArgument, "--test-fraction must be between 0 and 1");
+}
 
-  const DatasetScan scan = scan_dataset(options.sources);
+// The result's frame before any image is decided: options, roots, scan problems.
+PrepResult start_result(const DatasetScan& scan, const PrepOptions& options) {
   PrepResult result;
   result.warnings = scan.warnings;
   result.scanned = scan.images.size();
   Manifest& m = result.manifest;
   m.created = utc_timestamp();
   m.tool = std::string("lookalike ") + LOOKALIKE_VERSION + " prep";
-  m.options = {{"min_size", options.min_size},
-               {"near_duplicates", options.near.enabled},
-               {"near_threshold", options.near.max_distance},
-               {"near_luma_tolerance", options.near.luma_tolerance},
-               {"test_fraction", options.test_fraction},
-               {"seed", options.seed},
-               {"max_pixels", options.max_pixels}};
+  m.options = prep_options_json(options);
   m.roots = scan.roots;
   for (const auto& p : scan.problems)
     m.rejected.push_back({p.root, p.path, p.label, p.reason, p.message, 0, std::nullopt});
+  return result;
+}
 
-  const std::vector<Checked> checked = check_images(scan, options);
+}  // namespace
+
+ImageCheckOptions image_check_options(const PrepOptions& options) { return {options.min_size, options.max_pixels}; }
+
+nlohmann::json prep_options_json(const PrepOptions& options) {
+  return {{"min_size", options.min_size},
+          {"near_duplicates", options.near.enabled},
+          {"near_threshold", options.near.max_distance},
+          {"near_luma_tolerance", options.near.luma_tolerance},
+          {"test_fraction", options.test_fraction},
+          {"seed", options.seed},
+          {"max_pixels", options.max_pixels}};
+}
+
+PrepOptions prep_options_from_json(const nlohmann::json& j, const std::string& where) {
+  PrepOptions o;
+  try {
+    o.min_size = j.at("min_size").get<int>();
+    o.near.enabled = j.at("near_duplicates").get<bool>();
+    o.near.max_distance = j.at("near_threshold").get<int>();
+    o.near.luma_tolerance = j.at("near_luma_tolerance").get<int>();
+    o.test_fraction = j.at("test_fraction").get<double>();
+    o.seed = j.at("seed").get<std::uint64_t>();
+    o.max_pixels = j.at("max_pixels").get<std::uint64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    fail(ErrorKind::Corrupt, where + ": prep options: " + e.what());
+  }
+  return o;
+}
+
+PrepResult decide_prep(const DatasetScan& scan, const std::vector<ImageCheck>& checked, const PrepOptions& options) {
+  check_prep_options(options);
+  PrepResult result = start_result(scan, options);
+  std::vector<std::size_t> usable;
+  const std::vector<DuplicateCandidate> candidates = sort_out_unusable(scan, checked, usable, result);
+  keep_and_split(scan, checked, usable, find_duplicates(candidates, options.near), options, result.manifest);
+  return result;
+}
+
+PrepResult run_prep(const PrepOptions& options) {
+  check_prep_options(options);
+  const DatasetScan scan = scan_dataset(options.sources);
+  const std::vector<ImageCheck> checked = check_images(scan, options);
   if (interrupted()) {
+    PrepResult result = start_result(scan, options);
     result.interrupted = true;
     return result;
   }
-  std::vector<std::size_t> usable;
-  const std::vector<DuplicateCandidate> candidates = sort_out_unusable(scan, checked, usable, result);
-  keep_and_split(scan, checked, usable, find_duplicates(candidates, options.near), options, m);
-  return result;
+  return decide_prep(scan, checked, options);
 }
 
 }  // namespace lookalike::cli

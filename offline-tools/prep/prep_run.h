@@ -11,6 +11,7 @@
 
 #include "dataset/manifest.h"
 #include "prep/duplicates.h"
+#include "prep/image_check.h"
 
 namespace lookalike::cli {
 
@@ -36,5 +37,18 @@ struct PrepResult {
 // Throws Error(Io) for a missing source folder, Error(Corrupt) for a
 // malformed labels.csv; per-image problems become rejections, never throws.
 PrepResult run_prep(const PrepOptions& options);
+
+// The second half of run_prep, for images checked elsewhere (a sharded
+// embedding job checks its images as it embeds them): `checked` holds one
+// check per scan.images entry, in the scan's canonical order. Rejections,
+// duplicates and the split depend on these inputs only, so the images of
+// every shard put back in canonical order give the manifest of one run.
+PrepResult decide_prep(const DatasetScan& scan, const std::vector<ImageCheck>& checked, const PrepOptions& options);
+
+ImageCheckOptions image_check_options(const PrepOptions& options);
+nlohmann::json prep_options_json(const PrepOptions& options);  // manifest.json's "options"
+// Back from that JSON (sources, threads and progress left at their defaults);
+// throws Error(Corrupt) "<where>: …".
+PrepOptions prep_options_from_json(const nlohmann::json& json, const std::string& where);
 
 }  // namespace lookalike::cli

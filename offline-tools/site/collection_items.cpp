@@ -34,10 +34,13 @@ CollectionItem collection_item(const Manifest& manifest, const ManifestImage& im
   item.width = std::uint32_t(std::max(image.width, 0));
   item.height = std::uint32_t(std::max(image.height, 0));
   if (image.source) item.source = *image.source;
-  item.source.path =
-      manifest.roots.size() > 1 ? manifest.roots[image.root].path.filename().string() + "/" + image.path : image.path;
+  item.source.path = source_key(manifest.roots, image.root, image.path);
   drop_unsafe_links(item.source);
   return item;
+}
+
+std::string source_key(const std::vector<SourceRoot>& roots, std::size_t root, const std::string& path) {
+  return roots.size() > 1 ? roots.at(root).path.filename().string() + "/" + path : path;
 }
 
 std::string thumbnail_path(std::uint32_t id) { return "thumbs/" + std::to_string(id) + ".jpg"; }

@@ -19,6 +19,11 @@ namespace lookalike::cli {
 // the manifest has several: the key `index --update` matches images by.
 CollectionItem collection_item(const Manifest& manifest, const ManifestImage& image, std::uint32_t id);
 
+// That key for an image at `path` inside roots[root]; also what a sharded
+// job hashes to pick its images, so the split ignores where the sources are
+// mounted.
+std::string source_key(const std::vector<SourceRoot>& roots, std::size_t root, const std::string& path);
+
 std::string thumbnail_path(std::uint32_t id);  // "thumbs/<id>.jpg", relative to the site
 
 // True when `thumbnail` exists and is not older than `source`: the picture

@@ -21,6 +21,7 @@
 #include "fake_flickr.h"
 #include "lookalike/image/encode.h"
 #include "scratch_dir.h"
+#include "shard/shard_spec.h"
 #include "subprocess.h"
 #include "support/test_images.h"
 
@@ -722,4 +723,33 @@ TEST_CASE("a photo file placed but not yet recorded is recorded without download
   CHECK(summary_of(r)["terms"][0]["recovered"] == 1);
   CHECK(r.err.find("1 photo file(s)") != std::string::npos);  // the stray file has no attribution
   CHECK(r.err.find("beach/stray.jpg") != std::string::npos);
+}
+
+TEST_CASE("a sharded crawl: each shard downloads only the photos whose id hashes to it, its share of --per-term") {
+  Setup s;
+  std::vector<FakePhoto> listed;
+  for (int i = 0; i < 40; ++i) listed.push_back(photo(std::to_string(5400000 + i), 200 + i));
+  for (const auto& p : listed) s.flickr.add("beach", p);
+  std::set<std::string> all;
+  for (std::size_t shard = 0; shard < 2; ++shard) {
+    CrawlRun run = s.crawl("beach");
+    run.per_term = 11;
+    run.extra = {"--shard", std::to_string(shard) + "/2", "--page-size", "10"};
+    const ChildResult r = run.run();
+    INFO("stderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    // The first photos of the search's order among this shard's, 6 + 5 = 11.
+    const std::size_t share = shard == 0 ? 6 : 5;
+    std::set<std::string> expected;
+    for (const auto& p : listed)
+      if (cli::ShardSpec::shard_of_key(p.id, 2) == shard && expected.size() < share) expected.insert(p.id);
+    std::set<std::string> got;
+    for (const auto& [id, j] : journal_by_id(run.out / ("shard-0000" + std::to_string(shard) + "-of-00002")))
+      got.insert(id);
+    CHECK(got == expected);
+    for (const auto& id : got) CHECK(all.insert(id).second);
+    CHECK(summary_of(r)["terms"][0]["other_shards"].get<int>() > 0);
+  }
+  // No photo was downloaded twice, by either shard.
+  for (const auto& p : listed) CHECK(s.flickr.image_requests(p.id) <= 1);
 }

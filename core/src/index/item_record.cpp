@@ -29,6 +29,20 @@ std::uint32_t side(const json& object, const char* key) {
   return static_cast<std::uint32_t>(it->get<std::uint64_t>());
 }
 
+std::uint64_t count(const json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return 0;
+  if (!it->is_number_unsigned()) corrupt(std::string("\"") + key + "\" must be a non-negative integer");
+  return it->get<std::uint64_t>();
+}
+
+int luma(const json& object) {
+  const auto it = object.find("luma");
+  if (it == object.end() || it->is_null()) return -1;
+  if (!it->is_number_unsigned() || it->get<std::uint64_t>() > 255) corrupt("\"luma\" must be an integer in [0, 255]");
+  return int(it->get<std::uint64_t>());
+}
+
 }  // namespace
 
 std::string item_record_to_json(const ItemRecord& record) {
@@ -38,6 +52,11 @@ std::string item_record_to_json(const ItemRecord& record) {
   if (!record.sha256.empty()) j["sha256"] = record.sha256;
   if (record.width) j["width"] = record.width;
   if (record.height) j["height"] = record.height;
+  if (!record.format.empty()) j["format"] = record.format;
+  if (record.bytes) j["bytes"] = record.bytes;
+  if (!record.pixel_hash.empty()) j["pixel_hash"] = record.pixel_hash;
+  if (!record.phash.empty()) j["phash"] = record.phash;
+  if (record.luma >= 0) j["luma"] = record.luma;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -56,6 +75,11 @@ ItemRecord parse_item_record(const std::string& json_line) {
   record.sha256 = text(j, "sha256");
   record.width = side(j, "width");
   record.height = side(j, "height");
+  record.format = text(j, "format");
+  record.bytes = count(j, "bytes");
+  record.pixel_hash = text(j, "pixel_hash");
+  record.phash = text(j, "phash");
+  record.luma = luma(j);
   return record;
 }
 
