@@ -19,8 +19,8 @@ export function instrumentPage({ trigger }) {
   const NativeWorker = window.Worker;
   const bench = { runs: [], current: null, waiters: [] };
   window.__bench = bench;
-  // Waiting for a run without polling the page: Playwright's waitForFunction
-  // polls on every animation frame, and a requestAnimationFrame loop during
+  // Waiting for a run without polling the page: a waitForFunction that
+  // polls on every animation frame, or a requestAnimationFrame loop during
   // the query would align the results' frame to the next vsync tick (up to
   // 16.7 ms later) as no page of ours does.
   const wake = () => bench.waiters.splice(0).forEach((w) => w());

@@ -19,13 +19,11 @@
 // Run bench/partitioned_bench first (it writes the data, the ground truth
 // and the sites into bench/out); needs build/native, build/wasm and web/dist.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../tests/browser/engines.mjs';
 import { startLookalikeServe } from '../tests/browser/lookalike-serve.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'bench/out');
@@ -100,15 +98,10 @@ async function measure(n, network) {
   const truth = readTruth(join(out, `${base}.npy.${metric}.truth`), queries.rows);
   const count = Math.min(queryCount, queries.rows);
   const server = await startLookalikeServe({ root: served, prefix: '/' });
-  const profile = mkdtempSync(join(tmpdir(), 'lookalike-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-  });
+  const browser = await launchBrowser({ engine: 'chromium' });
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const cdp = await context.newCDPSession(page);
+    const { page } = browser;
+    const cdp = await page.raw.createCDPSession();
     await cdp.send('Network.enable');
     if (network === 'throttled') await cdp.send('Network.emulateNetworkConditions', THROTTLE);
     let bytes = 0;
@@ -172,9 +165,8 @@ async function measure(n, network) {
       queries: count,
     };
   } finally {
-    await context.close();
+    await browser.close();
     await server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 }
 

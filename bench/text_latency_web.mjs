@@ -131,7 +131,8 @@ async function browserRuns(site, isolate) {
   const { page, close } = await openBenchPage(site, { isolate, trigger: 'text' });
   try {
     // Typing fetches the text model; the hint says when it is ready.
-    await page.type('#text-input', 'a');
+    await page.focus('#text-input');
+    await page.keyboard.type('a');
     await page.waitForFunction(
       () => /ready|could not/.test(document.querySelector('#text-hint')?.textContent ?? ''),
       null,

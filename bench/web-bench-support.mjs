@@ -1,13 +1,11 @@
 // What the browser benchmarks share: their command line, running the tools,
 // timeouts, medians, and the WANG collection they index.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../tests/browser/engines.mjs';
 import { startLookalikeServe } from '../tests/browser/lookalike-serve.mjs';
 import { startStaticServer } from '../tests/browser/static-server.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
 import { instrumentPage } from './page-timing.mjs';
 
 /** `--name value` pairs of the command line as an object. */
@@ -70,19 +68,20 @@ export async function openBenchPage(site, { isolate, trigger }) {
   const server = isolate
     ? await startLookalikeServe({ root: site, prefix: '/site/' })
     : await startStaticServer({ root: site, prefix: '/site/' });
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    viewport: { width: 1280, height: 2000 },
-  });
+  let browser;
+  try {
+    browser = await launchBrowser({ engine: 'chromium', viewport: { width: 1280, height: 2000 } });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
   const close = async () => {
-    await context.close();
+    await browser.close();
     await server.close();
   };
   try {
-    await context.addInitScript(instrumentPage, { trigger });
-    const page = context.pages()[0] ?? (await context.newPage());
+    await browser.context.addInitScript(instrumentPage, { trigger });
+    const { page } = browser;
     await page.goto(`${server.url}?collection=bench`);
     await page.waitForFunction(
       () =>

@@ -21,9 +21,8 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchBrowser } from '../tests/browser/engines.mjs';
 import { startLookalikeServe } from '../tests/browser/lookalike-serve.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../tests/browser/harness.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
@@ -113,13 +112,9 @@ window.benchReady = true;
 
 const server = await startLookalikeServe({ root: work });
 const rows = [];
-let context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: CHROMIUM_FLAGS,
-});
+let browser = await launchBrowser({ engine: 'chromium' });
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { page } = browser;
   await page.goto(`${server.url}bench.html`);
   await page.waitForFunction(() => window.benchReady === true, null, { timeout: 120_000 });
   for (const kind of kinds)
@@ -153,7 +148,7 @@ try {
       );
     }
 } finally {
-  await context.close();
+  await browser.close();
 }
 
 // Time to ready: the real page, a fresh profile (first visit), then a reload (second visit, from cache).
@@ -164,13 +159,9 @@ run(native, ['site', data, join(work, `hnsw-${siteCount}.lkx`)]);
 run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', join(served, 'site')]);
 const siteServer = await startLookalikeServe({ root: served, prefix: '/site/' });
 const ready = [];
-context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-bench-profile-')), {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: CHROMIUM_FLAGS,
-});
+browser = await launchBrowser({ engine: 'chromium' });
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { page } = browser;
   for (const visit of ['first visit (nothing cached)', 'second visit (from cache)']) {
     if (ready.length === 0) await page.goto(siteServer.url);
     else await page.reload();
@@ -193,7 +184,7 @@ try {
       await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
   }
 } finally {
-  await context.close();
+  await browser.close();
   await siteServer.close();
   await server.close();
 }

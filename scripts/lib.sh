@@ -19,12 +19,16 @@ LOOKALIKE_APT_PACKAGES=(
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev zlib1g-dev
   emscripten
   clang libclang-rt-14-dev clang-format
-  chromium fonts-dejavu-core
+  chromium firefox-esr fonts-dejavu-core
   darknet python3-onnx python3-pil
   dpkg-dev
   libfaiss-dev libopenblas0-openmp
   slurm-wlm munge
 )
+
+# The demo collection's images (scripts/demo.sh, scripts/demo-collection.mjs):
+# not needed by the tests, so installed by demo.sh only.
+LOOKALIKE_DEMO_APT_PACKAGES=(openclipart-png darknet mate-backgrounds)
 
 # Libraries built from Debian's source packages for both targets (natively
 # and with Emscripten), so that the CLI and the page run the very same code:
@@ -68,15 +72,19 @@ ensure_npm_packages() {
   cp "$LOOKALIKE_ROOT/package-lock.json" "$stamp"
 }
 
-# Configures (once) and builds a CMake preset.
+# Configures (once) and builds a CMake preset: everything, or only the
+# targets named after it (the demo needs the CLI, not the tests).
 build_preset() {
   local preset="$1"
+  shift
+  local targets=()
+  [ $# -eq 0 ] || targets=(--target "$@")
   if [ ! -f "$LOOKALIKE_ROOT/build/$preset/build.ninja" ]; then
     log "configuring preset $preset"
     (cd "$LOOKALIKE_ROOT" && cmake --preset "$preset" >/dev/null) || die "cmake --preset $preset failed"
   fi
-  log "building preset $preset"
-  (cd "$LOOKALIKE_ROOT" && NODE_PATH=/usr/share/nodejs cmake --build --preset "$preset" -- -j"$(nproc)") \
+  log "building preset $preset${targets[*]:+ (${*})}"
+  (cd "$LOOKALIKE_ROOT" && NODE_PATH=/usr/share/nodejs cmake --build --preset "$preset" "${targets[@]}" -- -j"$(nproc)") \
     || die "build of preset $preset failed"
 }
 

@@ -1,66 +1,51 @@
-// The README's screenshot: the page searching a small realistic collection
-// (Debian darknet's sample photos, views of them and generated patterns,
-// made by tests/browser/make_demo_collection), assembled with
-// scripts/build-site.sh, served by `lookalike serve` and shot in headless
-// Chromium after a query that is none of the collection's images.
+// The README's screenshot: the page searching the demo collection that
+// scripts/demo.sh builds (Debian's clip art and photos), served by
+// `lookalike serve` from a sub-path and shot in headless Chromium after a
+// query with a photo.
 //
-//   node scripts/readme-screenshot.mjs [--out docs/screenshot.png]
+//   scripts/demo.sh --no-serve
+//   node scripts/readme-screenshot.mjs [--site demo/site] [--query FILE] [--out docs/screenshot.png]
 //
-// Needs build/native (make_demo_collection, lookalike), build/wasm and the
-// web build (web/dist). The whole page at 1000 px wide, written as a
-// 256-colour PNG (scripts/png-palette.mjs) to stay small (under 300 KB).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
+// The whole page at 1000 px wide, written as a 256-colour PNG
+// (scripts/png-palette.mjs) to stay small (under 300 KB).
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { parseArgs } from 'node:util';
+import { launchBrowser } from '../tests/browser/engines.mjs';
 import { startLookalikeServe } from '../tests/browser/lookalike-serve.mjs';
-import { CHROMIUM, CHROMIUM_FLAGS, waitReady } from '../tests/browser/harness.mjs';
+import { waitReady } from '../tests/browser/harness.mjs';
 import { paletteScreenshot } from './png-palette.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outIndex = process.argv.indexOf('--out');
-const out = resolve(outIndex > 0 ? process.argv[outIndex + 1] : join(root, 'docs/screenshot.png'));
-const maker = join(root, 'build/native/tests/browser/make_demo_collection');
+const { values } = parseArgs({
+  options: {
+    site: { type: 'string', default: join(root, 'demo/site') },
+    query: { type: 'string', default: '/usr/share/darknet/data/dog.jpg' },
+    out: { type: 'string', default: join(root, 'docs/screenshot.png') },
+  },
+});
+const site = resolve(values.site);
+const out = resolve(values.out);
 for (const [path, how] of [
-  [maker, 'build the native preset'],
-  [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'],
+  [join(site, 'index.html'), 'build the demo site first: scripts/demo.sh --no-serve'],
+  [values.query, 'give a query image with --query FILE'],
 ])
   if (!existsSync(path)) {
     console.error(`missing ${path}: ${how}`);
     process.exit(1);
   }
 
-function run(command, args) {
-  const result = spawnSync(command, args, { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-}
-
-const work = mkdtempSync(join(tmpdir(), 'lookalike-screenshot-'));
-run(maker, [join(work, 'demo')]);
-run(join(root, 'scripts/build-site.sh'), [
-  '--no-build',
-  '--data',
-  join(work, 'demo/site'),
-  '--out',
-  join(work, 'served/lookalike'),
-]);
-const server = await startLookalikeServe({ root: join(work, 'served'), prefix: '/lookalike/' });
-const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'lookalike-screenshot-profile-')), {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: CHROMIUM_FLAGS,
-  viewport: { width: 1000, height: 900 },
-  colorScheme: 'light',
-});
+// Served from a sub-path (the site folder's name), as on GitHub Pages.
+const server = await startLookalikeServe({ root: dirname(site), prefix: `/${basename(site)}/` });
+const browser = await launchBrowser({ engine: 'chromium', viewport: { width: 1000, height: 900 } });
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
+  const { page } = browser;
   await page.goto(server.url);
   await waitReady(page);
   await page.selectOption('#k-select', '10');
-  await page.setInputFiles('#file-input', join(work, 'demo/query.jpg'));
-  await page.waitForFunction(() => document.body.dataset.lastResult !== undefined, null, { timeout: 60_000 });
+  await page.setInputFiles('#file-input', values.query);
+  await page.waitForFunction(() => document.body.dataset.lastResult !== undefined, null, { timeout: 120_000 });
   await page.waitForFunction(
     () =>
       Array.from(document.querySelectorAll('#result-grid img, #query-image, #sample-list img')).every(
@@ -72,7 +57,6 @@ try {
   writeFileSync(out, paletteScreenshot(await page.screenshot({ fullPage: true })));
   console.log(`${out}: ${(statSync(out).size / 1024).toFixed(0)} KB — ${await page.textContent('#results-summary')}`);
 } finally {
-  await context.close();
+  await browser.close();
   await server.close();
-  rmSync(work, { recursive: true, force: true });
 }

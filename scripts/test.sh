@@ -5,7 +5,7 @@
 #   scripts/test.sh --native   native unit tests only
 #
 # Stages: native build + CTest; WASM build + Node tests of the module
-# (tests/wasm); web app build + browser tests in headless Chromium (tests/browser).
+# (tests/wasm); web app build + browser tests in headless Chromium and Firefox ESR (tests/browser).
 #
 # Tests that need ../shared (datasets, models) skip with a message when it is absent.
 set -euo pipefail
@@ -32,7 +32,7 @@ log "WASM module tests (Node, against native reference outputs)"
 node "$LOOKALIKE_ROOT/tests/wasm/run.mjs" || die "WASM module tests failed"
 
 build_web
-log "browser tests (headless Chromium)"
+log "browser tests (headless Chromium, then Firefox ESR)"
 node "$LOOKALIKE_ROOT/tests/browser/run.mjs" || die "browser tests failed"
 
 # Bounded runs of the fuzzers (tests/fuzz) on their seed corpora; each

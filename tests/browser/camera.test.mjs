@@ -1,12 +1,15 @@
-// The camera query, with Chromium's fake camera (a generated test pattern)
-// and its permission prompt answered yes: the photo is captured as PNG,
+// The camera query, with the browser's fake camera (a generated test
+// pattern) and its permission prompt answered yes: the photo is captured as PNG,
 // decoded by the core and searched; cancelling closes the camera.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { answerTo, openSite, waitReady, TIMEOUT } from './harness.mjs';
 
 test('a photo from the camera is searched', { timeout: 3 * TIMEOUT }, async () => {
-  const site = await openSite({ extraArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'] });
+  const site = await openSite({
+    chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+    firefoxPrefs: { 'media.navigator.streams.fake': true, 'media.navigator.permission.disabled': true },
+  });
   const { page } = site;
   try {
     await page.goto(site.server.url);

@@ -1,13 +1,12 @@
 // What the browser tests share: the test site and its native answers (made
 // by run.mjs), served by `lookalike serve` (or, for a host without
-// cross-origin isolation, the Node server), headless Debian Chromium driven
-// by playwright-core with a fresh profile, the page's state read from the
-// DOM, and console checks.
-import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// cross-origin isolation, the Node server), a headless browser with a fresh
+// profile in the engine under test (engines.mjs: Chromium or Firefox ESR),
+// the page's state read from the DOM, and console checks.
+import { readFileSync, mkdirSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { currentEngine, ENGINES, launchBrowser } from './engines.mjs';
 import { startLookalikeServe } from './lookalike-serve.mjs';
 import { startStaticServer } from './static-server.mjs';
 
@@ -19,26 +18,19 @@ export const siteRoot = join(workDir, 'served'); // holds repo/ = the site
 export const queriesDir = join(workDir, 'collection/queries');
 export const outDir = process.env.LOOKALIKE_TEST_OUT ?? join(sourceDir, 'tests/out/browser');
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 export const TIMEOUT = 90_000;
+/** The engine under test in this process (LOOKALIKE_BROWSER; run.mjs runs the suite in each). */
+export const ENGINE = currentEngine();
 
 /** The native answers (make_test_collection's expected.json). */
 export function expected() {
   return JSON.parse(readFileSync(join(workDir, 'collection/expected.json'), 'utf8'));
 }
 
+/** Where a test's screenshot goes; one per engine (results.png in Chromium, results.firefox.png in Firefox). */
 export function screenshotPath(name) {
   mkdirSync(outDir, { recursive: true });
-  return join(outDir, name);
+  return join(outDir, ENGINE === 'chromium' ? name : name.replace(/(\.\w+)$/, `.${ENGINE}$1`));
 }
 
 /**
@@ -46,39 +38,45 @@ export function screenshotPath(name) {
  * `lookalike serve` (cross-origin isolated, as DESIGN.md has the page
  * served); `isolate: false` stands for a host such as GitHub Pages, which
  * sends no COOP/COEP: lookalike serve always sends them, so the Node server
- * (static-server.mjs) plays that host. `server`, when given, starts another
- * server ({root, prefix} → the same interface).
+ * (static-server.mjs) plays that host, and can hold answers back (`gate`,
+ * see static-server.mjs). `server`, when given, starts another server
+ * ({root, prefix} → the same interface). `chromiumArgs` and `firefoxPrefs`
+ * reach only their own engine.
  */
 export async function openSite({
   isolate = true,
   root = siteRoot,
   prefix = SUB_PATH,
   viewport = { width: 1280, height: 900 },
-  extraArgs = [],
+  chromiumArgs = [],
+  firefoxPrefs = {},
+  gate,
   server: startServer = null,
 } = {}) {
+  if (gate && (isolate || startServer))
+    throw new Error('openSite: only the Node server (isolate: false) can hold answers back');
   const server = startServer
     ? await startServer({ root, prefix })
     : isolate
       ? await startLookalikeServe({ root, prefix })
-      : await startStaticServer({ root, prefix });
-  const profile = mkdtempSync(join(tmpdir(), 'lookalike-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_FLAGS, ...extraArgs],
-    viewport,
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const console = watchConsole(page);
+      : await startStaticServer({ root, prefix, gate });
+  let session;
+  try {
+    session = await launchBrowser({ viewport, chromiumArgs, firefoxPrefs });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const console = watchConsole(session.page);
   return {
     server,
-    context,
-    page,
+    engine: session.engine,
+    context: session.context,
+    page: session.page,
     console,
-    profile,
+    profile: session.profile,
     async close() {
-      await context.close();
+      await session.close();
       await server.close();
     },
   };
@@ -91,8 +89,16 @@ export function watchConsole(page) {
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()}`);
   });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
-  page.on('worker', (worker) => worker.on('close', () => undefined));
+  const browserReports = ENGINES[page.engine].browserReports;
+  page.on('pageerror', (error) => {
+    if (!browserReports.some((pattern) => pattern.test(error.message))) errors.push(`uncaught: ${error.message}`);
+  });
+  // The page's workers log on their own (where the protocol reports workers: Chromium's does).
+  page.on('workercreated', (worker) =>
+    worker.on('console', (message) => {
+      if (message.type() === 'error') errors.push(`worker console.error: ${message.text()}`);
+    }),
+  );
   return {
     errors,
     /** Errors expected during `action` (e.g. the browser's own CORS report) matching `pattern` are not counted. */
@@ -111,14 +117,35 @@ export function watchConsole(page) {
   };
 }
 
-export async function waitReady(page) {
-  await page.waitForFunction(
-    () =>
-      document.body.dataset.ready === 'true' ||
-      document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed',
-    null,
-    { timeout: TIMEOUT },
-  );
+/**
+ * The ONNX Runtime thread count the page should report: up to 4 when it is
+ * cross-origin isolated, 1 otherwise, and 1 in Firefox (web/src/worker/ort-runtime.ts says why).
+ */
+export async function expectedOrtThreads(page, { isolated = true } = {}) {
+  if (!isolated || page.engine === 'firefox') return 1;
+  return page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)));
+}
+
+export async function waitReady(page, { timeout = TIMEOUT } = {}) {
+  try {
+    await page.waitForFunction(
+      () =>
+        document.body.dataset.ready === 'true' ||
+        document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed',
+      null,
+      { timeout },
+    );
+  } catch (error) {
+    // Say where the page stood: which downloads and steps had finished.
+    const where = await page
+      .evaluate(() =>
+        ['#ready-state', '#message', '#progress-list', '#facts']
+          .map((s) => `${s}: ${document.querySelector(s)?.textContent ?? '(none)'}`)
+          .join('\n'),
+      )
+      .catch((e) => `(the page could not be read: ${e.message})`);
+    throw new Error(`the page did not get ready within ${timeout / 1000} s: ${error.message}\n${where}`);
+  }
   const state = await page.getAttribute('#ready-state', 'data-state');
   if (state !== 'ready') throw new Error(`the page did not get ready: ${await page.textContent('#message')}`);
 }

@@ -1,7 +1,7 @@
 // Model parity between the page and the offline tools (issue 7, acceptance 1):
 // for the committed tiny model and for MobileNetV2 int8 (when ../shared/models
 // holds it), on darknet's seven photos and generated pictures, the page's
-// embedding of each file (Chromium, ONNX Runtime Web, WASM backend) and the
+// embedding of each file (in each browser engine, ONNX Runtime Web, WASM backend) and the
 // CLI's (`lookalike embed`, ONNX Runtime native) have cosine ≥ 0.9999, and the
 // page's top 10 equals `lookalike query`'s on the same index, ids in order.
 // EXIF-rotated JPEGs give the embedding of their upright twin on both sides.
@@ -9,7 +9,16 @@
 // host without isolation).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { answerTo, openSite, SUB_PATH, TIMEOUT, waitReady, setControl } from './harness.mjs';
+import {
+  answerTo,
+  ENGINE,
+  openSite,
+  SUB_PATH,
+  TIMEOUT,
+  waitReady,
+  setControl,
+  expectedOrtThreads,
+} from './harness.mjs';
 import {
   captureWorkerResults,
   cosine,
@@ -42,16 +51,12 @@ async function checkAgainstCli(model, { isolate }) {
     await waitReady(page);
     assert.equal(await page.inputValue('#feature-select'), site.feature, 'the model is the default feature');
     await setControl(page, '#metric-select', METRIC);
-    const threads = isolate
-      ? await page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)))
-      : 1;
+    const threads = await expectedOrtThreads(page, { isolated: isolate });
     const facts = await page.textContent('#facts');
-    // This Chromium runs without a GPU (--disable-gpu): the page says so and uses WASM.
-    assert.match(
-      facts,
-      new RegExp(`ONNX Runtimewasm backend, ${threads} threads? \\(WebGPU has no adapter here`),
-      facts,
-    );
+    // Chromium runs here without a GPU (--disable-gpu), Firefox ESR offers no
+    // WebGPU at all: the page says so and uses WASM.
+    const why = ENGINE === 'chromium' ? 'WebGPU has no adapter here' : 'this browser offers no WebGPU';
+    assert.match(facts, new RegExp(`ONNX Runtimewasm backend, ${threads} threads? \\(${why}`), facts);
     assert.equal(await page.getAttribute('#facts', 'data-ort-backend'), 'wasm');
 
     for (const q of queries) {

@@ -21,6 +21,7 @@ import {
   waitReady,
   workDir,
   TIMEOUT,
+  expectedOrtThreads,
 } from './harness.mjs';
 import { assertSameHits, assertSameRanking } from '../support/ranking.mjs';
 
@@ -92,7 +93,7 @@ test(
           progress.some((p) => p.resource === resource && p.done === 'true' && /\d (B|KB|MB)/.test(p.text)),
           `${resource}: ${JSON.stringify(progress)}`,
         );
-      const threads = await page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)));
+      const threads = await expectedOrtThreads(page);
       assert.match(await page.textContent('#facts'), new RegExp(`ONNX Runtimewasm backend, ${threads} thread`));
       assert.equal(await page.isVisible('#model-note'), false, 'no "add a model" note');
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import {
   answerTo,
   choose,
+  ENGINE,
   expected,
   openSite,
   queriesDir,
@@ -23,11 +24,19 @@ import {
   uploadQuery,
   waitReady,
   TIMEOUT,
+  expectedOrtThreads,
 } from './harness.mjs';
 import { startStaticServer } from './static-server.mjs';
 import { assertSameHits } from '../support/ranking.mjs';
 
 const reference = expected();
+// Firefox ESR, headless under WebDriver BiDi, delivers Enter to a focused
+// button (keydown and keypress arrive, trusted) but does not activate it, as
+// its window never has the focus there; a user's Enter does. Chromium tests
+// the keyboard path.
+const KEYS_ACTIVATE_BUTTONS = ENGINE !== 'firefox';
+const NO_KEY_ACTIVATION =
+  'Firefox under WebDriver BiDi does not activate a focused button on Enter (its window has no focus); Chromium tests it';
 const colour = reference.colour;
 const texture = reference.features.find((f) => f.startsWith('colour-texture'));
 const pixels = reference.features.find((f) => f.startsWith('pixels:'));
@@ -112,7 +121,7 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     assert.match(facts, indexFacts(feature, metric), 'kind, element type and dimension of the loaded index');
     assert.match(facts, /reads index bundles version 1/);
     assert.match(facts, /Cross-origin isolatedyes/);
-    const threads = await page.evaluate(() => Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)));
+    const threads = await expectedOrtThreads(page);
     assert.match(facts, new RegExp(`would use ${threads} thread`));
     assert.match(await page.textContent('#model-note'), /No learned model in this collection/);
     assert.deepEqual(site.server.notFound, [], 'every file the page asked for exists');
@@ -189,7 +198,7 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     }
   });
 
-  test('"more like this" searches from the stored vector, by click and by keyboard', async () => {
+  test('"more like this" searches from the stored vector', async () => {
     await setControl(page, '#feature-select', texture);
     await setControl(page, '#metric-select', 'cosine');
     const start = await uploadQuery(page, 'stripes.png');
@@ -200,11 +209,8 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     assert.equal(r.hits.length, 10, 'k results besides the item');
     assertNative(r, reference.moreLikeThis[String(first.id)][`${texture} cosine`], `more like ${first.id}`);
     const second = r.hits[1];
-    const byKeyboard = await answerTo(page, async () => {
-      await page.focus('#result-grid li.result:nth-child(2) button.more');
-      await page.keyboard.press('Enter');
-    });
-    assertNative(byKeyboard, reference.moreLikeThis[String(second.id)][`${texture} cosine`], `more like ${second.id}`);
+    const again = await answerTo(page, () => page.click('#result-grid li.result:nth-child(2) button.more'));
+    assertNative(again, reference.moreLikeThis[String(second.id)][`${texture} cosine`], `more like ${second.id}`);
     // Switching re-runs "more like this" with the new metric and feature.
     const switched = await choose(page, '#metric-select', 'l1');
     assertNative(switched, reference.moreLikeThis[String(second.id)][`${texture} l1`], `more like ${second.id} l1`);
@@ -214,6 +220,22 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
       reference.moreLikeThis[String(second.id)][`${colour} l1`],
       `more like ${second.id} ${colour} l1`,
     );
+  });
+
+  test('"more like this" by keyboard: Enter on a result', async (t) => {
+    if (!KEYS_ACTIVATE_BUTTONS) {
+      t.skip(NO_KEY_ACTIVATION);
+      return;
+    }
+    await setControl(page, '#feature-select', texture);
+    await setControl(page, '#metric-select', 'cosine');
+    const start = await uploadQuery(page, 'stripes.png');
+    const second = start.hits[1];
+    const r = await answerTo(page, async () => {
+      await page.focus('#result-grid li.result:nth-child(2) button.more');
+      await page.keyboard.press('Enter');
+    });
+    assertNative(r, reference.moreLikeThis[String(second.id)][`${texture} cosine`], `more like ${second.id}`);
   });
 
   test('every format the core decodes gives the native answer', async () => {
@@ -330,7 +352,7 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     }
   });
 
-  test('drag and drop and paste give queries too', async () => {
+  test('a dropped image gives a query; a drop without one says so', async () => {
     await setControl(page, '#feature-select', texture);
     await setControl(page, '#metric-select', 'correlation');
     const bytes = Array.from(readFileSync(join(queriesDir, 'checks.bmp')));
@@ -344,6 +366,29 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
       }, bytes),
     );
     assertNative(dropped, answerFor('checks.bmp', texture, 'correlation'), 'dropped checks.bmp');
+    await page.evaluate(() => {
+      document.body.dispatchEvent(
+        new DragEvent('drop', { dataTransfer: new DataTransfer(), bubbles: true, cancelable: true }),
+      );
+    });
+    await page.waitForFunction(() =>
+      /Nothing to search in what was dropped/.test(document.querySelector('#message').textContent),
+    );
+  });
+
+  test('a pasted image gives a query', async (t) => {
+    const pasteCarriesFiles = await page.evaluate(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['x'], 'x.bmp', { type: 'image/bmp' }));
+      return new ClipboardEvent('paste', { clipboardData: transfer }).clipboardData?.files.length === 1;
+    });
+    if (!pasteCarriesFiles) {
+      t.skip(`${ENGINE} makes page-made paste events without their data (and a test cannot fill the system clipboard)`);
+      return;
+    }
+    await setControl(page, '#feature-select', texture);
+    await setControl(page, '#metric-select', 'correlation');
+    const bytes = Array.from(readFileSync(join(queriesDir, 'checks.bmp')));
     const pasted = await answerTo(page, () =>
       page.evaluate((data) => {
         const transfer = new DataTransfer();
@@ -354,14 +399,6 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
       }, bytes),
     );
     assertNative(pasted, answerFor('checks.bmp', texture, 'correlation'), 'pasted checks.bmp');
-    await page.evaluate(() => {
-      document.body.dispatchEvent(
-        new DragEvent('drop', { dataTransfer: new DataTransfer(), bubbles: true, cancelable: true }),
-      );
-    });
-    await page.waitForFunction(() =>
-      /Nothing to search in what was dropped/.test(document.querySelector('#message').textContent),
-    );
   });
 
   test('a sample query runs the whole pipeline', async () => {
@@ -383,7 +420,7 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
       assert.equal(await page.evaluate(() => document.activeElement?.id), id);
     }
     const buttons = await page.$$eval('#result-grid button.more', (b) => b.map((x) => x.getAttribute('aria-label')));
-    assert.ok(buttons.length > 0 && buttons.every((l) => /^More like this: .+ \(rank \d+\)$/.test(l)));
+    assert.ok(buttons.length > 0 && buttons.every((l) => /^Rank \d+: .+ — more like this$/.test(l)));
     const alts = await page.$$eval('#result-grid img, #sample-list img', (i) => i.map((x) => x.hasAttribute('alt')));
     assert.ok(alts.every(Boolean), 'every image has an alt attribute');
   });

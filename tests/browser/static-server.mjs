@@ -31,17 +31,20 @@ const TYPES = {
  * Serves `root` as the document root; only paths under `prefix` are answered.
  * It never answers Range requests (it sends the whole file, as some hosts
  * do); `gzip` compresses every response of those extensions (as GitHub
- * Pages does for types it deems compressible).
- * @param {{root: string, prefix?: string, cors?: boolean, gzip?: string[]}} options
+ * Pages does for types it deems compressible). `gate(path)`, when given, may
+ * return a promise: the answer waits for it (a test holds back a download to
+ * act while the page is still loading).
+ * @param {{root: string, prefix?: string, cors?: boolean, gzip?: string[], gate?: (path: string) => Promise<void> | undefined}} options
  * @returns {Promise<{url: string, origin: string, notFound: string[], requests: string[], close: () => Promise<void>}>}
  */
-export async function startStaticServer({ root, prefix = '/', cors = false, gzip = [] }) {
+export async function startStaticServer({ root, prefix = '/', cors = false, gzip = [], gate }) {
   const notFound = [];
   const requests = [];
   const base = normalize(root);
-  const server = createServer((request, response) => {
+  const server = createServer(async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     requests.push(path);
+    await gate?.(path);
     if (cors) response.setHeader('Access-Control-Allow-Origin', '*');
     response.setHeader('Cache-Control', 'no-cache');
     if (!path.startsWith(prefix) || (request.method !== 'GET' && request.method !== 'HEAD')) {

@@ -6,12 +6,14 @@
 // (isolated) and 1; the switches re-run a text query, "more like this" works
 // from its results; the text model is fetched only once the visitor types.
 // A collection whose model has no text tower shows no text box, and a
-// damaged text model gives a message, not a crash.
+// damaged text model gives a message, not a crash. The text box in each of
+// these states passes axe-core's checks (accessibility.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertAccessible } from './accessibility.mjs';
 import { answerTo, openSite, SUB_PATH, TIMEOUT, waitReady, setControl, workDir } from './harness.mjs';
 import { LOOKALIKE } from './lookalike-serve.mjs';
 import {
@@ -93,6 +95,12 @@ function cliAnswers() {
   return answers;
 }
 
+/** Types `text` at the end of the field, key by key, as a visitor does. */
+async function typeInto(page, selector, text) {
+  await page.focus(selector);
+  await page.keyboard.type(text);
+}
+
 async function typeAndSearch(page, text) {
   await page.fill('#text-input', text);
   return answerTo(page, () => page.press('#text-input', 'Enter'));
@@ -103,8 +111,8 @@ async function checkTexts({ isolate }) {
   const expected = cliAnswers();
   const browser = await openSite({ isolate, root: site.served, prefix: SUB_PATH });
   const { page } = browser;
-  const downloads = [];
-  page.on('request', (request) => downloads.push(request.url()));
+  // What the page (and its worker) asked the server for.
+  const downloads = browser.server.requests;
   let minCosine = 1,
     identical = 0;
   try {
@@ -115,13 +123,15 @@ async function checkTexts({ isolate }) {
     const hint = await page.textContent('#text-hint');
     assert.match(hint, /text model \(1\.4 MB\) downloads when you start typing/, hint); // 74 kB model + 1.36 MB vocabulary
     assert.ok(!downloads.some((u) => /tiny-text\.onnx|bpe_simple_vocab/.test(u)), 'nothing of the text model yet');
+    if (isolate) await assertAccessible(page, 'the ready page with its text box');
 
     // The first keystroke fetches the text model; the hint says when it is ready.
-    await page.type('#text-input', 'a');
+    await typeInto(page, '#text-input', 'a');
     await page.waitForFunction(() => /ready/.test(document.querySelector('#text-hint')?.textContent ?? ''), null, {
       timeout: TIMEOUT,
     });
     assert.ok(downloads.some((u) => /tiny-text\.onnx/.test(u)) && downloads.some((u) => /bpe_simple_vocab/.test(u)));
+    if (isolate) await assertAccessible(page, 'the text box with its model loaded');
 
     await setControl(page, '#metric-select', METRIC);
     for (const text of TEXTS) {
@@ -149,6 +159,8 @@ async function checkTexts({ isolate }) {
       assert.match(r.timing, /tokenize .* model .* search/, r.timing);
     }
 
+    if (isolate) await assertAccessible(page, 'the results of a text query');
+
     // Switches re-run the text query; "more like this" searches from a result.
     const last = TEXTS[0];
     await typeAndSearch(page, last);
@@ -170,7 +182,7 @@ async function checkTexts({ isolate }) {
 }
 
 for (const isolate of [true, false]) {
-  const how = isolate ? 'cross-origin isolated (threads)' : 'not isolated (1 thread)';
+  const how = isolate ? 'cross-origin isolated (threads where the engine uses them)' : 'not isolated (1 thread)';
   test(
     `text queries: the page's embeddings and top ${K} equal the CLI's, ${how}`,
     { timeout: 6 * TIMEOUT },
@@ -210,7 +222,7 @@ test('a damaged text model gives a message, and image search goes on', { timeout
   try {
     await page.goto(`${browser.server.url}?collection=parity`);
     await waitReady(page);
-    await page.type('#text-input', 'a dog');
+    await typeInto(page, '#text-input', 'a dog');
     await page.waitForFunction(
       () => /could not be loaded/.test(document.querySelector('#text-hint')?.textContent ?? ''),
       null,
@@ -222,7 +234,8 @@ test('a damaged text model gives a message, and image search goes on', { timeout
       await page.textContent('#text-hint'),
       /damaged or not the one the card names \(sha256.*Search to try again/,
     );
-    await page.type('#text-input', ' dog'); // typing on does not fetch the broken file again; a search does
+    await assertAccessible(page, 'the text box saying its model could not be loaded');
+    await typeInto(page, '#text-input', ' dog'); // typing on does not fetch the broken file again; a search does
     const r = await answerTo(page, () => page.press('#text-input', 'Enter'));
     assert.equal(r.kind, 'error');
     assert.match(r.message, /the text model could not be loaded: the text model tiny-text\.onnx is damaged/);

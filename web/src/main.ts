@@ -5,7 +5,7 @@ import type { BackendPreference, Event, SearchSettings } from './shared/protocol
 import { setUpCamera } from './ui/camera';
 import { Controls } from './ui/controls';
 import { byId } from './ui/dom';
-import { clearMessage, showError } from './ui/message-view';
+import { clearMessage, showError, showInfo } from './ui/message-view';
 import { registerOfflineCache } from './ui/offline-cache';
 import { setUpQueryInputs, showSamples } from './ui/query-inputs';
 import { ResultsView } from './ui/results-view';
@@ -18,6 +18,8 @@ const MAX_FILE_BYTES = 100 * 1024 * 1024;
 const status = new StatusView();
 let hasQuery = false;
 let lastQueryWasItem = false;
+/** A query given before the collection was ready (the newest one): it runs as soon as the collection is. */
+let pendingQuery: ((settings: SearchSettings) => void) | null = null;
 
 const client = new WorkerClient(onEvent, (text) => {
   status.state('failed', 'The search engine stopped.');
@@ -35,7 +37,8 @@ const results = new ResultsView((itemId, title, thumbnail) => {
 
 const controls = new Controls(
   () => {
-    const settings = currentSettings();
+    // Before the collection is ready a waiting query takes the settings it has then.
+    const settings = controls.settings();
     if (settings && hasQuery) startQuery(() => client.rerun(settings));
   },
   (name) => {
@@ -61,6 +64,14 @@ function currentSettings(): SearchSettings | null {
   return settings;
 }
 
+/** Runs `query` now, or keeps it (and says so) until the collection is ready. */
+function whenReady(query: (settings: SearchSettings) => void): void {
+  const settings = controls.settings();
+  if (settings) return query(settings);
+  pendingQuery = query;
+  showInfo('The collection is still loading: your image will be searched as soon as it is ready.');
+}
+
 function startQuery(send: () => number): void {
   clearMessage();
   hasQuery = true;
@@ -70,14 +81,12 @@ function startQuery(send: () => number): void {
 }
 
 function queryFile(blob: Blob, name: string): void {
-  const settings = currentSettings();
-  if (!settings) return;
   if (blob.size > MAX_FILE_BYTES) {
     showError(`${name} is ${(blob.size / 1e6).toFixed(0)} MB; the page takes images up to 100 MB.`);
     return;
   }
   // The worker first, the preview after: the file is read while the page shows it.
-  startQuery(() => client.query({ type: 'query-file', file: blob, name, settings }));
+  whenReady((settings) => startQuery(() => client.query({ type: 'query-file', file: blob, name, settings })));
   results.showQuery({ blob }, name);
 }
 
@@ -137,9 +146,12 @@ function onEvent(event: Event): void {
       // A User Timing mark: "navigation to ready" in the browser's own performance timeline (bench/web_search_latency.mjs reads it).
       performance.mark('lookalike-ready');
       document.body.dataset['readyCount'] = String(Number(document.body.dataset['readyCount'] ?? 0) + 1);
-      if (hasQuery) {
+      {
         const settings = controls.settings();
-        if (settings) startQuery(() => client.rerun(settings));
+        const waiting = pendingQuery;
+        pendingQuery = null;
+        if (settings && waiting) waiting(settings);
+        else if (settings && hasQuery) startQuery(() => client.rerun(settings));
       }
       break;
     case 'result':
@@ -166,10 +178,8 @@ function onEvent(event: Event): void {
 setUpQueryInputs({
   file: queryFile,
   url: (url) => {
-    const settings = currentSettings();
-    if (!settings) return;
     results.showQuery({ url }, url);
-    startQuery(() => client.query({ type: 'query-url', url, settings }));
+    whenReady((settings) => startQuery(() => client.query({ type: 'query-url', url, settings })));
   },
   error: showError,
 });

@@ -136,11 +136,13 @@ export class ResultsView {
     } else {
       image = el('span', { className: 'no-thumb' }, name);
     }
+    // The name holds the visible text (the rank, and the title when there is
+    // no thumbnail) in the order it is seen, as speech input needs.
     const button = el(
       'button',
-      { type: 'button', className: 'more', 'aria-label': `More like this: ${name} (rank ${hit.rank})` },
-      image,
+      { type: 'button', className: 'more', 'aria-label': `Rank ${hit.rank}: ${name} — more like this` },
       el('span', { className: 'rank', 'aria-hidden': 'true' }, String(hit.rank)),
+      image,
     );
     button.addEventListener('click', () => this.onMoreLikeThis(hit.id, name, thumbnail));
 

@@ -14,9 +14,21 @@ import { fetchBytes, type DownloadProgress } from './cached-fetch';
 export type Ort = typeof import('onnxruntime-web/wasm');
 export type OrtSession = Awaited<ReturnType<Ort['InferenceSession']['create']>>;
 
-/** The thread count ONNX Runtime Web uses here (1 unless cross-origin isolated). */
+/**
+ * Firefox loads the scripts of a worker's own workers (ONNX Runtime's
+ * threads, started from this worker) through that worker's thread, which
+ * ONNX Runtime blocks while it waits for them to start: creating a session
+ * with threads hung there in 2 of 5 tries (Firefox ESR 153, the browser
+ * tests). One thread in Firefox, until ONNX Runtime starts its threads
+ * without blocking.
+ */
+function nestedWorkersMayHang(): boolean {
+  return /\bFirefox\//.test(navigator.userAgent);
+}
+
+/** The thread count ONNX Runtime Web uses here (1 unless cross-origin isolated, and 1 in Firefox). */
 export function plannedOrtThreads(): number {
-  if (!self.crossOriginIsolated) return 1;
+  if (!self.crossOriginIsolated || nestedWorkersMayHang()) return 1;
   return Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
 }
 
