@@ -27,7 +27,8 @@ struct IndexArguments {
   std::string input, site = "site";
   std::string embeddings, items;  // precomputed vectors instead of INPUT
   std::vector<std::string> metrics;
-  std::string kind, element;                                // empty: unset
+  std::string kind, element;  // empty: unset
+  std::string item_layout = "auto", thumbnails = "auto";
   std::uint32_t m = 0, ef_construction = 0, ef_search = 0;  // 0: unset
 };
 
@@ -40,9 +41,12 @@ constexpr CommandHelp kHelp{
     "  card, ONNX file and vocabulary of its text tower, when one is installed: the page then also takes text).\n"
     "Features: traditional specs (pixels, colour, colour-texture; default: all three at default parameters)\n"
     "or model:<card> (a card name or file; each image is embedded once for every metric).\n"
-    "--kind auto builds flat (exact) bundles up to 10000 items and HNSW above; --kind partitioned builds inverted\n"
-    "lists read piece by piece (<name>.<feature>.<metric>.lkp + .NNNN.bin data files, none over 64 MB;\n"
-    "--lists, --nprobe, --rerank tune it; the page fetches only the lists a query probes).\n"
+    "--kind auto chooses per feature by size: flat (exact) up to 10000 items, HNSW above, while the bundle the\n"
+    "page downloads whole stays within 32 MB; beyond, a partitioned index: inverted lists read piece by piece\n"
+    "(<name>.<feature>.<metric>.lkp + .NNNN.bin data files, none over 64 MB; --lists, --nprobe, --rerank tune\n"
+    "it; the page fetches only the lists a query probes). Above 10000 items the items go into pages\n"
+    "(index/<name>.items/, --item-layout); above about 40000 crawled photos results link to the photos' own\n"
+    "URLs instead of thumbnails (--thumbnails).\n"
     "--embeddings X.npy --items X.jsonl indexes precomputed vectors (float32 rows, one item record per line:\n"
     "path or URL, label, attribution; --feature names what made them; default metric cosine) instead of images.\n"
     "--update keeps the ids of kept images, adds new ones and removes vanished ones in the existing bundles;\n"
@@ -69,7 +73,9 @@ void print_summary(const IndexSummary& s) {
     j["removed"] = s.removed;
     j["changed"] = s.changed;
     j["kept"] = s.kept;
-    j["thumbnails"] = {{"written", s.thumbnails_written}, {"reused", s.thumbnails_reused}};
+    j["thumbnails"] = {
+        {"written", s.thumbnails_written}, {"reused", s.thumbnails_reused}, {"linked", s.thumbnails_linked}};
+    j["item_pages"] = s.item_pages;
     j["failures"] = s.failures;
     j["bundles"] = nlohmann::json::array();
     for (const auto& b : s.bundles)
@@ -98,8 +104,13 @@ void print_summary(const IndexSummary& s) {
   std::cout << format_table(rows, 3);
   std::cout << (s.update ? "updated " : "indexed ") << printable(s.name) << ": " << s.items << " items";
   if (s.update) std::cout << " (" << s.added << " added, " << s.removed << " removed, " << s.changed << " changed)";
-  std::cout << ", " << s.bundles.size() << " bundles, " << s.thumbnails_written << " thumbnails written";
+  std::cout << ", " << s.bundles.size() << " bundles, ";
+  if (s.thumbnails_linked)
+    std::cout << "results show the photos' own URLs (no thumbnails)";
+  else
+    std::cout << s.thumbnails_written << " thumbnails written";
   if (s.thumbnails_reused) std::cout << " (" << s.thumbnails_reused << " reused)";
+  if (s.item_pages) std::cout << ", items in " << s.item_pages << " pages";
   if (s.samples) std::cout << ", " << s.samples << " sample queries";
   if (!s.models.empty()) std::cout << ", " << s.models.size() << " model(s)";
   std::cout << " in " << fixed(s.seconds, 1) << " s -> " << s.sidecar << "\n";
@@ -131,6 +142,8 @@ void run(const IndexArguments& args) {
   for (const auto& m : args.metrics) options.metrics.push_back(parse_metric(m));
   if (!args.kind.empty()) options.kind = parse_kind_choice(args.kind);
   if (!args.element.empty()) options.element = parse_element_type(args.element);
+  options.item_layout = parse_item_layout(args.item_layout);
+  options.thumbnails = parse_thumbnail_choice(args.thumbnails);
   if (args.m) options.m = args.m;
   if (args.ef_construction) options.ef_construction = args.ef_construction;
   if (args.ef_search) options.ef_search = args.ef_search;
@@ -175,6 +188,20 @@ void add_index_command(CLI::App& app) {
       ->check(CLI::Range(1, 100000));
   command.add_option("--ef-search", args.ef_search, "HNSW: the page's candidate list while searching (default 64)")
       ->check(CLI::Range(1, 100000));
+  command
+      .add_option("--item-layout", args.item_layout,
+                  "inline (items in the collection JSON), paged (in pages the page fetches for the results it "
+                  "shows) or auto (paged above " +
+                      std::to_string(kAutoInlineItemsMax) + " items)")
+      ->capture_default_str()
+      ->check(parsed_by(parse_item_layout, "LAYOUT"));
+  command
+      .add_option("--thumbnails", args.thumbnails,
+                  "write (thumbnails in the site), link (results show each photo from its own URL, which crawled "
+                  "photos have) or auto (link when thumbnails would pass " +
+                      std::to_string(kThumbnailBudgetBytes / 1'000'000) + " MB)")
+      ->capture_default_str()
+      ->check(parsed_by(parse_thumbnail_choice, "CHOICE"));
   command
       .add_option("--samples", args.options.samples, "Sample queries for the page, spread over the labels (0: none)")
       ->capture_default_str()

@@ -47,7 +47,7 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
   const IndexConfig& c = target.index.config();
   if (global_options().json) {
     nlohmann::json j;
-    j["collection"] = target.collection ? nlohmann::json(target.collection->name) : nlohmann::json(nullptr);
+    j["collection"] = target.collection() ? nlohmann::json(target.collection()->name) : nlohmann::json(nullptr);
     j["bundle"] = target.bundle_file.string();
     j["feature"] = c.feature_spec;
     j["metric"] = metric_name(c.metric);
@@ -77,10 +77,10 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
   }
   // Without a collection (--index) there are only ids and scores.
   std::vector<std::vector<std::string>> rows{{"rank", "id", "score"}};
-  if (target.collection) rows.front().insert(rows.front().end(), {"label", "thumbnail", "source"});
+  if (target.collection()) rows.front().insert(rows.front().end(), {"label", "thumbnail", "source"});
   for (std::size_t r = 0; r < hits.size(); ++r) {
     std::vector<std::string> row{std::to_string(r + 1), std::to_string(hits[r].id), fixed(hits[r].score, 6)};
-    if (target.collection) {
+    if (target.collection()) {
       const CollectionItem* item = target.item(hits[r].id);
       row.push_back(item ? item->label : "");
       row.push_back(item && !item->thumbnail.empty() ? (target.site / item->thumbnail).string() : "");
@@ -109,19 +109,20 @@ void run(const QueryArguments& args) {
   options.k = args.k;
   options.ef = args.ef;
   if (!args.label.empty()) {
-    if (!target.collection)
+    if (!target.collection())
       fail(ErrorKind::InvalidArgument, "--label needs the collection's labels: use --site instead of --index");
-    const auto& labels = target.collection->labels;
-    if (std::find(labels.begin(), labels.end(), args.label) == labels.end()) {
+    const auto& labels = target.collection()->labels;
+    const auto label = std::find(labels.begin(), labels.end(), args.label);
+    if (label == labels.end()) {
       std::string known;
       for (const auto& l : labels) known += (known.empty() ? "" : ", ") + l;
-      fail(ErrorKind::InvalidArgument, "collection " + target.collection->name + " has no label \"" +
+      fail(ErrorKind::InvalidArgument, "collection " + target.collection()->name + " has no label \"" +
                                            printable(args.label) +
                                            "\" (it has: " + (known.empty() ? "none" : printable(known)) + ")");
     }
-    options.accept = [&target, label = args.label](std::uint32_t id) {
-      const CollectionItem* item = target.item(id);
-      return item && item->label == label;
+    // By position, as the page filters: a paged collection reads its label runs, not every item.
+    options.accept = [&target, wanted = std::int32_t(label - labels.begin())](std::uint32_t id) {
+      return target.items->label_of(id) == wanted;
     };
   }
   std::vector<Hit> hits;

@@ -60,27 +60,50 @@ KindChoice parse_kind_choice(const std::string& name) {
   fail(ErrorKind::InvalidArgument, "unknown index kind \"" + name + "\" (expected flat, hnsw, partitioned or auto)");
 }
 
-IndexKind resolve_kind(KindChoice choice, std::size_t items) {
+std::uint64_t whole_bundle_bytes(IndexKind kind, ElementType element, std::size_t items, std::size_t dim,
+                                 const HnswParams& hnsw) {
+  std::uint64_t per_item = 4 + std::uint64_t(dim) * (element == ElementType::Int8 ? 1 : 4);
+  if (element == ElementType::Int8) per_item += 8;                             // offset and scale
+  if (kind == IndexKind::Hnsw) per_item += 1 + 2 + 8 * std::uint64_t(hnsw.m);  // layer, link count, 2·M links
+  return std::uint64_t(items) * per_item;
+}
+
+BundleKind resolve_kind(KindChoice choice, std::optional<ElementType> element, std::size_t items, std::size_t dim,
+                        const HnswParams& hnsw) {
+  const ElementType given = element.value_or(ElementType::Float32);
+  const IndexKind whole = items <= kAutoFlatMaxItems ? IndexKind::Flat : IndexKind::Hnsw;
   switch (choice) {
-    case KindChoice::Flat: return IndexKind::Flat;
-    case KindChoice::Hnsw: return IndexKind::Hnsw;
-    case KindChoice::Partitioned: return IndexKind::Partitioned;
+    case KindChoice::Flat: return {IndexKind::Flat, given};
+    case KindChoice::Hnsw: return {IndexKind::Hnsw, given};
+    case KindChoice::Partitioned:
+      // Its lists hold int8 items (re-ranked with the metric's value).
+      if (element == ElementType::Float32)
+        fail(ErrorKind::InvalidArgument, "a partitioned index stores int8 vectors: leave out --element float32");
+      return {IndexKind::Partitioned, ElementType::Int8};
     case KindChoice::Auto: break;
   }
-  if (items <= kAutoFlatMaxItems) return IndexKind::Flat;
-  return !kAutoPartitioned || items <= kAutoHnswMaxItems ? IndexKind::Hnsw : IndexKind::Partitioned;
+  if (whole_bundle_bytes(whole, given, items, dim, hnsw) <= kAutoWholeBundleMaxBytes || element == ElementType::Float32)
+    return {whole, given};
+  return {IndexKind::Partitioned, ElementType::Int8};
 }
 
 IndexConfig bundle_config(const BundleSettings& settings, const FeatureChoice& feature, Metric metric) {
+  const BundleKind kind = settings.kind_of(feature);
   IndexConfig config;
   config.feature_spec = feature.spec;
   config.feature_version = std::uint32_t(feature.version);
   config.metric = metric;
   config.dim = std::uint32_t(feature.dim);
-  config.kind = settings.kind;
-  config.element = settings.element;
+  config.kind = kind.kind;
+  config.element = kind.element;
   config.hnsw = settings.hnsw;
   return config;
+}
+
+BundleKind BundleSettings::kind_of(const FeatureChoice& feature) const {
+  for (std::size_t f = 0; f < features.size() && f < kinds.size(); ++f)
+    if (features[f].spec == feature.spec) return kinds[f];
+  fail(ErrorKind::InvalidArgument, "no index kind chosen for " + feature.spec);
 }
 
 BundleSettings fresh_settings(const IndexOptions& options, std::size_t items) {
@@ -88,18 +111,15 @@ BundleSettings fresh_settings(const IndexOptions& options, std::size_t items) {
   s.features = choose_features(options.features.empty() ? traditional_feature_names() : options.features);
   if (s.features.empty()) fail(ErrorKind::InvalidArgument, "no feature to index");
   s.metrics = chosen_metrics(options.metrics);
-  s.kind = resolve_kind(options.kind.value_or(KindChoice::Auto), items);
-  s.element = options.element.value_or(ElementType::Float32);
-  if (s.kind == IndexKind::Partitioned) {
-    // Its lists hold int8 items (re-ranked with the metric's value).
-    if (options.element == ElementType::Float32)
-      fail(ErrorKind::InvalidArgument, "a partitioned index stores int8 vectors: leave out --element float32");
-    s.element = ElementType::Int8;
-    if (items > 0) resolve_partitioned_choices(options.partitioned, items);  // wrong --lists etc. before any work
-  }
   if (options.m) s.hnsw.m = *options.m;
   if (options.ef_construction) s.hnsw.ef_construction = *options.ef_construction;
   if (options.ef_search) s.hnsw.ef_search = *options.ef_search;
+  for (const auto& f : s.features) {
+    s.kinds.push_back(resolve_kind(options.kind.value_or(KindChoice::Auto), options.element, items, f.dim, s.hnsw));
+    // Wrong --lists etc. before any work.
+    if (s.kinds.back().kind == IndexKind::Partitioned && items > 0)
+      resolve_partitioned_choices(options.partitioned, items);
+  }
   for (const auto& f : s.features) validate_index_config(bundle_config(s, f, s.metrics.front()));
   return s;
 }
@@ -171,9 +191,10 @@ IndexConfig check_bundle(const CollectionBundle& b, const FeatureChoice& f, cons
     fail(ErrorKind::InvalidArgument, where + " holds " + std::to_string(c.dim) + "-d vectors, " + f.spec + " now has " +
                                          std::to_string(f.dim) + kRebuild);
   if (index.ids != item_ids) fail(ErrorKind::Corrupt, where + " does not hold the ids the sidecar lists" + kRebuild);
-  if (options.kind && c.kind != resolve_kind(*options.kind, items))
-    fail(ErrorKind::InvalidArgument, where + " is a " + index_kind_name(c.kind) + " index, not " +
-                                         index_kind_name(resolve_kind(*options.kind, items)) + kRebuild);
+  const IndexKind asked = options.kind ? resolve_kind(*options.kind, c.element, items, c.dim, c.hnsw).kind : c.kind;
+  if (asked != c.kind)
+    fail(ErrorKind::InvalidArgument,
+         where + " is a " + index_kind_name(c.kind) + " index, not " + index_kind_name(asked) + kRebuild);
   if (options.element && c.element != *options.element)
     fail(ErrorKind::InvalidArgument, where + " stores " + element_type_name(c.element) + " vectors, not " +
                                          element_type_name(*options.element) + kRebuild);
@@ -205,17 +226,20 @@ BundleSettings update_settings(const IndexOptions& options, const Collection& ex
   std::vector<std::uint32_t> item_ids;
   for (const CollectionItem& item : existing.items) item_ids.push_back(item.id);
   std::sort(item_ids.begin(), item_ids.end());
+  // Each feature keeps its own kind and element (a site may mix kinds), the same for all its metrics.
+  std::vector<std::optional<BundleKind>> kinds(s.features.size());
   for (std::size_t i = 0; i < existing.bundles.size(); ++i) {
     const CollectionBundle& b = existing.bundles[i];
-    const FeatureChoice& f = *std::find_if(s.features.begin(), s.features.end(),
-                                           [&](const FeatureChoice& x) { return x.spec == b.feature; });
-    const IndexConfig c = check_bundle(b, f, options, items, item_ids, site);
-    if (i == 0) {
-      s.kind = c.kind;
-      s.element = c.element;
-      s.hnsw = c.hnsw;
-    }
+    const std::size_t fi = std::size_t(std::find_if(s.features.begin(), s.features.end(),
+                                                    [&](const FeatureChoice& x) { return x.spec == b.feature; }) -
+                                       s.features.begin());
+    const IndexConfig c = check_bundle(b, s.features[fi], options, items, item_ids, site);
+    if (!kinds[fi]) kinds[fi] = BundleKind{c.kind, c.element};
+    if (kinds[fi]->kind != c.kind || kinds[fi]->element != c.element)
+      fail(ErrorKind::Corrupt, what + " has " + b.feature + " indexes of different kinds or elements" + kRebuild);
+    if (i == 0) s.hnsw = c.hnsw;
   }
+  for (const auto& kind : kinds) s.kinds.push_back(*kind);
   return s;
 }
 

@@ -20,10 +20,12 @@ namespace lookalike::cli {
 struct BundleSettings {
   std::vector<FeatureChoice> features;
   std::vector<Metric> metrics;
-  // A fresh build's; an update keeps each bundle's own.
-  IndexKind kind = IndexKind::Flat;
-  ElementType element = ElementType::Float32;
+  // One per feature, in its order: a fresh build's by size (resolve_kind); an
+  // update keeps each feature's own.
+  std::vector<BundleKind> kinds;
   HnswParams hnsw;
+
+  BundleKind kind_of(const FeatureChoice& feature) const;
 };
 
 // Throws Error(InvalidArgument) for an unknown feature or card, or an index

@@ -22,6 +22,7 @@
 #include "indexing/site_models.h"
 #include "lookalike/common/error.h"
 #include "lookalike/common/parallel.h"
+#include "lookalike/index/item_pages.h"
 #include "lookalike/index/vector_index.h"
 #include "partitioned/embeddings_index.h"
 #include "partitioned/partitioned_bundle.h"
@@ -53,28 +54,25 @@ void remove_stale_files(const std::optional<Collection>& before, const Collectio
   std::set<fs::path> keep;
   for (const auto& b : after.bundles)
     for (const std::string& f : bundle_file_names(b)) keep.insert(site / "index" / f);
-  for (const auto& i : after.items) keep.insert(site / i.thumbnail);
+  for (const auto& i : after.items)
+    if (!i.thumbnail.empty()) keep.insert(site / i.thumbnail);
   for (const auto& s : after.samples) keep.insert(site / s.file);
+  for (const auto& page : item_page_paths(site, after)) keep.insert(page);
   if (before) {
     for (const auto& b : before->bundles)
       for (const std::string& f : bundle_file_names(b)) stale.insert(site / "index" / f);
     for (const auto& i : before->items)
       if (!i.thumbnail.empty()) stale.insert(site / i.thumbnail);
     for (const auto& s : before->samples) stale.insert(site / s.file);
+    for (const auto& page : item_page_paths(site, *before)) stale.insert(page);
   }
-  for (const auto& file : stale) {
-    if (keep.count(file)) continue;
-    std::error_code ec;
-    fs::remove(file, ec);
-    if (ec) log_warning("could not remove " + file.string() + ", which the collection no longer uses: " + ec.message());
-  }
+  remove_stale_site_files(site, stale, keep);
 }
 
-std::vector<std::string> sorted_labels(const std::vector<CollectionItem>& items) {
-  std::set<std::string> labels;
-  for (const auto& item : items)
-    if (!item.label.empty()) labels.insert(item.label);
-  return {labels.begin(), labels.end()};
+std::vector<const CollectionItem*> planned_items(const IndexPlan& plan) {
+  std::vector<const CollectionItem*> items;
+  for (const PlannedItem& p : plan.items) items.push_back(&p.item);
+  return items;
 }
 
 // Everything that can be checked without reading an image, checked first.
@@ -101,6 +99,11 @@ std::optional<Collection> existing_collection(const IndexOptions& options, const
     } catch (const Error& e) {
       if (options.update) throw;
       log_warning(std::string(e.what()) + ": rebuilding it");
+      try {
+        old = read_collection_document(site, name);  // its files are replaced all the same
+      } catch (const Error&) {
+        // not even the document: its files cannot be known
+      }
     }
   }
   if (options.update && !old)
@@ -121,10 +124,11 @@ void log_plan(const IndexOptions& options, const std::string& name, const IndexP
            " metric(s)");
 }
 
-// Step 1: each new or changed image decoded once, for its thumbnail (staged)
-// and every feature. `computed` are the positions in plan.items decoded.
+// Step 1: each new or changed image decoded once, for its thumbnail (staged;
+// none when results link to the photos' own URLs) and every feature.
+// `computed` are the positions in plan.items decoded.
 FeatureExtraction decode_images(const IndexOptions& options, const Manifest& manifest, const IndexPlan& plan,
-                                const BundleSettings& settings, StagedFiles& staged,
+                                const BundleSettings& settings, bool linked_thumbnails, StagedFiles& staged,
                                 std::vector<std::size_t>& computed) {
   std::vector<fs::path> files;
   for (std::size_t i = 0; i < plan.items.size(); ++i) {
@@ -141,16 +145,18 @@ FeatureExtraction decode_images(const IndexOptions& options, const Manifest& man
   std::mutex write_error_mutex;
   std::string write_error;
   extraction_options.on_decoded_need = thumbnail_need(options.thumbnail_side);
-  extraction_options.on_decoded = [&](std::size_t k, const Image& image) {
-    const auto jpeg = thumbnail_jpeg(image, options.thumbnail_side);
-    try {
-      staged.write(options.site / plan.items[computed[k]].item.thumbnail, jpeg.data(), jpeg.size());
-    } catch (const Error& e) {
-      std::lock_guard<std::mutex> lock(write_error_mutex);
-      if (write_error.empty()) write_error = e.what();
-      throw;
-    }
-  };
+  if (!linked_thumbnails) {
+    extraction_options.on_decoded = [&](std::size_t k, const Image& image) {
+      const auto jpeg = thumbnail_jpeg(image, options.thumbnail_side);
+      try {
+        staged.write(options.site / plan.items[computed[k]].item.thumbnail, jpeg.data(), jpeg.size());
+      } catch (const Error& e) {
+        std::lock_guard<std::mutex> lock(write_error_mutex);
+        if (write_error.empty()) write_error = e.what();
+        throw;
+      }
+    };
+  }
   FeatureExtraction extraction = extract_features(files, settings.features, extraction_options);
   fail_if_interrupted(options.site);
   if (!write_error.empty()) fail(ErrorKind::Io, write_error);
@@ -192,7 +198,8 @@ FeatureExtraction take_precomputed(const IndexOptions& options, const Precompute
     const std::size_t m = plan.items[i].manifest_index;
     matrix.values.insert(matrix.values.end(), pre.rows.begin() + std::ptrdiff_t(m * pre.dim),
                          pre.rows.begin() + std::ptrdiff_t((m + 1) * pre.dim));
-    staged.copy(options.site / plan.items[i].item.thumbnail, pre.thumbnails[m]);
+    if (!plan.items[i].item.thumbnail.empty())  // none when results link to the photos' own URLs
+      staged.copy(options.site / plan.items[i].item.thumbnail, pre.thumbnails[m]);
   }
   out.matrices.push_back(std::move(matrix));
   out.ok.assign(computed.size(), true);
@@ -221,7 +228,7 @@ Outcome settle_items(const IndexPlan& plan, const std::vector<std::size_t>& comp
       if (p.is_new) ++summary.added;
     } else {
       usable[computed[k]] = false;
-      out.failed_thumbnails.insert(site / p.item.thumbnail);
+      if (!p.item.thumbnail.empty()) out.failed_thumbnails.insert(site / p.item.thumbnail);
       summary.failures.push_back(p.item.source.path + ": " + extraction.errors[k]);
     }
   }
@@ -259,7 +266,7 @@ BuiltBundle build_bundle(const IndexOptions& options, const std::string& name, c
                          const BundleSettings& settings, const FeatureChoice& feature, Metric metric,
                          const FeatureMatrix& rows, const Outcome& outcome, StagedFiles& staged,
                          std::optional<Progress>& progress) {
-  if (settings.kind == IndexKind::Partitioned) {
+  if (settings.kind_of(feature).kind == IndexKind::Partitioned) {
     BuiltBundle built = build_partitioned(options, name, old, settings, feature, metric, rows, outcome, staged);
     if (progress) progress->advance(outcome.add_ids.size());
     return built;
@@ -331,6 +338,7 @@ Collection assemble_collection(const IndexOptions& options, const std::string& n
   collection.defaults = preferred_defaults(collection.bundles);
   collection.models = stage_site_models(settings.features, text_towers, options.model, options.site, staged);
   collection.samples = stage_samples(pick_samples(outcome.items, options.samples), manifest, options.site, staged);
+  if (pages_items(options.item_layout, collection.items.size())) collection.item_pages = page_items(collection);
   return collection;
 }
 
@@ -357,23 +365,26 @@ IndexSummary run_index(const IndexOptions& options) {
   summary.name = name;
   summary.update = options.update;
   summary.input_kind = input.kind;
-  const IndexPlan plan = options.update ? plan_update(manifest, *old, site) : plan_fresh(manifest);
+  IndexPlan plan = options.update ? plan_update(manifest, *old, site) : plan_fresh(manifest);
   const BundleSettings settings = options.update ? update_settings(options, *old, site, plan.items.size())
                                                  : fresh_settings(chosen, plan.items.size());
   // Checked before any feature is computed: a wrong --text-card fails early.
   const auto text_towers = choose_text_towers(settings.features, options.text, site / "models");
+  const bool linked = links_thumbnails(options.thumbnails, planned_items(plan), old);
+  if (linked) plan_linked_thumbnails(plan, manifest, collection_file(site, name));
   log_plan(options, name, plan, settings, !options.update && old);
 
   StagedFiles staged(site, name);
   std::vector<std::size_t> computed;
   const FeatureExtraction extraction =
       input.precomputed ? take_precomputed(options, *input.precomputed, plan, settings, staged, computed)
-                        : decode_images(options, manifest, plan, settings, staged, computed);
+                        : decode_images(options, manifest, plan, settings, linked, staged, computed);
   const Outcome outcome = settle_items(plan, computed, extraction, site, summary);
   build_bundles(options, name, old, settings, extraction, outcome, staged, summary);
   const Collection collection =
       assemble_collection(options, name, old, created, settings, text_towers, manifest, outcome, summary, staged);
   const std::string sidecar = collection_to_json(collection);  // validated before anything moves
+  stage_item_pages(staged, site, collection);
   fail_if_interrupted(site);
 
   staged.commit();
@@ -387,8 +398,10 @@ IndexSummary run_index(const IndexOptions& options) {
   summary.removed = plan.removed.size();
   summary.changed = plan.changed;
   summary.kept = plan.kept;
-  summary.thumbnails_written = outcome.add_ids.size();
-  summary.thumbnails_reused = plan.kept;
+  summary.thumbnails_written = linked ? 0 : outcome.add_ids.size();
+  summary.thumbnails_reused = linked ? 0 : plan.kept;
+  summary.thumbnails_linked = linked;
+  summary.item_pages = collection.item_pages.count;
   for (const auto& m : collection.models) {
     summary.models.push_back(m.card);
     if (!m.text_card.empty()) summary.models.push_back(m.text_card);

@@ -1,9 +1,12 @@
 // The work of `lookalike index`, apart from argument parsing and printing:
 // from a manifest (or a folder, prepped in memory) to a site folder holding
 //
-//   thumbs/<id>.jpg                         ~256 px thumbnails
-//   index/<name>.<slug>.<metric>.lkx        one bundle per feature × metric (docs/FORMAT.md)
+//   thumbs/<id>.jpg                         ~256 px thumbnails (none when results link to
+//                                           the photos' own URLs: site_layout.h)
+//   index/<name>.<slug>.<metric>.lkx        one bundle per feature × metric (docs/FORMAT.md);
+//                                           .lkp + .NNNN.bin for a partitioned index
 //   index/<name>.json                       the collection (core/include/lookalike/index/collection.h)
+//   index/<name>.items/<p>.json, index/<name>.labels.json   its items in pages, when paged
 //   index/collections.json                  the list of collections
 //   samples/<id>.jpg                        sample queries
 //   models/<card>.json + its ONNX file      for model:<card> features
@@ -35,6 +38,8 @@ struct IndexSummary {
   bool update = false;
   std::size_t items = 0, added = 0, removed = 0, changed = 0, kept = 0;
   std::size_t thumbnails_written = 0, thumbnails_reused = 0;
+  bool thumbnails_linked = false;     // results show the photos' own URLs
+  std::size_t item_pages = 0;         // 0: the items are in the collection document
   std::vector<std::string> failures;  // "<path>: <why>" for images left out
   std::vector<BuiltBundle> bundles;
   std::vector<std::string> models;  // card paths relative to the site

@@ -67,4 +67,18 @@ IndexPlan plan_update(const Manifest& manifest, const Collection& existing, cons
   return plan;
 }
 
+void plan_linked_thumbnails(IndexPlan& plan, const Manifest& manifest, const std::filesystem::path& collection_file) {
+  std::error_code ec;
+  const auto written = std::filesystem::last_write_time(collection_file, ec);
+  const bool known = !ec;
+  plan.changed = plan.kept = 0;
+  for (PlannedItem& p : plan.items) {
+    p.item.thumbnail.clear();
+    if (p.is_new) continue;
+    const auto changed = std::filesystem::last_write_time(manifest.file(manifest.images[p.manifest_index]), ec);
+    p.compute = !known || ec || changed > written;
+    ++(p.compute ? plan.changed : plan.kept);
+  }
+}
+
 }  // namespace lookalike::cli

@@ -36,4 +36,10 @@ IndexPlan plan_fresh(const Manifest& manifest);
 // could not be told apart in the next update).
 IndexPlan plan_update(const Manifest& manifest, const Collection& existing, const std::filesystem::path& site);
 
+// The plan for a collection whose results show the photos' own URLs: no
+// thumbnails, and (an update) a kept image is decoded again only when its
+// file changed after the collection was last written (`collection_file`),
+// there being no thumbnail to compare with.
+void plan_linked_thumbnails(IndexPlan& plan, const Manifest& manifest, const std::filesystem::path& collection_file);
+
 }  // namespace lookalike::cli

@@ -141,10 +141,7 @@ void check_against_entry(const QueryIndex& index, const CollectionBundle& entry,
 
 }  // namespace
 
-const CollectionItem* QueryTarget::item(std::uint32_t id) const {
-  const auto it = item_positions.find(id);
-  return it == item_positions.end() ? nullptr : &collection->items[it->second];
-}
+const CollectionItem* QueryTarget::item(std::uint32_t id) const { return items ? items->item(id) : nullptr; }
 
 QueryTarget open_query_target(const QueryTargetRequest& request) {
   if (!request.index_file.empty()) {
@@ -152,7 +149,7 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
     if (request.text)
       fail(ErrorKind::InvalidArgument,
            "a text query needs a site (--site): its collection names the text tower that goes with the bundle");
-    return QueryTarget{std::nullopt, {}, request.index_file, QueryIndex::open(request.index_file), {}, {}, {}};
+    return QueryTarget{std::nullopt, {}, request.index_file, QueryIndex::open(request.index_file), {}, {}};
   }
   if (request.site.empty())
     fail(ErrorKind::InvalidArgument, "say what to search: --site DIR (a built site) or --index FILE.lkx");
@@ -165,7 +162,7 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
     fail(ErrorKind::InvalidArgument,
          "the site " + request.site.string() + " has no collection " + name + " (it has: " + list_of(names) + ")");
   }
-  Collection collection = read_collection(request.site, name);
+  Collection collection = read_collection_document(request.site, name);
   const std::vector<SiteModel> models = site_models(collection, request.site);
   const CollectionBundle entry = choose_bundle(collection, request, models);
   const fs::path file = request.site / "index" / entry.file;
@@ -180,10 +177,8 @@ QueryTarget open_query_target(const QueryTargetRequest& request) {
       fail(ErrorKind::Corrupt,
            "collection " + name + " has " + entry.feature + " bundles but lists no model card for them");
   }
-  std::unordered_map<std::uint32_t, std::size_t> positions;
-  for (std::size_t i = 0; i < collection.items.size(); ++i) positions.emplace(collection.items[i].id, i);
-  return QueryTarget{std::move(collection), request.site, file, std::move(index), card, text_card,
-                     std::move(positions)};
+  return QueryTarget{
+      ItemLookup(request.site, std::move(collection)), request.site, file, std::move(index), card, text_card};
 }
 
 }  // namespace lookalike::cli

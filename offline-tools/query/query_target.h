@@ -6,11 +6,11 @@
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <unordered_map>
 
 #include "lookalike/index/collection.h"
 #include "lookalike/index/vector_index.h"
 #include "query/query_index.h"
+#include "site/item_lookup.h"
 
 namespace lookalike::cli {
 
@@ -26,7 +26,7 @@ struct QueryTargetRequest {
 };
 
 struct QueryTarget {
-  std::optional<Collection> collection;  // with --site
+  std::optional<ItemLookup> items;  // with --site: the collection's document and its items
   std::filesystem::path site;
   std::filesystem::path bundle_file;
   QueryIndex index;
@@ -36,10 +36,7 @@ struct QueryTarget {
   // A text query: the site's copy of the text tower's card; empty otherwise.
   std::string text_card;
 
-  // Position in collection->items by id: a label filter asks for every
-  // candidate the search meets.
-  std::unordered_map<std::uint32_t, std::size_t> item_positions;
-
+  const Collection* collection() const { return items ? &items->document() : nullptr; }
   const CollectionItem* item(std::uint32_t id) const;  // null without a collection or for an unknown id
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "common/log.h"
 #include "common/text.h"
@@ -52,6 +53,13 @@ bool thumbnail_is_current(const fs::path& source, const fs::path& thumbnail) {
   if (ec) return false;
   const auto changed = fs::last_write_time(source, ec);
   return !ec && made >= changed;
+}
+
+std::vector<std::string> sorted_labels(const std::vector<CollectionItem>& items) {
+  std::set<std::string> labels;
+  for (const auto& item : items)
+    if (!item.label.empty()) labels.insert(item.label);
+  return {labels.begin(), labels.end()};
 }
 
 std::string licence_note_for(const std::vector<CollectionItem>& items) {

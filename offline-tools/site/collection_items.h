@@ -30,6 +30,9 @@ std::string thumbnail_path(std::uint32_t id);  // "thumbs/<id>.jpg", relative to
 // has not changed since the thumbnail was made.
 bool thumbnail_is_current(const std::filesystem::path& source, const std::filesystem::path& thumbnail);
 
+// The labels the items carry, sorted, each once: the collection's "labels".
+std::vector<std::string> sorted_labels(const std::vector<CollectionItem>& items);
+
 // A sentence for the sidecar's licence_note: licences counted over the items,
 // or a warning that none are known.
 std::string licence_note_for(const std::vector<CollectionItem>& items);

@@ -1,11 +1,13 @@
-// A partitioned index in the page: a collection indexed with the real
-// `lookalike index --kind partitioned` (200 pictures the page has never
-// seen as queries), searched in the page, which loads the header and then
-// fetches only the lists each query probes (Range requests to `lookalike
-// serve`). The page gives `lookalike query`'s ids in the same order and its
-// scores, for every query file, both metrics, "more like this" and a label
-// filter; a host that ignores Range or compresses the lists, and a damaged
-// list, are reported in the page instead of wrong results.
+// A large collection's layout in the page: a collection indexed with the
+// real `lookalike index --kind partitioned --item-layout paged` (200
+// pictures the page has never seen as queries), searched in the page, which
+// loads the header and then fetches only the lists each query probes (Range
+// requests to `lookalike serve`), and only the item pages of the results it
+// shows (the label runs on the first label filter). The page gives `lookalike
+// query`'s ids in the same order, its scores and its labels, for every query
+// file, both metrics, "more like this" and a label filter; a host that
+// ignores Range or compresses the lists, a damaged list and a damaged item
+// page are reported in the page instead of wrong results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -43,7 +45,12 @@ function run(args) {
 /** `lookalike query … --json`: the native answer. */
 function nativeAnswer(args) {
   const out = JSON.parse(run(['query', '--site', data, '--feature', FEATURE, '--json', ...args]));
-  return { ids: out.results.map((h) => h.id), scores: out.results.map((h) => h.score), kind: out.kind };
+  return {
+    ids: out.results.map((h) => h.id),
+    scores: out.results.map((h) => h.score),
+    labels: out.results.map((h) => h.label),
+    kind: out.kind,
+  };
 }
 
 function assertPageMatches(results, native, what) {
@@ -53,6 +60,12 @@ function assertPageMatches(results, native, what) {
     results.hits.map((h) => h.score),
     native,
     what,
+  );
+  // The records come from the item pages, as query reads them.
+  assert.deepEqual(
+    results.hits.map((h) => h.label),
+    native.labels,
+    `${what}: labels`,
   );
 }
 
@@ -79,6 +92,8 @@ run([
   '4',
   '--samples',
   '0',
+  '--item-layout',
+  'paged',
 ]);
 const build = spawnSync(
   join(sourceDir, 'scripts/build-site.sh'),
@@ -88,14 +103,21 @@ const build = spawnSync(
   },
 );
 assert.equal(build.status, 0, build.stderr);
-const dataFiles = JSON.parse(readFileSync(join(data, 'index/many.json'), 'utf8')).bundles.map((b) => b.file);
+const document = JSON.parse(readFileSync(join(data, 'index/many.json'), 'utf8'));
+const dataFiles = document.bundles.map((b) => b.file);
 
 test('the page answers as lookalike query, fetching only the lists it probes', { timeout: 10 * TIMEOUT }, async () => {
   const site = await openSite({ root: served });
   const { page } = site;
+  assert.equal(document.items, undefined, 'the collection document holds no items');
+  assert.equal(document.item_pages.count, 2);
   try {
     await page.goto(site.server.url);
     await waitReady(page);
+    assert.ok(
+      !site.server.requests.some((p) => p.includes('/index/many.items/') || p.endsWith('many.labels.json')),
+      'no item page or label file before a query',
+    );
     for (const metric of ['cosine', 'l1']) {
       for (const file of QUERIES) {
         const results = await queryWith(page, file, { feature: await page.inputValue('#feature-select'), metric });
@@ -108,6 +130,11 @@ test('the page answers as lookalike query, fetching only the lists it probes', {
     // Only ranges of the data files were asked for, never a whole one.
     const lists = site.server.requests.filter((p) => p.endsWith('.bin'));
     assert.ok(lists.length > 0, 'lists were fetched');
+    assert.ok(
+      site.server.requests.some((p) => p.endsWith('/index/many.items/0.json')),
+      'the results fetched their item pages',
+    );
+    assert.ok(!site.server.requests.some((p) => p.endsWith('many.labels.json')), 'labels only when filtering');
 
     // More like this: the first result's stored vector, through its list.
     await setControl(page, '#metric-select', 'cosine');
@@ -129,6 +156,10 @@ test('the page answers as lookalike query, fetching only the lists it probes', {
       filtered,
       nativeAnswer([join(queriesDir, 'checks.bmp'), '--metric', 'cosine', '--label', labelName]),
       'label filter',
+    );
+    assert.ok(
+      site.server.requests.some((p) => p.endsWith('/index/many.labels.json')),
+      'the label runs fetched',
     );
   } finally {
     await site.close();
@@ -174,15 +205,39 @@ test('a host that compresses the lists is named in the page', { timeout: TIMEOUT
   }
 });
 
-test('a damaged list gives the core message and no results', { timeout: TIMEOUT * 3 }, async () => {
-  const root = join(dir, 'damaged');
+/** A copy of the served site with `files` (relative to its index/) changed by `damage`. */
+function damagedCopy(name, files, damage) {
+  const root = join(dir, name);
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   cpSync(served, root, { recursive: true });
-  const binary = join(root, SUB_PATH, 'index', dataFiles[0].replace(/\.lkp$/, '.0000.bin'));
-  const bytes = readFileSync(binary);
-  for (let i = 0; i < bytes.length; i += 97) bytes[i] ^= 0x5a;
-  writeFileSync(binary, bytes);
+  for (const file of files) {
+    const path = join(root, SUB_PATH, 'index', file);
+    writeFileSync(path, damage(readFileSync(path)));
+  }
+  return root;
+}
+
+test('a damaged item page is named in the page, not shown as results', { timeout: TIMEOUT * 3 }, async () => {
+  // Each page claims to be another: whichever pages the results are on.
+  const root = damagedCopy('damaged-items', ['many.items/0.json', 'many.items/1.json'], (bytes) =>
+    Buffer.from(bytes.toString('utf8').replace(/"page":\s*(\d)/, (_, p) => `"page":${1 - Number(p)}`)),
+  );
+  const site = await openSite({ root });
+  try {
+    const answer = await firstAnswer(site);
+    assert.equal(answer.kind, 'error');
+    assert.match(answer.message, /index\/many\.items\/(\d)\.json.*page.*is not \1/);
+  } finally {
+    await site.close();
+  }
+});
+
+test('a damaged list gives the core message and no results', { timeout: TIMEOUT * 3 }, async () => {
+  const root = damagedCopy('damaged', [dataFiles[0].replace(/\.lkp$/, '.0000.bin')], (bytes) => {
+    for (let i = 0; i < bytes.length; i += 97) bytes[i] ^= 0x5a;
+    return bytes;
+  });
   const site = await openSite({ root });
   try {
     const answer = await firstAnswer(site);

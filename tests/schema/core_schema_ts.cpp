@@ -1,6 +1,7 @@
 // Writes web/src/shared/core-schema.ts from the core itself: the names of
 // metrics, index kinds and element types, the page's metric preference, the
-// model feature prefix, the collection schema version and the fields of an
+// model feature prefix, the collection schema version, the placeholder of
+// a paged collection's page files and the fields of an
 // item's Attribution. The page reads the core's files through it, so the
 // TypeScript side is written once and follows the core.
 //
@@ -16,6 +17,7 @@
 #include "lookalike/index/attribution.h"
 #include "lookalike/index/collection.h"
 #include "lookalike/index/index_config.h"
+#include "lookalike/index/item_pages.h"
 #include "lookalike/metrics/metric.h"
 #include "lookalike/model/model_card.h"
 
@@ -61,6 +63,8 @@ std::string schema_ts() {
       << "import type { ElementType, IndexKind, MetricName } from '@lookalike-wasm/lookalike_wasm.mjs';\n\n"
       << "/** The schema version of the collection JSON and collections.json. */\n"
       << "export const COLLECTION_SCHEMA = " << kCollectionSchema << ";\n\n"
+      << "/** In a paged collection's item_pages.files, what stands for a page's number (item_pages.h). */\n"
+      << "export const ITEM_PAGE_PLACEHOLDER = " << quoted(kItemPagePlaceholder) << ";\n\n"
       << "/** Feature specs of model embeddings start with this: \"model:<card>\". */\n"
       << "export const MODEL_SPEC_PREFIX = " << quoted(kModelSpecPrefix) << ";\n\n"
       << name_set("METRICS", "MetricName", metric_names()) << name_set("INDEX_KINDS", "IndexKind", index_kind_names())

@@ -26,10 +26,10 @@ const client = new WorkerClient(onEvent, (text) => {
   showError(`The search worker failed: ${text}. Reload the page to try again.`);
 });
 
-const results = new ResultsView((itemId, title, thumbnail) => {
+const results = new ResultsView((itemId, title, image) => {
   const settings = currentSettings();
   if (!settings) return;
-  results.showQuery({ thumbnail }, `More like: ${title}`);
+  results.showQuery(image, `More like: ${title}`);
   startQuery(() => client.query({ type: 'query-item', itemId, settings }));
   lastQueryWasItem = true;
   byId('results').focus();

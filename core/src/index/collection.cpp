@@ -5,48 +5,21 @@
 #include <set>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
+#include "index/collection_json.h"
 #include "lookalike/common/error.h"
 #include "lookalike/common/name_list.h"
-#include "lookalike/index/attribution_json.h"
+#include "lookalike/index/item_pages.h"
 #include "lookalike/model/model_card.h"
 
 namespace lookalike {
 namespace {
 
-using nlohmann::json;
-
-// Where a problem is reported: the file ("collection", "collection list"),
-// the error kind (InvalidArgument when writing, Corrupt when reading).
-struct Reporter {
-  const char* what;
-  ErrorKind kind;
-  [[noreturn]] void operator()(const std::string& field, const std::string& problem) const {
-    fail(kind, std::string(what) + ": " + field + " " + problem);
-  }
-};
+using namespace collection_json;
 
 bool is_name(const std::string& s) {
   if (s.empty() || s.size() > 100 || s[0] == '.') return false;
   for (const char c : s)
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
-  return true;
-}
-
-// A path inside site/: relative, '/'-separated, no "." or ".." segment, no
-// scheme, no backslash, no control character.
-bool is_site_path(const std::string& s) {
-  if (s.empty() || s.size() > 1024 || s.front() == '/' || s.back() == '/') return false;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    const std::size_t end = std::min(s.find('/', start), s.size());
-    const std::string segment = s.substr(start, end - start);
-    if (segment.empty() || segment == "." || segment == "..") return false;
-    start = end + 1;
-  }
-  for (const char c : s)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || c == '\\' || c == ':') return false;
   return true;
 }
 
@@ -78,8 +51,6 @@ bool is_printable_ascii(const std::string& s) {
     if (c < 0x20 || c > 0x7e) return false;
   return true;
 }
-
-std::string at(const std::string& array, std::size_t i) { return array + "[" + std::to_string(i) + "]"; }
 
 constexpr const char* kNameRule = "must be 1 to 100 letters, digits, '.', '_' or '-', not starting with '.'";
 
@@ -121,6 +92,31 @@ void validate_defaults(const Collection& c, const Reporter& bad) {
   }
 }
 
+// The pages' layout; a writer's items (a reader has none) must fit it.
+void validate_item_pages(const Collection& c, const Reporter& bad) {
+  const ItemPages& p = c.item_pages;
+  if (p.size > kMaxItemPageSize) bad("item_pages.size", "must be in [1, " + std::to_string(kMaxItemPageSize) + "]");
+  if (std::uint64_t(p.count) * p.size > (std::uint64_t(1) << 32))
+    bad("item_pages.count", "pages more ids than there are (2^32)");
+  const std::size_t placeholder = p.files.find(kItemPagePlaceholder);
+  if (placeholder == std::string::npos || p.files.find(kItemPagePlaceholder, placeholder + 1) != std::string::npos ||
+      !is_site_path(item_page_file(p, 0)))
+    bad("item_pages.files", std::string("must be a relative path inside the site with one \"") + kItemPagePlaceholder +
+                                "\" for the page's number");
+  if (!is_site_path(p.labels)) bad("item_pages.labels", "must be a relative path inside the site");
+  if (c.items.empty()) {
+    if (c.item_count > std::uint64_t(p.count) * p.size)
+      bad("item_count", std::to_string(c.item_count) + " is more than " + std::to_string(p.count) + " pages hold");
+    return;
+  }
+  for (std::size_t i = 1; i < c.items.size(); ++i)
+    if (c.items[i].id <= c.items[i - 1].id)
+      bad(at("items", i) + ".id", "must be above the previous item's: paged items are in ascending ids");
+  if (c.items.back().id / p.size + 1 != p.count)
+    bad("item_pages.count", "is " + std::to_string(p.count) + ", the items' ids need " +
+                                std::to_string(c.items.back().id / p.size + 1) + " pages");
+}
+
 void validate(const Collection& c, const Reporter& bad) {
   if (!is_name(c.name)) bad("name", kNameRule);
   if (!c.created.empty() && !is_timestamp(c.created))
@@ -131,19 +127,8 @@ void validate(const Collection& c, const Reporter& bad) {
     if (!labels.insert(c.labels[i]).second) bad(at("labels", i), "\"" + c.labels[i] + "\" is listed twice");
   }
   std::set<std::uint32_t> ids;
-  for (std::size_t i = 0; i < c.items.size(); ++i) {
-    const CollectionItem& item = c.items[i];
-    const std::string f = at("items", i);
-    if (!ids.insert(item.id).second) bad(f + ".id", std::to_string(item.id) + " is used by an earlier item");
-    if (!item.label.empty() && !labels.count(item.label)) bad(f + ".label", "\"" + item.label + "\" is not in labels");
-    if (!item.thumbnail.empty() && !is_site_path(item.thumbnail))
-      bad(f + ".thumbnail", "must be a relative path inside the site (no \"..\", no leading \"/\")");
-    for (const AttributionField& field : attribution_fields()) {
-      const std::string& link = item.source.*field.member;
-      if (field.is_link && !link.empty() && !is_web_link(link))
-        bad(f + ".source." + field.key, "must be an http or https URL");
-    }
-  }
+  for (std::size_t i = 0; i < c.items.size(); ++i) check_item(c.items[i], at("items", i), labels, ids, bad);
+  if (c.item_pages.paged()) validate_item_pages(c, bad);
   validate_bundles(c.bundles, bad);
   validate_defaults(c, bad);
   for (std::size_t i = 0; i < c.models.size(); ++i) {
@@ -172,92 +157,12 @@ void validate(const CollectionList& list, const Reporter& bad) {
   }
 }
 
-// Typed access to one JSON object, naming fields by their path.
-class Fields {
- public:
-  Fields(const json& object, std::string path, const Reporter& bad)
-      : object_(object), path_(std::move(path)), bad_(bad) {
-    if (!object_.is_object()) bad_(path_.empty() ? "the top level" : path_, "must be a JSON object");
-  }
-  std::string name(const char* key) const { return path_.empty() ? key : path_ + "." + key; }
-  [[noreturn]] void bad(const char* key, const std::string& problem) const { bad_(name(key), problem); }
-  const json* find(const char* key) const {
-    const auto it = object_.find(key);
-    return it == object_.end() || it->is_null() ? nullptr : &*it;
-  }
-  const json& required(const char* key) const {
-    const json* v = find(key);
-    if (!v) bad_(name(key), "is missing");
-    return *v;
-  }
-  std::string text(const char* key, bool is_required = false) const {
-    const json* v = is_required ? &required(key) : find(key);
-    if (!v) return {};
-    if (!v->is_string()) bad_(name(key), "must be a string");
-    return v->get<std::string>();
-  }
-  std::uint64_t number(const char* key, std::uint64_t max, bool is_required = false) const {
-    const json* v = is_required ? &required(key) : find(key);
-    if (!v) return 0;
-    if (!v->is_number_unsigned() || v->get<std::uint64_t>() > max)
-      bad_(name(key), "must be an integer in [0, " + std::to_string(max) + "]");
-    return v->get<std::uint64_t>();
-  }
-  const json& array(const char* key, bool is_required = false) const {
-    static const json empty = json::array();
-    const json* v = is_required ? &required(key) : find(key);
-    if (!v) return empty;
-    if (!v->is_array()) bad_(name(key), "must be an array");
-    return *v;
-  }
-
- private:
-  const json& object_;
-  std::string path_;
-  const Reporter& bad_;
-};
-
-json parse_document(const std::string& text, const Reporter& bad) {
-  json root;
-  try {
-    root = json::parse(text);
-  } catch (const json::parse_error& e) {
-    fail(bad.kind, std::string(bad.what) + ": not valid JSON: " + e.what());
-  }
-  Fields top(root, "", bad);
-  const json& schema = top.required("schema");
-  if (!schema.is_number_integer()) bad("schema", "must be an integer");
-  if (schema.get<long long>() != kCollectionSchema)
-    fail(ErrorKind::Unsupported, std::string(bad.what) + ": schema " + std::to_string(schema.get<long long>()) +
-                                     " is not supported (this version reads schema " +
-                                     std::to_string(kCollectionSchema) + ")");
-  return root;
-}
-
 // A document's top level, its value checked first (a writer refuses what
 // a reader would): only the schema so far.
 template <class T>
 json new_document(const T& value, const char* what) {
   validate(value, Reporter{what, ErrorKind::InvalidArgument});
   return json{{"schema", kCollectionSchema}};
-}
-
-// Titles and owners are crawled text in any script: kept as UTF-8, invalid
-// bytes become U+FFFD rather than an exception.
-std::string document_text(const json& root) { return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n"; }
-
-// A file read for its fields: valid JSON, a supported schema, an object at
-// the top level; problems are Error(Corrupt) naming the file and the field.
-struct Document {
-  Document(const std::string& text, const char* what)
-      : bad{what, ErrorKind::Corrupt}, root(parse_document(text, bad)), top(root, "", bad) {}
-  const Reporter bad;
-  const json root;
-  const Fields top;
-};
-
-void put(json& object, const char* key, const std::string& value) {
-  if (!value.empty()) object[key] = value;
 }
 
 // An array of objects, each with "title" when it has one: parts(element)
@@ -271,19 +176,6 @@ json with_titles(const std::vector<T>& elements, Parts parts) {
     out.push_back(std::move(object));
   }
   return out;
-}
-
-json item_to_json(const CollectionItem& item) {
-  json j = json::object();
-  j["id"] = item.id;
-  put(j, "label", item.label);
-  put(j, "thumbnail", item.thumbnail);
-  if (item.width) j["width"] = item.width;
-  if (item.height) j["height"] = item.height;
-  json source = json::object();
-  put_attribution(source, item.source);
-  if (!source.empty()) j["source"] = std::move(source);
-  return j;
 }
 
 json bundle_to_json(const CollectionBundle& b) {
@@ -320,21 +212,6 @@ auto read_name(const Fields& f, const char* key, Parse parse, const std::vector<
   } catch (const Error&) {
     f.bad(key, "must be " + name_list(names, "\""));
   }
-}
-
-CollectionItem read_item(const Fields& f, const Reporter& bad) {
-  CollectionItem item;
-  item.id = static_cast<std::uint32_t>(f.number("id", 0xFFFFFFFFu, true));
-  item.label = f.text("label");
-  item.thumbnail = f.text("thumbnail");
-  item.width = static_cast<std::uint32_t>(f.number("width", 1u << 20));
-  item.height = static_cast<std::uint32_t>(f.number("height", 1u << 20));
-  if (const json* source = f.find("source")) {
-    const Fields s(*source, f.name("source"), bad);
-    item.source = read_attribution(
-        *source, [&s](const std::string& key, const std::string& problem) { s.bad(key.c_str(), problem); });
-  }
-  return item;
 }
 
 CollectionBundle read_bundle(const Fields& f) {
@@ -421,9 +298,15 @@ std::string collection_to_json(const Collection& c) {
   put(root, "created", c.created);
   put(root, "licence_note", c.licence_note);
   root["labels"] = c.labels;
-  json items = json::array();
-  for (const CollectionItem& item : c.items) items.push_back(item_to_json(item));
-  root["items"] = std::move(items);
+  if (c.item_pages.paged()) {
+    const ItemPages& p = c.item_pages;
+    root["item_count"] = c.items.size();
+    root["item_pages"] = {{"size", p.size}, {"count", p.count}, {"files", p.files}, {"labels", p.labels}};
+  } else {
+    json items = json::array();
+    for (const CollectionItem& item : c.items) items.push_back(item_to_json(item));
+    root["items"] = std::move(items);
+  }
   json bundles = json::array();
   for (const CollectionBundle& b : c.bundles) bundles.push_back(bundle_to_json(b));
   root["bundles"] = std::move(bundles);
@@ -459,7 +342,19 @@ Collection parse_collection(const std::string& json_text) {
     if (!labels[i].is_string()) bad(at("labels", i), "must be a string");
     c.labels.push_back(labels[i].get<std::string>());
   }
-  c.items = read_each(top, "items", bad, true, [&](const Fields& f) { return read_item(f, bad); });
+  if (const json* pages = top.find("item_pages")) {
+    if (top.find("items")) bad("items", "and item_pages are both given: a collection's items are in one or the other");
+    const Fields f(*pages, "item_pages", bad);
+    c.item_pages.size = static_cast<std::uint32_t>(f.number("size", kMaxItemPageSize, true));
+    if (c.item_pages.size == 0) f.bad("size", "must be at least 1");
+    c.item_pages.count = static_cast<std::uint32_t>(f.number("count", 0xFFFFFFFFu, true));
+    c.item_pages.files = f.text("files", true);
+    c.item_pages.labels = f.text("labels", true);
+    c.item_count = top.number("item_count", 0xFFFFFFFFu, true);
+  } else {
+    c.items = read_each(top, "items", bad, true, [&](const Fields& f) { return read_item(f, bad); });
+    c.item_count = c.items.size();
+  }
   c.bundles = read_each(top, "bundles", bad, false, read_bundle);
   c.models = read_each(top, "models", bad, false, [](const Fields& f) {
     return CollectionModel{f.text("card", true), f.text("text_card")};

@@ -6,6 +6,9 @@ import type { ElementType, IndexKind, MetricName } from '@lookalike-wasm/lookali
 /** The schema version of the collection JSON and collections.json. */
 export const COLLECTION_SCHEMA = 1;
 
+/** In a paged collection's item_pages.files, what stands for a page's number (item_pages.h). */
+export const ITEM_PAGE_PLACEHOLDER = '{page}';
+
 /** Feature specs of model embeddings start with this: "model:<card>". */
 export const MODEL_SPEC_PREFIX = 'model:';
 

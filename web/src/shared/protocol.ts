@@ -100,6 +100,8 @@ export interface FeatureChoice {
   isModel: boolean;
   /** Null when usable; otherwise why not (e.g. the model card is missing). */
   unavailable: string | null;
+  /** Null when images can be searched with it; otherwise why not (vectors made elsewhere: vector and item queries only). */
+  imageQueries: string | null;
 }
 
 export interface SampleView {
@@ -175,6 +177,8 @@ export interface Timings {
   preprocess: number | null;
   model: number | null;
   search: number | null;
+  /** Fetching the results' item records (a large collection's pages); null when none were fetched. */
+  items: number | null;
   total: number;
 }
 

@@ -1,6 +1,7 @@
 // Reading the site's collection files (written by `lookalike index`):
 //   index/collections.json  {"schema":1,"default":"<name>","collections":[{"name","title","file"}]}
-//   index/<name>.json       the collection: items, labels, bundles, models, defaults (the sidecar)
+//   index/<name>.json       the collection: items (or where its item pages are), labels, bundles,
+//                           models, defaults (the sidecar); a large collection's pages: item-pages.ts
 // Their schema is the core's (core/include/lookalike/index/collection.h); the
 // names and the item's attribution fields come from it (core-schema.ts).
 // Everything is validated with messages that name the file and the field.
@@ -10,6 +11,7 @@ import {
   COLLECTION_SCHEMA,
   ELEMENT_TYPE_NAMES,
   INDEX_KIND_NAMES,
+  ITEM_PAGE_PLACEHOLDER,
   METRIC_NAMES,
   type Attribution,
 } from './core-schema';
@@ -65,13 +67,27 @@ export interface DefaultChoice {
   metric: MetricName;
 }
 
+/** Where a large collection's items are (core/include/lookalike/index/item_pages.h). */
+export interface ItemPages {
+  /** Ids per page: page p holds the items with ids in [p * size, (p + 1) * size). */
+  size: number;
+  count: number;
+  /** Relative to index/, ITEM_PAGE_PLACEHOLDER standing for the page's number. */
+  files: string;
+  /** Relative to index/: every item's label as runs of ids. */
+  labels: string;
+}
+
 export interface Sidecar {
   name: string;
   title: string;
   created: string | null;
   licenceNote: string | null;
   labels: string[];
-  items: SidecarItem[];
+  /** The items, or null when they are in pages (itemPages). */
+  items: SidecarItem[] | null;
+  itemPages: ItemPages | null;
+  itemCount: number;
   bundles: BundleEntry[];
   /** Model card paths relative to the site. */
   modelCards: string[];
@@ -84,14 +100,14 @@ export interface Sidecar {
 
 export class SidecarError extends Error {}
 
-type Json = unknown;
+export type Json = unknown;
 type JsonObject = Record<string, Json>;
 
 function isObject(value: Json): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-class Reader {
+export class Reader {
   constructor(private readonly file: string) {}
 
   fail(field: string, expectation: string): never {
@@ -181,6 +197,53 @@ function readDefaults(r: Reader, value: Json, bundles: BundleEntry[]): DefaultCh
   });
 }
 
+/**
+ * One item of the document's "items" or of an item page: `labelOf` gives the
+ * position of its label (or fails), `seen` the ids read so far.
+ */
+export function readItem(
+  r: Reader,
+  entry: Json,
+  field: string,
+  seen: Set<number>,
+  labelOf: (label: string) => number,
+): SidecarItem {
+  const o = r.object(entry, field);
+  const id = r.nonNegativeInteger(o['id'], `${field}.id`);
+  if (id > 0xffffffff) r.fail(`${field}.id`, 'must be below 2^32');
+  if (seen.has(id)) r.fail(`${field}.id`, `repeats id ${id}`);
+  seen.add(id);
+  const label = r.optionalString(o['label'], `${field}.label`);
+  return {
+    id,
+    label,
+    labelIndex: label === null ? -1 : labelOf(label),
+    thumbnail:
+      o['thumbnail'] === undefined || o['thumbnail'] === null ? null : r.sitePath(o['thumbnail'], `${field}.thumbnail`),
+    width: r.optionalDimension(o['width'], `${field}.width`),
+    height: r.optionalDimension(o['height'], `${field}.height`),
+    source: readAttribution(r, o['source'], `${field}.source`),
+  };
+}
+
+function readItemPages(r: Reader, value: Json): ItemPages {
+  const o = r.object(value, 'item_pages');
+  const size = r.nonNegativeInteger(o['size'], 'item_pages.size');
+  if (size === 0) r.fail('item_pages.size', 'must be at least 1');
+  const files = r.string(o['files'], 'item_pages.files');
+  if (
+    files.split(ITEM_PAGE_PLACEHOLDER).length !== 2 ||
+    sitePathOrNull(files.replace(ITEM_PAGE_PLACEHOLDER, '0')) === null
+  )
+    r.fail('item_pages.files', `must be a relative path inside the site with one "${ITEM_PAGE_PLACEHOLDER}"`);
+  return {
+    size,
+    count: r.nonNegativeInteger(o['count'], 'item_pages.count'),
+    files,
+    labels: r.sitePath(o['labels'], 'item_pages.labels'),
+  };
+}
+
 export function parseJson(text: string, file: string): Json {
   try {
     return JSON.parse(text) as Json;
@@ -216,34 +279,30 @@ export function parseSidecar(text: string, file: string): Sidecar {
   const name = r.string(root['name'], 'name');
   const labels: string[] =
     root['labels'] === undefined ? [] : r.array(root['labels'], 'labels').map((l, i) => r.string(l, `labels[${i}]`));
-  const labelIndex = new Map(labels.map((label, i) => [label, i]));
 
-  const seen = new Set<number>();
-  const items = r.array(root['items'], 'items').map((entry, i): SidecarItem => {
-    const field = `items[${i}]`;
-    const o = r.object(entry, field);
-    const id = r.nonNegativeInteger(o['id'], `${field}.id`);
-    if (id > 0xffffffff) r.fail(`${field}.id`, 'must be below 2^32');
-    if (seen.has(id)) r.fail(`${field}.id`, `repeats id ${id}`);
-    seen.add(id);
-    const label = r.optionalString(o['label'], `${field}.label`);
-    if (label !== null && !labelIndex.has(label)) {
-      labelIndex.set(label, labels.length);
-      labels.push(label);
-    }
-    return {
-      id,
-      label,
-      labelIndex: label === null ? -1 : labelIndex.get(label)!,
-      thumbnail:
-        o['thumbnail'] === undefined || o['thumbnail'] === null
-          ? null
-          : r.sitePath(o['thumbnail'], `${field}.thumbnail`),
-      width: r.optionalDimension(o['width'], `${field}.width`),
-      height: r.optionalDimension(o['height'], `${field}.height`),
-      source: readAttribution(r, o['source'], `${field}.source`),
+  const labelIndex = new Map(labels.map((label, i) => [label, i]));
+  let items: SidecarItem[] | null = null;
+  let itemPages: ItemPages | null = null;
+  let itemCount: number;
+  if (root['item_pages'] !== undefined) {
+    if (root['items'] !== undefined) r.fail('items', 'and item_pages are both given');
+    itemPages = readItemPages(r, root['item_pages']);
+    itemCount = r.nonNegativeInteger(root['item_count'], 'item_count');
+    if (itemCount > itemPages.size * itemPages.count)
+      r.fail('item_count', `is more than its ${itemPages.count} pages of ${itemPages.size} hold`);
+  } else {
+    // Labels an item names and the list lacks are added: older files did not list them.
+    const seen = new Set<number>();
+    const labelOf = (name: string): number => {
+      if (!labelIndex.has(name)) {
+        labelIndex.set(name, labels.length);
+        labels.push(name);
+      }
+      return labelIndex.get(name)!;
     };
-  });
+    items = r.array(root['items'], 'items').map((entry, i) => readItem(r, entry, `items[${i}]`, seen, labelOf));
+    itemCount = items.length;
+  }
 
   const bundles = (root['bundles'] === undefined ? [] : r.array(root['bundles'], 'bundles')).map(
     (entry, i): BundleEntry => {
@@ -300,6 +359,8 @@ export function parseSidecar(text: string, file: string): Sidecar {
     licenceNote: r.optionalString(root['licence_note'], 'licence_note'),
     labels,
     items,
+    itemPages,
+    itemCount,
     bundles,
     modelCards,
     textCards,

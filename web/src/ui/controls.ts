@@ -24,9 +24,10 @@ export class Controls {
     this.summary = summary;
     clear(this.feature);
     for (const f of summary.features) {
-      const option = el('option', { value: f.spec }, f.unavailable ? `${f.title} (unavailable)` : f.title);
+      const note = f.unavailable ? ' (unavailable)' : f.imageQueries ? ' (search by item only)' : '';
+      const option = el('option', { value: f.spec }, f.title + note);
       option.disabled = f.unavailable !== null;
-      if (f.unavailable) option.title = f.unavailable;
+      if (f.unavailable ?? f.imageQueries) option.title = (f.unavailable ?? f.imageQueries)!;
       this.feature.append(option);
     }
     this.feature.value = summary.defaultFeature;

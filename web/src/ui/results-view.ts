@@ -18,6 +18,32 @@ function itemName(item: ItemView | null, id: number): string {
   return item?.source.title || (item?.label ? `${item.label} image ${id}` : `Item ${id}`);
 }
 
+/**
+ * Where a result's picture is: its thumbnail in the site, or for a
+ * collection that links to the photos' own URLs (too many to copy into the
+ * site: lookalike index --thumbnails) the photo at its source.
+ */
+export interface ItemImage {
+  thumbnail?: string | null;
+  linked?: string | null;
+}
+
+function itemImage(item: ItemView | null): ItemImage {
+  const thumbnail = sitePathOrNull(item?.thumbnail);
+  return thumbnail ? { thumbnail } : { linked: httpUrlOrNull(item?.source.url) };
+}
+
+/**
+ * An image from another host: without the referrer, and in CORS mode where
+ * the page is cross-origin isolated (lookalike serve), which loads another
+ * origin's image only with CORS or CORP; on hosts such as GitHub Pages any
+ * photo host works.
+ */
+function linkedImage(image: HTMLImageElement): void {
+  image.referrerPolicy = 'no-referrer';
+  if (self.crossOriginIsolated) image.crossOrigin = 'anonymous';
+}
+
 function link(href: string | null, text: string): HTMLAnchorElement | null {
   const url = httpUrlOrNull(href);
   return url ? el('a', { href: url, target: '_blank', rel: 'noopener noreferrer nofollow' }, text) : null;
@@ -50,14 +76,15 @@ function afterNextFrame(task: () => void, fallbackMs = 100): void {
 export class ResultsView {
   private previewUrl: string | null = null;
 
-  constructor(private readonly onMoreLikeThis: (itemId: number, title: string, thumbnail: string | null) => void) {}
+  constructor(private readonly onMoreLikeThis: (itemId: number, title: string, image: ItemImage) => void) {}
 
-  /** Shows the query image right away (before results): a blob, a remote URL or an item thumbnail. */
-  showQuery(source: { blob?: Blob; url?: string; thumbnail?: string | null }, caption: string): void {
+  /** Shows the query image right away (before results): a blob, a remote URL or an item's picture. */
+  showQuery(source: { blob?: Blob; url?: string } & ItemImage, caption: string): void {
     if (this.previewUrl) URL.revokeObjectURL(this.previewUrl);
     this.previewUrl = null;
     const image = byId<HTMLImageElement>('query-image');
     image.removeAttribute('crossorigin');
+    image.removeAttribute('referrerpolicy');
     image.hidden = false;
     if (source.blob) {
       this.previewUrl = URL.createObjectURL(source.blob);
@@ -67,6 +94,9 @@ export class ResultsView {
       image.src = httpUrlOrNull(source.url)!;
     } else if (source.thumbnail && sitePathOrNull(source.thumbnail)) {
       image.src = source.thumbnail;
+    } else if (source.linked && httpUrlOrNull(source.linked)) {
+      linkedImage(image);
+      image.src = httpUrlOrNull(source.linked)!;
     } else {
       image.removeAttribute('src');
       image.hidden = true;
@@ -127,11 +157,18 @@ export class ResultsView {
   ): HTMLLIElement {
     const item = hit.item;
     const name = itemName(item, hit.id);
-    const thumbnail = sitePathOrNull(item?.thumbnail);
+    const picture = itemImage(item);
     let image: HTMLElement;
-    if (thumbnail) {
+    if (picture.thumbnail || picture.linked) {
       const img = el('img', { alt: name, loading: eager ? 'eager' : 'lazy', decoding: 'async' });
-      thumbnails.push({ image: img, src: thumbnail });
+      if (picture.linked) {
+        linkedImage(img);
+        // A photo its host no longer serves (or refuses here): its name instead; the source link stays.
+        img.addEventListener('error', () => img.replaceWith(el('span', { className: 'no-thumb' }, name)), {
+          once: true,
+        });
+      }
+      thumbnails.push({ image: img, src: picture.thumbnail ?? picture.linked! });
       image = img;
     } else {
       image = el('span', { className: 'no-thumb' }, name);
@@ -144,7 +181,7 @@ export class ResultsView {
       el('span', { className: 'rank', 'aria-hidden': 'true' }, String(hit.rank)),
       image,
     );
-    button.addEventListener('click', () => this.onMoreLikeThis(hit.id, name, thumbnail));
+    button.addEventListener('click', () => this.onMoreLikeThis(hit.id, name, picture));
 
     const credit: (Node | string)[] = [];
     const attribution = item?.source;

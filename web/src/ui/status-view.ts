@@ -98,6 +98,7 @@ export class StatusView {
       text ? null : `preprocess ${formatMs(t.preprocess)}`,
       `model ${formatMs(t.model)}`,
       `search ${formatMs(t.search)}`,
+      t.items !== null ? `items ${formatMs(t.items)}` : null,
       `total ${formatMs(t.total)}`,
     ].filter(Boolean);
     setText(byId('timing'), parts.join(' · '));

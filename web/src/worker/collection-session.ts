@@ -13,6 +13,7 @@ import { METRIC_PREFERENCE } from '../shared/core-schema';
 import { featureTitle, isModelSpec } from '../shared/feature-titles';
 import { fetchBytes, bytesToText, type DownloadProgress } from './cached-fetch';
 import { IndexStore } from './index-store';
+import { itemCatalog, type ItemCatalog } from './item-catalog';
 import { ModelRunner } from './model-runner';
 import { TextModelRunner } from './text-model-runner';
 import type { DecodeNeed, LookalikeModule } from './wasm-runtime';
@@ -40,7 +41,7 @@ const MAX_DEFAULT_SAMPLES = 8;
 
 export class CollectionSession {
   readonly store: IndexStore;
-  private readonly itemsById = new Map<number, SidecarItem>();
+  readonly catalog: ItemCatalog;
   private readonly models = new Map<string, Promise<ModelRunner>>();
   private cards: ModelCardRef[] = [];
   private textCards: TextCardRef[] = [];
@@ -58,8 +59,8 @@ export class CollectionSession {
     private readonly backend: BackendPreference = 'auto',
     listBudgetMB?: number,
   ) {
-    this.store = new IndexStore(m, sidecar, sidecarUrl, progress, listBudgetMB);
-    for (const item of sidecar.items) this.itemsById.set(item.id, item);
+    this.catalog = itemCatalog(sidecar, sidecarUrl, progress);
+    this.store = new IndexStore(m, sidecar, sidecarUrl, progress, this.catalog, listBudgetMB);
     this.samples = sidecar.samples.length
       ? sidecar.samples.map((s) => ({ title: s.title, path: s.file }))
       : this.defaultSamples();
@@ -142,12 +143,13 @@ export class CollectionSession {
     return this.textRunner;
   }
 
-  item(id: number): SidecarItem | undefined {
-    return this.itemsById.get(id);
+  /** The records of the items `ids` (a large collection fetches the pages they are on). */
+  items(ids: Iterable<number>): Promise<Map<number, SidecarItem>> {
+    return this.catalog.items(ids);
   }
 
-  itemView(id: number): ItemView | null {
-    return this.itemsById.get(id) ?? null;
+  async item(id: number): Promise<ItemView | null> {
+    return (await this.catalog.items([id])).get(id) ?? null;
   }
 
   sample(index: number): { title: string; url: string } | undefined {
@@ -174,8 +176,22 @@ export class CollectionSession {
       return card.decodeNeed;
     }
     const info = this.m.featureInfo(spec);
-    if (!info.ok) throw new Error(info.error);
+    if (!info.ok) throw new Error(this.imageQueryProblem(spec) ?? info.error);
     return info.value.decodeNeed;
+  }
+
+  /**
+   * Why images cannot be searched with a feature that is otherwise usable:
+   * vectors made elsewhere (precomputed embeddings of a feature this page
+   * does not compute), which answer vector queries and "more like this".
+   */
+  imageQueryProblem(spec: string): string | null {
+    if (isModelSpec(spec)) return null;
+    const info = this.m.featureInfo(spec);
+    return info.ok
+      ? null
+      : `this page cannot compute ${spec} for an image (${info.error}); it searches it by vector and by item ` +
+          '("more like this") only';
   }
 
   /** The model runner for a model feature, loading ONNX Runtime and the model on first use. */
@@ -203,10 +219,7 @@ export class CollectionSession {
   featureProblem(spec: string): string | null {
     const failure = this.failures.get(spec);
     if (failure) return failure;
-    if (!isModelSpec(spec)) {
-      const info = this.m.featureInfo(spec);
-      return info.ok ? null : `this page cannot compute ${spec}: ${info.error}`;
-    }
+    if (!isModelSpec(spec)) return null; // computed here, or searched by vector and item only
     if (this.modelCardFor(spec)) return null;
     const problems = this.cards.filter((c) => c.problem).map((c) => c.problem);
     return (
@@ -229,6 +242,7 @@ export class CollectionSession {
           element: b.element,
           isModel: isModelSpec(b.feature),
           unavailable: this.featureProblem(b.feature),
+          imageQueries: this.imageQueryProblem(b.feature),
         };
         byFeature.set(b.feature, choice);
       }
@@ -247,7 +261,7 @@ export class CollectionSession {
     return {
       name: this.sidecar.name,
       title: this.sidecar.title,
-      count: this.sidecar.items.length,
+      count: this.sidecar.itemCount,
       created: this.sidecar.created,
       licenceNote: this.sidecar.licenceNote,
       labels: this.sidecar.labels,
@@ -276,10 +290,11 @@ export class CollectionSession {
   }
 
   private defaultSamples(): { title: string; path: string }[] {
-    // The first item of each label (up to 8), else the first items.
+    // The first item of each label (up to 8), else the first items; a large
+    // collection's items are not at hand (lookalike index records samples).
     const seen = new Set<string | null>();
     const picked: SidecarItem[] = [];
-    for (const item of this.sidecar.items) {
+    for (const item of this.sidecar.items ?? []) {
       if (!item.thumbnail || seen.has(item.label)) continue;
       seen.add(item.label);
       picked.push(item);

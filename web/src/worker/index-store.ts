@@ -3,13 +3,16 @@
 // SearchIndex.load (which validates every byte), or a partitioned index
 // (.lkp header, lists fetched per query: partitioned-source.ts). Each is
 // loaded on first use (the default one at start) and kept for the session.
-// An index that disagrees with its sidecar entry, holds items the sidecar
+// An index that disagrees with its sidecar entry, holds items the collection
 // lacks, or was built with another version of its feature is refused with
-// the reason.
+// the reason. An index of a feature the page cannot compute (vectors made
+// elsewhere) answers vector queries and "more like this"; image queries
+// say why they cannot (collection-session.ts).
 import type { BundleEntry, Sidecar } from '../shared/sidecar';
 import type { MetricName, SearchIndexInfo } from '../shared/protocol';
 import { isModelSpec } from '../shared/feature-titles';
 import { evictCached, fetchBytes, type DownloadProgress } from './cached-fetch';
+import type { ItemCatalog } from './item-catalog';
 import { DEFAULT_LIST_BUDGET_MB, PartitionedSource, type SearchStats } from './partitioned-source';
 import type { LookalikeModule, Result, SearchHits, SearchIndex, SearchOptions } from './wasm-runtime';
 
@@ -23,6 +26,8 @@ export interface Searchable {
   searchById(id: number, options: SearchOptions): Promise<Result<SearchHits>>;
   /** What the last search downloaded (partitioned indexes), else null. */
   lastFetch(): SearchStats | null;
+  /** The module's index that takes every item's label. */
+  labelTarget(): { setLabels(ids: Uint32Array, labels: Int32Array): Result<null> };
   delete(): void;
 }
 
@@ -46,6 +51,7 @@ function bundleSearchable(index: SearchIndex): Searchable {
     search: (vector, options) => Promise.resolve(index.search(vector, options)),
     searchById: (id, options) => Promise.resolve(index.searchById(id, options)),
     lastFetch: () => null,
+    labelTarget: () => index,
     delete: () => index.delete(),
   };
 }
@@ -56,6 +62,7 @@ function partitionedSearchable(source: PartitionedSource): Searchable {
     search: (vector, options) => source.search(vector, options),
     searchById: (id, options) => source.searchById(id, options),
     lastFetch: () => source.lastStats,
+    labelTarget: () => source.raw,
     delete: () => source.delete(),
   };
 }
@@ -63,13 +70,12 @@ function partitionedSearchable(source: PartitionedSource): Searchable {
 export interface LoadedIndex {
   entry: BundleEntry;
   index: Searchable;
+  /** Set once the module knows every item's label (for the label filter). */
+  labelled: Promise<void> | null;
 }
 
 export class IndexStore {
   private readonly loaded = new Map<string, Promise<LoadedIndex>>();
-  private readonly ids: Uint32Array;
-  private readonly labels: Int32Array;
-  private readonly known: Set<number>;
 
   constructor(
     private readonly m: LookalikeModule,
@@ -77,13 +83,10 @@ export class IndexStore {
     /** Absolute URL of the sidecar: bundle files are relative to its folder (index/). */
     private readonly sidecarUrl: string,
     private readonly progress: (key: string, label: string, total: number | null) => DownloadProgress,
+    private readonly catalog: ItemCatalog,
     /** The list memory a partitioned index may hold in the module. */
     private readonly listBudgetMB: number = DEFAULT_LIST_BUDGET_MB,
-  ) {
-    this.ids = Uint32Array.from(sidecar.items, (item) => item.id);
-    this.labels = Int32Array.from(sidecar.items, (item) => item.labelIndex);
-    this.known = new Set(this.ids);
-  }
+  ) {}
 
   entry(feature: string, metric: MetricName): BundleEntry | undefined {
     return this.sidecar.bundles.find((b) => b.feature === feature && b.metric === metric);
@@ -107,6 +110,24 @@ export class IndexStore {
       this.loaded.set(key, pending);
     }
     return pending;
+  }
+
+  /**
+   * The index for feature × metric with every item's label set in the module:
+   * a large collection's labels are fetched on the first label filter.
+   */
+  async withLabels(feature: string, metric: MetricName): Promise<LoadedIndex> {
+    const loaded = await this.get(feature, metric);
+    if (!loaded.labelled) {
+      loaded.labelled = this.catalog.labels().then(({ ids, labels }) => {
+        const raw = loaded.index.labelTarget();
+        const result = raw.setLabels(ids, labels);
+        if (!result.ok) throw new IndexError(`${loaded.entry.file}: ${result.error}`);
+      });
+      loaded.labelled.catch(() => (loaded.labelled = null));
+    }
+    await loaded.labelled;
+    return loaded;
   }
 
   dispose(): void {
@@ -153,25 +174,51 @@ export class IndexStore {
     if (!loaded.ok) throw new IndexError(`the index ${entry.file} cannot be used: ${loaded.error}`);
     const { bundle, source } = loaded.value as { bundle?: SearchIndex; source?: PartitionedSource };
     const searchable = bundle ? bundleSearchable(bundle) : partitionedSearchable(source!);
+    const result: LoadedIndex = { entry, index: searchable, labelled: null };
     try {
-      this.check(entry, searchable.view(), bundle);
-      const labelled = bundle ?? source!.raw;
-      if (this.sidecar.labels.length > 0) {
-        const result = labelled.setLabels(this.ids, this.labels);
-        if (!result.ok) throw new IndexError(`${entry.file}: ${result.error}`);
-      }
+      const problems = this.check(entry, searchable.view());
+      // Results are shown with the collection's items: every id must be one
+      // (a partitioned index's ids are in its lists, each checked as it arrives).
+      if (bundle) problems.push(...(await this.unknownIds(bundle)));
+      if (problems.length) throw new IndexError(`the index ${entry.file} does not match: ${problems.join('; ')}`);
       if (source) {
         const budget = source.raw.setCacheBudget(Math.round(this.listBudgetMB * 2 ** 20));
         if (!budget.ok) throw new IndexError(`${entry.file}: ${budget.error}`);
+      }
+      // Labels at hand are set now; a large collection's when first filtered by.
+      if (this.catalog.labelsAtHand && this.sidecar.labels.length > 0) {
+        const { ids, labels } = await this.catalog.labels();
+        const set = searchable.labelTarget().setLabels(ids, labels);
+        if (!set.ok) throw new IndexError(`${entry.file}: ${set.error}`);
+        result.labelled = Promise.resolve();
       }
     } catch (error) {
       searchable.delete();
       throw error;
     }
-    return { entry, index: searchable };
+    return result;
   }
 
-  private check(entry: BundleEntry, info: SearchIndexInfo, bundle: SearchIndex | undefined): void {
+  /** Ids of the bundle that are not items of the collection (a large collection's label runs list its ids). */
+  private async unknownIds(bundle: SearchIndex): Promise<string[]> {
+    const ids = bundle.ids();
+    if (!ids.ok) return [ids.error];
+    const known = (await this.catalog.labels()).ids; // ascending
+    const has = (id: number) => {
+      let lo = 0;
+      let hi = known.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (known[mid]! < id) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < known.length && known[lo] === id;
+    };
+    const unknown = ids.value.filter((id) => !has(id));
+    return unknown.length ? [`${unknown.length} of its ids are not items of the collection (e.g. ${unknown[0]})`] : [];
+  }
+
+  private check(entry: BundleEntry, info: SearchIndexInfo): string[] {
     const problems: string[] = [];
     if (info.featureSpec !== entry.feature)
       problems.push(`its feature is ${info.featureSpec}, the collection says ${entry.feature}`);
@@ -182,27 +229,17 @@ export class IndexStore {
     if (info.kind !== entry.kind) problems.push(`it is a ${info.kind} index, the collection says ${entry.kind}`);
     if (info.element !== entry.element)
       problems.push(`its elements are ${info.element}, the collection says ${entry.element}`);
-    // A partitioned index's ids are in its lists, checked as each arrives (results
-    // whose id has no item show without metadata).
-    const ids = bundle ? bundle.ids() : ({ ok: true, value: new Uint32Array(0) } as const);
-    if (!ids.ok) problems.push(ids.error);
-    else {
-      // Results are shown with the sidecar's metadata: every id must have an item.
-      const unknown = ids.value.filter((id) => !this.known.has(id));
-      if (unknown.length)
-        problems.push(`${unknown.length} of its ids are not items of the collection (e.g. ${unknown[0]})`);
-    }
-    if (!isModelSpec(entry.feature)) {
-      // The page must compute the query's feature exactly as the index was built.
-      const feature = this.m.featureInfo(entry.feature);
-      if (!feature.ok) problems.push(`this page cannot compute its feature: ${feature.error}`);
-      else if (feature.value.version !== info.featureVersion)
+    // The page must compute the query's feature exactly as the index was built
+    // (a feature it cannot compute at all is searched by vector and item only).
+    const feature = isModelSpec(entry.feature) ? null : this.m.featureInfo(entry.feature);
+    if (feature?.ok) {
+      if (feature.value.version !== info.featureVersion)
         problems.push(
           `it was built with ${entry.feature} version ${info.featureVersion}, this page computes version ${feature.value.version}: rebuild the index`,
         );
       else if (feature.value.dim !== info.dim)
         problems.push(`the feature has dimension ${feature.value.dim}, the index ${info.dim}`);
     }
-    if (problems.length) throw new IndexError(`the index ${entry.file} does not match: ${problems.join('; ')}`);
+    return problems;
   }
 }

@@ -390,12 +390,12 @@ async function vectorOf(
 }
 
 /** What the result says of the query; notes about an image's decoding go to `notes`. */
-function describe(
+async function describe(
   s: CollectionSession,
   query: CurrentQuery,
   decoded: DecodedQuery | null,
   notes: string[],
-): QueryDescription {
+): Promise<QueryDescription> {
   const none = {
     width: null,
     height: null,
@@ -408,7 +408,7 @@ function describe(
     item: null,
     tokens: null,
   };
-  if (query.kind === 'item') return { ...none, kind: 'item', name: query.name, item: s.itemView(query.itemId) };
+  if (query.kind === 'item') return { ...none, kind: 'item', name: query.name, item: await s.item(query.itemId) };
   if (query.kind === 'text') return { ...none, kind: 'text', name: query.text, tokens: query.ids?.length ?? null };
   if (query.kind === 'vector') return { ...none, kind: 'vector', name: query.name };
   const d = decoded!;
@@ -442,10 +442,13 @@ async function run(requestId: number, settings: SearchSettings, started: number,
 
   const loadStarted = performance.now();
   const wasLoaded = s.store.isLoaded(settings.feature, settings.metric);
-  // The query's vector and the index (downloaded on first use) in parallel.
+  // The query's vector and the index (downloaded on first use; with every
+  // item's label when filtering) in parallel.
   const [queried, { index }] = await Promise.all([
     vectorOf(s, query, settings.feature, timings),
-    s.store.get(settings.feature, settings.metric),
+    options.label >= 0
+      ? s.store.withLabels(settings.feature, settings.metric)
+      : s.store.get(settings.feature, settings.metric),
   ]);
   if (!wasLoaded)
     notes.push(
@@ -462,18 +465,27 @@ async function run(requestId: number, settings: SearchSettings, started: number,
   timings.search = performance.now() - t0;
   if (!result.ok) throw new StageError('search', result.error);
   const hits = result.value;
-  const description = describe(s, query, queried?.decoded ?? null, notes);
+  const description = await describe(s, query, queried?.decoded ?? null, notes);
 
   const fetched = index.lastFetch();
   if (fetched && fetched.listsFetched > 0)
     notes.push(
       `${fetched.listsFetched} of the ${fetched.listsScored} lists searched downloaded (${(fetched.bytesFetched / 1e6).toFixed(1)} MB)`,
     );
+  // The results' records: a large collection fetches the pages they are on.
+  const itemsStarted = performance.now();
+  const items = await s.items(hits.ids);
+  if (!s.catalog.labelsAtHand) timings.items = performance.now() - itemsStarted;
+  const missing = Array.from(hits.ids).filter((id) => !items.has(id));
+  if (missing.length)
+    notes.push(
+      `${missing.length} result${missing.length === 1 ? ' has' : 's have'} no record in the collection (e.g. item ${missing[0]}): rebuild it with lookalike index`,
+    );
   const out: Hit[] = Array.from(hits.ids, (id, i) => ({
     rank: i + 1,
     id,
     score: hits.scores[i]!,
-    item: s.itemView(id),
+    item: items.get(id) ?? null,
   }));
   timings.total = performance.now() - started;
   post({
@@ -498,6 +510,7 @@ function freshTimings(): Timings {
     preprocess: null,
     model: null,
     search: null,
+    items: null,
     total: 0,
   };
 }
@@ -608,7 +621,7 @@ async function handle(request: Request): Promise<void> {
       }
       case 'query-item': {
         const s = requireSession();
-        const item = s.item(request.itemId);
+        const item = await s.item(request.itemId);
         if (!item) throw new StageError('input', `there is no item ${request.itemId} in this collection`);
         releaseQuery();
         current = { kind: 'item', itemId: item.id, name: item.source.title ?? item.label ?? `item ${item.id}` };

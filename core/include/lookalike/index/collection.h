@@ -25,6 +25,19 @@
 //   collections.json: { "schema": 1, "default": "demo",
 //                       "collections": [ { "name": "demo", "title": "Demo photos", "file": "demo.json" } ] }
 //
+// A large collection keeps its items out of this file (they would be tens of
+// MB at a million items, all downloaded before the first result): instead of
+// "items" it has
+//
+//     "item_count": 1000000,
+//     "item_pages": { "size": 128, "count": 7813, "files": "big.items/{page}.json",
+//                     "labels": "big.labels.json" }
+//
+// and the page fetches only the pages of the items it shows, and the label
+// runs only when a visitor filters by label. Those files are described in
+// item_pages.h; `lookalike index --item-layout` chooses (by default pages
+// above 10 000 items).
+//
 // An item's "source" is its Attribution (attribution.h, which documents the
 // fields). "defaults" are the page's choices when the collection opens, best
 // first, one per feature: the first the page can use (a model that cannot
@@ -33,7 +46,8 @@
 // without them (written before they were recorded) means the first bundle of
 // each feature, in the order listed, for the page and the CLI alike.
 //
-// Required: schema, name, items (each with id); everything else may be absent
+// Required: schema, name, items (each with id) or item_pages and item_count;
+// everything else may be absent
 // (empty strings, zero sizes, empty lists) and is then left out when written.
 // Titles, owners, labels and licences are untrusted text: the page inserts
 // them as text, never as HTML. Links (url, page, licence_url) must be http(s)
@@ -97,10 +111,22 @@ struct CollectionChoice {
   Metric metric = Metric::Cosine;
 };
 
+// Where a large collection's items are (item_pages.h): page p holds the
+// items with ids in [p * size, (p + 1) * size).
+struct ItemPages {
+  std::uint32_t size = 0;   // ids per page; 0: the items are in the document itself
+  std::uint32_t count = 0;  // pages 0 … count − 1 (a page may hold no item)
+  std::string files;        // relative to index/, "{page}" standing for the page's number
+  std::string labels;       // relative to index/: every item's label, as runs of ids
+  bool paged() const { return size > 0; }
+};
+
 struct Collection {
   std::string name;  // file-name-safe: letters, digits, '.', '_', '-'
   std::string title, created, licence_note;
   std::vector<std::string> labels;
+  // Every item, ascending ids when paged. Read from a paged document, it is
+  // empty: the items are in the pages (item_pages.h reads them).
   std::vector<CollectionItem> items;
   std::vector<CollectionBundle> bundles;
   std::vector<CollectionModel> models;
@@ -108,6 +134,10 @@ struct Collection {
   // Best first, one per feature, each naming a listed bundle. Empty when
   // written: preferred_defaults(bundles) are recorded.
   std::vector<CollectionChoice> defaults{};  // {}: brace-initialising the fields before it stays warning-free
+  // Set by a writer to write the items in pages (page_items(), item_pages.h),
+  // and when reading a paged document.
+  ItemPages item_pages{};
+  std::uint64_t item_count = 0;  // when read: the number of items, paged or not
 };
 
 struct CollectionEntry {
@@ -143,7 +173,9 @@ std::string collection_to_json(const Collection& collection);
 std::string collection_list_to_json(const CollectionList& list);
 
 // Both throw Error(Corrupt) naming the field ("collection: items[3].id is
-// missing"), Error(Unsupported) for another schema.
+// missing"), Error(Unsupported) for another schema. A paged collection is
+// written without its items (item_pages.h writes them) and read without
+// them (items empty, item_pages and item_count set).
 Collection parse_collection(const std::string& json_text);
 CollectionList parse_collection_list(const std::string& json_text);
 
