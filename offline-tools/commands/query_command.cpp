@@ -7,6 +7,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "commands/command_setup.h"
 #include "commands/commands.h"
@@ -23,7 +24,8 @@ namespace lookalike::cli {
 namespace {
 
 struct QueryArguments {
-  std::string image, text;
+  std::string image;
+  std::optional<std::string> text;  // given, even empty: a text query
   QueryTargetRequest target;
   std::string site, index_file;
   std::size_t k = 10;
@@ -58,9 +60,9 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
     j["nprobe"] = target.index.partitioned() ? nlohmann::json(args.nprobe ? args.nprobe : target.index.default_nprobe())
                                              : nlohmann::json(nullptr);
     j["label"] = args.label.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.label);
-    j["query"] = args.item >= 0       ? nlohmann::json{{"item", args.item}}
-                 : !args.text.empty() ? nlohmann::json{{"text", args.text}, {"token_ids", token_ids}}
-                                      : nlohmann::json{{"image", args.image}};
+    j["query"] = args.item >= 0 ? nlohmann::json{{"item", args.item}}
+                 : args.text    ? nlohmann::json{{"text", *args.text}, {"token_ids", token_ids}}
+                                : nlohmann::json{{"image", args.image}};
     j["results"] = nlohmann::json::array();
     for (std::size_t r = 0; r < hits.size(); ++r) {
       nlohmann::json hit{{"rank", r + 1}, {"id", hits[r].id}, {"score", hits[r].score}};
@@ -95,11 +97,14 @@ void run(const QueryArguments& args) {
   QueryTargetRequest request = args.target;
   request.site = args.site;
   request.index_file = args.index_file;
-  request.text = !args.text.empty();
-  const int queries = int(args.item >= 0) + int(!args.image.empty()) + int(!args.text.empty());
+  request.text = args.text.has_value();
+  const int queries = int(args.item >= 0) + int(!args.image.empty()) + int(request.text);
   if (queries > 1) fail(ErrorKind::InvalidArgument, "give one query: an IMAGE, --text TEXT or --item ID");
   if (queries == 0)
     fail(ErrorKind::InvalidArgument, "give a query IMAGE, --text TEXT, or --item ID for more like an item");
+  // As the page's text box, which searches nothing for a blank text.
+  if (args.text && args.text->find_first_not_of(" \t\r\n") == std::string::npos)
+    fail(ErrorKind::InvalidArgument, "--text is empty: give the words to search for, e.g. --text \"a red car\"");
   const QueryTarget target = open_query_target(request);
 
   QueryOptions query_options;
@@ -127,9 +132,9 @@ void run(const QueryArguments& args) {
   }
   std::vector<Hit> hits;
   std::vector<std::int32_t> token_ids;
-  if (!args.text.empty()) {
+  if (args.text) {
     const std::vector<float> vector =
-        text_query_vector(args.text, target.index.config(), target.text_card, args.model, &token_ids);
+        text_query_vector(*args.text, target.index.config(), target.text_card, args.model, &token_ids);
     hits = target.index.search(vector.data(), query_options);
   } else if (args.item >= 0) {
     const auto id = std::uint32_t(args.item);

@@ -131,6 +131,12 @@ TEST_CASE("index publishes the text tower that pairs with a model, and query --t
     CHECK(answer["results"][r]["id"] == expected[r].id);
     CHECK(answer["results"][r]["score"].get<float>() == expected[r].score);
   }
+  // A blank text searches nothing, as in the page's text box.
+  for (const std::string blank : {"", "  \t "}) {
+    const CliResult empty = run_cli({"query", "--site", site.string(), "--text", blank});
+    CHECK(empty.exit_code == kExitUsage);
+    CHECK(empty.err.find("--text is empty") != std::string::npos);
+  }
   // With l2 too, and an update keeps the site's text tower.
   CHECK(run_cli({"query", "--site", site.string(), "--text", text, "--metric", "l2"}).exit_code == 0);
   write_jpeg(dir / "photos/dog/new.jpg", smooth_picture(200, 160, 7));
