@@ -54,7 +54,7 @@ FeatureChoice embeddings_feature(const IndexOptions& options, std::size_t dim) {
   f.spec = spec;
   f.slug = feature_slug(spec);
   f.dim = dim;
-  log_warning("feature " + spec + " is not one lookalike computes: the page can search it by item only");
+  log_warning("feature " + spec + " is not one lookalike computes: the page searches it by vector and by item only");
   return f;
 }
 
