@@ -26,30 +26,15 @@
 // into build/models). Images: ../shared/datasets/wang1k; the collection is
 // the first --items of them (spread over the classes), the queries the next
 // ones. Everything is built in a temporary folder, removed at the end.
-import { spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser } from '../tests/browser/engines.mjs';
-import { startLookalikeServe, LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
-import { startStaticServer } from '../tests/browser/static-server.mjs';
+import { LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
+import { benchArguments, median, nextRun, openBenchPage, run, wangCollection } from './web-bench-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = benchArguments();
 const queryCount = Number(args.queries ?? 20);
 const warmup = Number(args.warmup ?? 3);
 const itemCount = Number(args.items ?? 100);
@@ -90,43 +75,10 @@ for (const [path, how] of [
 ])
   if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
 
-function run(command, commandArgs, options = {}) {
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 28, ...options });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms / 1000} s`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 // ---- images: the collection (first items of each class) and the queries (the next ones) ----
 const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-model-web-'));
-const classes = readdirSync(wang, { withFileTypes: true })
-  .filter((d) => d.isDirectory())
-  .map((d) => d.name)
-  .sort();
-const byClass = classes.map((c) =>
-  readdirSync(join(wang, c))
-    .filter((f) => /\.jpe?g$/i.test(f))
-    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
-    .map((f) => join(wang, c, f)),
-);
-const perClass = Math.ceil(itemCount / classes.length);
 const collection = join(work, 'collection');
-classes.forEach((c, i) => {
-  mkdirSync(join(collection, c), { recursive: true });
-  for (const f of byClass[i].slice(0, perClass)) copyFileSync(f, join(collection, c, basename(f)));
-});
+const { classes, byClass, perClass } = wangCollection(wang, itemCount, collection);
 const queries = [];
 for (let j = perClass; queries.length < warmup + queryCount; ++j)
   for (let i = 0; i < classes.length && queries.length < warmup + queryCount; ++i)
@@ -169,122 +121,9 @@ function nodeLatency(model, threads) {
   return JSON.parse(out.trim().split('\n').pop()).ms_per_image;
 }
 
-// ---- the page: instrumentation added by the benchmark (init script), not by the app ----
-// "Painted" comes from the Element Timing API: the benchmark marks the result
-// grid's score texts and thumbnails with `elementtiming` as the page inserts
-// them (before they are painted), and the browser reports each one's
-// renderTime, the time of the frame that first showed it.
-function instrument() {
-  const NativeWorker = window.Worker;
-  const bench = { runs: [], current: null, waiters: [] };
-  window.__bench = bench;
-  // Waiting for a run without polling the page: Playwright's waitForFunction
-  // polls on every animation frame, and a requestAnimationFrame loop during
-  // the query would align the results' frame to the next vsync tick (up to
-  // 16.7 ms later) as no page of ours does.
-  const wake = () => bench.waiters.splice(0).forEach((w) => w());
-  bench.settled = (count) =>
-    new Promise((resolve) => {
-      const check = () => (bench.runs.length > count || bench.current?.error ? resolve() : bench.waiters.push(check));
-      check();
-    });
-  document.addEventListener(
-    'change',
-    (event) => {
-      if (event.target?.id === 'file-input') bench.current = { chosen: performance.now() };
-    },
-    true,
-  );
-  window.Worker = class extends NativeWorker {
-    postMessage(message, transfer) {
-      if (message?.type === 'query-file' && bench.current && !bench.current.sentAt)
-        bench.current.sentAt = performance.now();
-      return super.postMessage(message, transfer);
-    }
-
-    constructor(...a) {
-      super(...a);
-      this.addEventListener('message', (event) => {
-        if (event.data?.type === 'result' && bench.current && !bench.current.resultAt) {
-          bench.current.resultAt = performance.now();
-          bench.current.timings = event.data.timings;
-        }
-        if (event.data?.type === 'error' && bench.current) {
-          bench.current.error = event.data.message;
-          wake();
-        }
-      });
-    }
-  };
-  let serial = 0;
-  const finish = (run) => {
-    if (run.done || run.pendingText.size || run.pendingImages.size) return;
-    run.done = true;
-    bench.runs.push(run);
-    if (bench.current === run) bench.current = null;
-    wake();
-  };
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      const [id, kind] = entry.identifier.split(':');
-      const run = bench.marked?.get(id);
-      if (!run) continue;
-      const time = entry.renderTime || entry.loadTime;
-      if (kind === 'text') {
-        run.pendingText.delete(entry.identifier);
-        run.painted = Math.max(run.painted ?? 0, time);
-      } else {
-        run.pendingImages.delete(entry.identifier);
-        run.thumbsPainted = Math.max(run.thumbsPainted ?? 0, time);
-      }
-      finish(run);
-    }
-  }).observe({ type: 'element', buffered: false });
-  document.addEventListener('DOMContentLoaded', () => {
-    const grid = document.getElementById('result-grid');
-    new MutationObserver(() => {
-      const run = bench.current;
-      if (!run || !run.resultAt || run.domAt) return;
-      run.domAt = performance.now();
-      const id = String(++serial);
-      (bench.marked ??= new Map()).set(id, run);
-      run.pendingText = new Set();
-      run.pendingImages = new Set();
-      grid.querySelectorAll('li.result').forEach((li, i) => {
-        const score = li.querySelector('.score');
-        if (score) {
-          score.setAttribute('elementtiming', `${id}:text:${i}`);
-          run.pendingText.add(`${id}:text:${i}`);
-        }
-        const img = li.querySelector('img');
-        // Only thumbnails in the viewport are painted without scrolling.
-        if (img && li.getBoundingClientRect().top < innerHeight) {
-          img.setAttribute('elementtiming', `${id}:image:${i}`);
-          run.pendingImages.add(`${id}:image:${i}`);
-        }
-      });
-      run.thumbnails = run.pendingImages.size;
-      if (!run.pendingText.size) throw new Error('the result grid has no score texts to time');
-    }).observe(grid, { childList: true });
-  });
-}
-
 async function browserRuns(model, site, isolate) {
-  const server = isolate
-    ? await startLookalikeServe({ root: site, prefix: '/site/' })
-    : await startStaticServer({ root: site, prefix: '/site/' });
-  const browser = await launchBrowser({ engine: 'chromium', viewport: { width: 1280, height: 2000 } });
+  const { page, close } = await openBenchPage(site, { isolate, trigger: 'file' });
   try {
-    await browser.context.addInitScript(instrument);
-    const { page } = browser;
-    await page.goto(`${server.url}?collection=bench`);
-    await page.waitForFunction(
-      () =>
-        document.body.dataset.ready === 'true' ||
-        document.querySelector('#ready-state')?.getAttribute('data-state') === 'failed',
-      null,
-      { timeout: 600_000 },
-    );
     const facts = await page.textContent('#facts');
     if (!/ONNX Runtime(wasm|webgpu) backend/.test(facts))
       throw new Error(`the model did not load: ${await page.textContent('#message')}`);
@@ -293,23 +132,13 @@ async function browserRuns(model, site, isolate) {
     for (const [i, file] of queries.entries()) {
       const before = await page.evaluate(() => window.__bench.runs.length);
       await page.setInputFiles('#file-input', file);
-      await withTimeout(
-        page.evaluate((n) => window.__bench.settled(n), before),
-        600_000,
-        `the query ${basename(file)}`,
-      );
-      const r = await page.evaluate(() => {
-        const b = window.__bench;
-        if (b.current?.error) throw new Error(b.current.error);
-        return b.runs[b.runs.length - 1];
-      });
+      const r = await nextRun(page, before, `the query ${basename(file)}`);
       if (i >= warmup) runs.push(r);
     }
     const threads = Number(/backend, (\d+) thread/.exec(facts)?.[1] ?? 0);
     return { runs, threads, backend: /ONNX Runtime(\w+) backend/.exec(facts)?.[1] ?? '?' };
   } finally {
-    await browser.close();
-    await server.close();
+    await close();
   }
 }
 

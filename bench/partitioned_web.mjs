@@ -13,13 +13,16 @@
 // lists already held or in Cache Storage, no model), and the peak memory of
 // the page (the renderer processes' peak resident set).
 //
-//   node bench/partitioned_web.mjs [--n 100000,1000000] [--metric cosine] [--queries 100]
-//        [--network both|throttled|unthrottled] [--list-budget 128] [--json]
+//   node bench/partitioned_web.mjs [--n 100000,1000000|none] [--real NAME,…] [--metric cosine]
+//        [--queries 100] [--network both|throttled|unthrottled] [--list-budget 128] [--json]
 //
 // Run bench/partitioned_bench first (it writes the data, the ground truth
-// and the sites into bench/out); needs build/native, build/wasm and web/dist.
+// and the sites into bench/out; --real NAME measures the collection its
+// --real NAME=embeddings.npy made); needs build/native, build/wasm and
+// web/dist. The collections hold vectors made elsewhere ("vectors:…"), which
+// the page searches by vector and by item only.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../tests/browser/engines.mjs';
@@ -32,7 +35,8 @@ const args = Object.fromEntries(
     .slice(2)
     .reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
 );
-const sizes = String(args.n ?? '100000,1000000').split(',');
+const sizes = args.n === 'none' ? [] : String(args.n ?? '100000,1000000').split(',');
+const reals = args.real ? String(args.real).split(',') : [];
 const metric = args.metric ?? 'cosine';
 const queryCount = Number(args.queries ?? 100);
 const networks = { both: ['unthrottled', 'throttled'], throttled: ['throttled'], unthrottled: ['unthrottled'] }[
@@ -40,7 +44,21 @@ const networks = { both: ['unthrottled', 'throttled'], throttled: ['throttled'],
 ];
 const listBudget = Number(args['list-budget'] ?? 128);
 const json = process.argv.includes('--json');
-const THROTTLE = { offline: false, latency: 40, downloadThroughput: 50e6 / 8, uploadThroughput: 50e6 / 8 };
+// 50 Mbit/s each way, 40 ms round trip: Chrome DevTools Protocol network
+// emulation (Network.emulateNetworkConditionsByRule, which replaced
+// Network.emulateNetworkConditions), applied to the page and to its worker.
+const THROTTLE = { download: 50e6 / 8, upload: 50e6 / 8, latency: 40 };
+const THROTTLE_RULE = {
+  matchedNetworkConditions: [
+    {
+      urlPattern: '',
+      offline: false,
+      latency: THROTTLE.latency,
+      downloadThroughput: THROTTLE.download,
+      uploadThroughput: THROTTLE.upload,
+    },
+  ],
+};
 const log = (text) => process.stderr.write(`[partitioned_web] ${text}\n`);
 
 function readNpy(path) {
@@ -62,38 +80,77 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-/** The assembled site: the web app plus the collection partitioned_bench indexed. */
-function assemble(n) {
-  const data = join(out, `site-clustered-${n}-${metric}`);
-  if (!existsSync(join(data, 'index')))
-    throw new Error(`${data} is missing: run build/native/bench/partitioned_bench --n ${n} --metric ${metric} first`);
-  const served = join(out, `served-${n}-${metric}`);
-  if (!existsSync(join(served, 'index.html'))) {
-    log(`assembling ${served}`);
-    const r = spawnSync(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', served], {
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) throw new Error(`build-site.sh failed:\n${r.stderr}`);
-  }
+/**
+ * The collections to measure: partitioned_bench's synthetic ones (--n) and
+ * its real ones (--real NAME, as given to partitioned_bench's --real), each
+ * with its site, its held-out queries and their exact top 10.
+ */
+function collections() {
+  const synthetic = sizes.map((n) => ({
+    name: `clustered-${n}`,
+    base: `clustered-n${n}-d512-s1-q200`,
+    how: `build/native/bench/partitioned_bench --n ${n} --metric ${metric}`,
+  }));
+  const real = reals.map((name) => ({
+    name,
+    base: `${name}-q200`,
+    how: `build/native/bench/partitioned_bench --real ${name}=EMBEDDINGS.npy --metric ${metric}`,
+  }));
+  return [...synthetic, ...real];
+}
+
+/** What a response is, by its URL: the page (HTML, scripts, styles), the WASM binary, collection files, index data. */
+function kindOf(url) {
+  const path = new URL(url).pathname;
+  if (path.endsWith('.wasm')) return 'wasm';
+  if (/\/index\/.*\.(lkp|lkx|bin)$/.test(path)) return 'index';
+  if (/\/index\/.*\.json$/.test(path)) return 'collection';
+  return 'page';
+}
+
+/** The number of items, from the collection document partitioned_bench's index wrote. */
+function itemCount(collection) {
+  const doc = JSON.parse(
+    readFileSync(join(out, `site-${collection.name}-${metric}`, 'index', `${collection.name}.json`), 'utf8'),
+  );
+  return doc.item_count ?? doc.items.length;
+}
+
+/** The assembled site: the current web build plus the collection partitioned_bench indexed. */
+function assemble(collection) {
+  const data = join(out, `site-${collection.name}-${metric}`);
+  if (!existsSync(join(data, 'index'))) throw new Error(`${data} is missing: run ${collection.how} first`);
+  const served = join(out, `served-${collection.name}-${metric}`);
+  log(`assembling ${served}`);
+  rmSync(served, { recursive: true, force: true });
+  const r = spawnSync(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', served], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`build-site.sh failed:\n${r.stderr}`);
   return served;
 }
 
-function peakMemoryMB(pids) {
-  let total = 0;
+/**
+ * The peak resident set (VmHWM) of each renderer process, in MB, largest
+ * first: the first is the page's (with its worker); others are Chromium's
+ * spare renderer and the blank page's before navigation moved to an isolated
+ * process, reported beside it.
+ */
+function rendererPeaksMB(pids) {
+  const peaks = [];
   for (const pid of pids) {
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      total += Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+      peaks.push(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
     } catch {
       // the process ended
     }
   }
-  return total;
+  return peaks.sort((a, b) => b - a);
 }
 
-async function measure(n, network) {
-  const served = assemble(n);
-  const base = `clustered-n${n}-d512-s1-q200`;
+async function measure(collection, served, network) {
+  const base = collection.base;
   const queries = readNpy(join(out, `${base}.queries.npy`));
   const truth = readTruth(join(out, `${base}.npy.${metric}.truth`), queries.rows);
   const count = Math.min(queryCount, queries.rows);
@@ -101,12 +158,26 @@ async function measure(n, network) {
   const browser = await launchBrowser({ engine: 'chromium' });
   try {
     const { page } = browser;
-    const cdp = await page.raw.createCDPSession();
-    await cdp.send('Network.enable');
-    if (network === 'throttled') await cdp.send('Network.emulateNetworkConditions', THROTTLE);
-    let bytes = 0;
+    // Every response's encoded length, by what it is (page, WASM, collection
+    // files, index data), from the page's session and its worker's (which
+    // fetches the WASM module, the collection and the index).
+    const kinds = new Map();
+    const bytes = { page: 0, wasm: 0, collection: 0, index: 0 };
+    const countBytes = (session) => {
+      session.on('Network.responseReceived', (e) => kinds.set(e.requestId, kindOf(e.response.url)));
+      session.on('Network.loadingFinished', (e) => (bytes[kinds.get(e.requestId) ?? 'page'] += e.encodedDataLength));
+    };
+    countBytes(page.raw._client());
+    page.raw.on('workercreated', (worker) => {
+      countBytes(worker.client);
+      // On the wire before the worker is resumed, so that its first fetch is
+      // throttled too (puppeteer also applies the page's conditions to it,
+      // one round trip later).
+      if (network === 'throttled') worker.client.send('Network.emulateNetworkConditionsByRule', THROTTLE_RULE);
+    });
+    if (network === 'throttled') await page.raw.emulateNetworkConditions(THROTTLE);
+    const total = () => Object.values(bytes).reduce((a, b) => a + b, 0);
     let bytesAtFirst = null;
-    cdp.on('Network.loadingFinished', (e) => (bytes += e.encodedDataLength));
     const answer = async (vector) => {
       const marks = () =>
         page.evaluate(() => ({
@@ -138,8 +209,11 @@ async function measure(n, network) {
     const firstMs = performance.now() - started;
     if (first.error) throw new Error(`the page answered: ${first.error}`);
     await new Promise((r) => setTimeout(r, 200)); // late loadingFinished events
-    bytesAtFirst = bytes;
-    log(`N = ${n} ${network}: first result after ${Math.round(firstMs)} ms, ${(bytesAtFirst / 1e6).toFixed(1)} MB`);
+    bytesAtFirst = { ...bytes };
+    log(
+      `${collection.name} ${network}: first result after ${Math.round(firstMs)} ms, ${(total() / 1e6).toFixed(1)} MB ` +
+        JSON.stringify(bytesAtFirst),
+    );
     let recall = 0;
     for (let q = 0; q < count; ++q) {
       const r = await answer(queries.row(q)); // the cold pass: fetches what each query probes
@@ -151,17 +225,23 @@ async function measure(n, network) {
       const r = await answer(queries.row(q));
       searchMs.push(Number(/search ([\d.]+) ms/.exec(r.timing)?.[1]));
     }
-    const info = await cdp.send('SystemInfo.getProcessInfo').catch(() => ({ processInfo: [] }));
+    // The renderer processes (the page and its worker): a browser-level session.
+    const system = await browser.browser.target().createCDPSession();
+    const info = await system.send('SystemInfo.getProcessInfo');
     const renderers = info.processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
+    if (!renderers.length) throw new Error('no renderer process found for the memory figure');
     return {
-      n: Number(n),
+      collection: collection.name,
+      n: itemCount(collection),
       network,
-      bytesBeforeFirstMB: bytesAtFirst / 1e6,
+      bytesBeforeFirstMB: Object.values(bytesAtFirst).reduce((a, b) => a + b, 0) / 1e6,
+      bytesBeforeFirstByKindMB: Object.fromEntries(Object.entries(bytesAtFirst).map(([k, v]) => [k, v / 1e6])),
       firstResultMs: firstMs,
       recall: recall / count,
       warmP50Ms: percentile(searchMs, 0.5),
       warmP99Ms: percentile(searchMs, 0.99),
-      peakMemoryMB: peakMemoryMB(renderers),
+      peakMemoryMB: rendererPeaksMB(renderers)[0],
+      otherRenderersPeakMB: rendererPeaksMB(renderers).slice(1),
       queries: count,
     };
   } finally {
@@ -171,7 +251,10 @@ async function measure(n, network) {
 }
 
 const rows = [];
-for (const n of sizes) for (const network of networks) rows.push(await measure(n, network));
+for (const collection of collections()) {
+  const served = assemble(collection);
+  for (const network of networks) rows.push(await measure(collection, served, network));
+}
 if (json) {
   console.log(JSON.stringify({ metric, listBudgetMB: listBudget, throttle: THROTTLE, rows }, null, 2));
 } else {
@@ -179,12 +262,14 @@ if (json) {
     `Partitioned index in the page (headless Chromium, lookalike serve, ${metric}, list budget ${listBudget} MB):\n`,
   );
   console.log(
-    '| N | network | MB before first result | first result s | recall@10 | warm p50 ms | warm p99 ms | page peak MB |',
+    '| collection | N | network | MB before first result (page · WASM · collection · index) | first result s | recall@10 | warm p50 ms | warm p99 ms | page peak MB |',
   );
-  console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---|---|---:|---:|---:|---:|---:|');
+  const mb = (v) => v.toFixed(1);
   for (const r of rows)
     console.log(
-      `| ${r.n} | ${r.network} | ${r.bytesBeforeFirstMB.toFixed(1)} | ${(r.firstResultMs / 1000).toFixed(2)} | ` +
+      `| ${r.collection} | ${r.n} | ${r.network} | ${mb(r.bytesBeforeFirstMB)} (${Object.values(r.bytesBeforeFirstByKindMB).map(mb).join(' · ')}) | ` +
+        `${(r.firstResultMs / 1000).toFixed(2)} | ` +
         `${r.recall.toFixed(3)} | ${r.warmP50Ms.toFixed(1)} | ${r.warmP99Ms.toFixed(1)} | ${Math.round(r.peakMemoryMB)} |`,
     );
 }

@@ -3,11 +3,14 @@
 #
 #   models/fetch.sh NAME|CARD.json [LOCAL_FILE]
 #   models/fetch.sh --from DIR NAME|CARD.json
+#   models/fetch.sh --text NAME|CARD.json
 #
 #   NAME         a card in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …)
 #   LOCAL_FILE   use this file instead of downloading (it is verified like a download)
 #   --from DIR   look for the card's file (or its source file) in DIR, no network
 #   --dest DIR   install there (default: $LOOKALIKE_MODELS_DIR, else the card's folder)
+#   --text       install the text towers that pair with the image card NAME
+#                (text cards naming it in pairs_with: text search in the page)
 #
 # Downloads with curl into DEST/<file>.part, resuming an interrupted download
 # (curl -C -), then checks the size and sha256 the card pins before moving it
@@ -23,14 +26,15 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-usage() { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { local code="$1"; shift; printf 'fetch.sh: error: %s\n' "$*" >&2; exit "$code"; }
 say() { printf 'fetch.sh: %s\n' "$*" >&2; }
 
-from_dir="" dest="" card_arg="" local_file=""
+from_dir="" dest="" card_arg="" local_file="" text=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
+    --text) text=1; shift ;;
     --from) [ $# -ge 2 ] || die 2 "--from needs a folder"; from_dir="$2"; shift 2 ;;
     --from=*) from_dir="${1#--from=}"; shift ;;
     --dest) [ $# -ge 2 ] || die 2 "--dest needs a folder"; dest="$2"; shift 2 ;;
@@ -59,6 +63,34 @@ if [ ! -f "$card" ]; then
   die 2 "no model card \"$card_arg\" (cards: $names)"
 fi
 card_dir="$(cd "$(dirname "$card")" && pwd)"
+
+# --text: each text card (next to the card, in models/ or models/test/) that
+# pairs with this image card, fetched like any card.
+if [ "$text" -eq 1 ]; then
+  [ -z "$local_file" ] || die 2 "--text takes no LOCAL_FILE"
+  towers="$(node -e '
+    const fs = require("fs"), path = require("path");
+    const [card, ...dirs] = process.argv.slice(1);
+    const name = JSON.parse(fs.readFileSync(card, "utf8")).name;
+    const seen = new Set();
+    for (const dir of dirs)
+      for (const f of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []) {
+        if (!f.endsWith(".json")) continue;
+        try {
+          const c = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
+          if (c.tower === "text" && c.pairs_with === name && !seen.has(c.name)) seen.add(c.name), console.log(path.join(dir, f));
+        } catch {}
+      }
+  ' "$card" "$card_dir" "$here" "$here/test" 2>&1)" || die 3 "model card $card: $towers"
+  [ -n "$towers" ] || { say "no text card pairs with $(basename "$card" .json): nothing to fetch"; exit 0; }
+  pass=()
+  [ -n "$from_dir" ] && pass+=(--from "$from_dir")
+  [ -n "$dest" ] && pass+=(--dest "$dest")
+  while IFS= read -r tower; do
+    "${BASH_SOURCE[0]}" "${pass[@]}" "$tower" || exit $?
+  done <<<"$towers"
+  exit 0
+fi
 
 # Reads the card's fields (separated by US, \x1f, so empty fields survive): name file url sha256 bytes source.file source.sha256 source.bytes source.derive
 fields="$(node -e '

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   add_embed_command(app);
   add_index_command(app);
   add_query_command(app);
+  add_tokenize_command(app);
   add_eval_command(app);
   add_serve_command(app);
   add_info_command(app);

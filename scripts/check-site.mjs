@@ -1,9 +1,9 @@
 // Checks an assembled site: the web app is there, every file the collection
 // sidecars name exists (bundles with the size they claim, a partitioned
 // index's header and data files, thumbnails, samples, model cards and their
-// model files), and the site fits GitHub Pages: no file over 64 MB (hosts
-// and git refuse large files, browsers cache them badly) and at most 1 GB
-// in all (Pages' site limit).
+// model files, text towers' cards with their models and vocabularies), and
+// the site fits GitHub Pages: no file over 64 MB (hosts and git refuse large
+// files, browsers cache them badly) and at most 1 GB in all (Pages' site limit).
 //
 //   node scripts/check-site.mjs SITE_DIR
 //
@@ -78,19 +78,29 @@ if (!existsSync(collectionsPath)) {
     for (const sample of sidecar.samples ?? [])
       if (!relative(sample.file) || !existsSync(join(site, sample.file)))
         problems.push(`${ref.name}: sample ${sample.file} is missing`);
-    for (const model of sidecar.models ?? []) {
-      const cardPath = join(site, model.card ?? '');
-      if (!relative(model.card) || !existsSync(cardPath)) {
-        problems.push(`${ref.name}: model card ${model.card} is missing`);
-        continue;
+    // Each model card, and its text tower's card, with the files they name
+    // (relative to the card): the model, and a text tower's vocabulary.
+    const checkCard = (cardRef, files) => {
+      const cardPath = join(site, cardRef ?? '');
+      if (!relative(cardRef) || !existsSync(cardPath)) {
+        problems.push(`${ref.name}: model card ${cardRef} is missing`);
+        return;
       }
-      const card = readJson(cardPath, model.card);
-      const modelFile = card?.model?.file;
-      const dir = model.card.includes('/') ? model.card.slice(0, model.card.lastIndexOf('/')) : '.';
-      if (modelFile && !existsSync(join(site, dir, modelFile)))
-        problems.push(
-          `${ref.name}: the model ${dir}/${modelFile} named by ${model.card} is missing (fetch it: models/fetch.sh)`,
-        );
+      const card = readJson(cardPath, cardRef);
+      const dir = cardRef.includes('/') ? cardRef.slice(0, cardRef.lastIndexOf('/')) : '.';
+      for (const [what, file] of files(card))
+        if (file && !existsSync(join(site, dir, file)))
+          problems.push(
+            `${ref.name}: the ${what} ${dir}/${file} named by ${cardRef} is missing (fetch it: models/fetch.sh)`,
+          );
+    };
+    for (const model of sidecar.models ?? []) {
+      checkCard(model.card, (card) => [['model', card?.model?.file]]);
+      if (model.text_card)
+        checkCard(model.text_card, (card) => [
+          ['text model', card?.model?.file],
+          ['vocabulary', card?.tokenizer?.file],
+        ]);
     }
   }
 }

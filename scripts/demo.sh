@@ -16,6 +16,7 @@
 #   --models-from DIR  a folder holding model files, used without network (default: ../shared/models
 #                      beside the repository, when it exists)
 #   --no-model         traditional features only (no model download)
+#   --no-text          no text tower (the page then takes images only, no text box)
 #   --name NAME        collection name (default: demo)
 #   --title TITLE      collection title (default: the collection's description)
 #   --out DIR          where the demo is built (default: demo/ in the repository)
@@ -47,6 +48,7 @@ model=""
 models_from=""
 [ -d "$LOOKALIKE_ROOT/../shared/models" ] && models_from="$(cd "$LOOKALIKE_ROOT/../shared/models" && pwd)"
 no_model=0
+text=1
 crawl_terms="beach,mountain,forest,city,flowers,food"
 crawl_per_term=40
 
@@ -60,6 +62,7 @@ while [ $# -gt 0 ]; do
     --model) need_value "$@"; model="$2"; shift 2 ;;
     --models-from) need_value "$@"; models_from="$2"; shift 2 ;;
     --no-model) no_model=1; shift ;;
+    --no-text) text=0; shift ;;
     --name) need_value "$@"; name="$2"; shift 2 ;;
     --title) need_value "$@"; title="$2"; shift 2 ;;
     --out) need_value "$@"; out="$2"; shift 2 ;;
@@ -118,11 +121,15 @@ log "prep: $images"
 # 4. The model for learned embeddings, when it can be had: the card asked
 # for, else the 8-bit CLIP (89 MB for visitors), else MobileNetV2 (3.6 MB),
 # each from --models-from when it holds the file, else from the network.
-fetch_model() {
-  [ -n "$models_from" ] && "$LOOKALIKE_ROOT/models/fetch.sh" --from "$models_from" "$1" 2>/dev/null && return 0
-  "$LOOKALIKE_ROOT/models/fetch.sh" "$1"
+# Then its text tower, when it has one, for the page's text box (index
+# publishes an installed text tower unless told --no-text).
+fetch_model() {  # fetch_model [--text] CARD
+  [ -n "$models_from" ] && "$LOOKALIKE_ROOT/models/fetch.sh" --from "$models_from" "$@" 2>/dev/null && return 0
+  "$LOOKALIKE_ROOT/models/fetch.sh" "$@"
 }
 features=(--feature colour --feature colour-texture)
+text_towers=()
+[ "$text" -eq 1 ] || text_towers=(--no-text)
 if [ "$no_model" -eq 0 ]; then
   candidates=("$model")
   [ -n "$model" ] || candidates=(clip-vit-b32-q8 mobilenetv2-int8)
@@ -133,6 +140,9 @@ if [ "$no_model" -eq 0 ]; then
   done
   if [ -n "$chosen" ]; then
     features+=(--feature "model:$chosen")
+    if [ "$text" -eq 1 ] && ! fetch_model --text "$chosen"; then
+      log "warning: the text tower of $chosen could not be installed (see above): the page takes images only."
+    fi
   else
     log "warning: no model could be installed, so the demo has traditional features only."
     log "Add one later: models/fetch.sh ${candidates[0]} (or --from DIR), then run this script again."
@@ -141,7 +151,7 @@ fi
 
 # 5. Index: thumbnails, items, sample queries and one bundle per feature and metric.
 log "index: $name (${features[*]})"
-"$cli" index "$out/prep/manifest.json" --site "$out/site" --name "$name" --title "$title" --default --samples 12 "${features[@]}" \
+"$cli" index "$out/prep/manifest.json" --site "$out/site" --name "$name" --title "$title" --default --samples 12 "${features[@]}" "${text_towers[@]}" \
   || die "index failed (see above)"
 
 # 6. The site: the web app next to the collection, every file it names checked.

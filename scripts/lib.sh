@@ -16,7 +16,7 @@ die() { printf '\033[31m[lookalike] error:\033[0m %s\n' "$*" >&2; exit 1; }
 LOOKALIKE_APT_PACKAGES=(
   g++ cmake ninja-build pkg-config ca-certificates curl
   libstb-dev libhnswlib-dev nlohmann-json3-dev catch2 libcli11-dev libxxhash-dev
-  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev
+  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev zlib1g-dev
   emscripten
   clang libclang-rt-14-dev clang-format
   chromium firefox-esr fonts-dejavu-core

@@ -6,7 +6,7 @@
 // aborts the module. Only programming errors (a wrong argument count, passing
 // a deleted handle) throw, as JavaScript Errors with a message.
 //
-// RgbImage and SearchIndex are handles to memory inside the module: call
+// RgbImage, SearchIndex and ClipTokenizer are handles to memory inside the module: call
 // `.delete()` when done with them.
 
 export type ErrorKind = 'invalid-argument' | 'unsupported' | 'corrupt' | 'too-large' | 'io' | 'internal';
@@ -114,6 +114,70 @@ export interface ModelInput {
   tensor: Float32Array;
   dims: [number, number, number, number];
   inputName: string;
+}
+
+export interface TokenizedText {
+  /** <|startoftext|>, the text's tokens, <|endoftext|>; at most the context length. */
+  ids: Int32Array;
+  /** The text's tokens did not fit: cut, the last id set to <|endoftext|>. */
+  truncated: boolean;
+}
+
+/** CLIP's tokenizer (the core's: the same ids as `lookalike tokenize`). */
+export interface ClipTokenizer {
+  /** Cleans, pre-tokenizes and BPE-encodes the text; `contextLength` 2 to 4096 (default 77). */
+  tokenize(text: string, contextLength?: number): Result<TokenizedText>;
+  vocabularySize(): number;
+  startOfText(): number;
+  endOfText(): number;
+  delete(): void;
+}
+
+export interface ClipTokenizerStatic {
+  /**
+   * A vocabulary file's bytes, decompressed (gunzip a .gz first): OpenAI's
+   * bpe_simple_vocab_16e6.txt, Hugging Face's tokenizer.json, or a merges.txt.
+   */
+  load(vocabulary: ByteSource): Result<ClipTokenizer>;
+}
+
+/** A text tower's card (core/include/lookalike/model/text_model_card.h). */
+export interface TextModelCardInfo {
+  name: string;
+  description: string;
+  /** The image card whose embedding space this tower shares. */
+  pairsWith: string;
+  /** "model:<pairsWith>": the feature whose bundles its embeddings search. */
+  featureSpec: string;
+  /** The ONNX file, relative to the card's folder. */
+  file: string;
+  url: string;
+  sha256: string;
+  bytes: number;
+  /** Texts per inference call at most (0: any). */
+  maxBatch: number;
+  /** The vocabulary file, relative to the card's folder (gzip'd or not). */
+  tokenizerFile: string;
+  tokenizerSha256: string;
+  tokenizerBytes: number;
+  contextLength: number;
+  idsName: string;
+  /** The attention mask input, or "" when the model takes none. */
+  maskName: string;
+  idsType: 'int64' | 'int32';
+  padding: 'none' | 'context';
+  padId: number;
+  outputName: string;
+  outputDim: number;
+  l2Normalize: boolean;
+}
+
+export interface TextModelInput {
+  /** The ids padded as the card says; dims[1] values. */
+  ids: Int32Array;
+  /** 1 for a token, 0 for padding. */
+  mask: Int32Array;
+  dims: [number, number];
 }
 
 export type IndexKind = 'flat' | 'hnsw' | 'partitioned';
@@ -280,6 +344,11 @@ export interface LookalikeModule {
   parseModelCard(json: string): Result<ModelCardInfo>;
   preprocessForModel(cardJson: string, image: RgbImage): Result<ModelInput>;
   l2Normalize(vector: Float32Array | number[]): Result<Float32Array>;
+
+  parseTextModelCard(json: string): Result<TextModelCardInfo>;
+  /** One text's model input: its framed ids (ClipTokenizer.tokenize) padded as the card says. */
+  textModelInput(cardJson: string, ids: Int32Array | number[]): Result<TextModelInput>;
+  ClipTokenizer: ClipTokenizerStatic;
 
   metricNames(): MetricName[];
   metricValue(metric: string, a: Float32Array | number[], b: Float32Array | number[]): Result<number>;

@@ -14,6 +14,7 @@ void add_embed_command(CLI::App& app);
 void add_prep_command(CLI::App& app);
 void add_index_command(CLI::App& app);
 void add_query_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 

@@ -12,6 +12,10 @@
 // Decoding and preprocessing run on -j threads while the model worker runs
 // the previous batch.
 //
+// `lookalike embed --text TEXT… [--texts FILE] --card TEXT_CARD -o OUT.npy`
+// embeds texts with a text tower instead (the core's CLIP tokenizer, as the
+// page's text box): OUT.json's items are {"row", "text", "token_ids", "truncated"}.
+//
 // With --shard I/N (or a scheduler's JOB_COMPLETION_INDEX / SLURM_ARRAY_TASK_ID)
 // it is one shard of a cluster job instead: OUT is a folder that receives
 // OUT/shard-IIIII-of-NNNNN/ (shard/shard_embed.h, docs/SCALE.md).
@@ -25,6 +29,7 @@
 #include "commands/commands.h"
 #include "commands/shard_options.h"
 #include "common/cli_context.h"
+#include "common/clock.h"
 #include "common/exit_codes.h"
 #include "common/files.h"
 #include "common/log.h"
@@ -33,15 +38,21 @@
 #include "embed/embed_inputs.h"
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
+#include "embed/text_embedder.h"
 #include "lookalike/common/error.h"
 #include "shard/shard_embed.h"
 
 namespace lookalike::cli {
 namespace {
 
+constexpr const char* kDefaultImageCard = "clip-vit-b32";
+constexpr const char* kDefaultTextCard = "clip-vit-b32-text";
+
 struct EmbedArguments {
   std::vector<std::string> inputs;
-  std::string card = "clip-vit-b32";
+  std::vector<std::string> texts;
+  std::string texts_file;
+  std::string card;  // empty: kDefaultImageCard, or kDefaultTextCard for texts
   std::string out;
   std::string model;
   std::size_t batch = 16;
@@ -63,54 +74,74 @@ constexpr CommandHelp kHelp{
     "on\n"
     "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json'))."};
 
-void list_cards() {
-  nlohmann::json cards = nlohmann::json::array();
-  for (const auto& name : known_model_cards()) {
-    nlohmann::json entry{{"name", name}};
-    try {
-      const LoadedCard loaded = load_model_card(name);
+// One card of the listing: image or text tower, and whether its file is installed.
+nlohmann::json card_entry(const std::string& name, bool text) {
+  nlohmann::json entry{{"name", name}, {"tower", text ? "text" : "image"}};
+  try {
+    const auto fill = [&](const auto& loaded, const auto& locate) {
       entry["path"] = loaded.path;
       entry["dim"] = loaded.card.output_dim;
       try {
-        entry["model_file"] = locate_model_file(loaded);
+        entry["model_file"] = locate(loaded);
         entry["installed"] = true;
-      } catch (const Error& e) {
+      } catch (const Error&) {
         entry["installed"] = false;
       }
-    } catch (const Error& e) {
-      entry["error"] = e.what();
+    };
+    if (text) {
+      const LoadedTextCard loaded = load_text_model_card(name);
+      entry["pairs_with"] = loaded.card.pairs_with;
+      fill(loaded, [](const LoadedTextCard& c) { return locate_text_model_file(c); });
+    } else {
+      fill(load_model_card(name), [](const LoadedCard& c) { return locate_model_file(c); });
     }
-    cards.push_back(entry);
+  } catch (const Error& e) {
+    entry["error"] = e.what();
   }
+  return entry;
+}
+
+void list_cards() {
+  nlohmann::json cards = nlohmann::json::array();
+  for (const auto& name : known_model_cards()) cards.push_back(card_entry(name, false));
+  for (const auto& name : known_text_model_cards()) cards.push_back(card_entry(name, true));
   if (global_options().json) {
     std::cout << cards.dump(2) << "\n";
     return;
   }
   for (const auto& c : cards) {
     std::cout << c["name"].get<std::string>();
-    if (c.contains("error"))
-      std::cout << "  (invalid: " << c["error"].get<std::string>() << ")";
-    else
-      std::cout << "  " << c["dim"].get<int>() << "-d  "
-                << (c["installed"].get<bool>() ? "installed"
-                                               : "not installed (models/fetch.sh " + c["name"].get<std::string>() + ")")
-                << "  " << c["path"].get<std::string>();
-    std::cout << "\n";
+    if (c.contains("error")) {
+      std::cout << "  (invalid: " << c["error"].get<std::string>() << ")\n";
+      continue;
+    }
+    std::cout << "  " << c["dim"].get<int>() << "-d  ";
+    if (c["tower"] == "text") std::cout << "text tower of " << c["pairs_with"].get<std::string>() << "  ";
+    std::cout << (c["installed"].get<bool>() ? "installed"
+                                             : "not installed (models/fetch.sh " + c["name"].get<std::string>() + ")")
+              << "  " << c["path"].get<std::string>() << "\n";
   }
 }
 
-// The sidecar's path (OUT.json next to OUT.npy), once the arguments are checked.
-std::string checked_sidecar_path(const EmbedArguments& args) {
-  if (args.inputs.empty())
-    fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
+// OUT.json next to OUT.npy, once --out is checked.
+std::string sidecar_path(const EmbedArguments& args) {
   if (args.out.empty()) fail(ErrorKind::InvalidArgument, "embed: --out OUT.npy is required");
   if (args.out.size() < 4 || args.out.substr(args.out.size() - 4) != ".npy")
     fail(ErrorKind::InvalidArgument, "embed: --out must name a .npy file (the JSON sidecar is written next to it)");
   return args.out.substr(0, args.out.size() - 4) + ".json";
 }
 
-ModelEmbedderOptions embedder_options(const EmbedArguments& args) {
-  ModelEmbedderOptions options;
+// The sidecar's path (OUT.json next to OUT.npy), once the arguments are checked.
+std::string checked_sidecar_path(const EmbedArguments& args) {
+  if (args.inputs.empty())
+    fail(ErrorKind::InvalidArgument, "embed: give image folders, image files or a manifest (see --help)");
+  return sidecar_path(args);
+}
+
+// The worker settings image and text embedders share (their options structs name them alike).
+template <class Options>
+Options embedder_options(const EmbedArguments& args) {
+  Options options;
   options.batch_size = args.batch;
   options.model_threads = args.model_threads;
   options.model_path = args.model;
@@ -119,10 +150,13 @@ ModelEmbedderOptions embedder_options(const EmbedArguments& args) {
   return options;
 }
 
+std::string image_card(const EmbedArguments& args) { return args.card.empty() ? kDefaultImageCard : args.card; }
+
 ModelEmbedder open_embedder(const EmbedArguments& args) {
-  const ModelEmbedderOptions options = embedder_options(args);
-  log_verbose("starting the model worker for " + args.card);
-  ModelEmbedder embedder = ModelEmbedder::open(args.card, options);
+  const auto options = embedder_options<ModelEmbedderOptions>(args);
+  const std::string card = image_card(args);
+  log_verbose("starting the model worker for " + card);
+  ModelEmbedder embedder = ModelEmbedder::open(card, options);
   const WorkerMetadata& runtime = embedder.runtime_info();
   log_info("model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
            embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
@@ -179,37 +213,45 @@ EmbeddedRows collect_rows(const std::vector<EmbedInput>& inputs, const EmbedFile
   return rows;
 }
 
+// What OUT.json says of any embedder (image or text: their members are named
+// alike): the matrix, the card, the model file and how it ran.
+template <class Embedder>
+nlohmann::json sidecar_head(const EmbedArguments& args, const Embedder& embedder, const std::string& format,
+                            std::size_t count) {
+  const auto& card = embedder.card();
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  return {{"schema", 1},
+          {"format", format},
+          {"npy", fs::path(args.out).filename().string()},
+          {"feature", card.feature_spec()},
+          {"dim", embedder.dim()},
+          {"count", count},
+          {"dtype", "float32"},
+          {"normalized", embedder.normalizes()},
+          {"card",
+           {{"name", card.name},
+            {"path", embedder.card_path()},
+            {"file", card.file},
+            {"sha256", card.sha256},
+            {"url", card.url}}},
+          {"model_file", embedder.model_path()},
+          {"runtime",
+           {{"onnxruntime_node", runtime.onnxruntime_version},
+            {"node", runtime.node_version},
+            {"threads", runtime.threads},
+            {"batch", embedder.batch_size()}}},
+          {"created", utc_timestamp()}};
+}
+
 // OUT.json: which row is which image, and how the rows were made.
 nlohmann::json embeddings_sidecar(const EmbedArguments& args, const ModelEmbedder& embedder, const EmbeddedRows& rows,
                                   const EmbedFilesResult& result) {
-  const ModelCard& card = embedder.card();
-  const WorkerMetadata& runtime = embedder.runtime_info();
-  return {
-      {"schema", 1},
-      {"format", "lookalike embeddings: rows of the .npy file, described by items"},
-      {"npy", fs::path(args.out).filename().string()},
-      {"feature", embedder.feature_spec()},
-      {"dim", embedder.dim()},
-      {"count", rows.items.size()},
-      {"dtype", "float32"},
-      {"normalized", embedder.normalizes()},
-      {"card",
-       {{"name", card.name},
-        {"path", embedder.card_path()},
-        {"file", card.file},
-        {"sha256", card.sha256},
-        {"url", card.url}}},
-      {"model_file", embedder.model_path()},
-      {"runtime",
-       {{"onnxruntime_node", runtime.onnxruntime_version},
-        {"node", runtime.node_version},
-        {"threads", runtime.threads},
-        {"batch", embedder.batch_size()}}},
-      {"created", utc_timestamp()},
-      {"interrupted", result.stopped},
-      {"items", rows.items},
-      {"failed", rows.failed},
-  };
+  nlohmann::json meta = sidecar_head(args, embedder, "lookalike embeddings: rows of the .npy file, described by items",
+                                     rows.items.size());
+  meta["interrupted"] = result.stopped;
+  meta["items"] = rows.items;
+  meta["failed"] = rows.failed;
+  return meta;
 }
 
 void print_summary(const EmbedArguments& args, const std::string& sidecar, const ModelEmbedder& embedder,
@@ -277,17 +319,93 @@ void run_shard(const EmbedArguments& args, const ShardSpec& shard) {
   for (const auto& input : args.inputs) options.sources.emplace_back(input);
   options.out = args.out;
   options.shard = shard;
-  options.card = args.card;
-  options.model = embedder_options(args);
+  options.card = image_card(args);
+  options.model = embedder_options<ModelEmbedderOptions>(args);
   options.prep.test_fraction = 0;  // as `index` preps a folder
   options.checkpoint = args.checkpoint;
   options.threads = global_options().threads;
   print_shard_summary(run_shard_embed(options));
 }
 
+// The texts of --text and --texts FILE (one per line; blank lines skipped), in that order.
+std::vector<std::string> gather_texts(const EmbedArguments& args) {
+  if (!args.inputs.empty())
+    fail(ErrorKind::InvalidArgument, "embed: give images or texts (--text, --texts), not both in one run");
+  std::vector<std::string> texts = args.texts;
+  if (!args.texts_file.empty()) {
+    const std::string content = read_text_file(args.texts_file);
+    for (std::size_t start = 0; start <= content.size();) {
+      const std::size_t end = std::min(content.find('\n', start), content.size());
+      std::string line = content.substr(start, end - start);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t") != std::string::npos) texts.push_back(line);
+      start = end + 1;
+    }
+  }
+  if (texts.empty()) fail(ErrorKind::InvalidArgument, "embed: --texts " + args.texts_file + " holds no text");
+  return texts;
+}
+
+TextEmbedder open_text_embedder(const EmbedArguments& args) {
+  const auto options = embedder_options<TextEmbedderOptions>(args);
+  TextEmbedder embedder = TextEmbedder::open(args.card.empty() ? kDefaultTextCard : args.card, options);
+  const WorkerMetadata& runtime = embedder.runtime_info();
+  log_info("text model " + embedder.card().name + " (" + std::to_string(embedder.dim()) + "-d) from " +
+           embedder.model_path() + ": onnxruntime-node " + runtime.onnxruntime_version + ", " +
+           std::to_string(runtime.threads) + " thread(s), batch " + std::to_string(embedder.batch_size()));
+  return embedder;
+}
+
+// OUT.json for texts: which row is which text, its ids, and how the rows were made.
+nlohmann::json text_sidecar(const EmbedArguments& args, const TextEmbedder& embedder,
+                            const std::vector<std::string>& texts) {
+  nlohmann::json meta = sidecar_head(
+      args, embedder, "lookalike text embeddings: rows of the .npy file, described by items", texts.size());
+  meta["card"]["pairs_with"] = embedder.card().pairs_with;
+  meta["tokenizer_file"] = embedder.tokenizer_path();
+  nlohmann::json items = nlohmann::json::array();
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const TokenizedText t = embedder.tokenize(texts[i]);
+    items.push_back({{"row", i}, {"text", texts[i]}, {"token_ids", t.ids}, {"truncated", t.truncated}});
+  }
+  meta["items"] = std::move(items);
+  return meta;
+}
+
+void run_embed_texts(const EmbedArguments& args) {
+  const std::vector<std::string> texts = gather_texts(args);
+  const std::string sidecar = sidecar_path(args);
+  TextEmbedder embedder = open_text_embedder(args);
+  const double started = now_seconds();
+  const std::vector<float> matrix = embedder.embed(texts);
+  const double seconds = now_seconds() - started;
+  write_npy_float32(args.out, matrix.data(), texts.size(), embedder.dim());
+  write_file_atomic(sidecar, text_sidecar(args, embedder, texts).dump(1) + "\n");
+  const TextModelCard& card = embedder.card();
+  if (global_options().json) {
+    std::cout << nlohmann::json{{"npy", args.out},
+                                {"sidecar", sidecar},
+                                {"feature", card.feature_spec()},
+                                {"dim", embedder.dim()},
+                                {"texts", texts.size()},
+                                {"seconds", seconds},
+                                {"inference_seconds", embedder.inference_seconds()}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
+  std::cout << "embedded " << texts.size() << " text(s) with " << card.name << " (" << embedder.dim() << "-d"
+            << (embedder.normalizes() ? ", L2-normalised" : ", raw") << ", the space of " << card.feature_spec()
+            << ") in " << fixed(seconds, 2) << " s → " << args.out << ", " << sidecar << "\n";
+}
+
 void run_embed(const EmbedArguments& args) {
   if (args.list_cards) {
     list_cards();
+    return;
+  }
+  if (!args.texts.empty() || !args.texts_file.empty()) {
+    run_embed_texts(args);
     return;
   }
   if (const auto shard = process_shard(args.sharding)) {
@@ -312,10 +430,12 @@ void run_embed(const EmbedArguments& args) {
 void add_embed_command(CLI::App& app) {
   auto [command, args] = add_command<EmbedArguments>(app, kHelp, run_embed);
   command.add_option("inputs", args.inputs, "Image folders, image files, or a manifest (.json)");
-  command
-      .add_option("-c,--card", args.card,
-                  "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card file")
-      ->capture_default_str();
+  command.add_option("-c,--card", args.card,
+                     "Model card: a name in models/ (clip-vit-b32, clip-vit-b32-q8, mobilenetv2-int8, …) or a card "
+                     "file; default clip-vit-b32, or clip-vit-b32-text for texts");
+  command.add_option("-t,--text", args.texts, "Embed this text with a text tower (repeatable) instead of images");
+  command.add_option("--texts", args.texts_file, "Embed the texts of this file, one per line")
+      ->check(CLI::ExistingFile);
   command.add_option("-o,--out", args.out, "Output .npy file; the JSON sidecar gets the same name with .json");
   command.add_option("--model", args.model,
                      "Use this ONNX file instead of the card's (its names and shapes are still checked)");

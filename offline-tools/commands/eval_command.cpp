@@ -20,6 +20,7 @@
 #include "common/log.h"
 #include "common/text.h"
 #include "eval/eval_report.h"
+#include "eval/zero_shot_eval.h"
 #include "lookalike/common/error.h"
 #include "lookalike/common/parallel.h"
 #include "lookalike/features/feature.h"
@@ -41,7 +42,51 @@ struct EvalArguments {
   std::size_t examples = 4;
   SearchSettings hnsw;
   ModelRunOptions model;
+  std::string prompt = kDefaultZeroShotPrompt;
+  TextTowerRequest text;
 };
+
+constexpr const char* kZeroShot = "zero-shot";
+constexpr const char* kDefaultZeroShotFeature = "model:clip-vit-b32";
+
+void run_zero_shot_protocol(const EvalArguments& args) {
+  if (!args.searches.empty())
+    fail(ErrorKind::InvalidArgument, "zero-shot ranks every image exactly: --search does not apply");
+  ZeroShotConfig config;
+  config.features = args.features.empty() ? std::vector<std::string>{kDefaultZeroShotFeature} : args.features;
+  config.text = args.text;
+  config.prompt = args.prompt;
+  if (!args.metrics.empty()) config.metrics.clear();
+  for (const auto& m : args.metrics) config.metrics.push_back(parse_metric(m));
+  config.ks = args.ks;
+  config.model = args.model;
+  config.threads = global_options().threads;
+
+  const EvalDataset dataset = load_eval_dataset(args.dataset);
+  log_info("zero-shot: " + std::to_string(dataset.images.size()) + " images in " +
+           std::to_string(dataset.labels.size()) + " classes from " + printable(args.dataset) + ", prompt \"" +
+           printable(args.prompt) + "\"");
+  const ZeroShotReport report = run_zero_shot(dataset, config);
+  if (report.interrupted) {
+    log_warning("interrupted: no report written");
+    return;
+  }
+  const fs::path out = args.out;
+  const auto json = zero_shot_report_json(report);
+  write_file_atomic(out / "zero-shot.json", json.dump(2) + "\n");
+  write_file_atomic(out / "zero-shot.md", zero_shot_report_markdown(report));
+  if (global_options().json)
+    std::cout << json.dump(2) << "\n";
+  else
+    std::cout << zero_shot_summary_table(report);
+  log_info("wrote " + (out / "zero-shot.json").string() + " and zero-shot.md in " + fixed(report.total_seconds, 1) +
+           " s");
+  if (!report.excluded.empty()) {
+    log_error(std::to_string(report.excluded.size()) + " image(s) could not be decoded and were left out (listed in " +
+              (out / "zero-shot.json").string() + ")");
+    request_exit_code(kExitPartial);
+  }
+}
 
 constexpr CommandHelp kHelp{
     "eval", "Measure retrieval quality (precision@k, mAP, per class) of features x metrics",
@@ -53,6 +98,9 @@ constexpr CommandHelp kHelp{
     "--search hnsw builds an HNSW index over the database per feature and metric (--hnsw-m, --ef-construction,\n"
     "--ef) and adds recall against exact; it ranks only the top max(k), so its mAP is not measured.\n"
     "--search partitioned does the same with a partitioned index (k-means lists, --lists, --nprobe).\n"
+    "zero-shot: each class name in --prompt (\"a photo of a {}.\") is a text query, embedded by the text tower that\n"
+    "pairs with the model feature (default model:clip-vit-b32 with clip-vit-b32-text; metric cosine): the report\n"
+    "(zero-shot.json, zero-shot.md) gives classification accuracy and precision@k of text -> image retrieval.\n"
     "Example: lookalike eval ../shared/datasets/wang1k --feature colour-texture --search exact,hnsw"};
 
 std::map<std::size_t, std::string> report_thumbnails(const EvalReport& report) {
@@ -76,6 +124,7 @@ std::map<std::size_t, std::string> report_thumbnails(const EvalReport& report) {
 }
 
 void run(const EvalArguments& args) {
+  if (args.protocol == kZeroShot) return run_zero_shot_protocol(args);
   EvalConfig config;
   config.features = args.features;
   if (config.features.empty()) config.features = traditional_feature_names();
@@ -164,9 +213,13 @@ void add_eval_command(CLI::App& app) {
   command.add_option("-k,--k", args.ks, "Cut-offs for precision@k, comma-separated")
       ->delimiter(',')
       ->default_str("1,5,10,20");
-  command.add_option("--protocol", args.protocol, "leave-one-out or split")
+  command.add_option("--protocol", args.protocol, "leave-one-out, split or zero-shot")
       ->default_val("leave-one-out")
-      ->check(CLI::IsMember({"leave-one-out", "split"}));
+      ->check(CLI::IsMember({"leave-one-out", "split", kZeroShot}));
+  command.add_option("--prompt", args.prompt, "zero-shot: the text for a class, {} standing for its name")
+      ->capture_default_str();
+  command.add_option("--text-card", args.text.cards,
+                     "zero-shot: the text tower (default: the installed text card that pairs with the model)");
   command.add_option("-o,--out", args.out, "Folder for eval.json, eval.md, eval.html")->default_val("reports");
   command.add_option("--examples", args.examples, "Example queries shown with their results in eval.html")
       ->default_val(4)

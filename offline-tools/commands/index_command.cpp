@@ -37,7 +37,8 @@ constexpr CommandHelp kHelp{
     "INPUT is a manifest.json from `lookalike prep`, a folder holding one, or an image folder (prepped in memory\n"
     "the same way: corrupt, too small and duplicate images are left out). Writes into --site:\n"
     "  thumbs/<id>.jpg, samples/<id>.jpg, index/<name>.<feature>.<metric>.lkx, index/<name>.json,\n"
-    "  index/collections.json, and models/<card>.json with its ONNX file for model:<card> features.\n"
+    "  index/collections.json, and models/<card>.json with its ONNX file for model:<card> features (and the text\n"
+    "  card, ONNX file and vocabulary of its text tower, when one is installed: the page then also takes text).\n"
     "Features: traditional specs (pixels, colour, colour-texture; default: all three at default parameters)\n"
     "or model:<card> (a card name or file; each image is embedded once for every metric).\n"
     "--kind auto chooses per feature by size: flat (exact) up to 10000 items, HNSW above, while the bundle the\n"
@@ -127,6 +128,8 @@ void report_left_out(const std::vector<std::string>& failures) {
 }
 
 void run(const IndexArguments& args) {
+  if (args.options.text.none && !args.options.text.cards.empty())
+    fail(ErrorKind::InvalidArgument, "give --text-card or --no-text, not both");
   IndexOptions options = args.options;
   if (args.input.empty() == args.embeddings.empty())
     fail(ErrorKind::InvalidArgument,
@@ -214,6 +217,10 @@ void add_index_command(CLI::App& app) {
       "--reproducible", args.options.reproducible,
       "Build HNSW graphs on one thread: the same input gives the same bytes (decoding and features stay parallel)");
   add_model_run_options(command, args.options.model);
+  command.add_option("--text-card", args.options.text.cards,
+                     "Text tower to publish for text search (default: the installed text card that pairs with each "
+                     "model feature's card, e.g. clip-vit-b32-text for model:clip-vit-b32); repeatable");
+  command.add_flag("--no-text", args.options.text.none, "Publish no text tower: the page searches by image only");
 }
 
 }  // namespace lookalike::cli

@@ -7,6 +7,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "commands/command_setup.h"
 #include "commands/commands.h"
@@ -24,6 +25,7 @@ namespace {
 
 struct QueryArguments {
   std::string image;
+  std::optional<std::string> text;  // given, even empty: a text query
   QueryTargetRequest target;
   std::string site, index_file;
   std::size_t k = 10;
@@ -34,14 +36,16 @@ struct QueryArguments {
 };
 
 constexpr CommandHelp kHelp{
-    "query", "Search a collection with an image (or an item): the top k, as the web page finds them",
+    "query", "Search a collection with an image, a text or an item: the top k, as the web page finds them",
     "Searches one bundle of a site built by `lookalike index` (--site, --collection, --feature, --metric: by\n"
     "default the page's choice: the site's default collection and the first of the defaults it records),\n"
     "or a bundle file (--index). The image is decoded with EXIF orientation and its feature computed exactly as\n"
-    "the page does, so the ids, order and scores are the page's.\n"
+    "the page does, so the ids, order and scores are the page's. A --text query is embedded by the text tower the\n"
+    "site publishes with its model feature (the page's text box), with the core's CLIP tokenizer.\n"
     "Example: lookalike query photo.jpg --site site --feature colour-texture --metric l1 -k 5"};
 
-void print(const QueryArguments& args, const QueryTarget& target, const std::vector<Hit>& hits, std::size_t k) {
+void print(const QueryArguments& args, const QueryTarget& target, const std::vector<Hit>& hits, std::size_t k,
+           const std::vector<std::int32_t>& token_ids) {
   const IndexConfig& c = target.index.config();
   if (global_options().json) {
     nlohmann::json j;
@@ -56,7 +60,9 @@ void print(const QueryArguments& args, const QueryTarget& target, const std::vec
     j["nprobe"] = target.index.partitioned() ? nlohmann::json(args.nprobe ? args.nprobe : target.index.default_nprobe())
                                              : nlohmann::json(nullptr);
     j["label"] = args.label.empty() ? nlohmann::json(nullptr) : nlohmann::json(args.label);
-    j["query"] = args.item >= 0 ? nlohmann::json{{"item", args.item}} : nlohmann::json{{"image", args.image}};
+    j["query"] = args.item >= 0 ? nlohmann::json{{"item", args.item}}
+                 : args.text    ? nlohmann::json{{"text", *args.text}, {"token_ids", token_ids}}
+                                : nlohmann::json{{"image", args.image}};
     j["results"] = nlohmann::json::array();
     for (std::size_t r = 0; r < hits.size(); ++r) {
       nlohmann::json hit{{"rank", r + 1}, {"id", hits[r].id}, {"score", hits[r].score}};
@@ -91,10 +97,14 @@ void run(const QueryArguments& args) {
   QueryTargetRequest request = args.target;
   request.site = args.site;
   request.index_file = args.index_file;
-  if (args.item >= 0 && !args.image.empty())
-    fail(ErrorKind::InvalidArgument, "give a query IMAGE or --item ID, not both");
-  if (args.item < 0 && args.image.empty())
-    fail(ErrorKind::InvalidArgument, "give a query IMAGE, or --item ID for more like an item");
+  request.text = args.text.has_value();
+  const int queries = int(args.item >= 0) + int(!args.image.empty()) + int(request.text);
+  if (queries > 1) fail(ErrorKind::InvalidArgument, "give one query: an IMAGE, --text TEXT or --item ID");
+  if (queries == 0)
+    fail(ErrorKind::InvalidArgument, "give a query IMAGE, --text TEXT, or --item ID for more like an item");
+  // As the page's text box, which searches nothing for a blank text.
+  if (args.text && args.text->find_first_not_of(" \t\r\n") == std::string::npos)
+    fail(ErrorKind::InvalidArgument, "--text is empty: give the words to search for, e.g. --text \"a red car\"");
   const QueryTarget target = open_query_target(request);
 
   QueryOptions query_options;
@@ -121,7 +131,12 @@ void run(const QueryArguments& args) {
     };
   }
   std::vector<Hit> hits;
-  if (args.item >= 0) {
+  std::vector<std::int32_t> token_ids;
+  if (args.text) {
+    const std::vector<float> vector =
+        text_query_vector(*args.text, target.index.config(), target.text_card, args.model, &token_ids);
+    hits = target.index.search(vector.data(), query_options);
+  } else if (args.item >= 0) {
     const auto id = std::uint32_t(args.item);
     if (!target.index.contains(id))
       fail(ErrorKind::InvalidArgument, "item " + std::to_string(id) + " is not in " + target.bundle_file.string());
@@ -130,7 +145,7 @@ void run(const QueryArguments& args) {
     const std::vector<float> vector = query_vector(args.image, target.index.config(), target.model_card, args.model);
     hits = target.index.search(vector.data(), query_options);
   }
-  print(args, target, hits, args.k);
+  print(args, target, hits, args.k, token_ids);
 }
 
 }  // namespace
@@ -138,6 +153,8 @@ void run(const QueryArguments& args) {
 void add_query_command(CLI::App& app) {
   auto [command, args] = add_command<QueryArguments>(app, kHelp, run);
   command.add_option("image", args.image, "Query image (JPEG, PNG, BMP, GIF, TGA)");
+  command.add_option("-t,--text", args.text,
+                     "Query text, e.g. \"a red car at night\" (needs a model feature with a text tower)");
   command.add_option("--site", args.site, "Site folder built by `lookalike index`");
   command.add_option("--collection", args.target.collection, "Collection of the site (default: the site's default)");
   command.add_option("-f,--feature", args.target.feature,

@@ -11,6 +11,9 @@ namespace lookalike::cli {
 // labels and titles may come from crawled text) become '?'.
 std::string printable(const std::string& text);
 
+// At most `max_bytes` of UTF-8 text, cut before a whole character, "…" added when cut.
+std::string shortened(const std::string& text, std::size_t max_bytes);
+
 // "%.*f"
 std::string fixed(double value, int decimals);
 

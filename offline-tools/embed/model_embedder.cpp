@@ -19,12 +19,6 @@
 namespace lookalike::cli {
 namespace {
 
-std::string list_tensors(const std::vector<WorkerTensorInfo>& tensors) {
-  std::string text;
-  for (const auto& t : tensors) text += (text.empty() ? "" : ", ") + t.name + " " + t.shape_text();
-  return text.empty() ? "none" : text;
-}
-
 void normalize_row(float* row, std::size_t dim) {
   double sum = 0;
   for (std::size_t i = 0; i < dim; ++i) sum += double(row[i]) * row[i];
@@ -42,11 +36,11 @@ std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCa
   const WorkerTensorInfo* input = model.input(card.input_name);
   if (!input)
     fail(ErrorKind::Corrupt,
-         who + "input.name is \"" + card.input_name + "\", the model's inputs are " + list_tensors(model.inputs));
+         who + "input.name is \"" + card.input_name + "\", the model's inputs are " + describe_tensors(model.inputs));
   const WorkerTensorInfo* output = model.output(card.output_name);
   if (!output)
-    fail(ErrorKind::Corrupt,
-         who + "output.name is \"" + card.output_name + "\", the model's outputs are " + list_tensors(model.outputs));
+    fail(ErrorKind::Corrupt, who + "output.name is \"" + card.output_name + "\", the model's outputs are " +
+                                 describe_tensors(model.outputs));
   if (!input->type.empty() && input->type != "float32")
     fail(ErrorKind::Corrupt,
          who + "input " + input->name + " takes " + input->type + " tensors; lookalike feeds float32");
@@ -105,9 +99,7 @@ ModelEmbedder::ModelEmbedder(LoadedCard card, const ModelEmbedderOptions& option
   worker_options.run_timeout_seconds = options.batch_timeout_seconds;
   worker_ = std::make_unique<OnnxWorker>(runtime, worker_options);
   const std::size_t fixed_batch = check_model_against_card(worker_->metadata(), card_, model_path_);
-  batch_size_ = std::max<std::size_t>(1, options.batch_size);
-  if (card_.card.max_batch > 0) batch_size_ = std::min<std::size_t>(batch_size_, std::size_t(card_.card.max_batch));
-  if (fixed_batch > 0) batch_size_ = std::min(batch_size_, fixed_batch);
+  batch_size_ = capped_batch_size(options.batch_size, card_.card.max_batch, fixed_batch);
   normalize_ = options.normalize && card_.card.l2_normalize;
 }
 

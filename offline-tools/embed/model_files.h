@@ -14,6 +14,8 @@
 // into that folder when the variable is set).
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -42,5 +44,21 @@ std::vector<std::string> known_model_cards();
 // and how to fetch the file; Error(Corrupt) when the file's size differs
 // from the card's model.bytes (a partial download).
 std::string locate_model_file(const LoadedCard& card, const std::string& override_path = "");
+
+// What image and text cards share (embed/text_model_files.h):
+
+// The card file for a name or path, looked up as above. `known` lists the
+// names offered in the message for an unknown one. Throws as load_model_card.
+std::string find_card_file(const std::string& name_or_path, const std::vector<std::string>& known);
+
+// A file a card names (`relative`, relative to the card's folder), looked for
+// next to the card, then in $LOOKALIKE_MODELS_DIR, then in `more_folders`.
+// `expected_bytes` (0: unchecked) catches partial downloads; `what` names
+// the file in messages ("model file", "tokenizer file"), `how` says how to
+// get it. Throws Error(Io) naming where it looked, Error(Corrupt) for a bad
+// path or size.
+std::string locate_card_file(const std::string& card_path, const std::string& card_name, const std::string& relative,
+                             std::uint64_t expected_bytes, const std::string& what, const std::string& how,
+                             const std::vector<std::string>& more_folders = {});
 
 }  // namespace lookalike::cli

@@ -50,6 +50,19 @@ WorkerTensorInfo tensor_info(const nlohmann::json& j) {
 
 }  // namespace
 
+std::string describe_tensors(const std::vector<WorkerTensorInfo>& tensors) {
+  std::string text;
+  for (const auto& t : tensors) text += (text.empty() ? "" : ", ") + t.name + " " + t.shape_text();
+  return text.empty() ? "none" : text;
+}
+
+std::size_t capped_batch_size(std::size_t requested, int card_max_batch, std::size_t model_fixed_batch) {
+  std::size_t batch = std::max<std::size_t>(1, requested);
+  if (card_max_batch > 0) batch = std::min<std::size_t>(batch, std::size_t(card_max_batch));
+  if (model_fixed_batch > 0) batch = std::min(batch, model_fixed_batch);
+  return batch;
+}
+
 std::string WorkerTensorInfo::shape_text() const {
   if (!has_shape) return "[shape not reported]";
   std::string text = "[";
@@ -71,11 +84,13 @@ const WorkerTensorInfo* WorkerMetadata::output(const std::string& name) const {
 OnnxWorker::OnnxWorker(const NodeRuntime& runtime, const OnnxWorkerOptions& options) : options_(options) {
   process_ = std::make_unique<WorkerProcess>(runtime);
   try {
-    const nlohmann::json open = {{"protocol", wp::kVersion},
-                                 {"model", options_.model_path},
-                                 {"threads", options_.threads},
-                                 {"input", options_.input_name},
-                                 {"output", options_.output_name}};
+    nlohmann::json open = {{"protocol", wp::kVersion},
+                           {"model", options_.model_path},
+                           {"threads", options_.threads},
+                           {"input", options_.input_name},
+                           {"output", options_.output_name}};
+    if (!options_.ids_type.empty()) open["ids_type"] = options_.ids_type;
+    if (!options_.mask_name.empty()) open["mask"] = options_.mask_name;
     const std::string text = open.dump();
     owed_ = 1;
     send(wp::kOpen, nullptr, 0, text.data(), text.size(), options_.startup_timeout_seconds);
@@ -147,6 +162,7 @@ std::string OnnxWorker::error_message(const Frame& frame, std::string* stage, lo
 }
 
 std::string OnnxWorker::describe(const Request& r) const {
+  if (r.channels == 0) return std::to_string(r.batch) + " texts of " + std::to_string(r.width) + " tokens";
   return std::to_string(r.batch) + " (" + std::to_string(r.channels) + "×" + std::to_string(r.height) + "×" +
          std::to_string(r.width) + ")";
 }
@@ -300,18 +316,22 @@ OnnxWorker::Frame OnnxWorker::receive(double timeout_seconds) {
   return frame;
 }
 
-void OnnxWorker::submit(const float* data, std::uint32_t batch, std::uint32_t channels, std::uint32_t height,
-                        std::uint32_t width) {
+void OnnxWorker::check_can_submit(std::uint64_t payload_bytes) const {
   if (!broken_.empty()) fail(ErrorKind::Io, broken_);
-  if (batch == 0) fail(ErrorKind::InvalidArgument, "an empty batch cannot be sent to the embedding worker");
   if (in_flight_.size() >= wp::kMaxInFlight)
     fail(ErrorKind::InvalidArgument,
          "more than " + std::to_string(wp::kMaxInFlight) +
              " batches sent to the embedding worker before taking a result (a bug in the CLI)");
-  const std::uint64_t bytes = std::uint64_t(batch) * channels * height * width * sizeof(float);
-  if (bytes + wp::kRunHeadBytes > wp::kMaxPayload)
-    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(bytes) +
+  if (payload_bytes > wp::kMaxPayload)
+    fail(ErrorKind::InvalidArgument, "a batch of " + std::to_string(payload_bytes) +
                                          " bytes is over the worker's 2 GiB frame limit: use a smaller --batch");
+}
+
+void OnnxWorker::submit(const float* data, std::uint32_t batch, std::uint32_t channels, std::uint32_t height,
+                        std::uint32_t width) {
+  if (batch == 0) fail(ErrorKind::InvalidArgument, "an empty batch cannot be sent to the embedding worker");
+  const std::uint64_t bytes = std::uint64_t(batch) * channels * height * width * sizeof(float);
+  check_can_submit(bytes + wp::kRunHeadBytes);
   const Request request{next_id_++, batch, channels, height, width};
   std::uint8_t head[wp::kRunHeadBytes];
   put_u32(head, request.id), put_u32(head + 4, batch), put_u32(head + 8, channels), put_u32(head + 12, height),
@@ -319,6 +339,26 @@ void OnnxWorker::submit(const float* data, std::uint32_t batch, std::uint32_t ch
   in_flight_.push_back(request);
   ++owed_;
   send(wp::kRun, head, sizeof head, data, std::size_t(bytes), options_.run_timeout_seconds);
+}
+
+void OnnxWorker::submit_ids(const std::int32_t* ids, const std::int32_t* mask, std::uint32_t batch,
+                            std::uint32_t length) {
+  if (batch == 0 || length == 0)
+    fail(ErrorKind::InvalidArgument, "an empty batch of texts cannot be sent to the embedding worker");
+  const std::size_t count = std::size_t(batch) * length;
+  check_can_submit(std::uint64_t(count) * 2 * sizeof(std::int32_t) + wp::kRunIdsHeadBytes);
+  const Request request{next_id_++, batch, 0, 0, length};
+  std::uint8_t head[wp::kRunIdsHeadBytes];
+  put_u32(head, request.id), put_u32(head + 4, batch), put_u32(head + 8, length);
+  // The ids, then the mask, little-endian (the worker reads them as Int32Arrays).
+  std::vector<std::uint8_t> body(count * 2 * sizeof(std::int32_t));
+  for (std::size_t i = 0; i < count; ++i) {
+    put_u32(body.data() + 4 * i, std::uint32_t(ids[i]));
+    put_u32(body.data() + 4 * (count + i), std::uint32_t(mask[i]));
+  }
+  in_flight_.push_back(request);
+  ++owed_;
+  send(wp::kRunIds, head, sizeof head, body.data(), body.size(), options_.run_timeout_seconds);
 }
 
 WorkerOutput OnnxWorker::next_result() {

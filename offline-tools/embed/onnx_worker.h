@@ -43,6 +43,13 @@ struct WorkerTensorInfo {
   std::string shape_text() const;   // "[batch_size, 3, 224, 224]"
 };
 
+// "pixel_values [batch_size, 3, 224, 224], …", or "none": a model's inputs or outputs in messages.
+std::string describe_tensors(const std::vector<WorkerTensorInfo>& tensors);
+
+// The batch an embedder sends: what was asked (at least 1), capped by the
+// card's max_batch (0: no cap) and the model's fixed batch dimension (0: none).
+std::size_t capped_batch_size(std::size_t requested, int card_max_batch, std::size_t model_fixed_batch);
+
 struct WorkerMetadata {
   std::string onnxruntime_version, node_version;
   unsigned threads = 0;
@@ -54,6 +61,9 @@ struct WorkerMetadata {
 struct OnnxWorkerOptions {
   std::string model_path;  // absolute or relative; must exist
   std::string input_name, output_name;
+  // A text tower (submit_ids): its ids' element type ("int64" or "int32")
+  // and its attention mask input, if it takes one.
+  std::string ids_type, mask_name;
   unsigned threads = 1;                  // ONNX Runtime intra-op threads
   double startup_timeout_seconds = 300;  // node start + model load
   double run_timeout_seconds = 600;      // one batch: sending it, or waiting for its result
@@ -81,6 +91,10 @@ class OnnxWorker {
   // may be unanswered: take a result first.
   void submit(const float* data, std::uint32_t batch, std::uint32_t channels, std::uint32_t height,
               std::uint32_t width);
+  // Sends one batch of token ids (a text tower's input): batch × length ids
+  // and as many mask values (1 for a token, 0 for padding), row by row.
+  // Otherwise as submit().
+  void submit_ids(const std::int32_t* ids, const std::int32_t* mask, std::uint32_t batch, std::uint32_t length);
   // The result of the oldest unanswered batch, waiting for it. A model error
   // (wrong shape, …) throws Error(Unsupported) for that batch alone and leaves
   // the worker usable; a dead, stuck or confused worker throws Error(Io) and
@@ -103,7 +117,7 @@ class OnnxWorker {
 
  private:
   struct Request {
-    std::uint32_t id, batch, channels, height, width;
+    std::uint32_t id, batch, channels, height, width;  // token ids: channels = height = 0, width = length
   };
   struct Frame {
     std::uint32_t type = 0;
@@ -118,6 +132,7 @@ class OnnxWorker {
 
   void send(std::uint32_t type, const void* head, std::size_t head_size, const void* body, std::size_t body_size,
             double timeout_seconds);
+  void check_can_submit(std::uint64_t payload_bytes) const;
   Frame receive(double timeout_seconds);
   template <class Done>
   void pump(Outgoing* out, double timeout_seconds, Done done);

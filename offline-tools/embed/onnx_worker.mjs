@@ -1,13 +1,14 @@
-// The embedding worker: runs an ONNX image encoder with onnxruntime-node for
+// The embedding worker: runs an ONNX image or text encoder with onnxruntime-node for
 // the `lookalike` CLI, which starts one such process and talks to it over
 // stdin/stdout. The CLI decodes, preprocesses, batches and normalises; this
 // process only loads the model and runs batches. The protocol is described
 // in offline-tools/embed/worker_protocol.h (the C++ side); in short:
 //
 //   frame    = "LKW1" | type u32 | length u32 | payload      (little-endian)
-//   CLI → worker  OPEN   JSON {protocol, model, threads, input, output}
+//   CLI → worker  OPEN   JSON {protocol, model, threads, input, output, ids_type?, mask?}
 //   worker → CLI  READY  JSON {protocol, onnxruntime, node, inputs, outputs}   or ERROR
 //   CLI → worker  RUN    u32 id, batch, channels, height, width | float32 NCHW
+//   CLI → worker  RUN_IDS u32 id, batch, length | int32 ids [batch, length] | int32 mask [batch, length]
 //   worker → CLI  RESULT u32 id, batch, dim, microseconds | float32 [batch, dim]   or ERROR
 //   ERROR         JSON {stage, message, id?}
 //   Up to two RUN frames may be unanswered; they are answered in the order
@@ -31,10 +32,12 @@ const OPEN = 1,
   READY = 2,
   RUN = 3,
   RESULT = 4,
-  ERROR = 5;
-const PROTOCOL = 2;
+  ERROR = 5,
+  RUN_IDS = 6;
+const PROTOCOL = 3;
 const HEADER = 12;
 const RUN_HEAD = 20,
+  RUN_IDS_HEAD = 12,
   RESULT_HEAD = 16;
 const MAX_PAYLOAD = 2 ** 31 - 1; // one frame never exceeds 2 GiB
 // Frames held at once: the batch being computed and the next one, read
@@ -232,7 +235,7 @@ const describe = (metadata, names) =>
     };
   });
 
-async function open(ort, request) {
+async function openSession(ort, request) {
   const options = {
     intraOpNumThreads: Math.max(1, request.threads | 0),
     interOpNumThreads: 1,
@@ -251,29 +254,63 @@ async function open(ort, request) {
   return session;
 }
 
-// Runs one RUN frame and answers it: RESULT, or ERROR (stage "run") after
-// which the worker goes on. Returns false on a malformed frame (the worker stops).
-async function run(session, ort, inputName, outputName, frame, reading) {
+// The model's inputs for a RUN frame (an image batch, float32 NCHW), or a
+// string saying why the frame is malformed.
+function imageInputs(ort, open, frame) {
+  if (frame.length < RUN_HEAD) return { error: 'RUN frame shorter than its header' };
   const payload = Buffer.from(frame.payload, 0, frame.length);
-  if (frame.length < RUN_HEAD) {
-    sendError('protocol', 'RUN frame shorter than its header');
-    return false;
-  }
   const id = payload.readUInt32LE(0);
   const batch = payload.readUInt32LE(4),
     c = payload.readUInt32LE(8),
     h = payload.readUInt32LE(12),
     w = payload.readUInt32LE(16);
   const count = batch * c * h * w;
-  if (batch < 1 || frame.length !== RUN_HEAD + 4 * count) {
-    sendError('protocol', `RUN frame ${id} of ${frame.length} bytes does not hold ${batch}×${c}×${h}×${w} floats`, id);
+  if (batch < 1 || frame.length !== RUN_HEAD + 4 * count)
+    return { id, error: `RUN frame ${id} of ${frame.length} bytes does not hold ${batch}×${c}×${h}×${w} floats` };
+  const data = new Float32Array(frame.payload, RUN_HEAD, count);
+  return { id, batch, feeds: { [open.input]: new ort.Tensor('float32', data, [batch, c, h, w]) } };
+}
+
+// The model's inputs for a RUN_IDS frame (a text batch: token ids and their mask).
+function textInputs(ort, open, frame) {
+  if (frame.length < RUN_IDS_HEAD) return { error: 'RUN_IDS frame shorter than its header' };
+  const payload = Buffer.from(frame.payload, 0, frame.length);
+  const id = payload.readUInt32LE(0);
+  const batch = payload.readUInt32LE(4),
+    length = payload.readUInt32LE(8);
+  const count = batch * length;
+  if (batch < 1 || length < 1 || frame.length !== RUN_IDS_HEAD + 8 * count)
+    return { id, error: `RUN_IDS frame ${id} of ${frame.length} bytes does not hold ${batch}×${length} ids and mask` };
+  const ids = new Int32Array(frame.payload, RUN_IDS_HEAD, count);
+  const mask = new Int32Array(frame.payload, RUN_IDS_HEAD + 4 * count, count);
+  const tensor = (values) =>
+    open.ids_type === 'int32'
+      ? new ort.Tensor('int32', Int32Array.from(values), [batch, length])
+      : new ort.Tensor(
+          'int64',
+          BigInt64Array.from(values, (v) => BigInt(v)),
+          [batch, length],
+        );
+  const feeds = { [open.input]: tensor(ids) };
+  if (open.mask) feeds[open.mask] = tensor(mask);
+  return { id, batch, feeds };
+}
+
+// Runs one RUN or RUN_IDS frame and answers it: RESULT, or ERROR (stage
+// "run") after which the worker goes on. Returns false on a malformed frame
+// (the worker stops).
+async function run(session, ort, open, frame, reading) {
+  const inputs = frame.type === RUN_IDS ? textInputs(ort, open, frame) : imageInputs(ort, open, frame);
+  if (inputs.error) {
+    sendError('protocol', inputs.error, inputs.id);
     return false;
   }
+  const { id, batch, feeds } = inputs;
+  const outputName = open.output;
   let output;
   const started = process.hrtime.bigint();
   try {
-    const data = new Float32Array(frame.payload, RUN_HEAD, count);
-    const results = await session.run({ [inputName]: new ort.Tensor('float32', data, [batch, c, h, w]) }, [outputName]);
+    const results = await session.run(feeds, [outputName]);
     output = results[outputName];
   } catch (e) {
     sendError('run', String(e.message ?? e).split('\n')[0], id);
@@ -305,8 +342,7 @@ async function run(session, ort, inputName, outputName, frame, reading) {
 async function main(reading) {
   let ort = null,
     session = null,
-    inputName = '',
-    outputName = '';
+    open = null;
   for (;;) {
     const frame = await reading.next();
     if (frame.end) return 0;
@@ -332,13 +368,12 @@ async function main(reading) {
         return 1;
       }
       try {
-        session = await open(ort, request);
+        session = await openSession(ort, request);
       } catch (e) {
         sendError('open', `onnxruntime-node cannot load ${request.model}: ${String(e.message ?? e).split('\n')[0]}`);
         return 1;
       }
-      inputName = request.input;
-      outputName = request.output;
+      open = request;
       sendJson(READY, {
         protocol: PROTOCOL,
         onnxruntime: ort.env?.versions?.node ?? ort.env?.versions?.common ?? 'unknown',
@@ -347,12 +382,12 @@ async function main(reading) {
         inputs: describe(session.inputMetadata, session.inputNames),
         outputs: describe(session.outputMetadata, session.outputNames),
       });
-    } else if (frame.type === RUN) {
+    } else if (frame.type === RUN || frame.type === RUN_IDS) {
       if (!session) {
         sendError('protocol', 'RUN before OPEN');
         return 2;
       }
-      if (!(await run(session, ort, inputName, outputName, frame, reading))) return 2;
+      if (!(await run(session, ort, open, frame, reading))) return 2;
     } else {
       sendError('protocol', `unknown frame type ${frame.type}`);
       return 2;

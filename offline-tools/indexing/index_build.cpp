@@ -324,8 +324,9 @@ void build_bundles(const IndexOptions& options, const std::string& name, const s
 // Step 4: model cards and files, sample queries, and the collection listing it all.
 Collection assemble_collection(const IndexOptions& options, const std::string& name,
                                const std::optional<Collection>& old, const std::string& created,
-                               const BundleSettings& settings, const Manifest& manifest, const Outcome& outcome,
-                               const IndexSummary& summary, StagedFiles& staged) {
+                               const BundleSettings& settings,
+                               const std::vector<std::optional<LoadedTextCard>>& text_towers, const Manifest& manifest,
+                               const Outcome& outcome, const IndexSummary& summary, StagedFiles& staged) {
   Collection collection;
   collection.name = name;
   collection.title = !options.title.empty() ? options.title : old ? old->title : name;
@@ -335,7 +336,7 @@ Collection assemble_collection(const IndexOptions& options, const std::string& n
   collection.licence_note = licence_note_for(collection.items);
   for (const BuiltBundle& b : summary.bundles) collection.bundles.push_back(b.entry);
   collection.defaults = preferred_defaults(collection.bundles);
-  collection.models = stage_site_models(settings.features, options.model, options.site, staged);
+  collection.models = stage_site_models(settings.features, text_towers, options.model, options.site, staged);
   collection.samples = stage_samples(pick_samples(outcome.items, options.samples), manifest, options.site, staged);
   if (pages_items(options.item_layout, collection.items.size())) collection.item_pages = page_items(collection);
   return collection;
@@ -367,6 +368,8 @@ IndexSummary run_index(const IndexOptions& options) {
   IndexPlan plan = options.update ? plan_update(manifest, *old, site) : plan_fresh(manifest);
   const BundleSettings settings = options.update ? update_settings(options, *old, site, plan.items.size())
                                                  : fresh_settings(chosen, plan.items.size());
+  // Checked before any feature is computed: a wrong --text-card fails early.
+  const auto text_towers = choose_text_towers(settings.features, options.text, site / "models");
   const bool linked = links_thumbnails(options.thumbnails, planned_items(plan), old);
   if (linked) plan_linked_thumbnails(plan, manifest, collection_file(site, name));
   log_plan(options, name, plan, settings, !options.update && old);
@@ -379,7 +382,7 @@ IndexSummary run_index(const IndexOptions& options) {
   const Outcome outcome = settle_items(plan, computed, extraction, site, summary);
   build_bundles(options, name, old, settings, extraction, outcome, staged, summary);
   const Collection collection =
-      assemble_collection(options, name, old, created, settings, manifest, outcome, summary, staged);
+      assemble_collection(options, name, old, created, settings, text_towers, manifest, outcome, summary, staged);
   const std::string sidecar = collection_to_json(collection);  // validated before anything moves
   stage_item_pages(staged, site, collection);
   fail_if_interrupted(site);
@@ -399,7 +402,10 @@ IndexSummary run_index(const IndexOptions& options) {
   summary.thumbnails_reused = linked ? 0 : plan.kept;
   summary.thumbnails_linked = linked;
   summary.item_pages = collection.item_pages.count;
-  for (const auto& m : collection.models) summary.models.push_back(m.card);
+  for (const auto& m : collection.models) {
+    summary.models.push_back(m.card);
+    if (!m.text_card.empty()) summary.models.push_back(m.text_card);
+  }
   summary.samples = collection.samples.size();
   summary.seconds = seconds_since(start);
   return summary;

@@ -14,6 +14,7 @@
 #include "lookalike/metrics/metric.h"
 #include "partitioned/partitioned_build.h"
 #include "vectors/feature_set.h"
+#include "vectors/text_towers.h"
 
 namespace lookalike::cli {
 
@@ -83,6 +84,7 @@ struct IndexOptions {
   bool reproducible = false;
   bool show_progress = true;
   ModelRunOptions model;
+  TextTowerRequest text;  // the text towers published with model features
 };
 
 }  // namespace lookalike::cli

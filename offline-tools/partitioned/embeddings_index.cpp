@@ -54,7 +54,7 @@ FeatureChoice embeddings_feature(const IndexOptions& options, std::size_t dim) {
   f.spec = spec;
   f.slug = feature_slug(spec);
   f.dim = dim;
-  log_warning("feature " + spec + " is not one lookalike computes: the page can search it by item only");
+  log_warning("feature " + spec + " is not one lookalike computes: the page searches it by vector and by item only");
   return f;
 }
 
@@ -86,6 +86,57 @@ BuiltBundle stage_vector_bundle(StagedFiles& staged, const fs::path& site, const
   return built;
 }
 
+// One bundle per metric, of the kind chosen (settings.kinds), staged in the site.
+std::vector<BuiltBundle> stage_bundles(const IndexOptions& options, const std::string& name,
+                                       const BundleSettings& settings, const EmbeddingsInput& input,
+                                       StagedFiles& staged) {
+  const fs::path& site = options.site;
+  const FeatureChoice& feature = settings.features.front();
+  const IndexKind kind = settings.kinds.front().kind;
+  const std::size_t count = input.matrix.rows();
+  std::vector<std::uint32_t> ids(count);
+  for (std::size_t i = 0; i < count; ++i) ids[i] = input.items[i].id;
+  std::vector<BuiltBundle> bundles;
+  for (const Metric metric : settings.metrics) {
+    const IndexConfig config = bundle_config(settings, feature, metric);
+    const std::string file = bundle_file_name(name, feature.slug, metric, kind);
+    if (kind == IndexKind::Partitioned) {
+      const PartitionedRows rows{count, [&input](std::size_t r) { return input.matrix.row(r); },
+                                 [&ids](std::size_t r) { return ids[r]; }};
+      bundles.push_back(stage_partitioned_bundle(staged, site, file, feature.slug, config, rows, options.partitioned,
+                                                 thread_count(options.threads), options.show_progress));
+    } else {
+      bundles.push_back(stage_vector_bundle(staged, site, file, config, input, ids, options));
+    }
+    if (interrupted()) fail(ErrorKind::Io, "interrupted: nothing was changed in " + site.string());
+  }
+  return bundles;
+}
+
+// The collection of that name the site holds already: its files are
+// replaced (its items are not needed), so a damaged one is only replaced.
+std::optional<Collection> replaced_collection(const fs::path& site, const std::string& name) {
+  if (!collection_exists(site, name)) return std::nullopt;
+  try {
+    return read_collection_document(site, name);
+  } catch (const Error& e) {
+    log_warning(std::string(e.what()) + ": replacing it");
+    return std::nullopt;
+  }
+}
+
+// The old collection's bundles and item pages that the new one does not use.
+void remove_replaced_files(const fs::path& site, const Collection& old, const Collection& collection) {
+  std::set<fs::path> keep, stale;
+  for (const auto& b : collection.bundles)
+    for (const std::string& f : bundle_file_names(b)) keep.insert(site / "index" / f);
+  for (const auto& page : item_page_paths(site, collection)) keep.insert(page);
+  for (const auto& b : old.bundles)
+    for (const std::string& f : bundle_file_names(b)) stale.insert(site / "index" / f);
+  for (const auto& page : item_page_paths(site, old)) stale.insert(page);
+  remove_stale_site_files(site, stale, keep);
+}
+
 }  // namespace
 
 IndexSummary run_index_from_embeddings(const IndexOptions& options) {
@@ -112,6 +163,8 @@ IndexSummary run_index_from_embeddings(const IndexOptions& options) {
   if (options.ef_search) settings.hnsw.ef_search = *options.ef_search;
   settings.kinds = {resolve_kind(options.kind.value_or(KindChoice::Auto), options.element, count, dim, settings.hnsw)};
   const IndexKind kind = settings.kinds.front().kind;
+  // The model's text tower, published with its card: checked before the long work too.
+  const auto text_towers = choose_text_towers(settings.features, options.text, site / "models");
 
   // The items are checked as the sidecar will be before the long work starts.
   Collection collection;
@@ -129,33 +182,12 @@ IndexSummary run_index_from_embeddings(const IndexOptions& options) {
   summary.name = name;
   summary.input_kind = "embeddings";
   StagedFiles staged(site, name);
-  std::vector<std::uint32_t> ids(count);
-  for (std::size_t i = 0; i < count; ++i) ids[i] = input.items[i].id;
-  for (const Metric metric : settings.metrics) {
-    const IndexConfig config = bundle_config(settings, feature, metric);
-    const std::string file = bundle_file_name(name, feature.slug, metric, kind);
-    if (kind == IndexKind::Partitioned) {
-      const PartitionedRows rows{count, [&input](std::size_t r) { return input.matrix.row(r); },
-                                 [&ids](std::size_t r) { return ids[r]; }};
-      summary.bundles.push_back(stage_partitioned_bundle(staged, site, file, feature.slug, config, rows,
-                                                         options.partitioned, thread_count(options.threads),
-                                                         options.show_progress));
-    } else {
-      summary.bundles.push_back(stage_vector_bundle(staged, site, file, config, input, ids, options));
-    }
-    if (interrupted()) fail(ErrorKind::Io, "interrupted: nothing was changed in " + site.string());
-  }
+  summary.bundles = stage_bundles(options, name, settings, input, staged);
 
-  std::optional<Collection> old;
-  if (collection_exists(site, name)) {
-    try {
-      old = read_collection_document(site, name);  // its files are replaced; its items are not needed
-    } catch (const Error& e) {
-      log_warning(std::string(e.what()) + ": replacing it");
-    }
-  }
+  const std::optional<Collection> old = replaced_collection(site, name);
   for (const BuiltBundle& b : summary.bundles) collection.bundles.push_back(b.entry);
-  if (feature.is_model()) collection.models = stage_site_models(settings.features, options.model, site, staged);
+  if (feature.is_model())
+    collection.models = stage_site_models(settings.features, text_towers, options.model, site, staged);
   if (pages_items(options.item_layout, collection.items.size())) {
     std::sort(collection.items.begin(), collection.items.end(),
               [](const CollectionItem& a, const CollectionItem& b) { return a.id < b.id; });
@@ -166,23 +198,17 @@ IndexSummary run_index_from_embeddings(const IndexOptions& options) {
   staged.commit();
   write_file_atomic(collection_file(site, name), sidecar);
   register_collection(site, collection, options.make_default);
-  if (old) {
-    std::set<fs::path> keep, stale;
-    for (const auto& b : collection.bundles)
-      for (const std::string& f : bundle_file_names(b)) keep.insert(site / "index" / f);
-    for (const auto& page : item_page_paths(site, collection)) keep.insert(page);
-    for (const auto& b : old->bundles)
-      for (const std::string& f : bundle_file_names(b)) stale.insert(site / "index" / f);
-    for (const auto& page : item_page_paths(site, *old)) stale.insert(page);
-    remove_stale_site_files(site, stale, keep);
-  }
+  if (old) remove_replaced_files(site, *old, collection);
   summary.title = collection.title;
   summary.sidecar = collection_file(site, name).string();
   summary.items = count;
   summary.added = count;
   summary.thumbnails_linked = true;  // no images, no thumbnails: results show each item's source.url
   summary.item_pages = collection.item_pages.count;
-  for (const auto& m : collection.models) summary.models.push_back(m.card);
+  for (const auto& m : collection.models) {
+    summary.models.push_back(m.card);
+    if (!m.text_card.empty()) summary.models.push_back(m.text_card);
+  }
   summary.seconds = seconds_since(start);
   return summary;
 }

@@ -20,6 +20,9 @@ struct QueryTargetRequest {
   std::string collection;            // empty: the site's default
   std::string feature;               // empty: the page's default (the collection's first "defaults")
   std::string metric;                // empty: the one the collection's defaults give the feature
+  // A text query: only a model feature with a text tower can answer it
+  // (the default: the first such feature, as the page's text box searches).
+  bool text = false;
 };
 
 struct QueryTarget {
@@ -30,13 +33,16 @@ struct QueryTarget {
   // Model features: the card file to embed the query with (the site's copy,
   // whose model file sits next to it, as for the page); empty otherwise.
   std::string model_card;
+  // A text query: the site's copy of the text tower's card; empty otherwise.
+  std::string text_card;
 
   const Collection* collection() const { return items ? &items->document() : nullptr; }
   const CollectionItem* item(std::uint32_t id) const;  // null without a collection or for an unknown id
 };
 
 // Throws Error(InvalidArgument) for a collection, feature or metric the site
-// does not have (listing those it has), Error(Io) for missing files, and
+// does not have (listing those it has) and for a text query the collection
+// cannot answer (saying why), Error(Io) for missing files, and
 // Error(Corrupt) "<file>: …" for a damaged bundle or sidecar, or a bundle that
 // does not match its sidecar entry.
 QueryTarget open_query_target(const QueryTargetRequest& request);

@@ -2,6 +2,7 @@
 
 #include "common/files.h"
 #include "embed/model_embedder.h"
+#include "embed/text_embedder.h"
 #include "lookalike/common/error.h"
 #include "lookalike/image/decode.h"
 #include "lookalike/model/preprocess.h"
@@ -36,6 +37,23 @@ std::vector<float> query_vector(const std::filesystem::path& image, const IndexC
   options.model_path = model.model_path;
   ModelEmbedder embedder = ModelEmbedder::open(feature.card->path, options);
   return embedder.embed(decoded.image);
+}
+
+std::vector<float> text_query_vector(const std::string& text, const IndexConfig& bundle, const std::string& text_card,
+                                     const ModelRunOptions& model, std::vector<std::int32_t>* ids) {
+  TextEmbedderOptions options;
+  options.batch_size = 1;
+  options.model_threads = model.model_threads;
+  options.model_path = model.model_path;
+  TextEmbedder embedder = TextEmbedder::open(text_card, options);
+  if (embedder.card().feature_spec() != bundle.feature_spec)
+    fail(ErrorKind::InvalidArgument, "the text card " + text_card + " pairs with " + embedder.card().feature_spec() +
+                                         ", the index holds " + bundle.feature_spec);
+  if (embedder.dim() != bundle.dim)
+    fail(ErrorKind::InvalidArgument, "the text card " + text_card + " gives " + std::to_string(embedder.dim()) +
+                                         "-d vectors, the index holds " + std::to_string(bundle.dim) + "-d ones");
+  if (ids) *ids = embedder.tokenize(text).ids;
+  return embedder.embed(text);
 }
 
 }  // namespace lookalike::cli

@@ -21,4 +21,12 @@ namespace lookalike::cli {
 std::vector<float> query_vector(const std::filesystem::path& image, const IndexConfig& bundle,
                                 const std::string& model_card, const ModelRunOptions& model);
 
+// The vector of a text query, as the page's text box computes it: the text
+// tower's card (`text_card`, the site's copy) tokenizes, the model embeds,
+// the core normalises. `ids`, when given, receives the token ids. Throws
+// Error(InvalidArgument) when the card's feature or dimension is not the
+// bundle's.
+std::vector<float> text_query_vector(const std::string& text, const IndexConfig& bundle, const std::string& text_card,
+                                     const ModelRunOptions& model, std::vector<std::int32_t>* ids = nullptr);
+
 }  // namespace lookalike::cli

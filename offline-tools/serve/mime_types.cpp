@@ -26,6 +26,7 @@ std::string mime_type_for(const std::filesystem::path& file) {
       {".xml", "application/xml; charset=utf-8"},
       {".wasm", "application/wasm"},
       {".onnx", "application/octet-stream"},
+      {".gz", "application/gzip"},  // as stored: never with Content-Encoding (the page checks the gzip bytes)
       {".ort", "application/octet-stream"},
       {".lkx", "application/octet-stream"},
       {".bin", "application/octet-stream"},

@@ -14,7 +14,10 @@
 #include <iterator>
 #include <stdexcept>
 
+#include "embed/node_runtime.h"
+#include "lookalike/common/error.h"
 #include "lookalike/image/encode.h"
+#include "support/skip.h"
 
 namespace lookalike::testing {
 
@@ -228,6 +231,14 @@ CliResult CliProcess::wait(std::chrono::milliseconds timeout) {
 CliResult run_cli(const std::vector<std::string>& args) {
   CliProcess process(args);
   return process.wait(std::chrono::minutes(5));
+}
+
+void require_node_runtime() {
+  try {
+    cli::find_node_runtime();
+  } catch (const Error& e) {
+    skip_test(std::string("the model worker cannot run here: ") + e.what());
+  }
 }
 
 }  // namespace lookalike::testing

@@ -80,6 +80,10 @@ class CliProcess {
   void pump(int timeout_ms);
 };
 
+// Skips the test (support/skip.h), saying why, when the model worker cannot
+// run here (no Node.js, or no onnxruntime-node).
+void require_node_runtime();
+
 // Lines of text without the trailing empty one.
 std::vector<std::string> lines_of(const std::string& text);
 

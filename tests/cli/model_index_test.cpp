@@ -24,14 +24,6 @@ namespace {
 
 const fs::path kTinyCard = fs::path(LOOKALIKE_SOURCE_DIR) / "models/test/tiny-embed.json";
 
-void require_node_runtime() {
-  try {
-    find_node_runtime();
-  } catch (const Error& e) {
-    skip_test(std::string("the model worker cannot run here: ") + e.what());
-  }
-}
-
 void make_tree(const fs::path& root) {
   for (int l = 0; l < 2; ++l)
     for (int i = 0; i < 4; ++i)
@@ -52,7 +44,8 @@ TEST_CASE("index with a model card writes a model bundle and the card with its f
                                    "cosine,l2", "--model-threads", "1", "--json", "-q"});
   INFO(built.err);
   REQUIRE(built.exit_code == 0);
-  CHECK(json::parse(built.out)["models"] == json::array({"models/tiny-embed.json"}));
+  // The card's text tower (models/test/tiny-text.json pairs with tiny-embed) comes along: tests/cli/text_query_test.cpp.
+  CHECK(json::parse(built.out)["models"] == json::array({"models/tiny-embed.json", "models/tiny-text.json"}));
 
   const Collection c = read_collection(site, "m");
   REQUIRE(c.bundles.size() == 4);

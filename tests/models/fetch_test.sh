@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# models/fetch.sh: verification, resume, --from, local files, offline failure.
+# models/fetch.sh: verification, resume, --from, local files, offline failure, --text.
 # Uses file:// and a closed local port, so it needs no network.
 #
 #   fetch_test.sh            the checks on made-up cards
@@ -60,6 +60,13 @@ made_up_cards() {
   grep -q "computed sha256 $sha" "$work/log"; check "reports the computed sha256" 0 $?
 
   "$fetch" no-such-card 2> "$work/log"; check "unknown card is a usage error" 2 $?
+
+  # --text: the text towers that pair with an image card (the committed tiny one's is in the repository).
+  "$fetch" --text tiny-embed 2> "$work/log"; check "--text installs the tiny text tower" 0 $?
+  grep -q "tiny-text: already installed" "$work/log"; check "--text names the text tower" 0 $?
+  "$fetch" --text "$work/good.json" 2> "$work/log"; check "--text without a pairing text card is no error" 0 $?
+  grep -q "no text card pairs with good" "$work/log"; check "--text says none pairs" 0 $?
+  "$fetch" --text tiny-embed "$tiny" 2> "$work/log"; check "--text with a local file is a usage error" 2 $?
 }
 
 # The derived MobileNetV2 file, from ../shared/models.

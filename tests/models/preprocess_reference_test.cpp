@@ -49,8 +49,9 @@ struct Photo {
   fs::path file;
 };
 
-// The cards of models/ and models/test/, one per distinct input section
-// (the CLIP cards and the tiny test model preprocess alike).
+// The image cards of models/ and models/test/, one per distinct input section
+// (the CLIP cards and the tiny test model preprocess alike; text towers' cards
+// have no image input).
 std::vector<std::pair<fs::path, ModelCard>> distinct_cards() {
   std::vector<std::pair<fs::path, ModelCard>> out;
   std::set<std::string> inputs;
@@ -60,6 +61,7 @@ std::vector<std::pair<fs::path, ModelCard>> distinct_cards() {
           entry.path().filename().string().find("reference") != std::string::npos)
         continue;
       const nlohmann::json card = read_json(entry.path());
+      if (card.value("tower", "image") == "text") continue;
       if (inputs.insert(card["input"].dump()).second) out.emplace_back(entry.path(), parse_model_card(card.dump()));
     }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

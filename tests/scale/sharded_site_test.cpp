@@ -9,8 +9,6 @@
 
 #include "../cli/cli_test_support.h"
 #include "common/files.h"
-#include "embed/node_runtime.h"
-#include "lookalike/common/error.h"
 #include "support/skip.h"
 
 using namespace lookalike;
@@ -21,14 +19,6 @@ using nlohmann::json;
 namespace {
 
 const std::string kTinyCard = (fs::path(LOOKALIKE_SOURCE_DIR) / "models/test/tiny-embed.json").string();
-
-void require_node_runtime() {
-  try {
-    find_node_runtime();
-  } catch (const Error& e) {
-    skip_test(std::string("the model worker cannot run here: ") + e.what());
-  }
-}
 
 // Two labels, an exact copy of one picture under the other label, a
 // brightened near copy, a corrupt file and one too small for prep.

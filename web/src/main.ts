@@ -10,6 +10,7 @@ import { registerOfflineCache } from './ui/offline-cache';
 import { setUpQueryInputs, showSamples } from './ui/query-inputs';
 import { ResultsView } from './ui/results-view';
 import { StatusView } from './ui/status-view';
+import { TextQuery } from './ui/text-query';
 import { WorkerClient } from './ui/worker-client';
 
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -89,6 +90,19 @@ function queryFile(blob: Blob, name: string): void {
   results.showQuery({ blob }, name);
 }
 
+const textQuery = new TextQuery({
+  firstInput: () => client.loadTextModel(),
+  submit: (text) => {
+    // A text query searches the model that reads text: the switches follow.
+    const feature = textQuery.feature();
+    if (feature) controls.selectFeature(feature);
+    const settings = currentSettings();
+    if (!settings) return;
+    results.showText(text);
+    startQuery(() => client.query({ type: 'query-text', text, settings }));
+  },
+});
+
 function onEvent(event: Event): void {
   switch (event.type) {
     case 'progress':
@@ -101,11 +115,15 @@ function onEvent(event: Event): void {
       status.state('failed', 'Not ready.');
       showError(event.message);
       break;
+    case 'text-model':
+      textQuery.modelState(event.state, event.message);
+      break;
     case 'ready':
       status.setRuntime(event.runtime);
       status.setCollection(event.collection);
       if (event.index) status.setIndex(event.index);
       controls.show(event.collection);
+      textQuery.show(event.collection.textSearch);
       showSamples(event.collection.samples, (sample) => {
         const settings = currentSettings();
         if (!settings) return;
@@ -115,7 +133,12 @@ function onEvent(event: Event): void {
       byId('collection-title').textContent =
         `${event.collection.title} — ${event.collection.count.toLocaleString('en')} images`;
       byId('licence-note').textContent = event.collection.licenceNote ?? '';
-      status.state('ready', 'Ready: drop, paste or choose an image.');
+      status.state(
+        'ready',
+        event.collection.textSearch
+          ? 'Ready: drop, paste or choose an image, or describe one.'
+          : 'Ready: drop, paste or choose an image.',
+      );
       // Downloads are done: fold their details away (one click opens them),
       // unless something failed and the user may want to look.
       if (byId('message').hidden) byId<HTMLDetailsElement>('details').open = false;

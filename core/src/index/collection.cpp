@@ -131,8 +131,11 @@ void validate(const Collection& c, const Reporter& bad) {
   if (c.item_pages.paged()) validate_item_pages(c, bad);
   validate_bundles(c.bundles, bad);
   validate_defaults(c, bad);
-  for (std::size_t i = 0; i < c.models.size(); ++i)
+  for (std::size_t i = 0; i < c.models.size(); ++i) {
     if (!is_site_path(c.models[i].card)) bad(at("models", i) + ".card", "must be a relative path inside the site");
+    if (!c.models[i].text_card.empty() && !is_site_path(c.models[i].text_card))
+      bad(at("models", i) + ".text_card", "must be a relative path inside the site");
+  }
   for (std::size_t i = 0; i < c.samples.size(); ++i)
     if (!is_site_path(c.samples[i].file)) bad(at("samples", i) + ".file", "must be a relative path inside the site");
 }
@@ -308,7 +311,11 @@ std::string collection_to_json(const Collection& c) {
   for (const CollectionBundle& b : c.bundles) bundles.push_back(bundle_to_json(b));
   root["bundles"] = std::move(bundles);
   json models = json::array();
-  for (const CollectionModel& m : c.models) models.push_back({{"card", m.card}});
+  for (const CollectionModel& m : c.models) {
+    json j = {{"card", m.card}};
+    if (!m.text_card.empty()) j["text_card"] = m.text_card;
+    models.push_back(std::move(j));
+  }
   root["models"] = std::move(models);
   if (!c.samples.empty())
     root["samples"] = with_titles(c.samples, [](const CollectionSample& s) {
@@ -349,8 +356,9 @@ Collection parse_collection(const std::string& json_text) {
     c.item_count = c.items.size();
   }
   c.bundles = read_each(top, "bundles", bad, false, read_bundle);
-  c.models =
-      read_each(top, "models", bad, false, [](const Fields& f) { return CollectionModel{f.text("card", true)}; });
+  c.models = read_each(top, "models", bad, false, [](const Fields& f) {
+    return CollectionModel{f.text("card", true), f.text("text_card")};
+  });
   c.samples = read_each(top, "samples", bad, false, [](const Fields& f) {
     return CollectionSample{f.text("file", true), f.text("title")};
   });

@@ -1,4 +1,4 @@
-// A worker without onnxruntime for the pipelining tests: it speaks protocol 2
+// A worker without onnxruntime for the pipelining tests: it speaks protocol 3
 // itself and "embeds" each image into 32 floats that say where they came from:
 //   [0] the sum of the image's floats, [1] its index in the batch,
 //   [2] the RUN's id, [3] the batch size, the rest 1.
@@ -109,7 +109,7 @@ process.stdin.on('data', (chunk) => {
     if (type === OPEN) {
       const request = JSON.parse(payload.toString('utf8'));
       sendJson(READY, {
-        protocol: 2,
+        protocol: 3,
         onnxruntime: 'fake',
         node: process.version,
         threads: 1,

@@ -52,6 +52,13 @@ export type Request =
   | { type: 'query-vector'; requestId: number; vector: Float32Array; feature: string; settings: SearchSettings }
   /** "More like this": the stored vector of an item, no re-embedding. */
   | { type: 'query-item'; requestId: number; itemId: number; settings: SearchSettings }
+  /**
+   * A text query, embedded by the collection's text tower (CollectionSummary.textSearch);
+   * settings.feature must be that tower's feature.
+   */
+  | { type: 'query-text'; requestId: number; text: string; settings: SearchSettings }
+  /** Start loading the text tower (the visitor began typing), so the first text query finds it ready. */
+  | { type: 'load-text-model' }
   /** Run the current query again with new settings (switches). */
   | { type: 'rerun'; requestId: number; settings: SearchSettings };
 
@@ -104,6 +111,18 @@ export interface SampleView {
   image: string;
 }
 
+/** Text search: a model feature whose text tower the collection publishes. */
+export interface TextSearchInfo {
+  /** The model feature text queries search ("model:clip-vit-b32"). */
+  feature: string;
+  /** The text tower's card name. */
+  model: string;
+  /** Bytes the first text query downloads (the model and its vocabulary), unless cached. */
+  downloadBytes: number;
+  /** Null when usable; otherwise why text search is not offered. */
+  unavailable: string | null;
+}
+
 export interface CollectionSummary {
   name: string;
   title: string;
@@ -119,6 +138,8 @@ export interface CollectionSummary {
   collections: { name: string; title: string }[];
   /** Why no model feature is offered, or null when one is. */
   modelNote: string | null;
+  /** Text search, when a model of the collection has a text tower; null otherwise (no text box). */
+  textSearch: TextSearchInfo | null;
 }
 
 export interface RuntimeInfo {
@@ -150,6 +171,8 @@ export interface Timings {
   download: number | null;
   /** Reading a chosen, dropped or pasted file. */
   read: number | null;
+  /** A text query's tokenizing (null for images). */
+  tokenize: number | null;
   decode: number | null;
   preprocess: number | null;
   model: number | null;
@@ -160,9 +183,11 @@ export interface Timings {
 }
 
 export interface QueryDescription {
-  kind: 'image' | 'item' | 'vector';
-  /** File name, URL, sample or item title. */
+  kind: 'image' | 'item' | 'text' | 'vector';
+  /** File name, URL, sample or item title; a text query's text. */
   name: string;
+  /** A text query's token count (with the start and end tokens), else null. */
+  tokens: number | null;
   /** The photo's size, upright. */
   width: number | null;
   height: number | null;
@@ -192,6 +217,8 @@ export type Event =
   | { type: 'runtime'; runtime: RuntimeInfo }
   /** Initialisation failed; the page stays up and says why. */
   | { type: 'fatal'; message: string }
+  /** The text tower: loading (downloads show as progress), ready, or failed with the reason. */
+  | { type: 'text-model'; state: 'loading' | 'ready' | 'failed'; message: string | null }
   | {
       type: 'result';
       requestId: number;
@@ -204,7 +231,8 @@ export type Event =
       /**
        * The vector searched with: the query image's feature, or its model
        * embedding (L2-normalised when the card says so), as the offline tools
-       * compute it for the same file; null for "more like this".
+       * compute it for the same file; a text query's text embedding, as
+       * `lookalike query --text` computes it; null for "more like this".
        */
       queryVector: Float32Array | null;
     }

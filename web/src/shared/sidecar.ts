@@ -91,6 +91,8 @@ export interface Sidecar {
   bundles: BundleEntry[];
   /** Model card paths relative to the site. */
   modelCards: string[];
+  /** Per model card path: the card of its text tower (relative to the site), when it has one. */
+  textCards: Map<string, string>;
   samples: SampleEntry[];
   /** Best first, one per feature (recorded by `lookalike index`; else the first bundle of each feature). */
   defaults: DefaultChoice[];
@@ -330,9 +332,16 @@ export function parseSidecar(text: string, file: string): Sidecar {
     pairs.add(key);
   }
 
-  const modelCards = (root['models'] === undefined ? [] : r.array(root['models'], 'models')).map((entry, i) =>
-    r.sitePath(r.object(entry, `models[${i}]`)['card'], `models[${i}].card`),
-  );
+  const models = root['models'] === undefined ? [] : r.array(root['models'], 'models');
+  const modelCards: string[] = [];
+  const textCards = new Map<string, string>();
+  models.forEach((entry, i) => {
+    const o = r.object(entry, `models[${i}]`);
+    const card = r.sitePath(o['card'], `models[${i}].card`);
+    modelCards.push(card);
+    if (o['text_card'] !== undefined && o['text_card'] !== null)
+      textCards.set(card, r.sitePath(o['text_card'], `models[${i}].text_card`));
+  });
 
   const samples = (root['samples'] === undefined ? [] : r.array(root['samples'], 'samples')).map(
     (entry, i): SampleEntry => {
@@ -354,6 +363,7 @@ export function parseSidecar(text: string, file: string): Sidecar {
     itemCount,
     bundles,
     modelCards,
+    textCards,
     samples,
   };
 }

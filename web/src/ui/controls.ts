@@ -45,6 +45,15 @@ export class Controls {
     byId('collection-control').hidden = summary.collections.length < 2;
   }
 
+  /** Switches to a feature (keeping the metric when it has it), as a text query needs its model's. */
+  selectFeature(spec: string): void {
+    if (this.feature.value === spec) return;
+    const option = Array.from(this.feature.options).find((o) => o.value === spec && !o.disabled);
+    if (!option) return;
+    this.feature.value = spec;
+    this.fillMetrics();
+  }
+
   settings(): SearchSettings | null {
     if (!this.summary || !this.feature.value) return null;
     const labelIndex = this.label.value === '' ? -1 : Number(this.label.value);

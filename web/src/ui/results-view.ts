@@ -109,12 +109,19 @@ export class ResultsView {
     byId('query-view').hidden = false;
   }
 
+  /** Shows a text query right away (before results): no picture, the text as the caption. */
+  showText(text: string): void {
+    this.showQuery({}, `Text: “${text}”`);
+  }
+
   showResults(query: QueryDescription, settings: SearchSettings, hits: Hit[]): void {
     const caption =
       query.kind === 'item'
         ? `More like: ${query.name}`
-        : `${query.name}${query.width ? ` — ${query.width}×${query.height} ${query.format?.toUpperCase() ?? ''}` : ''}` +
-          (query.decodedBy === 'browser' ? ' (decoded by the browser)' : '');
+        : query.kind === 'text'
+          ? `Text: “${query.name}”${query.tokens !== null ? ` (${query.tokens} tokens)` : ''}`
+          : `${query.name}${query.width ? ` — ${query.width}×${query.height} ${query.format?.toUpperCase() ?? ''}` : ''}` +
+            (query.decodedBy === 'browser' ? ' (decoded by the browser)' : '');
     setText(byId('query-caption'), caption);
     const direction = higherIsCloser(settings.metric) ? 'higher is closer' : 'lower is closer';
     setText(

@@ -86,6 +86,7 @@ export class StatusView {
 
   /** The query's steps; a large photo's decode says the size it was decoded at (reduced for the feature). */
   timings(t: Timings, query: QueryDescription): void {
+    const text = t.tokenize !== null;
     const decodedAt =
       query.reduction !== null && query.reduction > 1
         ? ` (at ${query.decodedWidth}×${query.decodedHeight} of ${query.width}×${query.height})`
@@ -93,8 +94,8 @@ export class StatusView {
     const parts = [
       t.download !== null ? `download ${formatMs(t.download)}` : null,
       t.read !== null ? `read ${formatMs(t.read)}` : null,
-      `decode ${formatMs(t.decode)}${decodedAt}`,
-      `preprocess ${formatMs(t.preprocess)}`,
+      text ? `tokenize ${formatMs(t.tokenize)}` : `decode ${formatMs(t.decode)}${decodedAt}`,
+      text ? null : `preprocess ${formatMs(t.preprocess)}`,
       `model ${formatMs(t.model)}`,
       `search ${formatMs(t.search)}`,
       t.items !== null ? `items ${formatMs(t.items)}` : null,

@@ -30,6 +30,11 @@ export class WorkerClient {
     });
   }
 
+  /** Asks the worker to load the collection's text tower (the visitor started typing). */
+  loadTextModel(): void {
+    this.send({ type: 'load-text-model' });
+  }
+
   openCollection(name: string): void {
     this.send({ type: 'open-collection', name });
   }

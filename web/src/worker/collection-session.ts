@@ -1,21 +1,39 @@
 // One open collection: its sidecar, its indexes, its model cards, and the
 // summary the page's controls are built from.
 import type { CollectionsIndex, Sidecar, SidecarItem } from '../shared/sidecar';
-import type { BackendPreference, CollectionSummary, FeatureChoice, ItemView, SampleView } from '../shared/protocol';
+import type {
+  BackendPreference,
+  CollectionSummary,
+  FeatureChoice,
+  ItemView,
+  SampleView,
+  TextSearchInfo,
+} from '../shared/protocol';
 import { METRIC_PREFERENCE } from '../shared/core-schema';
 import { featureTitle, isModelSpec } from '../shared/feature-titles';
 import { fetchBytes, bytesToText, type DownloadProgress } from './cached-fetch';
 import { IndexStore } from './index-store';
 import { itemCatalog, type ItemCatalog } from './item-catalog';
 import { ModelRunner } from './model-runner';
+import { TextModelRunner } from './text-model-runner';
 import type { DecodeNeed, LookalikeModule } from './wasm-runtime';
-import type { ModelCardInfo } from '@lookalike-wasm/lookalike_wasm.mjs';
+import type { ModelCardInfo, TextModelCardInfo } from '@lookalike-wasm/lookalike_wasm.mjs';
 
 export type ProgressFactory = (key: string, label: string, total: number | null) => DownloadProgress;
 
 interface ModelCardRef {
   url: string;
   card: ModelCardInfo | null;
+  problem: string | null;
+}
+
+/** A text tower the collection lists for a model card (its `text_card`). */
+interface TextCardRef {
+  url: string;
+  json: string;
+  card: TextModelCardInfo | null;
+  /** The feature it answers text for: its image card's. */
+  feature: string | null;
   problem: string | null;
 }
 
@@ -26,6 +44,8 @@ export class CollectionSession {
   readonly catalog: ItemCatalog;
   private readonly models = new Map<string, Promise<ModelRunner>>();
   private cards: ModelCardRef[] = [];
+  private textCards: TextCardRef[] = [];
+  private textRunner: Promise<TextModelRunner> | null = null;
   private readonly failures = new Map<string, string>();
   private samples: { title: string; path: string }[] = [];
 
@@ -62,6 +82,65 @@ export class CollectionSession {
         }
       }),
     );
+  }
+
+  /** Fetches the text towers' cards the collection lists (after readModelCards). */
+  async readTextCards(): Promise<void> {
+    this.textCards = await Promise.all(
+      [...this.sidecar.textCards].map(async ([imagePath, path]): Promise<TextCardRef> => {
+        const url = new URL(path, this.siteUrl).href;
+        const image = this.cards[this.sidecar.modelCards.indexOf(imagePath)]?.card ?? null;
+        const ref: TextCardRef = { url, json: '', card: null, feature: image?.featureSpec ?? null, problem: null };
+        try {
+          ref.json = bytesToText(
+            (await fetchBytes(url, { what: `the text model card ${path}`, policy: 'network-first' })).bytes,
+          );
+        } catch (error) {
+          return { ...ref, problem: (error as Error).message };
+        }
+        const parsed = this.m.parseTextModelCard(ref.json);
+        if (!parsed.ok) return { ...ref, problem: `${path}: ${parsed.error}` };
+        if (image && parsed.value.featureSpec !== image.featureSpec)
+          return { ...ref, problem: `${path} pairs with ${parsed.value.pairsWith}, not with ${image.name}` };
+        return { ...ref, card: parsed.value };
+      }),
+    );
+  }
+
+  /** The text tower text queries use: the first, in the order of the collection's defaults, of a usable model. */
+  private textCardRef(): TextCardRef | null {
+    const order = [...this.sidecar.defaults.map((d) => d.feature), ...this.sidecar.bundles.map((b) => b.feature)];
+    for (const feature of order) {
+      const ref = this.textCards.find((t) => t.feature === feature);
+      if (ref) return ref;
+    }
+    return this.textCards[0] ?? null;
+  }
+
+  textSearch(): TextSearchInfo | null {
+    const ref = this.textCardRef();
+    if (!ref) return null;
+    const problem =
+      ref.problem ?? (ref.feature ? this.featureProblem(ref.feature) : 'its model is not in this collection');
+    return {
+      feature: ref.feature ?? '',
+      model: ref.card?.name ?? '',
+      downloadBytes: (ref.card?.bytes ?? 0) + (ref.card?.tokenizerBytes ?? 0),
+      unavailable: problem,
+    };
+  }
+
+  /** The text tower, loading its vocabulary, ONNX Runtime and the model on first use. */
+  textModel(): Promise<TextModelRunner> {
+    if (!this.textRunner) {
+      const ref = this.textCardRef();
+      const problem = this.textSearch()?.unavailable;
+      if (!ref?.card || problem)
+        return Promise.reject(new Error(problem ?? 'this collection has no text tower: it takes images only'));
+      this.textRunner = TextModelRunner.load(this.m, ref.url, ref.json, ref.card, this.progress);
+      this.textRunner.catch(() => (this.textRunner = null));
+    }
+    return this.textRunner;
   }
 
   /** The records of the items `ids` (a large collection fetches the pages they are on). */
@@ -191,6 +270,7 @@ export class CollectionSession {
       defaultMetric,
       samples: this.samples.map((s, index): SampleView => ({ index, title: s.title, image: s.path })),
       collections: this.index.collections.map((c) => ({ name: c.name, title: c.title })),
+      textSearch: this.textSearch(),
       modelNote: hasModel
         ? null
         : features.some((f) => f.isModel)
@@ -203,6 +283,10 @@ export class CollectionSession {
 
   dispose(): void {
     this.store.dispose();
+    void this.textRunner?.then(
+      (runner) => runner.release(),
+      () => undefined,
+    );
   }
 
   private defaultSamples(): { title: string; path: string }[] {

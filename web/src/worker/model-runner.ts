@@ -8,8 +8,9 @@
 // slow one; better while loading than on the user's first query), then
 // tries WebGPU (webgpu-backend.ts). Queries are preprocessed and L2-normalised
 // by the core, so the tensor and the vector are the offline tools' own.
-import { fetchBytes, bytesToText, evictCached, type DownloadProgress } from './cached-fetch';
+import { fetchBytes, bytesToText, type DownloadProgress } from './cached-fetch';
 import { loadOrt, sessionOptions, type Ort, type OrtSession } from './ort-runtime';
+import { fetchPinnedFile } from './pinned-file';
 import { tryWebGpu, type BackendPreference, type CheckRun } from './webgpu-backend';
 import type { LookalikeModule, RgbImage } from './wasm-runtime';
 import type { ModelCardInfo } from '@lookalike-wasm/lookalike_wasm.mjs';
@@ -73,30 +74,22 @@ export class ModelRunner {
     const parsed = m.parseModelCard(cardJson);
     if (!parsed.ok) throw new ModelError(`the model card ${cardUrl} is invalid: ${parsed.error}`);
     const card = parsed.value;
-    const version = card.sha256 ? `?v=${card.sha256.slice(0, 16)}` : '';
-    const modelUrl = new URL(card.file + version, cardUrl).href;
-    const [ort, model] = await Promise.all([
+    const [ort, modelBytes] = await Promise.all([
       loadOrt(progress('runtime:ort', 'ONNX Runtime', null)),
-      fetchBytes(modelUrl, {
-        what: `the model ${card.file}`,
-        policy: 'cache-first',
-        expectedBytes: card.bytes || null,
-        onProgress: progress(`model:${card.name}`, `model ${card.name}`, card.bytes || null),
-      }),
+      fetchPinnedFile(
+        {
+          url: new URL(card.file, cardUrl).href,
+          what: `the model ${card.file}`,
+          sha256: card.sha256,
+          bytes: card.bytes,
+          onProgress: progress(`model:${card.name}`, `model ${card.name}`, card.bytes || null),
+        },
+        (message) => new ModelError(message),
+      ),
     ]);
-    if (card.sha256) {
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', model.bytes.slice().buffer));
-      const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-      if (hex !== card.sha256) {
-        if (model.fromCache) await evictCached(modelUrl);
-        throw new ModelError(
-          `the model ${card.file} is damaged or not the one the card names (sha256 ${hex.slice(0, 12)}…, expected ${card.sha256.slice(0, 12)}…)`,
-        );
-      }
-    }
     let session: OrtSession;
     try {
-      session = await ort.InferenceSession.create(model.bytes, sessionOptions('wasm'));
+      session = await ort.InferenceSession.create(modelBytes, sessionOptions('wasm'));
     } catch (error) {
       throw new ModelError(`ONNX Runtime could not load ${card.file}: ${(error as Error).message ?? String(error)}`);
     }
@@ -133,7 +126,7 @@ export class ModelRunner {
       throw new ModelError(`the model gave ${reference.length} values, its card says ${card.outputDim}`);
     }
     const webgpu = await tryWebGpu(
-      model.bytes,
+      modelBytes,
       preference,
       check,
       { ort, session, reference },

@@ -22,6 +22,7 @@ import { bytesToText, DownloadError, fetchBytes } from './cached-fetch';
 import { CollectionSession } from './collection-session';
 import { IndexError } from './index-store';
 import { ModelError } from './model-runner';
+import type { TextModelRunner } from './text-model-runner';
 import { plannedOrtThreads } from './ort-runtime';
 import { QueryError, QueryImage, type DecodedQuery } from './query-image';
 import { fetchRemoteImage, parseQueryUrl } from './remote-image';
@@ -34,6 +35,7 @@ const MAX_K = 200;
 
 type CurrentQuery =
   | { kind: 'image'; image: QueryImage; name: string; vectors: Map<string, Float32Array> }
+  | { kind: 'text'; text: string; ids: Int32Array | null; vectors: Map<string, Float32Array> }
   | { kind: 'item'; itemId: number; name: string }
   | { kind: 'vector'; vector: Float32Array; feature: string; name: string };
 
@@ -147,10 +149,12 @@ async function openCollection(name: string | undefined): Promise<void> {
 
   session?.dispose();
   // An image query carries over to the new collection (its features are
-  // per spec); an item of the old collection does not.
-  if (current?.kind === 'item') releaseQuery();
+  // per spec); an item of the old collection does not, nor a text (the new
+  // collection may have no text tower).
+  if (current?.kind === 'item' || current?.kind === 'text') releaseQuery();
   session = new CollectionSession(m, siteUrl, index, sidecar, sidecarUrl, progress, backendPreference, listBudgetMB);
   await session.readModelCards();
+  await session.readTextCards();
 
   // Load what the default settings need before saying "ready", so the first
   // query is fast. A model that cannot load is offered as unavailable (with
@@ -288,15 +292,7 @@ async function queryVector(
     const runner = await s.model(feature).catch((error: unknown) => {
       throw new StageError('model', message(error));
     });
-    // Said once, when it changes: a runtime event re-renders the page's facts, work the query does not need.
-    if (
-      ortRuntime?.backend !== runner.backend ||
-      ortRuntime.note !== runner.backendNote ||
-      ortRuntime.threads !== runner.threads
-    ) {
-      ortRuntime = { backend: runner.backend, note: runner.backendNote, threads: runner.threads };
-      post({ type: 'runtime', runtime: runtimeInfo() });
-    }
+    noteOrtRuntime({ backend: runner.backend, note: runner.backendNote, threads: runner.threads });
     const embedding = await runner.embed(decoded.image);
     timings.preprocess = embedding.preprocessMs;
     timings.model = embedding.modelMs;
@@ -312,22 +308,144 @@ async function queryVector(
   return { vector, decoded };
 }
 
+/** Says once, when it changes, what ONNX Runtime runs on (a runtime event re-renders the page's facts). */
+function noteOrtRuntime(runtime: { backend: 'wasm' | 'webgpu'; note: string; threads: number }): void {
+  if (
+    ortRuntime?.backend === runtime.backend &&
+    ortRuntime.note === runtime.note &&
+    ortRuntime.threads === runtime.threads
+  )
+    return;
+  ortRuntime = runtime;
+  post({ type: 'runtime', runtime: runtimeInfo() });
+}
+
+/** The text tower the page was last told is ready (so it is told once). */
+let announcedTextModel: TextModelRunner | null = null;
+
+/** The text tower, loading it on first use (its downloads show as progress); says when it is ready or failed. */
+async function textModel(s: CollectionSession): Promise<TextModelRunner> {
+  const loading = s.textModel();
+  let settled = false;
+  void loading.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  await Promise.resolve();
+  if (!settled) post({ type: 'text-model', state: 'loading', message: null });
+  try {
+    const runner = await loading;
+    if (runner !== announcedTextModel) post({ type: 'text-model', state: 'ready', message: null });
+    announcedTextModel = runner;
+    // The image model's backend stays what the facts describe once it is loaded.
+    if (!ortRuntime)
+      noteOrtRuntime({ backend: 'wasm', note: `text model ${runner.card.name}`, threads: runner.threads });
+    return runner;
+  } catch (error) {
+    post({ type: 'text-model', state: 'failed', message: message(error) });
+    throw new StageError('model', `the text model could not be loaded: ${message(error)}`);
+  }
+}
+
+async function textQueryVector(
+  s: CollectionSession,
+  query: Extract<CurrentQuery, { kind: 'text' }>,
+  feature: string,
+  timings: Timings,
+): Promise<Float32Array> {
+  const text = s.textSearch();
+  if (!text || feature !== text.feature)
+    throw new StageError(
+      'input',
+      text
+        ? `a text query searches ${text.feature} (the model that reads text); ${feature} describes images only: choose it, or search with an image`
+        : 'this collection has no text tower: search with an image',
+    );
+  const cached = query.vectors.get(feature);
+  if (cached) return cached;
+  const runner = await textModel(s);
+  const embedding = await runner.embed(query.text);
+  timings.tokenize = embedding.tokenizeMs;
+  timings.model = embedding.modelMs;
+  query.ids = embedding.ids;
+  query.vectors.set(feature, embedding.vector);
+  return embedding.vector;
+}
+
+/** The query's vector for `feature` (an image's, a text's, or one given) and, for an image, how it was decoded; null for "more like this". */
+async function vectorOf(
+  s: CollectionSession,
+  query: CurrentQuery,
+  feature: string,
+  timings: Timings,
+): Promise<{ vector: Float32Array; decoded: DecodedQuery | null } | null> {
+  if (query.kind === 'image') return queryVector(s, query, feature, timings);
+  if (query.kind === 'text') return { vector: await textQueryVector(s, query, feature, timings), decoded: null };
+  if (query.kind === 'vector') {
+    if (query.feature !== feature)
+      throw new StageError('input', `the query vector is a ${query.feature} vector, not ${feature}`);
+    return { vector: query.vector, decoded: null };
+  }
+  return null;
+}
+
+/** What the result says of the query; notes about an image's decoding go to `notes`. */
+async function describe(
+  s: CollectionSession,
+  query: CurrentQuery,
+  decoded: DecodedQuery | null,
+  notes: string[],
+): Promise<QueryDescription> {
+  const none = {
+    width: null,
+    height: null,
+    decodedWidth: null,
+    decodedHeight: null,
+    reduction: null,
+    format: null,
+    decodedBy: null,
+    orientation: null,
+    item: null,
+    tokens: null,
+  };
+  if (query.kind === 'item') return { ...none, kind: 'item', name: query.name, item: await s.item(query.itemId) };
+  if (query.kind === 'text') return { ...none, kind: 'text', name: query.text, tokens: query.ids?.length ?? null };
+  if (query.kind === 'vector') return { ...none, kind: 'vector', name: query.name };
+  const d = decoded!;
+  if (d.decodedBy === 'browser')
+    notes.push(
+      `${d.format.toUpperCase()} is decoded by the browser, not by the core decoder the offline tools use: results may differ slightly from theirs`,
+    );
+  if (d.orientation !== null && d.orientation !== 1) notes.push(`turned upright (EXIF orientation ${d.orientation})`);
+  return {
+    ...none,
+    kind: 'image',
+    name: query.name,
+    width: d.width,
+    height: d.height,
+    decodedWidth: d.decodedWidth,
+    decodedHeight: d.decodedHeight,
+    reduction: d.reduction,
+    format: d.format,
+    decodedBy: d.decodedBy,
+    orientation: d.orientation,
+  };
+}
+
 async function run(requestId: number, settings: SearchSettings, started: number, timings: Timings): Promise<void> {
   const s = requireSession();
   const query = current;
-  if (!query) throw new StageError('input', 'there is no query yet: choose an image first');
+  if (!query) throw new StageError('input', 'there is no query yet: choose an image or type a text first');
   checkSettings(s, settings);
   const notes: string[] = [];
   const options = { k: settings.k, label: s.labelIndex(settings.label) };
 
-  let hits: { ids: Uint32Array; scores: Float32Array };
-  let description: QueryDescription;
   const loadStarted = performance.now();
   const wasLoaded = s.store.isLoaded(settings.feature, settings.metric);
-  // The query's feature and the index (downloaded on first use; with every
+  // The query's vector and the index (downloaded on first use; with every
   // item's label when filtering) in parallel.
   const [queried, { index }] = await Promise.all([
-    query.kind === 'image' ? queryVector(s, query, settings.feature, timings) : Promise.resolve(null),
+    vectorOf(s, query, settings.feature, timings),
     options.label >= 0
       ? s.store.withLabels(settings.feature, settings.metric)
       : s.store.get(settings.feature, settings.metric),
@@ -336,75 +454,18 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     notes.push(
       `index for ${settings.feature} / ${settings.metric} loaded in ${Math.round(performance.now() - loadStarted)} ms`,
     );
-
-  if (query.kind === 'vector') {
-    if (query.feature !== settings.feature)
-      throw new StageError('input', `the query vector is a ${query.feature} vector, not ${settings.feature}`);
-    const t0 = performance.now();
-    const result = await index.search(query.vector, options);
-    timings.search = performance.now() - t0;
-    if (!result.ok) throw new StageError('search', result.error);
-    hits = result.value;
-    description = {
-      kind: 'vector',
-      name: query.name,
-      width: null,
-      height: null,
-      decodedWidth: null,
-      decodedHeight: null,
-      reduction: null,
-      format: null,
-      decodedBy: null,
-      orientation: null,
-      item: null,
-    };
-  } else if (query.kind === 'image') {
-    const t0 = performance.now();
-    const result = await index.search(queried!.vector, options);
-    timings.search = performance.now() - t0;
-    if (!result.ok) throw new StageError('search', result.error);
-    hits = result.value;
-    const d = queried!.decoded;
-    description = {
-      kind: 'image',
-      name: query.name,
-      width: d.width,
-      height: d.height,
-      decodedWidth: d.decodedWidth,
-      decodedHeight: d.decodedHeight,
-      reduction: d.reduction,
-      format: d.format,
-      decodedBy: d.decodedBy,
-      orientation: d.orientation,
-      item: null,
-    };
-    if (d.decodedBy === 'browser')
-      notes.push(
-        `${d.format.toUpperCase()} is decoded by the browser, not by the core decoder the offline tools use: results may differ slightly from theirs`,
-      );
-    if (d.orientation !== null && d.orientation !== 1) notes.push(`turned upright (EXIF orientation ${d.orientation})`);
-  } else {
-    // "More like this": the item's stored vector; the item itself is not
-    // among the k results (VectorIndex::search_by_id, as `lookalike query --item`).
-    const t0 = performance.now();
-    const result = await index.searchById(query.itemId, options);
-    timings.search = performance.now() - t0;
-    if (!result.ok) throw new StageError('search', result.error);
-    hits = result.value;
-    description = {
-      kind: 'item',
-      name: query.name,
-      width: null,
-      height: null,
-      decodedWidth: null,
-      decodedHeight: null,
-      reduction: null,
-      format: null,
-      decodedBy: null,
-      orientation: null,
-      item: await s.item(query.itemId),
-    };
-  }
+  // A vector (an image's, a text's, one given), or "more like this": the
+  // item's stored vector, the item itself not among the k results
+  // (VectorIndex::search_by_id, as `lookalike query --item`).
+  const t0 = performance.now();
+  const result =
+    query.kind === 'item'
+      ? await index.searchById(query.itemId, options)
+      : await index.search(queried!.vector, options);
+  timings.search = performance.now() - t0;
+  if (!result.ok) throw new StageError('search', result.error);
+  const hits = result.value;
+  const description = await describe(s, query, queried?.decoded ?? null, notes);
 
   const fetched = index.lastFetch();
   if (fetched && fetched.listsFetched > 0)
@@ -436,7 +497,7 @@ async function run(requestId: number, settings: SearchSettings, started: number,
     timings,
     notes,
     index: index.view(),
-    queryVector: query.kind === 'vector' ? query.vector : (queried?.vector ?? null), // copied by postMessage; the worker keeps its own
+    queryVector: queried?.vector ?? null, // copied by postMessage; the worker keeps its own
   });
 }
 
@@ -444,6 +505,7 @@ function freshTimings(): Timings {
   return {
     download: null,
     read: null,
+    tokenize: null,
     decode: null,
     preprocess: null,
     model: null,
@@ -499,6 +561,10 @@ async function handle(request: Request): Promise<void> {
   switch (request.type) {
     case 'init':
       await init(request.siteUrl, request.collection, request.backend, request.listBudgetMB);
+      return;
+    case 'load-text-model':
+      // Not awaited: a download of many megabytes must not hold image queries back.
+      if (session) void textModel(session).catch(() => undefined);
       return;
     case 'open-collection':
       try {
@@ -559,6 +625,14 @@ async function handle(request: Request): Promise<void> {
         if (!item) throw new StageError('input', `there is no item ${request.itemId} in this collection`);
         releaseQuery();
         current = { kind: 'item', itemId: item.id, name: item.source.title ?? item.label ?? `item ${item.id}` };
+        await run(requestId, request.settings, started, freshTimings());
+        break;
+      }
+      case 'query-text': {
+        requireSession();
+        if (!request.text.trim()) throw new StageError('input', 'type a few words describing the picture you want');
+        releaseQuery();
+        current = { kind: 'text', text: request.text, ids: null, vectors: new Map() };
         await run(requestId, request.settings, started, freshTimings());
         break;
       }

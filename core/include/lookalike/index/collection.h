@@ -18,7 +18,7 @@
 //                  { "feature": "model:clip-vit-b32", "slug": "model-clip-vit-b32", "metric": "cosine",
 //                    "file": "demo.model-clip-vit-b32.cosine.lkp", "kind": "partitioned", "element": "int8",
 //                    "dim": 512, "count": 1000000, "bytes": 530000000, "data_files": 9 } ],
-//     "models": [ { "card": "models/mobilenetv2-int8.json" } ],
+//     "models": [ { "card": "models/clip-vit-b32.json", "text_card": "models/clip-vit-b32-text.json" } ],
 //     "samples": [ { "file": "samples/12.jpg", "title": "beach (item 12)" } ],
 //     "defaults": [ { "feature": "colour:bins=8x4x4", "metric": "l1" } ] }
 //
@@ -93,6 +93,10 @@ struct CollectionBundle {
 
 struct CollectionModel {
   std::string card;  // path of a model card (model/model_card.h)
+  // Path of a text tower's card (model/text_model_card.h) whose embeddings
+  // share this model's space, or empty: with one, the model's bundles also
+  // answer text queries (the page shows its text box).
+  std::string text_card = {};
 };
 
 // A query image the page offers ready-made (e.g. one photo per label).
