@@ -34,11 +34,14 @@ constexpr std::uint32_t kProductQuantizedFrom = 2048;
 constexpr std::size_t kDimsPerCodeByte = 8;
 // Multiply-adds of one comparison of every item with every centroid above
 // which the candidate k-means searches the centroids on sketches of
-// kSketchDims coordinates (kmeans_training.h), for kSketchedIterations
-// (at 1 000 000 items and 50 000 lists each full search is minutes).
+// kSketchDims coordinates (kmeans_training.h), for kSketchedIterations,
+// the worst-fitting kSketchedRefitFraction searching again after the
+// second (at 1 000 000 items and 50 000 lists each full search is minutes;
+// 6 iterations gathered too few clusters: docs/BENCHMARKS.md).
 constexpr double kExhaustiveWork = 5e11;
 constexpr std::size_t kSketchDims = 128;
-constexpr int kSketchedIterations = 6;
+constexpr int kSketchedIterations = 12;
+constexpr double kSketchedRefitFraction = 0.25;
 
 // Cosine and correlation (unit vectors): one list per kItemsPerList items.
 // L1 and L2 keep FAISS's rule of thumb, about 4·√N lists as a power of
@@ -100,6 +103,7 @@ Partition train_partition(const IndexConfig& config, const PartitionedRows& rows
     if (double(rows.count) * double(choices.lists) * double(dim) > kExhaustiveWork) {
       k.projected_dims = std::min<std::size_t>(dim, kSketchDims);
       k.iterations = kSketchedIterations;
+      k.refit_fraction = kSketchedRefitFraction;
     }
     k.seed = choices.seed;
     k.spherical = config.metric == Metric::Cosine || config.metric == Metric::Correlation;
