@@ -129,7 +129,7 @@ class CandidateKmeans {
 
   // Sketches: the first `projected_dims` coordinates after a random
   // rotation (none: the rows themselves are searched). Computed anew for
-  // each search, which costs a second where holding them would cost
+  // each search, which costs seconds where holding them would cost
   // rows × projected_dims floats (0.5 GB at a million rows).
   void start_sketches() {
     if (s_.projected_dims == 0) return;
