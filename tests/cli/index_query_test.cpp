@@ -26,13 +26,7 @@ using nlohmann::json;
 namespace {
 
 // Three labels, four pictures each: smooth blobs whose colours differ per picture.
-void make_tree(const fs::path& root) {
-  const char* labels[] = {"beach", "forest", "city"};
-  for (int l = 0; l < 3; ++l)
-    for (int i = 0; i < 4; ++i)
-      write_jpeg(root / labels[l] / (std::to_string(i) + ".jpg"),
-                 smooth_picture(160 + 16 * i, 120, std::uint32_t(10 * l + i + 1)));
-}
+void make_tree(const fs::path& root) { write_smooth_tree(root, {"beach", "forest", "city"}, 4, 160, 16, 120, 1); }
 
 std::vector<float> feature_of(const fs::path& file, const std::string& spec) {
   const auto bytes = read_file(file);

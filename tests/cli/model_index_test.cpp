@@ -24,12 +24,7 @@ namespace {
 
 const fs::path kTinyCard = fs::path(LOOKALIKE_SOURCE_DIR) / "models/test/tiny-embed.json";
 
-void make_tree(const fs::path& root) {
-  for (int l = 0; l < 2; ++l)
-    for (int i = 0; i < 4; ++i)
-      write_jpeg(root / (l ? "b" : "a") / (std::to_string(i) + ".jpg"),
-                 smooth_picture(200 + 10 * i, 150, std::uint32_t(40 + 10 * l + i)));
-}
+void make_tree(const fs::path& root) { write_smooth_tree(root, {"a", "b"}, 4, 200, 10, 150, 40); }
 
 }  // namespace
 

@@ -28,16 +28,7 @@ namespace {
 
 const fs::path kModels = fs::path(LOOKALIKE_SOURCE_DIR) / "models";
 
-void make_tree(const fs::path& root) {
-  for (int l = 0; l < 3; ++l)
-    for (int i = 0; i < 3; ++i)
-      write_jpeg(root /
-                     (l == 0   ? "red_car"
-                      : l == 1 ? "dog"
-                               : "beach") /
-                     (std::to_string(i) + ".jpg"),
-                 smooth_picture(180 + 10 * i, 140, std::uint32_t(70 + 10 * l + i)));
-}
+void make_tree(const fs::path& root) { write_smooth_tree(root, {"red_car", "dog", "beach"}, 3, 180, 10, 140, 70); }
 
 CliResult index_tiny(const fs::path& photos, const fs::path& site, std::vector<std::string> more = {}) {
   std::vector<std::string> args = {
