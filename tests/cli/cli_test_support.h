@@ -69,6 +69,13 @@ struct CliResult {
 // Runs the lookalike binary with `args`, waits, captures stdout and stderr.
 CliResult run_cli(const std::vector<std::string>& args);
 
+// Requires a run to have exited 0, showing its stderr when it did not.
+#define REQUIRE_CLI_SUCCESS(result)   \
+  do {                                \
+    INFO((result).err);               \
+    REQUIRE((result).exit_code == 0); \
+  } while (false)
+
 // A lookalike process left running (serve), with its stdout readable line by line.
 class CliProcess {
  public:

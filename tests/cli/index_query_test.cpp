@@ -44,8 +44,7 @@ std::vector<Hit> query(std::vector<std::string> args) {
   args.insert(args.begin(), "query");
   args.push_back("--json");
   const CliResult r = run_cli(args);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(r);
   return hits_of(json::parse(r.out)["results"]);
 }
 
@@ -72,8 +71,7 @@ TEST_CASE("index writes the site, and query with a flat bundle gives the core's 
   const CliResult built = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "t",
                                    "--title", "Test <b>photos</b>", "--feature", "colour", "--feature",
                                    "colour-texture", "--metric", "l1,cosine", "--samples", "4", "--json", "-q"});
-  INFO(built.err);
-  REQUIRE(built.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(built);
   const json summary = json::parse(built.out);
   CHECK(summary["items"] == 12);
   CHECK(summary["bundles"].size() == 4);
@@ -181,8 +179,7 @@ TEST_CASE("query on an HNSW bundle gives the bundle's own search: image, label f
                                    "--element",
                                    "int8",
                                    "-q"});
-  INFO(built.err);
-  REQUIRE(built.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(built);
   const Collection c = read_collection(site, "h");
   REQUIRE(c.bundles.size() == 1);
   CHECK(c.bundles[0].kind == IndexKind::Hnsw);
@@ -265,8 +262,7 @@ TEST_CASE("index --update adds and removes images, keeps ids and thumbnails, ref
       update.push_back("--update");
       update.push_back("--json");
       const CliResult updated = run_cli(update);
-      INFO(updated.err);
-      REQUIRE(updated.exit_code == 0);
+      REQUIRE_CLI_SUCCESS(updated);
       const json summary = json::parse(updated.out);
       CHECK(summary["added"] == 2);
       CHECK(summary["removed"] == 2);
@@ -433,8 +429,7 @@ TEST_CASE(
     const CliResult r =
         run_cli({"-j", "2", "index", (dir / "photos").string(), "--site", (dir / site).string(), "--name", "r",
                  "--feature", "colour", "--metric", "cosine", "--kind", "hnsw", "--m", "4", "--reproducible", "-q"});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
+    REQUIRE_CLI_SUCCESS(r);
   };
   ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
   build("site-a");
