@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.h"
 #include "lookalike/features/feature.h"
 #include "lookalike/image/decode.h"
 #include "lookalike/image/resize.h"
@@ -54,44 +55,26 @@ struct Options {
   std::string write;
 };
 
-void usage() {
-  std::puts(
-      "usage: decode_bench [--photo FILE] [--runs N] [--write DIR]\n"
-      "Decode + preprocess of 1, 2 and 12 megapixel JPEGs (baseline, progressive + EXIF 6) for the\n"
-      "MobileNetV2 and CLIP cards and the traditional features: full-size decode against the decode\n"
-      "need (reduced decode), median of N runs (default 7), and the difference of the results.\n"
-      "--photo: a real large photo to make them from (default: a mosaic of darknet's photos).\n"
-      "--write DIR: write the photos to DIR and stop.");
-}
+constexpr const char* kUsage =
+    "usage: decode_bench [--photo FILE] [--runs N] [--write DIR]\n"
+    "Decode + preprocess of 1, 2 and 12 megapixel JPEGs (baseline, progressive + EXIF 6) for the\n"
+    "MobileNetV2 and CLIP cards and the traditional features: full-size decode against the decode\n"
+    "need (reduced decode), median of N runs (default 7), and the difference of the results.\n"
+    "--photo: a real large photo to make them from (default: a mosaic of darknet's photos).\n"
+    "--write DIR: write the photos to DIR and stop.";
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "decode_bench: %s needs a value\n", arg.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
-      usage();
-      std::exit(0);
-    } else if (arg == "--photo") {
-      o.photo = value();
-    } else if (arg == "--runs") {
-      o.runs = std::atoi(value().c_str());
-      if (o.runs < 1) {
-        std::fprintf(stderr, "decode_bench: --runs needs a positive integer\n");
-        std::exit(2);
-      }
-    } else if (arg == "--write") {
-      o.write = value();
-    } else {
-      std::fprintf(stderr, "decode_bench: unknown argument \"%s\" (see --help)\n", arg.c_str());
-      std::exit(2);
-    }
+  BenchArgs args("decode_bench", argc, argv, kUsage);
+  while (args.next()) {
+    if (args.is("--photo"))
+      o.photo = args.value();
+    else if (args.is("--runs"))
+      o.runs = int(args.positive_integer());
+    else if (args.is("--write"))
+      o.write = args.value();
+    else
+      args.unknown();
   }
   return o;
 }

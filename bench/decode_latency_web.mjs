@@ -18,44 +18,30 @@
 // mosaic of darknet's photos). The collection is darknet's seven photos,
 // indexed with `lookalike index`. Needs build/native, build/wasm, web/dist;
 // MobileNetV2 from models/fetch.sh --from ../shared/models --dest build/models mobilenetv2-int8.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
-import { openSite, waitReady, setControl, answerTo } from '../tests/browser/harness.mjs';
+import { openPage, openSite, setControl, answerTo } from '../tests/browser/harness.mjs';
+import { buildSite, indexCollection } from '../tests/browser/lookalike-cli.mjs';
 import { captureWorkerResults, lastWorkerResult } from '../tests/browser/parity-site.mjs';
+import { benchArguments, median, requireFiles, run } from './web-bench-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = benchArguments();
 const queries = Number(args.queries ?? 7);
 const darknet = '/usr/share/darknet/data';
 const mobilenetFile = join(root, 'build/models/mobilenetv2-12-int8-embed-float-add.onnx');
 const decodeBench = join(root, 'build/native/bench/decode_bench');
 
-for (const [path, how] of [
+requireFiles([
   [LOOKALIKE, 'build the native preset'],
   [decodeBench, 'build the native preset'],
   [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
   [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'],
   [join(darknet, 'dog.jpg'), "install Debian's darknet package"],
-])
-  if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
-
-function run(command, commandArgs) {
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+]);
 const fixed = (x) => x.toFixed(1);
 
 const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-decode-web-'));
@@ -76,27 +62,17 @@ try {
     console.log(`(MobileNetV2 left out: ${mobilenetFile} is missing)`);
   }
   const data = join(work, 'data');
-  run(LOOKALIKE, [
-    '-q',
-    'index',
-    darknet,
-    '--site',
-    data,
-    '--name',
-    'bench',
-    '--feature',
-    'colour-texture',
-    ...modelArgs,
-  ]);
+  indexCollection(darknet, data, 'bench', ['--feature', 'colour-texture', ...modelArgs]);
   const served = join(work, 'served');
-  run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', join(served, 'repo')]);
+  buildSite(data, join(served, 'repo'));
 
-  const site = await openSite({ root: served, prefix: '/repo/' });
+  const site = await openPage({
+    root: served,
+    prefix: '/repo/',
+    beforeLoad: (opened) => captureWorkerResults(opened.context),
+  });
   const rows = [];
   try {
-    await captureWorkerResults(site.context);
-    await site.page.goto(`${site.server.url}`);
-    await waitReady(site.page);
     for (const feature of features) {
       await setControl(site.page, '#feature-select', feature);
       const timings = new Map(photos.map((p) => [p, []]));

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.h"
 #include "lookalike/common/parallel.h"
 #include "lookalike/features/feature.h"
 #include "lookalike/image/decode.h"
@@ -40,47 +41,27 @@ struct Options {
   bool generated = false;
 };
 
-void usage() {
-  std::puts(
-      "usage: extract_bench [--threads N] [--rounds N] [--limit N] [--generated]\n"
-      "Decodes images and computes every traditional feature (default specs), single-thread and\n"
-      "multi-thread, and prints images per second and the ratio (markdown), then the single-thread\n"
-      "cost of each step. Uses ../shared/datasets/wang1k when present, else generated JPEGs\n"
-      "(--generated forces them). Defaults: all hardware threads, 2 rounds, every image.");
-}
+constexpr const char* kUsage =
+    "usage: extract_bench [--threads N] [--rounds N] [--limit N] [--generated]\n"
+    "Decodes images and computes every traditional feature (default specs), single-thread and\n"
+    "multi-thread, and prints images per second and the ratio (markdown), then the single-thread\n"
+    "cost of each step. Uses ../shared/datasets/wang1k when present, else generated JPEGs\n"
+    "(--generated forces them). Defaults: all hardware threads, 2 rounds, every image.";
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> long {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "extract_bench: %s needs a value\n", arg.c_str());
-        std::exit(2);
-      }
-      char* end = nullptr;
-      const long v = std::strtol(argv[++i], &end, 10);
-      if (*end != '\0' || v <= 0) {
-        std::fprintf(stderr, "extract_bench: %s needs a positive integer, got \"%s\"\n", arg.c_str(), argv[i]);
-        std::exit(2);
-      }
-      return v;
-    };
-    if (arg == "--help" || arg == "-h") {
-      usage();
-      std::exit(0);
-    } else if (arg == "--threads") {
-      o.threads = unsigned(value());
-    } else if (arg == "--rounds") {
-      o.rounds = int(value());
-    } else if (arg == "--limit") {
-      o.limit = std::size_t(value());
-    } else if (arg == "--generated") {
+  BenchArgs args("extract_bench", argc, argv, kUsage);
+  while (args.next()) {
+    if (args.is("--threads"))
+      o.threads = unsigned(args.positive_integer());
+    else if (args.is("--rounds"))
+      o.rounds = int(args.positive_integer());
+    else if (args.is("--limit"))
+      o.limit = std::size_t(args.positive_integer());
+    else if (args.is("--generated"))
       o.generated = true;
-    } else {
-      std::fprintf(stderr, "extract_bench: unknown argument \"%s\" (see --help)\n", arg.c_str());
-      std::exit(2);
-    }
+    else
+      args.unknown();
   }
   return o;
 }

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_args.h"
 #include "lookalike/metrics/kernels.h"
 #include "lookalike/metrics/metric.h"
 
@@ -34,42 +35,22 @@ struct Options {
   double min_ms = 40;  // each timed batch runs at least this long
 };
 
-void usage() {
-  std::puts(
-      "usage: metrics_bench [--rounds N] [--min-ms MS]\n"
-      "Prints a markdown table: pairs per second and GB/s for each metric x dimension x kernel set,\n"
-      "and the ratio of the best vectorised set to scalar, measured in one run (interleaved rounds,\n"
-      "median). Defaults: --rounds 7 --min-ms 40.");
-}
+constexpr const char* kUsage =
+    "usage: metrics_bench [--rounds N] [--min-ms MS]\n"
+    "Prints a markdown table: pairs per second and GB/s for each metric x dimension x kernel set,\n"
+    "and the ratio of the best vectorised set to scalar, measured in one run (interleaved rounds,\n"
+    "median). Defaults: --rounds 7 --min-ms 40.";
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> double {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "metrics_bench: %s needs a value\n", arg.c_str());
-        std::exit(2);
-      }
-      char* end = nullptr;
-      const double v = std::strtod(argv[++i], &end);
-      if (*end != '\0' || !(v > 0)) {
-        std::fprintf(stderr, "metrics_bench: %s needs a positive number, got \"%s\"\n", arg.c_str(), argv[i]);
-        std::exit(2);
-      }
-      return v;
-    };
-    if (arg == "--help" || arg == "-h") {
-      usage();
-      std::exit(0);
-    } else if (arg == "--rounds") {
-      o.rounds = int(value());
-    } else if (arg == "--min-ms") {
-      o.min_ms = value();
-    } else {
-      std::fprintf(stderr, "metrics_bench: unknown argument \"%s\" (see --help)\n", arg.c_str());
-      std::exit(2);
-    }
+  BenchArgs args("metrics_bench", argc, argv, kUsage);
+  while (args.next()) {
+    if (args.is("--rounds"))
+      o.rounds = int(args.positive_number());
+    else if (args.is("--min-ms"))
+      o.min_ms = args.positive_number();
+    else
+      args.unknown();
   }
   return o;
 }

@@ -26,12 +26,21 @@
 // into build/models). Images: ../shared/datasets/wang1k; the collection is
 // the first --items of them (spread over the classes), the queries the next
 // ones. Everything is built in a temporary folder, removed at the end.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
-import { benchArguments, median, nextRun, openBenchPage, run, wangCollection } from './web-bench-support.mjs';
+import { buildSite, indexCollection } from '../tests/browser/lookalike-cli.mjs';
+import {
+  benchArguments,
+  median,
+  nextRun,
+  openBenchPage,
+  requireFiles,
+  run,
+  wangCollection,
+} from './web-bench-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = benchArguments();
@@ -63,7 +72,7 @@ const MODELS = [
   },
 ].filter((m) => wanted.includes(m.key));
 
-for (const [path, how] of [
+requireFiles([
   [LOOKALIKE, 'build the native preset'],
   [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
   [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'],
@@ -72,8 +81,7 @@ for (const [path, how] of [
     [m.card, m.how],
     [m.file, m.how],
   ]),
-])
-  if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
+]);
 
 // ---- images: the collection (first items of each class) and the queries (the next ones) ----
 const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-model-web-'));
@@ -152,14 +160,7 @@ for (const model of MODELS) {
   const data = join(work, `${model.key}-data`);
   const site = join(work, `${model.key}-served`);
   console.log(`\n${model.title}: indexing the collection with lookalike index …`);
-  run(LOOKALIKE, [
-    '-q',
-    'index',
-    collection,
-    '--site',
-    data,
-    '--name',
-    'bench',
+  indexCollection(collection, data, 'bench', [
     '--title',
     `bench ${model.key}`,
     '--feature',
@@ -168,12 +169,8 @@ for (const model of MODELS) {
     model.file,
     '--metric',
     'cosine',
-    '--samples',
-    '0',
   ]);
-  run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', join(site, 'site')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  buildSite(data, join(site, 'site'));
   const node1 = nodeLatency(model, 1);
   const node2 = nodeLatency(model, 2);
   console.log(`  onnxruntime-node: ${node1.toFixed(1)} ms (1 thread), ${node2.toFixed(1)} ms (2 threads)`);

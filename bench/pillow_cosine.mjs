@@ -21,6 +21,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cosine } from '../tests/support/vectors.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = Object.fromEntries(
@@ -69,17 +70,6 @@ try {
   const embed = async (tensor) =>
     (await session.run({ input: new ort.Tensor('float32', tensor, [1, 3, card.height, card.width]) }, ['embedding']))
       .embedding.data;
-  const cosine = (a, b) => {
-    let dot = 0,
-      aa = 0,
-      bb = 0;
-    for (let i = 0; i < a.length; ++i) {
-      dot += a[i] * b[i];
-      aa += a[i] * a[i];
-      bb += b[i] * b[i];
-    }
-    return dot / Math.sqrt(aa * bb);
-  };
   const levels = (a, b) => {
     let sum = 0;
     for (let i = 0; i < a.length; ++i) sum += Math.abs(a[i] - b[i]) * card.std[Math.floor(i / plane)] * 255;

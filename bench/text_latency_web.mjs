@@ -27,14 +27,15 @@
 // ../shared/datasets/wang1k for the collection (its first --items images,
 // spread over the classes). Everything is built in a temporary folder,
 // removed at the end.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
-import { benchArguments, median, nextRun, openBenchPage, run, wangCollection } from './web-bench-support.mjs';
+import { buildSite, indexCollection } from '../tests/browser/lookalike-cli.mjs';
+import { benchArguments, median, nextRun, openBenchPage, requireFiles, wangCollection } from './web-bench-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = benchArguments();
@@ -48,15 +49,14 @@ const TEXT_CARD = join(models, 'clip-text-random.json');
 const TEXT_MODEL = join(models, 'clip-text-random.onnx');
 const IMAGE_CARD = join(models, 'vit-b32-random.json');
 
-for (const [path, how] of [
+requireFiles([
   [LOOKALIKE, 'build the native preset'],
   [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
   [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'],
   [wang, 'the shared WANG images'],
   [TEXT_MODEL, '/usr/bin/python3 models/export_clip_text_random.py'],
   [IMAGE_CARD, '/usr/bin/python3 models/export_vit_b32_random.py'],
-])
-  if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
+]);
 
 // Captions of the kind people type, none alike (the warm-up ones first).
 const CAPTIONS = [
@@ -164,26 +164,15 @@ console.log(
 const data = join(work, 'data');
 const site = join(work, 'served');
 console.log('indexing the collection with the ViT-shaped image tower and publishing the text tower …');
-run(LOOKALIKE, [
-  '-q',
-  'index',
-  collection,
-  '--site',
-  data,
-  '--name',
-  'bench',
+indexCollection(collection, data, 'bench', [
   '--feature',
   `model:${IMAGE_CARD}`,
   '--text-card',
   TEXT_CARD,
   '--metric',
   'cosine',
-  '--samples',
-  '0',
 ]);
-run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', join(site, 'site')], {
-  stdio: ['ignore', 'ignore', 'pipe'],
-});
+buildSite(data, join(site, 'site'));
 const tokens = texts.slice(warmup).map((t) => idsOf(t).length);
 console.log(
   `tokens per text (with start and end): median ${median(tokens)}, ${Math.min(...tokens)} to ${Math.max(...tokens)}`,

@@ -1,7 +1,7 @@
 // What the browser benchmarks share: their command line, running the tools,
 // timeouts, medians, and the WANG collection they index.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { launchBrowser } from '../tests/browser/engines.mjs';
 import { startLookalikeServe } from '../tests/browser/lookalike-serve.mjs';
@@ -13,6 +13,11 @@ export function benchArguments(argv = process.argv.slice(2)) {
   return Object.fromEntries(
     argv.reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
   );
+}
+
+/** Stops with what to do when a file a benchmark needs is missing: `needs` is [[path, how to make it], …]. */
+export function requireFiles(needs) {
+  for (const [path, how] of needs) if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
 }
 
 /** Runs a program; its stdout, or an error with its stderr. */

@@ -16,20 +16,17 @@
 // (cross-origin isolated, so performance.now() has 5 µs resolution). Data:
 // clustered synthetic vectors (tests/support/clustered_vectors.h), about 20
 // per cluster; HNSW m = 16, ef_construction = 200, ef_search 64 (the defaults).
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launchBrowser } from '../tests/browser/engines.mjs';
+import { buildSite } from '../tests/browser/lookalike-cli.mjs';
 import { startLookalikeServe } from '../tests/browser/lookalike-serve.mjs';
+import { benchArguments, requireFiles, run } from './web-bench-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .reduce((pairs, arg, i, all) => (arg.startsWith('--') ? [...pairs, [arg.slice(2), all[i + 1]]] : pairs), []),
-);
+const args = benchArguments();
 const counts = String(args.counts ?? '10000,100000').split(',');
 const kinds = String(args.kinds ?? 'hnsw,flat').split(',');
 const dim = String(args.dim ?? 512);
@@ -41,18 +38,11 @@ const siteCount = String(args['site-count'] ?? 10000);
 const k = 10;
 
 const native = join(root, 'build/native/bench/search_latency');
-for (const [path, how] of [
+requireFiles([
   [native, 'build the native preset'],
   [join(root, 'build/wasm/wasm/lookalike_wasm.wasm'), 'build the wasm preset'],
   [join(root, 'web/dist/index.html'), 'build the web app (source scripts/lib.sh; build_web)'],
-])
-  if (!existsSync(path)) throw new Error(`${path} is missing: ${how}`);
-
-function run(command, commandArgs) {
-  const result = spawnSync(command, commandArgs, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (result.status !== 0) throw new Error(`${command} ${commandArgs.join(' ')} failed:\n${result.stderr}`);
-  return result.stdout;
-}
+]);
 
 const work = mkdtempSync(join(tmpdir(), 'lookalike-bench-'));
 const siteCountIncluded = counts.includes(siteCount) && kinds.includes('hnsw');
@@ -156,7 +146,7 @@ const data = join(work, 'site-data');
 const served = join(work, 'served');
 mkdirSync(served, { recursive: true });
 run(native, ['site', data, join(work, `hnsw-${siteCount}.lkx`)]);
-run(join(root, 'scripts/build-site.sh'), ['--no-build', '--data', data, '--out', join(served, 'site')]);
+buildSite(data, join(served, 'site'));
 const siteServer = await startLookalikeServe({ root: served, prefix: '/site/' });
 const ready = [];
 browser = await launchBrowser({ engine: 'chromium' });

@@ -8,11 +8,8 @@
 #include "common/cli_context.h"
 #include "common/exit_codes.h"
 #include "common/log.h"
+#include "common/version.h"
 #include "lookalike/common/error.h"
-
-#ifndef LOOKALIKE_VERSION
-#define LOOKALIKE_VERSION "0.0.0"
-#endif
 
 using namespace lookalike;
 using namespace lookalike::cli;
@@ -23,7 +20,7 @@ int main(int argc, char** argv) {
   app.footer(kExitCodeHelp);
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand
-  app.set_version_flag("--version", LOOKALIKE_VERSION);
+  app.set_version_flag("--version", lookalike_version());
 
   bool quiet = false, verbose = false;
   app.add_flag("--json", global_options().json, "Print results as JSON on stdout (logs stay on stderr)");

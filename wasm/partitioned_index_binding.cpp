@@ -29,6 +29,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "index_js.h"
 #include "item_labels.h"
 #include "js_arrays.h"
 #include "js_result.h"
@@ -91,17 +92,8 @@ class PartitionedQuery {
 
   val hits() const {
     return guarded([&] {
-      const std::vector<Hit> hits = search_.hits();
       const std::vector<std::uint32_t> lists = search_.hit_lists();
-      std::vector<std::uint32_t> ids(hits.size());
-      std::vector<float> scores(hits.size());
-      for (std::size_t i = 0; i < hits.size(); ++i) {
-        ids[i] = hits[i].id;
-        scores[i] = hits[i].score;
-      }
-      val out = val::object();
-      out.set("ids", to_uint32_array(ids.data(), ids.size()));
-      out.set("scores", to_float32_array(scores.data(), scores.size()));
+      val out = hits_to_js(search_.hits());
       out.set("lists", to_uint32_array(lists.data(), lists.size()));
       return out;
     });
@@ -133,14 +125,7 @@ class PartitionedIndexBinding {
   val info() const {
     const PartitionedHeader& h = state_->index.header();
     const IndexConfig& c = h.config;
-    val out = val::object();
-    out.set("featureSpec", c.feature_spec);
-    out.set("featureVersion", c.feature_version);
-    out.set("metric", std::string(metric_name(c.metric)));
-    out.set("dim", c.dim);
-    out.set("count", static_cast<double>(h.item_count));
-    out.set("kind", std::string(index_kind_name(c.kind)));
-    out.set("element", std::string(element_type_name(c.element)));
+    val out = index_config_to_js(c, h.item_count);
     out.set("lists", static_cast<double>(h.lists.size()));
     out.set("dataFiles", static_cast<double>(h.file_bytes.size()));
     out.set("defaultNprobe", h.default_nprobe);
@@ -200,11 +185,7 @@ class PartitionedIndexBinding {
 
   val start_search(val query_value, val options) {
     return guarded([&] {
-      const std::vector<float> query = floats_from_js(query_value, "query");
-      const IndexConfig& c = state_->index.config();
-      if (query.size() != c.dim)
-        fail(ErrorKind::InvalidArgument, "query has " + std::to_string(query.size()) + " values but the index (" +
-                                             c.feature_spec + ") has dimension " + std::to_string(c.dim));
+      const std::vector<float> query = query_from_js(query_value, state_->index.config());
       return val(PartitionedQuery(state_, query, search_options(options)));
     });
   }
@@ -248,14 +229,7 @@ class PartitionedIndexBinding {
     out.rerank = static_cast<std::uint32_t>(whole("rerank", 0, 0, double(partitioned::kMaxRerank)));
     const double exclude = whole("exclude", -1, -1, 4294967295.0);
     if (exclude >= 0) out.exclude = static_cast<std::uint32_t>(exclude);
-    const double label = whole("label", -1, -1, 2147483647.0);
-    if (label >= 0) {
-      if (state_->labels.empty())
-        fail(ErrorKind::InvalidArgument, "cannot filter by label: no item labels were given to this index (setLabels)");
-      const auto wanted = static_cast<std::int32_t>(label);
-      const std::shared_ptr<IndexState> state = state_;
-      out.accept = [state, wanted](std::uint32_t id) { return state->labels.label_of(id) == wanted; };
-    }
+    out.accept = label_filter(options, &state_->labels, state_);
     return out;
   }
 

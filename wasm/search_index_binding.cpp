@@ -23,6 +23,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include "index_js.h"
 #include "item_labels.h"
 #include "js_arrays.h"
 #include "js_result.h"
@@ -56,14 +57,7 @@ class SearchIndex {
 
   val info() const {
     const IndexConfig& c = index_.config();
-    val out = val::object();
-    out.set("featureSpec", c.feature_spec);
-    out.set("featureVersion", c.feature_version);
-    out.set("metric", std::string(metric_name(c.metric)));
-    out.set("dim", c.dim);
-    out.set("count", static_cast<double>(index_.size()));
-    out.set("kind", std::string(index_kind_name(c.kind)));
-    out.set("element", std::string(element_type_name(c.element)));
+    val out = index_config_to_js(c, index_.size());
     out.set("floatVectors", c.element == ElementType::Float32 || c.keep_float_vectors);
     if (c.kind == IndexKind::Hnsw) {
       val hnsw = val::object();
@@ -93,11 +87,7 @@ class SearchIndex {
 
   val search(val query_value, val options) const {
     return guarded([&] {
-      const std::vector<float> query = floats_from_js(query_value, "query");
-      const IndexConfig& c = index_.config();
-      if (query.size() != c.dim)
-        fail(ErrorKind::InvalidArgument, "query has " + std::to_string(query.size()) + " values but the index (" +
-                                             c.feature_spec + ") has dimension " + std::to_string(c.dim));
+      const std::vector<float> query = query_from_js(query_value, index_.config());
       for (float x : query)
         if (!std::isfinite(x)) fail(ErrorKind::InvalidArgument, "query holds a non-finite value");
       return hits_to_js(index_.search(query.data(), search_options(options)));
@@ -134,28 +124,7 @@ class SearchIndex {
     const double ef = number_option(options, "ef", 0, 0, kMaxHnswEf);
     if (ef != std::floor(ef)) fail(ErrorKind::InvalidArgument, "option ef must be an integer");
     out.ef = static_cast<std::uint32_t>(ef);
-    const double label = number_option(options, "label", -1, -1, 2147483647.0);
-    if (label != std::floor(label)) fail(ErrorKind::InvalidArgument, "option label must be an integer");
-    if (label >= 0) {
-      if (labels_.empty())
-        fail(ErrorKind::InvalidArgument, "cannot filter by label: no item labels were given to this index (setLabels)");
-      const auto wanted = static_cast<std::int32_t>(label);
-      const ItemLabels* labels = &labels_;
-      out.accept = [labels, wanted](std::uint32_t id) { return labels->label_of(id) == wanted; };
-    }
-    return out;
-  }
-
-  static val hits_to_js(const std::vector<Hit>& hits) {
-    std::vector<std::uint32_t> ids(hits.size());
-    std::vector<float> scores(hits.size());
-    for (std::size_t i = 0; i < hits.size(); ++i) {
-      ids[i] = hits[i].id;
-      scores[i] = hits[i].score;
-    }
-    val out = val::object();
-    out.set("ids", to_uint32_array(ids.data(), ids.size()));
-    out.set("scores", to_float32_array(scores.data(), scores.size()));
+    out.accept = label_filter(options, &labels_);
     return out;
   }
 

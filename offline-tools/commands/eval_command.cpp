@@ -46,6 +46,14 @@ struct EvalArguments {
   TextTowerRequest text;
 };
 
+// Writes `stem`.json and `stem`.md, then prints the JSON (--json) or the summary table.
+void write_and_print_report(const fs::path& stem, const nlohmann::json& json, const std::string& markdown,
+                            const std::string& summary) {
+  write_file_atomic(fs::path(stem).concat(".json"), json.dump(2) + "\n");
+  write_file_atomic(fs::path(stem).concat(".md"), markdown);
+  std::cout << (global_options().json ? json.dump(2) + "\n" : summary);
+}
+
 constexpr const char* kZeroShot = "zero-shot";
 constexpr const char* kDefaultZeroShotFeature = "model:clip-vit-b32";
 
@@ -72,13 +80,8 @@ void run_zero_shot_protocol(const EvalArguments& args) {
     return;
   }
   const fs::path out = args.out;
-  const auto json = zero_shot_report_json(report);
-  write_file_atomic(out / "zero-shot.json", json.dump(2) + "\n");
-  write_file_atomic(out / "zero-shot.md", zero_shot_report_markdown(report));
-  if (global_options().json)
-    std::cout << json.dump(2) << "\n";
-  else
-    std::cout << zero_shot_summary_table(report);
+  write_and_print_report(out / "zero-shot", zero_shot_report_json(report), zero_shot_report_markdown(report),
+                         zero_shot_summary_table(report));
   log_info("wrote " + (out / "zero-shot.json").string() + " and zero-shot.md in " + fixed(report.total_seconds, 1) +
            " s");
   if (!report.excluded.empty()) {
@@ -159,19 +162,13 @@ void run(const EvalArguments& args) {
   }
 
   const fs::path out = args.out;
-  const auto json = eval_report_json(report);
-  write_file_atomic(out / "eval.json", json.dump(2) + "\n");
-  write_file_atomic(out / "eval.md", eval_report_markdown(report));
   const auto thumbnails = report_thumbnails(report);
   write_file_atomic(out / "eval.html", eval_report_html(report, [&](std::size_t i) {
                       const auto it = thumbnails.find(i);
                       return it == thumbnails.end() ? std::string() : it->second;
                     }));
-
-  if (global_options().json)
-    std::cout << json.dump(2) << "\n";
-  else
-    std::cout << eval_summary_table(report);
+  write_and_print_report(out / "eval", eval_report_json(report), eval_report_markdown(report),
+                         eval_summary_table(report));
   log_info("wrote " + (out / "eval.json").string() + ", eval.md and eval.html in " + fixed(report.total_seconds, 1) +
            " s");
 

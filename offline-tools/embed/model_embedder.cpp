@@ -37,15 +37,10 @@ std::size_t check_model_against_card(const WorkerMetadata& model, const LoadedCa
   if (!input)
     fail(ErrorKind::Corrupt,
          who + "input.name is \"" + card.input_name + "\", the model's inputs are " + describe_tensors(model.inputs));
-  const WorkerTensorInfo* output = model.output(card.output_name);
-  if (!output)
-    fail(ErrorKind::Corrupt, who + "output.name is \"" + card.output_name + "\", the model's outputs are " +
-                                 describe_tensors(model.outputs));
+  const WorkerTensorInfo* output = &float_output(model, card.output_name, who);
   if (!input->type.empty() && input->type != "float32")
     fail(ErrorKind::Corrupt,
          who + "input " + input->name + " takes " + input->type + " tensors; lookalike feeds float32");
-  if (!output->type.empty() && output->type != "float32")
-    fail(ErrorKind::Corrupt, who + "output " + output->name + " is " + output->type + "; lookalike reads float32");
 
   std::size_t fixed_batch = 0;
   if (input->has_shape) {
@@ -90,14 +85,8 @@ ModelEmbedder ModelEmbedder::open(const std::string& card, const ModelEmbedderOp
 ModelEmbedder::ModelEmbedder(LoadedCard card, const ModelEmbedderOptions& options) : card_(std::move(card)) {
   model_path_ = locate_model_file(card_, options.model_path);
   const NodeRuntime runtime = find_node_runtime();
-  OnnxWorkerOptions worker_options;
-  worker_options.model_path = model_path_;
-  worker_options.input_name = card_.card.input_name;
-  worker_options.output_name = card_.card.output_name;
-  worker_options.threads = thread_count(options.model_threads);
-  worker_options.startup_timeout_seconds = options.startup_timeout_seconds;
-  worker_options.run_timeout_seconds = options.batch_timeout_seconds;
-  worker_ = std::make_unique<OnnxWorker>(runtime, worker_options);
+  worker_ = std::make_unique<OnnxWorker>(
+      runtime, worker_options_for(options, model_path_, card_.card.input_name, card_.card.output_name));
   const std::size_t fixed_batch = check_model_against_card(worker_->metadata(), card_, model_path_);
   batch_size_ = capped_batch_size(options.batch_size, card_.card.max_batch, fixed_batch);
   normalize_ = options.normalize && card_.card.l2_normalize;

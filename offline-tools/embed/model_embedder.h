@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "embed/embedder_setup.h"
 #include "embed/model_files.h"
 #include "embed/onnx_worker.h"
 #include "lookalike/common/error.h"
@@ -30,14 +31,7 @@
 
 namespace lookalike::cli {
 
-struct ModelEmbedderOptions {
-  std::size_t batch_size = 16;           // images per inference call (capped by the card's model.max_batch)
-  unsigned model_threads = 0;            // ONNX Runtime intra-op threads; 0 = all hardware threads
-  std::string model_path;                // this ONNX file instead of the card's (e.g. ../shared/models/…)
-  bool normalize = true;                 // false: the model's raw output even if the card asks for L2
-  double startup_timeout_seconds = 300;  // start Node + load the model
-  double batch_timeout_seconds = 600;    // one batch
-};
+using ModelEmbedderOptions = EmbedderOptions;
 
 class ModelEmbedder {
  public:

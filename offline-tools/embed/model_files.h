@@ -23,10 +23,13 @@
 
 namespace lookalike::cli {
 
-struct LoadedCard {
-  ModelCard card;
+// A card as read from its file (image cards here, text cards in text_model_files.h).
+template <class Card>
+struct LoadedCardFile {
+  Card card;
   std::string path;  // absolute path of the card file
 };
+using LoadedCard = LoadedCardFile<ModelCard>;
 
 // Throws Error(InvalidArgument) for an unknown name (listing known cards),
 // Error(Io) for an unreadable file, and the card parser's errors (prefixed

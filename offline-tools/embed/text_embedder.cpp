@@ -57,12 +57,7 @@ std::size_t check_text_model_against_card(const WorkerMetadata& model, const Loa
   if (model.inputs.size() > fed)
     fail(ErrorKind::Corrupt, who + "the model takes " + describe_tensors(model.inputs) + "; the card feeds " +
                                  card.ids_name + (card.mask_name.empty() ? "" : " and " + card.mask_name) + " only");
-  const WorkerTensorInfo* output = model.output(card.output_name);
-  if (!output)
-    fail(ErrorKind::Corrupt, who + "output.name is \"" + card.output_name + "\", the model's outputs are " +
-                                 describe_tensors(model.outputs));
-  if (!output->type.empty() && output->type != "float32")
-    fail(ErrorKind::Corrupt, who + "output " + output->name + " is " + output->type + "; lookalike reads float32");
+  const WorkerTensorInfo* output = &float_output(model, card.output_name, who);
   if (output->has_shape && output->shape.size() == 2 && output->shape[1] >= 0 && output->shape[1] != card.output_dim)
     fail(ErrorKind::Corrupt, who + "the card says output.dim = " + std::to_string(card.output_dim) +
                                  ", the model's output " + output->name + " has shape " + output->shape_text());
@@ -77,15 +72,10 @@ TextEmbedder::TextEmbedder(LoadedTextCard card, const TextEmbedderOptions& optio
     : card_(std::move(card)), tokenizer_(load_card_tokenizer(card_)) {
   tokenizer_path_ = locate_tokenizer_file(card_);
   model_path_ = locate_text_model_file(card_, options.model_path);
-  OnnxWorkerOptions worker_options;
-  worker_options.model_path = model_path_;
-  worker_options.input_name = card_.card.ids_name;
-  worker_options.output_name = card_.card.output_name;
+  OnnxWorkerOptions worker_options =
+      worker_options_for(options, model_path_, card_.card.ids_name, card_.card.output_name);
   worker_options.ids_type = type_name(card_.card.ids_type);
   worker_options.mask_name = card_.card.mask_name;
-  worker_options.threads = thread_count(options.model_threads);
-  worker_options.startup_timeout_seconds = options.startup_timeout_seconds;
-  worker_options.run_timeout_seconds = options.batch_timeout_seconds;
   worker_ = std::make_unique<OnnxWorker>(find_node_runtime(), worker_options);
   const std::size_t fixed_batch = check_text_model_against_card(worker_->metadata(), card_, model_path_);
   batch_size_ = capped_batch_size(options.batch_size, card_.card.max_batch, fixed_batch);

@@ -19,19 +19,13 @@
 #include <string>
 #include <vector>
 
+#include "embed/embedder_setup.h"
 #include "embed/onnx_worker.h"
 #include "embed/text_model_files.h"
 
 namespace lookalike::cli {
 
-struct TextEmbedderOptions {
-  std::size_t batch_size = 16;  // texts per inference call (capped by the card's model.max_batch)
-  unsigned model_threads = 0;   // ONNX Runtime intra-op threads; 0 = all hardware threads
-  std::string model_path;       // this ONNX file instead of the card's
-  bool normalize = true;        // false: the model's raw output even if the card asks for L2
-  double startup_timeout_seconds = 300;
-  double batch_timeout_seconds = 600;
-};
+using TextEmbedderOptions = EmbedderOptions;
 
 class TextEmbedder {
  public:

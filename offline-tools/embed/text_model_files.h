@@ -9,15 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "embed/model_files.h"
 #include "lookalike/model/text_model_card.h"
 #include "lookalike/text/clip_tokenizer.h"
 
 namespace lookalike::cli {
 
-struct LoadedTextCard {
-  TextModelCard card;
-  std::string path;  // absolute path of the card file
-};
+using LoadedTextCard = LoadedCardFile<TextModelCard>;
 
 // Throws as load_model_card; an image card given here is refused saying so.
 LoadedTextCard load_text_model_card(const std::string& name_or_path);

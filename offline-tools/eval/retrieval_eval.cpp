@@ -12,14 +12,11 @@
 #include "common/clock.h"
 #include "common/progress.h"
 #include "common/text.h"
+#include "common/version.h"
 #include "lookalike/common/error.h"
 #include "lookalike/common/parallel.h"
 #include "lookalike/eval/measures.h"
 #include "lookalike/features/feature.h"
-
-#ifndef LOOKALIKE_VERSION
-#define LOOKALIKE_VERSION "0.0.0"
-#endif
 
 namespace lookalike::cli {
 namespace {
@@ -276,7 +273,7 @@ EvalReport run_evaluation(const EvalDataset& input, const EvalConfig& config) {
   const auto start = std::chrono::steady_clock::now();
   EvalReport report;
   report.created = utc_timestamp();
-  report.tool = std::string("lookalike ") + LOOKALIKE_VERSION + " eval";
+  report.tool = tool_signature("eval");
   report.protocol = config.protocol;
   report.threads = thread_count(config.threads);
   const EvalPlan plan = plan_evaluation(input, config);

@@ -6,14 +6,11 @@
 
 #include "common/clock.h"
 #include "common/text.h"
+#include "common/version.h"
 #include "embed/text_embedder.h"
 #include "lookalike/common/error.h"
 #include "lookalike/eval/measures.h"
 #include "vectors/feature_matrix.h"
-
-#ifndef LOOKALIKE_VERSION
-#define LOOKALIKE_VERSION "0.0.0"
-#endif
 
 namespace lookalike::cli {
 namespace {
@@ -114,7 +111,7 @@ ZeroShotReport run_zero_shot(const EvalDataset& input, const ZeroShotConfig& con
   const auto start = std::chrono::steady_clock::now();
   ZeroShotReport report;
   report.created = utc_timestamp();
-  report.tool = std::string("lookalike ") + LOOKALIKE_VERSION + " eval --protocol zero-shot";
+  report.tool = tool_signature("eval --protocol zero-shot");
   report.prompt = config.prompt;
   zero_shot_prompt(config.prompt, "x");  // the template is checked first
   report.ks = config.ks;

@@ -6,14 +6,11 @@
 #include "common/files.h"
 #include "common/progress.h"
 #include "common/text.h"
+#include "common/version.h"
 #include "lookalike/common/error.h"
 #include "lookalike/common/parallel.h"
 #include "prep/image_check.h"
 #include "prep/split.h"
-
-#ifndef LOOKALIKE_VERSION
-#define LOOKALIKE_VERSION "0.0.0"
-#endif
 
 namespace lookalike::cli {
 namespace {
@@ -115,7 +112,7 @@ PrepResult start_result(const DatasetScan& scan, const PrepOptions& options) {
   result.scanned = scan.images.size();
   Manifest& m = result.manifest;
   m.created = utc_timestamp();
-  m.tool = std::string("lookalike ") + LOOKALIKE_VERSION + " prep";
+  m.tool = tool_signature("prep");
   m.options = prep_options_json(options);
   m.roots = scan.roots;
   for (const auto& p : scan.problems)

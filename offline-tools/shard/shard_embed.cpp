@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/progress.h"
 #include "common/text.h"
+#include "common/version.h"
 #include "crawl/sha256.h"
 #include "dataset/manifest.h"
 #include "embed/npy_file.h"
@@ -19,10 +20,6 @@
 #include "shard/shard_inputs.h"
 #include "site/collection_items.h"
 #include "site/thumbnail.h"
-
-#ifndef LOOKALIKE_VERSION
-#define LOOKALIKE_VERSION "0.0.0"
-#endif
 
 namespace lookalike::cli {
 namespace {
@@ -270,7 +267,7 @@ ShardEmbedSummary run_shard_embed(const ShardEmbedOptions& options) {
   done.prep = prep_options_json(options.prep);
   done.thumbnail_side = options.thumbnail_side;
   done.started = utc_timestamp();
-  done.tool = std::string("lookalike ") + LOOKALIKE_VERSION + " embed";
+  done.tool = tool_signature("embed");
   log_info("shard " + options.shard.text() + ": " + std::to_string(inputs.images.size()) + " of " +
            std::to_string(inputs.scan.images.size()) + " images, model " + done.card_name + " (" +
            std::to_string(done.dim) + "-d) from " + done.model_file + " → " + summary.folder.string());

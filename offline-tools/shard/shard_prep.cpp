@@ -8,14 +8,11 @@
 #include "common/files.h"
 #include "common/progress.h"
 #include "common/text.h"
+#include "common/version.h"
 #include "crawl/sha256.h"
 #include "lookalike/common/error.h"
 #include "lookalike/common/parallel.h"
 #include "shard/shard_inputs.h"
-
-#ifndef LOOKALIKE_VERSION
-#define LOOKALIKE_VERSION "0.0.0"
-#endif
 
 namespace lookalike::cli {
 namespace {
@@ -79,7 +76,7 @@ ShardPrepSummary run_shard_prep(const PrepOptions& options, const fs::path& out,
   ShardDone& done = summary.done;
   done.shard = shard;
   done.started = utc_timestamp();
-  done.tool = std::string("lookalike ") + LOOKALIKE_VERSION + " prep";
+  done.tool = tool_signature("prep");
   done.prep = prep_options_json(options);
   const ShardInputs in = select_inputs(options.sources, shard);
   done.roots = in.scan.roots;

@@ -3,26 +3,17 @@
 // image, showing results (the result buttons: their names contain their
 // visible text), showing an error, and at a phone's width. Lesser findings
 // are printed as diagnostics.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertAccessible } from './accessibility.mjs';
-import { openSite, uploadQuery, waitReady, TIMEOUT } from './harness.mjs';
+import { sharePage, uploadQuery, TIMEOUT } from './harness.mjs';
 
 let site;
 let page;
 
-before(
-  async () => {
-    site = await openSite();
-    page = site.page;
-    await page.goto(site.server.url);
-    await waitReady(page);
-  },
-  { timeout: TIMEOUT },
-);
-
-after(async () => {
-  await site?.close();
+sharePage((opened) => {
+  site = opened;
+  page = opened.page;
 });
 
 function report(t, violations) {

@@ -3,7 +3,8 @@
 // cross-origin isolation, the Node server), a headless browser with a fresh
 // profile in the engine under test (engines.mjs: Chromium or Firefox ESR),
 // the page's state read from the DOM, and console checks.
-import { readFileSync, mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
+import { cpSync, readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { currentEngine, ENGINES, launchBrowser } from './engines.mjs';
@@ -80,6 +81,73 @@ export async function openSite({
       await server.close();
     },
   };
+}
+
+/**
+ * openSite, then its page (`search`: what follows the page's URL, e.g.
+ * '?collection=x'), ready (`ready: false`: only loaded, ready or failed).
+ * `beforeLoad(site)` runs before the page loads (init scripts). Closes the
+ * site when the page does not get there.
+ */
+export async function openPage({ search = '', ready = true, beforeLoad = null, ...siteOptions } = {}) {
+  const site = await openSite(siteOptions);
+  try {
+    if (beforeLoad) await beforeLoad(site);
+    await site.page.goto(`${site.server.url}${search}`);
+    if (ready) await waitReady(site.page);
+    return site;
+  } catch (error) {
+    await site.close();
+    throw error;
+  }
+}
+
+/** openPage(options), then `body(site)`; closes the site whatever happens and returns what `body` returns. */
+export async function withPage(options, body) {
+  const site = await openPage(options);
+  try {
+    return await body(site);
+  } finally {
+    await site.close();
+  }
+}
+
+/**
+ * One ready page for all the tests of a file: opened before them
+ * (openPage(options)), handed to `use(site)`, closed after them.
+ */
+export function sharePage(use, options = {}) {
+  let site = null;
+  before(
+    async () => {
+      site = await openPage(options);
+      use(site);
+    },
+    { timeout: TIMEOUT },
+  );
+  after(async () => {
+    await site?.close();
+  });
+}
+
+/** A copy of the test site under its own root (for openSite's `root`), changed by `change(siteDir)`. */
+export function siteVariant(name, change) {
+  const root = join(workDir, 'variants', name);
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  cpSync(join(siteRoot, SUB_PATH), join(root, SUB_PATH), { recursive: true });
+  change(join(root, SUB_PATH));
+  return root;
+}
+
+/** Waits until the page is ready or has failed; its state and message. */
+export async function readyState(page) {
+  await page.waitForFunction(
+    () => ['ready', 'failed'].includes(document.querySelector('#ready-state')?.getAttribute('data-state')),
+    null,
+    { timeout: TIMEOUT },
+  );
+  return { state: await page.getAttribute('#ready-state', 'data-state'), message: await page.textContent('#message') };
 }
 
 /** Collects console errors and uncaught exceptions (page and its worker). */

@@ -5,28 +5,17 @@
 // and stays up.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  readdirSync,
-  rmSync,
-  truncateSync,
-  writeFileSync,
-  readFileSync,
-  statSync,
-} from 'node:fs';
+import { copyFileSync, readdirSync, rmSync, truncateSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   choose,
   expected,
-  openSite,
   queryWith,
+  readyState,
   setControl,
-  siteRoot,
-  SUB_PATH,
+  siteVariant,
   uploadQuery,
-  waitReady,
+  withPage,
   workDir,
   TIMEOUT,
 } from './harness.mjs';
@@ -36,54 +25,40 @@ const colour = reference.colour;
 const texture = reference.features.find((f) => f.startsWith('colour-texture'));
 const pixels = reference.features.find((f) => f.startsWith('pixels:'));
 
-/** A copy of the test site under its own root, changed by `change(siteDir)`. */
-function variant(name, change) {
-  const root = join(workDir, 'variants', name);
-  rmSync(root, { recursive: true, force: true });
-  mkdirSync(root, { recursive: true });
-  cpSync(join(siteRoot, SUB_PATH), join(root, SUB_PATH), { recursive: true });
-  change(join(root, SUB_PATH));
-  return root;
+/** `r` is a result with the native top 10 ids of `file` for `featureMetric` ('<feature> <metric>'), in order. */
+function assertNativeTop10(r, file, featureMetric) {
+  assert.equal(r.kind, 'result', r.message);
+  assert.deepEqual(
+    r.hits.map((h) => h.id),
+    reference.queries[file][featureMetric].k10.ids,
+  );
 }
 
-async function readyState(page) {
-  await page.waitForFunction(
-    () => ['ready', 'failed'].includes(document.querySelector('#ready-state')?.getAttribute('data-state')),
-    null,
-    { timeout: TIMEOUT },
-  );
-  return { state: await page.getAttribute('#ready-state', 'data-state'), message: await page.textContent('#message') };
+/** The test site's collection document (index/test.json) in `dir`, changed by `edit(sidecar)`. */
+function editSidecar(dir, edit) {
+  const path = join(dir, 'index/test.json');
+  const sidecar = JSON.parse(readFileSync(path, 'utf8'));
+  edit(sidecar);
+  writeFileSync(path, JSON.stringify(sidecar));
 }
 
 test(
   'without cross-origin isolation (GitHub Pages) the page works with one thread and says so',
   { timeout: 3 * TIMEOUT },
-  async () => {
-    const site = await openSite({ isolate: false });
-    try {
-      await site.page.goto(site.server.url);
-      await waitReady(site.page);
+  () =>
+    withPage({ isolate: false }, async (site) => {
       const facts = await site.page.textContent('#facts');
       assert.match(facts, /Cross-origin isolatedno/);
       assert.match(facts, /would use 1 thread\)/);
       const r = await queryWith(site.page, 'stripes.png', { feature: texture, metric: 'cosine' });
-      assert.equal(r.kind, 'result', r.message);
-      assert.deepEqual(
-        r.hits.map((h) => h.id),
-        reference.queries['stripes.png'][`${texture} cosine`].k10.ids,
-      );
+      assertNativeTop10(r, 'stripes.png', `${texture} cosine`);
       assert.deepEqual(site.console.unexpected(), []);
-    } finally {
-      await site.close();
-    }
-  },
+    }),
 );
 
-test('a site without a collection says how to make one', { timeout: 3 * TIMEOUT }, async () => {
-  const root = variant('no-collection', (dir) => rmSync(join(dir, 'index'), { recursive: true }));
-  const site = await openSite({ root });
-  try {
-    await site.page.goto(site.server.url);
+test('a site without a collection says how to make one', { timeout: 3 * TIMEOUT }, () => {
+  const root = siteVariant('no-collection', (dir) => rmSync(join(dir, 'index'), { recursive: true }));
+  return withPage({ root, ready: false }, async (site) => {
     const { state, message } = await readyState(site.page);
     assert.equal(state, 'failed');
     assert.match(message, /this site has no collection yet \(index\/collections\.json is missing\)/);
@@ -92,21 +67,17 @@ test('a site without a collection says how to make one', { timeout: 3 * TIMEOUT 
       site.console.unexpected().filter((e) => !/404/.test(e)),
       [],
     );
-  } finally {
-    await site.close();
-  }
+  });
 });
 
-test('a truncated index bundle is reported, and the other features still work', { timeout: 3 * TIMEOUT }, async () => {
+test('a truncated index bundle is reported, and the other features still work', { timeout: 3 * TIMEOUT }, () => {
   // The default feature's bundle, so the page meets it while getting ready.
   const file = 'test.colour-texture.cosine.lkx';
-  const root = variant('truncated-index', (dir) => {
+  const root = siteVariant('truncated-index', (dir) => {
     const path = join(dir, 'index', file);
     truncateSync(path, statSync(path).size - 100);
   });
-  const site = await openSite({ root });
-  try {
-    await site.page.goto(site.server.url);
+  return withPage({ root, ready: false }, async (site) => {
     const { state, message } = await readyState(site.page);
     assert.equal(state, 'ready', 'the page is usable');
     assert.equal(await site.page.inputValue('#feature-select'), texture);
@@ -123,26 +94,21 @@ test('a truncated index bundle is reported, and the other features still work', 
     assert.equal(r.kind, 'result', r.message);
     assert.equal(r.hits.length, 10);
     assert.deepEqual(site.console.unexpected(), []);
-  } finally {
-    await site.close();
-  }
+  });
 });
 
 test(
   'a corrupt index bundle is reported when chosen, and a following good query works',
   { timeout: 3 * TIMEOUT },
-  async () => {
+  () => {
     const file = 'test.colour.l2.lkx';
-    const root = variant('corrupt-index', (dir) => {
+    const root = siteVariant('corrupt-index', (dir) => {
       const path = join(dir, 'index', file);
       const bytes = readFileSync(path);
       bytes[bytes.length - 40] ^= 0x01; // one bit of a vector: the section checksum no longer matches
       writeFileSync(path, bytes);
     });
-    const site = await openSite({ root });
-    try {
-      await site.page.goto(site.server.url);
-      await waitReady(site.page);
+    return withPage({ root }, async (site) => {
       await setControl(site.page, '#feature-select', colour);
       await setControl(site.page, '#metric-select', 'l2');
       const bad = await uploadQuery(site.page, 'stripes.png');
@@ -154,73 +120,51 @@ test(
         ),
       );
       const good = await choose(site.page, '#metric-select', 'l1');
-      assert.equal(good.kind, 'result', good.message);
-      assert.deepEqual(
-        good.hits.map((h) => h.id),
-        reference.queries['stripes.png'][`${colour} l1`].k10.ids,
-      );
+      assertNativeTop10(good, 'stripes.png', `${colour} l1`);
       assert.deepEqual(site.console.unexpected(), []);
-    } finally {
-      await site.close();
-    }
+    });
   },
 );
 
-test(
-  'a bundle that disagrees with its sidecar entry is refused with the reasons',
-  { timeout: 3 * TIMEOUT },
-  async () => {
-    const root = variant('mismatched-index', (dir) => {
-      const path = join(dir, 'index/test.json');
-      const sidecar = JSON.parse(readFileSync(path, 'utf8'));
+test('a bundle that disagrees with its sidecar entry is refused with the reasons', { timeout: 3 * TIMEOUT }, () => {
+  const root = siteVariant('mismatched-index', (dir) =>
+    editSidecar(dir, (sidecar) => {
       const entry = sidecar.bundles.find((b) => b.file === 'test.colour-texture.cosine.lkx');
       entry.kind = 'flat';
       entry.count = 31;
       sidecar.items.pop(); // an item the bundle still holds
-      writeFileSync(path, JSON.stringify(sidecar));
-    });
-    const site = await openSite({ root });
-    try {
-      await site.page.goto(site.server.url);
-      const { state, message } = await readyState(site.page);
-      assert.equal(state, 'ready');
-      assert.match(
-        message,
-        /the index test\.colour-texture\.cosine\.lkx does not match: it holds 30 items, the collection says 31; it is a hnsw index, the collection says flat; 1 of its ids are not items of the collection \(e\.g\. 293\)/,
-      );
-    } finally {
-      await site.close();
-    }
-  },
-);
-
-test('a broken collection file is reported with its name and the field', { timeout: 3 * TIMEOUT }, async () => {
-  const root = variant('broken-sidecar', (dir) => {
-    const path = join(dir, 'index/test.json');
-    const sidecar = JSON.parse(readFileSync(path, 'utf8'));
-    sidecar.items[4].id = sidecar.items[2].id;
-    writeFileSync(path, JSON.stringify(sidecar));
+    }),
+  );
+  return withPage({ root, ready: false }, async (site) => {
+    const { state, message } = await readyState(site.page);
+    assert.equal(state, 'ready');
+    assert.match(
+      message,
+      /the index test\.colour-texture\.cosine\.lkx does not match: it holds 30 items, the collection says 31; it is a hnsw index, the collection says flat; 1 of its ids are not items of the collection \(e\.g\. 293\)/,
+    );
   });
-  const site = await openSite({ root });
-  try {
-    await site.page.goto(site.server.url);
+});
+
+test('a broken collection file is reported with its name and the field', { timeout: 3 * TIMEOUT }, () => {
+  const root = siteVariant('broken-sidecar', (dir) =>
+    editSidecar(dir, (sidecar) => {
+      sidecar.items[4].id = sidecar.items[2].id;
+    }),
+  );
+  return withPage({ root, ready: false }, async (site) => {
     const { state, message } = await readyState(site.page);
     assert.equal(state, 'failed');
     assert.match(message, /index\/test\.json: items\[4\]\.id repeats id 23/);
     assert.deepEqual(site.console.unexpected(), []);
-  } finally {
-    await site.close();
-  }
+  });
 });
 
-test('a missing WebAssembly module is reported and the page stays up', { timeout: 3 * TIMEOUT }, async () => {
-  const root = variant('no-wasm', (dir) => {
+test('a missing WebAssembly module is reported and the page stays up', { timeout: 3 * TIMEOUT }, () => {
+  const root = siteVariant('no-wasm', (dir) => {
     for (const file of readdirSync(join(dir, 'assets')))
       if (/^lookalike_wasm-.*\.wasm$/.test(file)) rmSync(join(dir, 'assets', file));
   });
-  const site = await openSite({ root });
-  try {
-    await site.page.goto(site.server.url);
+  return withPage({ root, ready: false }, async (site) => {
     const { state, message } = await readyState(site.page);
     assert.equal(state, 'failed');
     assert.match(message, /The search engine could not start: could not download the WebAssembly module .*HTTP 404/);
@@ -228,20 +172,15 @@ test('a missing WebAssembly module is reported and the page stays up', { timeout
       site.console.unexpected().filter((e) => !/404/.test(e)),
       [],
     );
-  } finally {
-    await site.close();
-  }
+  });
 });
 
 test(
   'an index file missing from the site is reported when chosen, and the page stays usable',
   { timeout: 3 * TIMEOUT },
-  async () => {
-    const root = variant('missing-index', (dir) => rmSync(join(dir, 'index/test.pixels.cosine.lkx')));
-    const site = await openSite({ root });
-    try {
-      await site.page.goto(site.server.url);
-      await waitReady(site.page);
+  () => {
+    const root = siteVariant('missing-index', (dir) => rmSync(join(dir, 'index/test.pixels.cosine.lkx')));
+    return withPage({ root }, async (site) => {
       const first = await queryWith(site.page, 'stripes.png', { feature: colour, metric: 'cosine' });
       assert.equal(first.kind, 'result', first.message);
       const failed = await site.console.allowing(/404/, () => choose(site.page, '#feature-select', pixels));
@@ -257,38 +196,27 @@ test(
         back.hits.map((h) => h.id),
         first.hits.map((h) => h.id),
       );
-    } finally {
-      await site.close();
-    }
+    });
   },
 );
 
-test(
-  'an index built with another version of its feature is refused with the reason',
-  { timeout: 3 * TIMEOUT },
-  async () => {
-    // make_test_collection wrote the colour cosine bundle as an indexer with
-    // version 7 of the feature would (the same size: only the header differs).
-    const root = variant('feature-version', (dir) => {
-      copyFileSync(
-        join(workDir, 'collection/variants/test.colour.cosine.v7.lkx'),
-        join(dir, 'index/test.colour.cosine.lkx'),
-      );
-    });
-    const site = await openSite({ root });
-    try {
-      await site.page.goto(site.server.url);
-      await waitReady(site.page);
-      const refused = await queryWith(site.page, 'stripes.png', { feature: colour, metric: 'cosine' });
-      assert.equal(refused.kind, 'error');
-      assert.match(
-        refused.message,
-        /it was built with colour:bins=8x4x4 version 7, this page computes version 1: rebuild the index/,
-      );
-      const other = await choose(site.page, '#metric-select', 'l1');
-      assert.equal(other.kind, 'result', other.message);
-    } finally {
-      await site.close();
-    }
-  },
-);
+test('an index built with another version of its feature is refused with the reason', { timeout: 3 * TIMEOUT }, () => {
+  // make_test_collection wrote the colour cosine bundle as an indexer with
+  // version 7 of the feature would (the same size: only the header differs).
+  const root = siteVariant('feature-version', (dir) => {
+    copyFileSync(
+      join(workDir, 'collection/variants/test.colour.cosine.v7.lkx'),
+      join(dir, 'index/test.colour.cosine.lkx'),
+    );
+  });
+  return withPage({ root }, async (site) => {
+    const refused = await queryWith(site.page, 'stripes.png', { feature: colour, metric: 'cosine' });
+    assert.equal(refused.kind, 'error');
+    assert.match(
+      refused.message,
+      /it was built with colour:bins=8x4x4 version 7, this page computes version 1: rebuild the index/,
+    );
+    const other = await choose(site.page, '#metric-select', 'l1');
+    assert.equal(other.kind, 'result', other.message);
+  });
+});

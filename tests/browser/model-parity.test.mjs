@@ -9,46 +9,28 @@
 // host without isolation).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { answerTo, ENGINE, TIMEOUT, setControl, expectedOrtThreads } from './harness.mjs';
 import {
-  answerTo,
-  ENGINE,
-  openSite,
-  SUB_PATH,
-  TIMEOUT,
-  waitReady,
-  setControl,
-  expectedOrtThreads,
-} from './harness.mjs';
-import {
-  captureWorkerResults,
+  assertCliAnswer,
   cosine,
   darknetMissing,
   K,
-  lastWorkerResult,
   METRIC,
   MIN_COSINE,
   MODELS,
   parityImages,
-  paritySite,
+  withParityPage,
 } from './parity-site.mjs';
-
-const SCORE_TOLERANCE = 1e-4; // cosine scores of two vectors within 1e-4 of each other
 
 /** Runs every query file through the page and checks it against the CLI; returns the measured agreement. */
 async function checkAgainstCli(model, { isolate }) {
   const { queries, upright } = parityImages();
-  const site = paritySite(model);
-  const browser = await openSite({ isolate, root: site.served, prefix: SUB_PATH });
-  const { page } = browser;
   const seen = new Map();
   let minCosine = 1,
     maxScoreDiff = 0,
     identical = 0;
   const orientationChecks = [];
-  try {
-    await captureWorkerResults(browser.context);
-    await page.goto(`${browser.server.url}?collection=parity`);
-    await waitReady(page);
+  await withParityPage(model, { isolate }, async ({ site, browser, page }) => {
     assert.equal(await page.inputValue('#feature-select'), site.feature, 'the model is the default feature');
     await setControl(page, '#metric-select', METRIC);
     const threads = await expectedOrtThreads(page, { isolated: isolate });
@@ -61,28 +43,11 @@ async function checkAgainstCli(model, { isolate }) {
 
     for (const q of queries) {
       const r = await answerTo(page, () => page.setInputFiles('#file-input', q.path));
-      assert.equal(r.kind, 'result', `${q.name}: ${r.message}`);
-      const worker = await lastWorkerResult(page);
-      assert.ok(worker?.vector, `${q.name}: the worker's result carries the query vector`);
-      const expected = site.cli.get(q.name);
-      const c = cosine(worker.vector, expected.vector);
-      minCosine = Math.min(minCosine, c);
-      if (worker.vector.every((v, i) => v === expected.vector[i])) ++identical;
-      assert.ok(
-        c >= MIN_COSINE,
-        `${model.card} ${q.name} (${q.what}): cosine ${c} between the page's and the CLI's embedding`,
-      );
-      const ids = r.hits.map((h) => h.id);
-      assert.deepEqual(ids, expected.ids, `${model.card} ${q.name}: the page's top ${K} against lookalike query's`);
-      r.hits.forEach((h, i) => {
-        const diff = Math.abs(h.score - expected.scores[i]);
-        maxScoreDiff = Math.max(maxScoreDiff, diff);
-        assert.ok(
-          diff <= SCORE_TOLERANCE,
-          `${model.card} ${q.name}: score at rank ${i + 1} ${h.score}, CLI ${expected.scores[i]}`,
-        );
-      });
-      seen.set(q.name, { vector: worker.vector, notes: r.notes });
+      const got = await assertCliAnswer(page, r, site.cli.get(q.name), `${model.card} ${q.name} (${q.what})`);
+      minCosine = Math.min(minCosine, got.cosine);
+      maxScoreDiff = Math.max(maxScoreDiff, got.maxScoreDiff);
+      if (got.identical) ++identical;
+      seen.set(q.name, { vector: got.vector, notes: r.notes });
       // A phone-size photo is decoded reduced for the card, and the timing line says at what size.
       if (q.name.startsWith('phone-12mp'))
         assert.match(r.timing, /decode [\d.]+ ms \(at \d+×\d+ of (4032×3024|3024×4032)\)/, `${q.name}: ${r.timing}`);
@@ -108,9 +73,7 @@ async function checkAgainstCli(model, { isolate }) {
       orientationChecks.push({ file: pair.rotated, upright: onPage, stored: sideways });
     }
     assert.deepEqual(browser.console.unexpected(), []);
-  } finally {
-    await browser.close();
-  }
+  });
   return { minCosine, maxScoreDiff, identical, files: queries.length, orientation: orientationChecks };
 }
 

@@ -8,18 +8,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   answerTo,
   choose,
   expected,
-  openSite,
-  siteRoot,
-  SUB_PATH,
+  siteVariant,
   uploadQuery,
-  waitReady,
-  workDir,
+  withPage,
   TIMEOUT,
   expectedOrtThreads,
 } from './harness.mjs';
@@ -29,14 +26,8 @@ const reference = expected();
 const model = reference.modelFeature;
 const colour = reference.colour;
 
-function variant(name, change) {
-  const root = join(workDir, 'variants', name);
-  rmSync(root, { recursive: true, force: true });
-  mkdirSync(root, { recursive: true });
-  cpSync(join(siteRoot, SUB_PATH), join(root, SUB_PATH), { recursive: true });
-  change(join(root, SUB_PATH));
-  return root;
-}
+/** The site in `root` with the model collection chosen (?collection=test-model). */
+const modelPage = (root) => ({ root, search: '?collection=test-model' });
 
 function editCard(dir, edit) {
   const path = join(dir, 'models/tiny-gap.json');
@@ -73,12 +64,9 @@ function assertModelAnswer(results, file, metric) {
 test(
   'a collection with a model: ONNX Runtime Web and the model load with progress and the query is embedded',
   { timeout: 6 * TIMEOUT },
-  async () => {
-    const site = await openSite();
-    const { page } = site;
-    try {
-      await page.goto(site.server.url);
-      await waitReady(page);
+  () =>
+    withPage({}, async (site) => {
+      const { page } = site;
       await openModelCollection(page);
       assert.equal(await page.inputValue('#feature-select'), model, 'the model is the default feature');
       const progress = await page.$$eval('#progress-list li', (rows) =>
@@ -125,55 +113,39 @@ test(
       assert.equal(more.kind, 'result', more.message);
       assert.equal(more.hits.length, 10);
       assert.deepEqual(site.console.unexpected(), []);
-    } finally {
-      await site.close();
-    }
-  },
+    }),
 );
 
-test('without cross-origin isolation ONNX Runtime runs on one thread', { timeout: 3 * TIMEOUT }, async () => {
-  const site = await openSite({ isolate: false });
-  try {
-    await site.page.goto(`${site.server.url}?collection=test-model`);
-    await waitReady(site.page);
+test('without cross-origin isolation ONNX Runtime runs on one thread', { timeout: 3 * TIMEOUT }, () =>
+  withPage({ isolate: false, search: '?collection=test-model' }, async (site) => {
     assert.match(await site.page.textContent('#facts'), /ONNX Runtimewasm backend, 1 thread\b/);
     const r = await uploadQuery(site.page, 'stripes.png');
     assertModelAnswer(r, 'stripes.png', await site.page.inputValue('#metric-select'));
-  } finally {
-    await site.close();
-  }
-});
+  }),
+);
 
 test(
   'a model whose sha256 matches its card is used; a damaged one is refused and the page falls back',
   { timeout: 4 * TIMEOUT },
   async () => {
-    const good = variant('model-sha-good', (dir) =>
+    const good = siteVariant('model-sha-good', (dir) =>
       editCard(dir, (card) => {
         card.model.sha256 = createHash('sha256')
           .update(readFileSync(join(dir, 'models/tiny-gap.onnx')))
           .digest('hex');
       }),
     );
-    const site = await openSite({ root: good });
-    try {
-      await site.page.goto(`${site.server.url}?collection=test-model`);
-      await waitReady(site.page);
+    await withPage(modelPage(good), async (site) => {
       assert.equal(await site.page.inputValue('#feature-select'), model);
       assert.equal(await site.page.isHidden('#message'), true);
-    } finally {
-      await site.close();
-    }
+    });
 
-    const bad = variant('model-sha-bad', (dir) =>
+    const bad = siteVariant('model-sha-bad', (dir) =>
       editCard(dir, (card) => {
         card.model.sha256 = '0'.repeat(64);
       }),
     );
-    const broken = await openSite({ root: bad });
-    try {
-      await broken.page.goto(`${broken.server.url}?collection=test-model`);
-      await waitReady(broken.page);
+    await withPage(modelPage(bad), async (broken) => {
       assert.match(
         await broken.page.textContent('#message'),
         /the model tiny-gap\.onnx is damaged or not the one the card names/,
@@ -186,31 +158,20 @@ test(
       assert.deepEqual(option, { disabled: true, text: `Model: tiny-gap (unavailable)` });
       const r = await uploadQuery(broken.page, 'stripes.png');
       assert.equal(r.kind, 'result', r.message);
-    } finally {
-      await broken.close();
-    }
+    });
   },
 );
 
-test(
-  "a card naming an output the model lacks is reported with the model's names",
-  { timeout: 3 * TIMEOUT },
-  async () => {
-    const root = variant('model-wrong-output', (dir) =>
-      editCard(dir, (card) => {
-        card.output.name = 'features';
-      }),
+test("a card naming an output the model lacks is reported with the model's names", { timeout: 3 * TIMEOUT }, () => {
+  const root = siteVariant('model-wrong-output', (dir) =>
+    editCard(dir, (card) => {
+      card.output.name = 'features';
+    }),
+  );
+  return withPage(modelPage(root), async (site) => {
+    assert.match(
+      await site.page.textContent('#message'),
+      /the card names input "pixels" and output "features", but the model has inputs pixels; outputs embedding/,
     );
-    const site = await openSite({ root });
-    try {
-      await site.page.goto(`${site.server.url}?collection=test-model`);
-      await waitReady(site.page);
-      assert.match(
-        await site.page.textContent('#message'),
-        /the card names input "pixels" and output "features", but the model has inputs pixels; outputs embedding/,
-      );
-    } finally {
-      await site.close();
-    }
-  },
-);
+  });
+});

@@ -9,11 +9,13 @@
 // Queries: darknet's seven photos (/usr/share/darknet/data) and the files
 // make_parity_images wrote (every format the core decodes, large, small,
 // narrow, EXIF-rotated JPEGs with upright PNG twins).
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { sourceDir, workDir } from './harness.mjs';
-import { LOOKALIKE } from './lookalike-serve.mjs';
+import { sourceDir, SUB_PATH, withPage, workDir } from './harness.mjs';
+import { buildSite, indexCollection, queryHits, runCommand, runLookalike } from './lookalike-cli.mjs';
+import { cosine } from '../support/vectors.mjs';
 
 export const DARKNET_DIR = '/usr/share/darknet/data';
 export const DARKNET_PHOTOS = ['dog', 'eagle', 'giraffe', 'horses', 'kite', 'person', 'scream'].map((n) => `${n}.jpg`);
@@ -22,6 +24,8 @@ export const SHARED_DIR = process.env.LOOKALIKE_SHARED_DIR ?? join(sourceDir, '.
 export const MIN_COSINE = 0.9999;
 export const METRIC = 'cosine';
 export const K = 10;
+/** Cosine scores of the page's and the CLI's top K: two vectors within MIN_COSINE give scores within 1e-4. */
+export const SCORE_TOLERANCE = 1e-4;
 
 /**
  * MobileNetV2's card names a file derived from the zoo's (models/mobilenetv2_derive.py):
@@ -59,13 +63,6 @@ export function darknetMissing() {
     : null;
 }
 
-function run(command, args, what) {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (result.status !== 0)
-    throw new Error(`${what} failed (${command} ${args.join(' ')}):\n${result.stderr}${result.stdout}`);
-  return result.stdout;
-}
-
 /** Reads a float32 [N, D] .npy file (what `lookalike embed` writes). */
 export function readNpy(path) {
   const bytes = readFileSync(path);
@@ -85,18 +82,7 @@ export function readNpy(path) {
   return Array.from({ length: rows }, (_, r) => data.subarray(r * dim, (r + 1) * dim));
 }
 
-export function cosine(a, b) {
-  if (a.length !== b.length) throw new Error(`vectors of ${a.length} and ${b.length} values`);
-  let dot = 0,
-    aa = 0,
-    bb = 0;
-  for (let i = 0; i < a.length; ++i) {
-    dot += a[i] * b[i];
-    aa += a[i] * a[i];
-    bb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(aa * bb);
-}
+export { cosine };
 
 let images = null;
 
@@ -105,7 +91,11 @@ export function parityImages() {
   if (images) return images;
   const dir = join(workDir, 'parity');
   mkdirSync(dir, { recursive: true });
-  run(join(sourceDir, 'build/native/tests/browser/make_parity_images'), [dir, DARKNET_DIR], 'make_parity_images');
+  runCommand(
+    join(sourceDir, 'build/native/tests/browser/make_parity_images'),
+    [dir, DARKNET_DIR],
+    'make_parity_images',
+  );
   const listing = JSON.parse(readFileSync(join(dir, 'queries.json'), 'utf8'));
   const queries = listing.queries.map((q) => ({ name: q.file, path: join(dir, 'queries', q.file), what: q.what }));
   if (listing.darknet)
@@ -136,36 +126,18 @@ export function paritySite(model) {
   const served = join(dir, 'served');
   const feature = `model:${model.card}`;
   const modelArgs = model.modelFile ? ['--model', model.modelFile] : [];
-  run(
-    LOOKALIKE,
-    [
-      '-q',
-      'index',
-      collection,
-      '--site',
-      data,
-      '--name',
-      'parity',
-      '--title',
-      `Parity (${model.card})`,
-      '--feature',
-      `model:${model.cardFile}`,
-      '--samples',
-      '0',
-      ...modelArgs,
-    ],
-    `lookalike index --feature model:${model.card}`,
-  );
-  run(
-    join(sourceDir, 'scripts/build-site.sh'),
-    ['--no-build', '--data', data, '--out', join(served, 'repo')],
-    'scripts/build-site.sh',
-  );
+  indexCollection(collection, data, 'parity', [
+    '--title',
+    `Parity (${model.card})`,
+    '--feature',
+    `model:${model.cardFile}`,
+    ...modelArgs,
+  ]);
+  buildSite(data, join(served, 'repo'));
 
   // The CLI's embeddings, all query files in one run (batches of 16).
   const npy = join(dir, 'cli-embeddings.npy');
-  run(
-    LOOKALIKE,
+  runLookalike(
     ['-q', 'embed', ...queries.map((q) => q.path), '--card', model.cardFile, ...modelArgs, '-o', npy],
     'lookalike embed',
   );
@@ -179,18 +151,40 @@ export function paritySite(model) {
     const vector = vectorOf.get(q.path);
     if (!vector) throw new Error(`lookalike embed did not list ${q.path}`);
     // The top 10 as the CLI finds it on the site's bundle (which embeds the file again, with batch 1).
-    const answer = JSON.parse(
-      run(
-        LOOKALIKE,
-        ['-q', '--json', 'query', q.path, '--site', data, '--feature', feature, '--metric', METRIC, '-k', String(K)],
-        `lookalike query ${q.name}`,
+    const answer = queryHits(
+      JSON.parse(
+        runLookalike(
+          ['-q', '--json', 'query', q.path, '--site', data, '--feature', feature, '--metric', METRIC, '-k', String(K)],
+          `lookalike query ${q.name}`,
+        ),
       ),
     );
-    cli.set(q.name, { vector, ids: answer.results.map((r) => r.id), scores: answer.results.map((r) => r.score) });
+    cli.set(q.name, { vector, ids: answer.ids, scores: answer.scores });
   }
   const site = { served, data, feature, cli };
   sites.set(model.card, site);
   return site;
+}
+
+/**
+ * The parity site of `model` served (isolated or not; `chromiumArgs` for
+ * Chromium), its page at the collection (`backend`: the page's ?backend=)
+ * and ready, recording the worker's results; runs `body({site, browser,
+ * page})` (site: paritySite's, browser: openSite's) and closes it.
+ */
+export function withParityPage(model, { isolate = true, backend = null, chromiumArgs = [] }, body) {
+  const site = paritySite(model);
+  return withPage(
+    {
+      isolate,
+      root: site.served,
+      prefix: SUB_PATH,
+      chromiumArgs,
+      search: `?collection=parity${backend ? `&backend=${backend}` : ''}`,
+      beforeLoad: (browser) => captureWorkerResults(browser.context),
+    },
+    (browser) => body({ site, browser, page: browser.page }),
+  );
 }
 
 /**
@@ -210,6 +204,38 @@ export async function captureWorkerResults(context) {
       }
     };
   });
+}
+
+/**
+ * The page's answer `r` (a result) against the CLI's `want` ({vector, ids,
+ * scores}): the worker's query vector has cosine ≥ MIN_COSINE with the
+ * CLI's, the top K ids are the CLI's in order, each score within
+ * SCORE_TOLERANCE (unless `scores: false`). Returns the measures: {vector,
+ * cosine, identical (the vectors bit-identical), maxScoreDiff}.
+ */
+export async function assertCliAnswer(page, r, want, what, { scores = true } = {}) {
+  assert.equal(r.kind, 'result', `${what}: ${r.message}`);
+  const worker = await lastWorkerResult(page);
+  assert.ok(worker?.vector, `${what}: the worker's result carries the query vector`);
+  const c = cosine(worker.vector, want.vector);
+  assert.ok(c >= MIN_COSINE, `${what}: cosine ${c} between the page's and the CLI's embedding`);
+  assert.deepEqual(
+    r.hits.map((h) => h.id),
+    want.ids,
+    `${what}: the page's top ${K} against lookalike query's`,
+  );
+  let maxScoreDiff = 0;
+  r.hits.forEach((h, i) => {
+    const diff = Math.abs(h.score - want.scores[i]);
+    maxScoreDiff = Math.max(maxScoreDiff, diff);
+    if (scores) assert.ok(diff <= SCORE_TOLERANCE, `${what}: score at rank ${i + 1} ${h.score}, CLI ${want.scores[i]}`);
+  });
+  return {
+    vector: worker.vector,
+    cosine: c,
+    identical: worker.vector.every((v, i) => v === want.vector[i]),
+    maxScoreDiff,
+  };
 }
 
 /** The worker's result message for the page's newest answer (data-last-result), with its vector as an array. */

@@ -10,11 +10,10 @@
 // missing, without ../shared's WANG or MobileNetV2.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { openSite, queryWith, sourceDir, SUB_PATH, waitReady, workDir, TIMEOUT } from './harness.mjs';
-import { LOOKALIKE } from './lookalike-serve.mjs';
+import { queryWith, SUB_PATH, withPage, workDir, TIMEOUT } from './harness.mjs';
+import { buildSite as assembleSite, indexCollection, queryHits, runLookalike } from './lookalike-cli.mjs';
 import { MODELS, SHARED_DIR } from './parity-site.mjs';
 import { assertSameHits, assertSameRanking } from '../support/ranking.mjs';
 
@@ -29,12 +28,6 @@ const missing = !existsSync(join(WANG, 'labels.csv'))
   : MOBILENET.missing;
 
 const dir = join(workDir, 'partitioned-wang');
-
-function run(args) {
-  const r = spawnSync(LOOKALIKE, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  assert.equal(r.status, 0, `lookalike ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 /**
  * The collection (every WANG photo but the first of each class, as links)
@@ -54,14 +47,7 @@ function buildSite() {
     mkdirSync(join(images, label.name), { recursive: true });
     for (const f of files.slice(1)) symlinkSync(join(WANG, label.name, f), join(images, label.name, f));
   }
-  run([
-    '--quiet',
-    'index',
-    images,
-    '--site',
-    data,
-    '--name',
-    'wang',
+  indexCollection(images, data, 'wang', [
     '--title',
     'WANG, partitioned',
     '--kind',
@@ -71,31 +57,18 @@ function buildSite() {
     MOBILENET.modelFile,
     '--metric',
     METRIC,
-    '--samples',
-    '0',
   ]);
-  const build = spawnSync(
-    join(sourceDir, 'scripts/build-site.sh'),
-    ['--no-build', '--data', data, '--out', join(served, SUB_PATH)],
-    {
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(build.status, 0, build.stderr);
+  assembleSite(data, join(served, SUB_PATH));
   return { data, served, heldOut };
 }
 
 /** `lookalike query --json`: the native answer for one photo and feature. */
 function nativeAnswer(data, feature, path) {
   const out = JSON.parse(
-    run(['query', path, '--site', data, '--feature', feature, '--metric', METRIC, '-k', String(K), '--json']),
+    runLookalike(['query', path, '--site', data, '--feature', feature, '--metric', METRIC, '-k', String(K), '--json']),
   );
   assert.equal(out.kind, 'partitioned', `${path}: the CLI searched a ${out.kind} index`);
-  return {
-    ids: out.results.map((h) => h.id),
-    scores: out.results.map((h) => h.score),
-    labels: out.results.map((h) => h.label),
-  };
+  return queryHits(out);
 }
 
 test(
@@ -103,11 +76,7 @@ test(
   { skip: missing ?? false, timeout: 20 * TIMEOUT },
   async () => {
     const { data, served, heldOut } = buildSite();
-    const site = await openSite({ root: served });
-    const { page } = site;
-    try {
-      await page.goto(site.server.url);
-      await waitReady(page);
+    await withPage({ root: served }, async ({ page }) => {
       let swapped = 0;
       for (const feature of FEATURES) {
         for (const photo of heldOut) {
@@ -129,8 +98,6 @@ test(
         }
       }
       console.log(`${2 * heldOut.length} queries; MobileNetV2 tie groups ordered differently: ${swapped}`);
-    } finally {
-      await site.close();
-    }
+    });
   },
 );

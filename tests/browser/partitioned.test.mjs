@@ -10,24 +10,21 @@
 // page are reported in the page instead of wrong results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   answerTo,
   choose,
-  openSite,
   queriesDir,
   queryWith,
   setControl,
-  sourceDir,
   SUB_PATH,
   uploadQuery,
-  waitReady,
+  withPage,
   workDir,
   TIMEOUT,
 } from './harness.mjs';
-import { LOOKALIKE } from './lookalike-serve.mjs';
+import { buildSite, indexCollection, queryHits, runLookalike } from './lookalike-cli.mjs';
 import { assertSameHits } from '../support/ranking.mjs';
 
 const dir = join(workDir, 'partitioned');
@@ -36,21 +33,10 @@ const served = join(dir, 'served');
 const FEATURE = 'colour-texture';
 const QUERIES = ['stripes.png', 'reds-exif6.jpg', 'checks.bmp', 'gradient.tga'];
 
-function run(args) {
-  const r = spawnSync(LOOKALIKE, args, { encoding: 'utf8' });
-  assert.equal(r.status, 0, `lookalike ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
 /** `lookalike query … --json`: the native answer. */
 function nativeAnswer(args) {
-  const out = JSON.parse(run(['query', '--site', data, '--feature', FEATURE, '--json', ...args]));
-  return {
-    ids: out.results.map((h) => h.id),
-    scores: out.results.map((h) => h.score),
-    labels: out.results.map((h) => h.label),
-    kind: out.kind,
-  };
+  const out = JSON.parse(runLookalike(['query', '--site', data, '--feature', FEATURE, '--json', ...args]));
+  return { ...queryHits(out), kind: out.kind };
 }
 
 function assertPageMatches(results, native, what) {
@@ -70,14 +56,7 @@ function assertPageMatches(results, native, what) {
 }
 
 rmSync(dir, { recursive: true, force: true });
-run([
-  '--quiet',
-  'index',
-  join(workDir, 'collection/partitioned-images'),
-  '--site',
-  data,
-  '--name',
-  'many',
+indexCollection(join(workDir, 'collection/partitioned-images'), data, 'many', [
   '--title',
   'Many pictures',
   '--kind',
@@ -90,30 +69,18 @@ run([
   '16',
   '--nprobe',
   '4',
-  '--samples',
-  '0',
   '--item-layout',
   'paged',
 ]);
-const build = spawnSync(
-  join(sourceDir, 'scripts/build-site.sh'),
-  ['--no-build', '--data', data, '--out', join(served, SUB_PATH)],
-  {
-    encoding: 'utf8',
-  },
-);
-assert.equal(build.status, 0, build.stderr);
+buildSite(data, join(served, SUB_PATH));
 const document = JSON.parse(readFileSync(join(data, 'index/many.json'), 'utf8'));
 const dataFiles = document.bundles.map((b) => b.file);
 
-test('the page answers as lookalike query, fetching only the lists it probes', { timeout: 10 * TIMEOUT }, async () => {
-  const site = await openSite({ root: served });
-  const { page } = site;
+test('the page answers as lookalike query, fetching only the lists it probes', { timeout: 10 * TIMEOUT }, () => {
   assert.equal(document.items, undefined, 'the collection document holds no items');
   assert.equal(document.item_pages.count, 2);
-  try {
-    await page.goto(site.server.url);
-    await waitReady(page);
+  return withPage({ root: served }, async (site) => {
+    const { page } = site;
     assert.ok(
       !site.server.requests.some((p) => p.includes('/index/many.items/') || p.endsWith('many.labels.json')),
       'no item page or label file before a query',
@@ -161,16 +128,12 @@ test('the page answers as lookalike query, fetching only the lists it probes', {
       site.server.requests.some((p) => p.endsWith('/index/many.labels.json')),
       'the label runs fetched',
     );
-  } finally {
-    await site.close();
-  }
+  });
 });
 
-async function firstAnswer(site) {
-  const { page } = site;
-  await page.goto(site.server.url);
-  await waitReady(page);
-  return uploadQuery(page, 'stripes.png');
+/** The page's answer to stripes.png, the first query, on the site openPage(options) opens. */
+function firstAnswer(options) {
+  return withPage(options, (site) => uploadQuery(site.page, 'stripes.png'));
 }
 
 test(
@@ -178,31 +141,21 @@ test(
   { timeout: TIMEOUT * 3 },
   async () => {
     // The Node server answers every request with the whole file (200).
-    const site = await openSite({ root: served, isolate: false });
-    try {
-      const answer = await firstAnswer(site);
-      assert.equal(answer.kind, 'error');
-      assert.match(answer.message, /ignored the Range request/);
-    } finally {
-      await site.close();
-    }
+    const answer = await firstAnswer({ root: served, isolate: false });
+    assert.equal(answer.kind, 'error');
+    assert.match(answer.message, /ignored the Range request/);
   },
 );
 
 test('a host that compresses the lists is named in the page', { timeout: TIMEOUT * 3 }, async () => {
   const { startStaticServer } = await import('./static-server.mjs');
-  const site = await openSite({
+  const answer = await firstAnswer({
     root: served,
     isolate: false,
     server: (o) => startStaticServer({ ...o, gzip: ['.bin'] }),
   });
-  try {
-    const answer = await firstAnswer(site);
-    assert.equal(answer.kind, 'error');
-    assert.match(answer.message, /compress(es|ed) .*Content-Encoding: gzip/);
-  } finally {
-    await site.close();
-  }
+  assert.equal(answer.kind, 'error');
+  assert.match(answer.message, /compress(es|ed) .*Content-Encoding: gzip/);
 });
 
 /** A copy of the served site with `files` (relative to its index/) changed by `damage`. */
@@ -223,14 +176,9 @@ test('a damaged item page is named in the page, not shown as results', { timeout
   const root = damagedCopy('damaged-items', ['many.items/0.json', 'many.items/1.json'], (bytes) =>
     Buffer.from(bytes.toString('utf8').replace(/"page":\s*(\d)/, (_, p) => `"page":${1 - Number(p)}`)),
   );
-  const site = await openSite({ root });
-  try {
-    const answer = await firstAnswer(site);
-    assert.equal(answer.kind, 'error');
-    assert.match(answer.message, /index\/many\.items\/(\d)\.json.*page.*is not \1/);
-  } finally {
-    await site.close();
-  }
+  const answer = await firstAnswer({ root });
+  assert.equal(answer.kind, 'error');
+  assert.match(answer.message, /index\/many\.items\/(\d)\.json.*page.*is not \1/);
 });
 
 test('a damaged list gives the core message and no results', { timeout: TIMEOUT * 3 }, async () => {
@@ -238,12 +186,7 @@ test('a damaged list gives the core message and no results', { timeout: TIMEOUT 
     for (let i = 0; i < bytes.length; i += 97) bytes[i] ^= 0x5a;
     return bytes;
   });
-  const site = await openSite({ root });
-  try {
-    const answer = await firstAnswer(site);
-    assert.equal(answer.kind, 'error');
-    assert.match(answer.message, /list \d+ .*checksum mismatch/);
-  } finally {
-    await site.close();
-  }
+  const answer = await firstAnswer({ root });
+  assert.equal(answer.kind, 'error');
+  assert.match(answer.message, /list \d+ .*checksum mismatch/);
 });

@@ -6,7 +6,7 @@
 // stored vector; failures are inline and the page stays usable; untrusted
 // metadata is shown as text; no console errors. Every test sets the feature
 // and metric it checks explicitly.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +15,13 @@ import {
   choose,
   ENGINE,
   expected,
-  openSite,
+  sharePage,
   queriesDir,
   queryWith,
   readResults,
   screenshotPath,
   setControl,
   uploadQuery,
-  waitReady,
   TIMEOUT,
   expectedOrtThreads,
 } from './harness.mjs';
@@ -84,18 +83,9 @@ async function settings() {
   }));
 }
 
-before(
-  async () => {
-    site = await openSite();
-    page = site.page;
-    await page.goto(site.server.url);
-    await waitReady(page);
-  },
-  { timeout: TIMEOUT },
-);
-
-after(async () => {
-  await site?.close();
+sharePage((opened) => {
+  site = opened;
+  page = opened.page;
 });
 
 describe('the search page', { timeout: 10 * TIMEOUT }, () => {
@@ -352,19 +342,33 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
     }
   });
 
-  test('a dropped image gives a query; a drop without one says so', async () => {
+  /**
+   * checks.bmp dropped on the drop zone (`how` 'drop') or pasted into the
+   * page ('paste'), with colour-texture and correlation; the page's answer.
+   */
+  async function giveChecksBmp(how) {
     await setControl(page, '#feature-select', texture);
     await setControl(page, '#metric-select', 'correlation');
     const bytes = Array.from(readFileSync(join(queriesDir, 'checks.bmp')));
-    const dropped = await answerTo(page, () =>
-      page.evaluate((data) => {
-        const transfer = new DataTransfer();
-        transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
-        document
-          .querySelector('#drop-zone')
-          .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-      }, bytes),
+    return answerTo(page, () =>
+      page.evaluate(
+        ({ data, how }) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
+          const init = { bubbles: true, cancelable: true };
+          if (how === 'drop')
+            document
+              .querySelector('#drop-zone')
+              .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, ...init }));
+          else document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, ...init }));
+        },
+        { data: bytes, how },
+      ),
     );
+  }
+
+  test('a dropped image gives a query; a drop without one says so', async () => {
+    const dropped = await giveChecksBmp('drop');
     assertNative(dropped, answerFor('checks.bmp', texture, 'correlation'), 'dropped checks.bmp');
     await page.evaluate(() => {
       document.body.dispatchEvent(
@@ -386,18 +390,7 @@ describe('the search page', { timeout: 10 * TIMEOUT }, () => {
       t.skip(`${ENGINE} makes page-made paste events without their data (and a test cannot fill the system clipboard)`);
       return;
     }
-    await setControl(page, '#feature-select', texture);
-    await setControl(page, '#metric-select', 'correlation');
-    const bytes = Array.from(readFileSync(join(queriesDir, 'checks.bmp')));
-    const pasted = await answerTo(page, () =>
-      page.evaluate((data) => {
-        const transfer = new DataTransfer();
-        transfer.items.add(new File([new Uint8Array(data)], 'checks.bmp', { type: 'image/bmp' }));
-        document.body.dispatchEvent(
-          new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }),
-        );
-      }, bytes),
-    );
+    const pasted = await giveChecksBmp('paste');
     assertNative(pasted, answerFor('checks.bmp', texture, 'correlation'), 'pasted checks.bmp');
   });
 

@@ -10,25 +10,13 @@
 // these states passes axe-core's checks (accessibility.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertAccessible } from './accessibility.mjs';
-import { answerTo, openSite, SUB_PATH, TIMEOUT, waitReady, setControl, workDir } from './harness.mjs';
-import { LOOKALIKE } from './lookalike-serve.mjs';
-import {
-  captureWorkerResults,
-  cosine,
-  K,
-  lastWorkerResult,
-  METRIC,
-  MIN_COSINE,
-  MODELS,
-  paritySite,
-  readNpy,
-} from './parity-site.mjs';
+import { answerTo, SUB_PATH, TIMEOUT, setControl, withPage, workDir } from './harness.mjs';
+import { queryHits, runLookalike } from './lookalike-cli.mjs';
+import { assertCliAnswer, K, METRIC, MODELS, paritySite, readNpy, withParityPage } from './parity-site.mjs';
 
-const SCORE_TOLERANCE = 1e-4;
 const TINY = MODELS.find((m) => m.card === 'tiny-embed');
 // Texts of several scripts and shapes, an HTML reference, one past 77 tokens.
 const TEXTS = [
@@ -44,19 +32,13 @@ const TEXTS = [
   'the beach '.repeat(40).trim(),
 ];
 
-function cli(args, what) {
-  const result = spawnSync(LOOKALIKE, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (result.status !== 0) throw new Error(`${what} failed:\n${result.stderr}`);
-  return result.stdout;
-}
-
 let answers = null;
 /** The CLI's answers on the parity site: per text, its vector, token ids, top 10 by cosine and by l2. */
 function cliAnswers() {
   if (answers) return answers;
   const site = paritySite(TINY);
   const npy = join(workDir, 'text-embeddings.npy');
-  cli(
+  runLookalike(
     [
       '-q',
       'embed',
@@ -73,7 +55,7 @@ function cliAnswers() {
     TEXTS.map((text, i) => {
       const top = (metric) =>
         JSON.parse(
-          cli(
+          runLookalike(
             ['-q', '--json', 'query', '--site', site.data, '--text', text, '--metric', metric, '-k', String(K)],
             `query --text ${text}`,
           ),
@@ -85,9 +67,8 @@ function cliAnswers() {
         {
           vector: rows[i],
           tokens: cosine.query.token_ids,
-          ids: cosine.results.map((r) => r.id),
-          scores: cosine.results.map((r) => r.score),
-          l2Ids: l2.results.map((r) => r.id),
+          ...queryHits(cosine),
+          l2Ids: queryHits(l2).ids,
         },
       ];
     }),
@@ -107,18 +88,12 @@ async function typeAndSearch(page, text) {
 }
 
 async function checkTexts({ isolate }) {
-  const site = paritySite(TINY);
   const expected = cliAnswers();
-  const browser = await openSite({ isolate, root: site.served, prefix: SUB_PATH });
-  const { page } = browser;
-  // What the page (and its worker) asked the server for.
-  const downloads = browser.server.requests;
   let minCosine = 1,
     identical = 0;
-  try {
-    await captureWorkerResults(browser.context);
-    await page.goto(`${browser.server.url}?collection=parity`);
-    await waitReady(page);
+  await withParityPage(TINY, { isolate }, async ({ browser, page }) => {
+    // What the page (and its worker) asked the server for.
+    const downloads = browser.server.requests;
     assert.equal(await page.isVisible('#text-form'), true, 'the text box is shown: the model has a text tower');
     const hint = await page.textContent('#text-hint');
     assert.match(hint, /text model \(1\.4 MB\) downloads when you start typing/, hint); // 74 kB model + 1.36 MB vocabulary
@@ -136,25 +111,10 @@ async function checkTexts({ isolate }) {
     await setControl(page, '#metric-select', METRIC);
     for (const text of TEXTS) {
       const r = await typeAndSearch(page, text);
-      assert.equal(r.kind, 'result', `"${text}": ${r.message}`);
       const want = expected.get(text);
-      const worker = await lastWorkerResult(page);
-      assert.ok(worker?.vector, `"${text}": the worker's result carries the text's vector`);
-      const c = cosine(worker.vector, want.vector);
-      minCosine = Math.min(minCosine, c);
-      if (worker.vector.every((v, i) => v === want.vector[i])) ++identical;
-      assert.ok(c >= MIN_COSINE, `"${text}": cosine ${c} between the page's and the CLI's text embedding`);
-      assert.deepEqual(
-        r.hits.map((h) => h.id),
-        want.ids,
-        `"${text}": the page's top ${K} against lookalike query --text`,
-      );
-      r.hits.forEach((h, i) =>
-        assert.ok(
-          Math.abs(h.score - want.scores[i]) <= SCORE_TOLERANCE,
-          `"${text}" rank ${i + 1}: ${h.score}, CLI ${want.scores[i]}`,
-        ),
-      );
+      const got = await assertCliAnswer(page, r, want, `"${text}"`);
+      minCosine = Math.min(minCosine, got.cosine);
+      if (got.identical) ++identical;
       assert.match(r.caption, new RegExp(`\\(${want.tokens.length} tokens\\)$`), `"${text}": ${r.caption}`);
       assert.match(r.timing, /tokenize .* model .* search/, r.timing);
     }
@@ -175,9 +135,7 @@ async function checkTexts({ isolate }) {
     assert.equal(more.kind, 'result', more.message);
     assert.match(more.caption, /^More like:/);
     assert.deepEqual(browser.console.unexpected(), []);
-  } finally {
-    await browser.close();
-  }
+  });
   return { minCosine, identical };
 }
 
@@ -195,19 +153,14 @@ for (const isolate of [true, false]) {
   );
 }
 
-test('a collection whose model has no text tower shows no text box', { timeout: 2 * TIMEOUT }, async () => {
+test('a collection whose model has no text tower shows no text box', { timeout: 2 * TIMEOUT }, () =>
   // The standard test collection's model (tiny-gap) has no text card.
-  const browser = await openSite();
-  try {
-    await browser.page.goto(browser.server.url);
-    await waitReady(browser.page);
+  withPage({}, async (browser) => {
     assert.equal(await browser.page.isVisible('#text-form'), false);
     assert.match(await browser.page.textContent('#ready-state'), /choose an image\.$/);
     assert.deepEqual(browser.console.unexpected(), []);
-  } finally {
-    await browser.close();
-  }
-});
+  }),
+);
 
 test('a damaged text model gives a message, and image search goes on', { timeout: 3 * TIMEOUT }, async () => {
   const site = paritySite(TINY);
@@ -217,11 +170,7 @@ test('a damaged text model gives a message, and image search goes on', { timeout
   const bytes = readFileSync(model);
   bytes[bytes.length >> 1] ^= 0xff;
   writeFileSync(model, bytes);
-  const browser = await openSite({ root: damaged, prefix: SUB_PATH });
-  const { page } = browser;
-  try {
-    await page.goto(`${browser.server.url}?collection=parity`);
-    await waitReady(page);
+  await withPage({ root: damaged, prefix: SUB_PATH, search: '?collection=parity' }, async ({ page }) => {
     await typeInto(page, '#text-input', 'a dog');
     await page.waitForFunction(
       () => /could not be loaded/.test(document.querySelector('#text-hint')?.textContent ?? ''),
@@ -242,7 +191,5 @@ test('a damaged text model gives a message, and image search goes on', { timeout
     // The page is still usable: an image query answers.
     const image = await answerTo(page, () => page.setInputFiles('#file-input', '/usr/share/darknet/data/dog.jpg'));
     assert.equal(image.kind, 'result', image.message);
-  } finally {
-    await browser.close();
-  }
+  });
 });

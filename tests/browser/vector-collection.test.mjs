@@ -6,11 +6,10 @@
 // with its attribution, and answers an image query with why it cannot.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { answerTo, openSite, sourceDir, SUB_PATH, uploadQuery, waitReady, workDir, TIMEOUT } from './harness.mjs';
-import { LOOKALIKE } from './lookalike-serve.mjs';
+import { answerTo, SUB_PATH, uploadQuery, withPage, workDir, TIMEOUT } from './harness.mjs';
+import { buildSite, queryHits, runLookalike } from './lookalike-cli.mjs';
 import { assertSameHits } from '../support/ranking.mjs';
 
 const dir = join(workDir, 'vector-collection');
@@ -20,12 +19,6 @@ const FEATURE = 'vectors:test';
 const N = 300;
 const DIM = 16;
 const photoUrl = (i) => `https://img.example/photos/${i}.jpg`;
-
-function run(args) {
-  const r = spawnSync(LOOKALIKE, args, { encoding: 'utf8' });
-  assert.equal(r.status, 0, `lookalike ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 /** N deterministic vectors in three groups (a float32 .npy) and one item record per row. */
 function writeEmbeddings() {
@@ -68,7 +61,7 @@ function writeEmbeddings() {
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
 const { npy, items, rows } = writeEmbeddings();
-run([
+runLookalike([
   '--quiet',
   'index',
   '--embeddings',
@@ -90,30 +83,23 @@ run([
   '--name',
   'vectors',
 ]);
-const build = spawnSync(
-  join(sourceDir, 'scripts/build-site.sh'),
-  ['--no-build', '--data', data, '--out', join(served, SUB_PATH)],
-  { encoding: 'utf8' },
-);
-assert.equal(build.status, 0, build.stderr);
+buildSite(data, join(served, SUB_PATH));
 
 /** `lookalike query --item ID --json`: the native answer. */
 function nativeItemAnswer(id) {
-  const out = JSON.parse(run(['query', '--site', data, '--item', String(id), '--metric', 'cosine', '--json']));
-  return { ids: out.results.map((h) => h.id), scores: out.results.map((h) => h.score) };
+  return queryHits(
+    JSON.parse(runLookalike(['query', '--site', data, '--item', String(id), '--metric', 'cosine', '--json'])),
+  );
 }
 
 test(
   'vectors made elsewhere: searched by vector and by item, results shown from their own URLs, images refused with the reason',
   { timeout: 3 * TIMEOUT },
   async () => {
-    const site = await openSite({ root: served });
-    const { page } = site;
     const requested = [];
-    page.raw.on('request', (request) => requested.push(request.url()));
-    try {
-      await page.goto(site.server.url);
-      await waitReady(page);
+    const watchRequests = ({ page }) => page.raw.on('request', (request) => requested.push(request.url()));
+    await withPage({ root: served, beforeLoad: watchRequests }, async (site) => {
+      const { page } = site;
       assert.equal(await page.inputValue('#feature-select'), FEATURE);
 
       // A vector query: an item's own vector finds that item first.
@@ -151,8 +137,6 @@ test(
       const image = await uploadQuery(page, 'stripes.png');
       assert.equal(image.kind, 'error');
       assert.match(image.message, /cannot compute vectors:test for an image/);
-    } finally {
-      await site.close();
-    }
+    });
   },
 );

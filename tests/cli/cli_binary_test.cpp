@@ -25,14 +25,6 @@ void require_one_error_line(const CliResult& r, const std::string& needle) {
   CHECK(r.err.find("terminate") == std::string::npos);
 }
 
-void make_small_tree(const fs::path& root) {
-  write_png(root / "A/1.png", grey(64, 64, 10));
-  write_png(root / "A/2.png", grey(64, 64, 40));
-  write_png(root / "A/3.png", grey(64, 64, 115));
-  write_png(root / "B/1.png", grey(64, 64, 75));
-  write_png(root / "B/2.png", grey(64, 64, 160));
-}
-
 }  // namespace
 
 TEST_CASE("lookalike --help lists the subcommands and the exit codes", "[cli]") {
@@ -56,7 +48,7 @@ TEST_CASE("lookalike prep: missing folder, no images, and a normal run", "[cli][
   require_one_error_line(empty, "no image files found");
   CHECK_FALSE(fs::exists(dir / "out/manifest.json"));
 
-  make_small_tree(dir / "src");
+  write_grey_tree(dir / "src");
   write_text(dir / "src/B/broken.jpg", "\xFF\xD8\xFF\xE0 truncated");
   const CliResult ok =
       run_cli({"prep", (dir / "src").string(), "--out", (dir / "out").string(), "--test-fraction", "0.5"});
@@ -82,7 +74,7 @@ TEST_CASE("lookalike prep: missing folder, no images, and a normal run", "[cli][
 
 TEST_CASE("lookalike eval: reports, and clear errors for missing, corrupt and unavailable things", "[cli][eval]") {
   TempDir dir;
-  make_small_tree(dir / "src");
+  write_grey_tree(dir / "src");
   const CliResult ok = run_cli({"eval", (dir / "src").string(), "--feature", "pixels:size=1", "--metric", "l1,l2",
                                 "--k", "1,2,3", "--out", (dir / "reports").string()});
   INFO(ok.err);

@@ -17,6 +17,7 @@
 #include "embed/node_runtime.h"
 #include "lookalike/common/error.h"
 #include "lookalike/image/encode.h"
+#include "prep/prep_run.h"
 #include "support/skip.h"
 
 namespace lookalike::testing {
@@ -45,14 +46,24 @@ void write_jpeg(const fs::path& file, const Image& image, int quality) {
   write_bytes(file, encode_jpeg(image, quality));
 }
 
-Image distinct_picture(int width, int height, std::uint32_t seed) {
-  std::uint32_t state = seed * 2654435761u + 0x9E3779B9u;
-  auto next = [&] {
+namespace {
+
+// Marsaglia's xorshift32: pictures from a seed, the same on every platform.
+struct Xorshift32 {
+  std::uint32_t state;
+  std::uint32_t next() {
     state ^= state << 13;
     state ^= state >> 17;
     state ^= state << 5;
     return state;
-  };
+  }
+};
+
+}  // namespace
+
+Image distinct_picture(int width, int height, std::uint32_t seed) {
+  Xorshift32 random{seed * 2654435761u + 0x9E3779B9u};
+  auto next = [&] { return random.next(); };
   std::uint8_t grid[8][8][3];
   for (auto& row : grid)
     for (auto& cell : row)
@@ -67,13 +78,8 @@ Image distinct_picture(int width, int height, std::uint32_t seed) {
 }
 
 Image smooth_picture(int width, int height, std::uint32_t seed) {
-  std::uint32_t state = seed * 747796405u + 2891336453u;
-  auto next = [&] {
-    state ^= state << 13;
-    state ^= state >> 17;
-    state ^= state << 5;
-    return double(state) / 4294967296.0;
-  };
+  Xorshift32 random{seed * 747796405u + 2891336453u};
+  auto next = [&] { return double(random.next()) / 4294967296.0; };
   struct Blob {
     double x, y, radius, r, g, b;
   };
@@ -106,6 +112,29 @@ Image grey(int width, int height, std::uint8_t value) {
   Image image(width, height);
   std::fill(image.rgb.begin(), image.rgb.end(), value);
   return image;
+}
+
+void write_grey_tree(const fs::path& root) {
+  write_png(root / "A/1.png", grey(64, 64, 10));
+  write_png(root / "A/2.png", grey(64, 64, 40));
+  write_png(root / "A/3.png", grey(64, 64, 115));
+  write_png(root / "B/1.png", grey(64, 64, 75));
+  write_png(root / "B/2.png", grey(64, 64, 160));
+}
+
+void write_smooth_tree(const fs::path& root, const std::vector<std::string>& labels, int per_label, int width,
+                       int width_step, int height, std::uint32_t first_seed) {
+  for (std::size_t l = 0; l < labels.size(); ++l)
+    for (int i = 0; i < per_label; ++i)
+      write_jpeg(root / labels[l] / (std::to_string(i) + ".jpg"),
+                 smooth_picture(width + width_step * i, height, first_seed + std::uint32_t(10 * l + i)));
+}
+
+cli::Manifest prep_quietly(const fs::path& source) {
+  cli::PrepOptions prep;
+  prep.sources = {source};
+  prep.show_progress = false;
+  return cli::run_prep(prep).manifest;
 }
 
 std::vector<std::pair<std::string, std::vector<std::uint8_t>>> snapshot_tree(const fs::path& root) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "dataset/manifest.h"
 #include "lookalike/image/image.h"
 
 namespace lookalike::testing {
@@ -46,6 +47,17 @@ Image smooth_picture(int width, int height, std::uint32_t seed);
 Image brightened(const Image& image, int delta);
 Image grey(int width, int height, std::uint8_t value);
 
+// Five flat grey 64×64 PNGs in two classes, whose distances are easy to
+// work out by hand: A/1, A/2, A/3 (grey 10, 40, 115), B/1, B/2 (75, 160).
+void write_grey_tree(const fs::path& root);
+// `per_label` JPEGs of smooth_picture in a folder per label: picture i of
+// label l is (width + width_step·i) × height, seed first_seed + 10·l + i.
+void write_smooth_tree(const fs::path& root, const std::vector<std::string>& labels, int per_label, int width,
+                       int width_step, int height, std::uint32_t first_seed);
+
+// The manifest `prep` makes of one folder (no progress display).
+cli::Manifest prep_quietly(const fs::path& source);
+
 // Every regular file under `root` with its bytes, for "nothing was modified".
 std::vector<std::pair<std::string, std::vector<std::uint8_t>>> snapshot_tree(const fs::path& root);
 
@@ -56,6 +68,13 @@ struct CliResult {
 
 // Runs the lookalike binary with `args`, waits, captures stdout and stderr.
 CliResult run_cli(const std::vector<std::string>& args);
+
+// Requires a run to have exited 0, showing its stderr when it did not.
+#define REQUIRE_CLI_SUCCESS(result)   \
+  do {                                \
+    INFO((result).err);               \
+    REQUIRE((result).exit_code == 0); \
+  } while (false)
 
 // A lookalike process left running (serve), with its stdout readable line by line.
 class CliProcess {

@@ -29,8 +29,7 @@ TEST_CASE("index records the page's defaults and query opens the first one", "[c
   const CliResult built =
       run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "d", "--feature", "pixels:size=8",
                "--feature", "colour-texture", "--metric", "l2,pearson", "--samples", "0", "-q"});
-  INFO(built.err);
-  REQUIRE(built.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(built);
   const json sidecar = json::parse(read_text_file(collection_file(site, "d")));
   REQUIRE(sidecar.contains("defaults"));
   CHECK(sidecar["defaults"][0]["feature"].get<std::string>().rfind("colour-texture", 0) == 0);
@@ -38,8 +37,7 @@ TEST_CASE("index records the page's defaults and query opens the first one", "[c
   CHECK(sidecar["defaults"][1]["feature"] == "pixels:size=8");
 
   const CliResult answer = run_cli({"query", (dir / "photos/sea/0.png").string(), "--site", site.string(), "--json"});
-  INFO(answer.err);
-  REQUIRE(answer.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(answer);
   const json result = json::parse(answer.out);
   CHECK(result["feature"] == sidecar["defaults"][0]["feature"]);
   CHECK(result["metric"] == "correlation");
@@ -47,8 +45,7 @@ TEST_CASE("index records the page's defaults and query opens the first one", "[c
   // "pearson" is the core's other name for correlation.
   const CliResult pearson = run_cli({"query", (dir / "photos/sea/0.png").string(), "--site", site.string(), "--feature",
                                      "pixels:size=8", "--metric", "pearson", "--json"});
-  INFO(pearson.err);
-  REQUIRE(pearson.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(pearson);
   CHECK(json::parse(pearson.out)["metric"] == "correlation");
   const CliResult wrong =
       run_cli({"query", (dir / "photos/sea/0.png").string(), "--site", site.string(), "--metric", "hamming"});

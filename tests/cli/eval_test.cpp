@@ -35,14 +35,6 @@ using namespace lookalike::testing;
 
 namespace {
 
-void make_grey_tree(const fs::path& root) {
-  write_png(root / "A/1.png", grey(64, 64, 10));
-  write_png(root / "A/2.png", grey(64, 64, 40));
-  write_png(root / "A/3.png", grey(64, 64, 115));
-  write_png(root / "B/1.png", grey(64, 64, 75));
-  write_png(root / "B/2.png", grey(64, 64, 160));
-}
-
 EvalConfig tiny_config(std::vector<Metric> metrics) {
   EvalConfig c;
   c.features = {"pixels:size=1"};
@@ -72,7 +64,7 @@ class MissesTheBestRanker : public Ranker {
 
 TEST_CASE("eval leave-one-out on a tiny tree gives the numbers worked out by hand", "[eval]") {
   TempDir dir;
-  make_grey_tree(dir.path());
+  write_grey_tree(dir.path());
   const EvalDataset dataset = load_eval_dataset(dir.path());
   REQUIRE(dataset.images.size() == 5);
   CHECK(dataset.labels == std::vector<std::string>{"A", "B"});
@@ -121,13 +113,10 @@ TEST_CASE("eval split protocol: test images query the train images of a prep man
   //   B/2: A/3(45)n B/1(85)R A/1(150)n  P@1 0  P@2 1/2  AP 1/2
   //   mean: P@1 1/2, P@2 1/2, mAP 2/3.
   TempDir dir;
-  make_grey_tree(dir / "src");
+  write_grey_tree(dir / "src");
   write_text(dir / "src/labels.csv",
              "path,label,split\nA/1.png,A,train\nA/2.png,A,test\nA/3.png,A,train\nB/1.png,B,train\nB/2.png,B,test\n");
-  PrepOptions prep;
-  prep.sources = {dir / "src"};
-  prep.show_progress = false;
-  const Manifest manifest = run_prep(prep).manifest;
+  const Manifest manifest = prep_quietly(dir / "src");
   REQUIRE(manifest.images.size() == 5);
   write_manifest(dir / "prep/manifest.json", manifest);
 
@@ -146,13 +135,13 @@ TEST_CASE("eval split protocol: test images query the train images of a prep man
 
   // A folder without a split cannot run this protocol.
   TempDir plain;
-  make_grey_tree(plain.path());
+  write_grey_tree(plain.path());
   CHECK_THROWS_WITH(run_evaluation(load_eval_dataset(plain.path()), config), Catch::Contains("needs train and test"));
 }
 
 TEST_CASE("eval measures an approximate search's recall against exact", "[eval]") {
   TempDir dir;
-  make_grey_tree(dir.path());
+  write_grey_tree(dir.path());
   EvalConfig config = tiny_config({Metric::L1});
   SearchSettings hnsw;
   hnsw.kind = SearchKind::Hnsw;
@@ -176,7 +165,7 @@ TEST_CASE("eval measures an approximate search's recall against exact", "[eval]"
 
 TEST_CASE("eval with HNSW: the index's search, recall against exact, no mAP", "[eval]") {
   TempDir dir;
-  make_grey_tree(dir.path());
+  write_grey_tree(dir.path());
   EvalConfig config = tiny_config({Metric::L1, Metric::Correlation});
   SearchSettings hnsw;
   hnsw.kind = SearchKind::Hnsw;
@@ -269,7 +258,7 @@ TEST_CASE("ExactRanker ranks exactly as the core's exact_search", "[eval]") {
 
 TEST_CASE("eval leaves out images it cannot decode and says which", "[eval]") {
   TempDir dir;
-  make_grey_tree(dir.path());
+  write_grey_tree(dir.path());
   write_text(dir / "B/broken.png", "\x89PNG\r\n\x1a\n not really");
   const EvalReport report = run_evaluation(load_eval_dataset(dir.path()), tiny_config({Metric::L1}));
   REQUIRE(report.excluded.size() == 1);
@@ -281,11 +270,8 @@ TEST_CASE("eval leaves out images it cannot decode and says which", "[eval]") {
 
 TEST_CASE("eval refuses to report on a dataset whose images are all gone", "[eval]") {
   TempDir dir;
-  make_grey_tree(dir / "src");
-  PrepOptions prep;
-  prep.sources = {dir / "src"};
-  prep.show_progress = false;
-  write_manifest(dir / "manifest.json", run_prep(prep).manifest);
+  write_grey_tree(dir / "src");
+  write_manifest(dir / "manifest.json", prep_quietly(dir / "src"));
   fs::remove_all(dir / "src");
   try {
     run_evaluation(load_eval_dataset(dir / "manifest.json"), tiny_config({Metric::L1}));
@@ -298,7 +284,7 @@ TEST_CASE("eval refuses to report on a dataset whose images are all gone", "[eva
 
 TEST_CASE("eval reports: JSON fields, Markdown table, self-contained HTML with escaped names", "[eval][report]") {
   TempDir dir;
-  make_grey_tree(dir.path());
+  write_grey_tree(dir.path());
   fs::rename(dir / "B", dir / "B<script>");
   const EvalReport report = run_evaluation(load_eval_dataset(dir.path()), tiny_config({Metric::L1}));
 

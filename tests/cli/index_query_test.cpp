@@ -26,13 +26,7 @@ using nlohmann::json;
 namespace {
 
 // Three labels, four pictures each: smooth blobs whose colours differ per picture.
-void make_tree(const fs::path& root) {
-  const char* labels[] = {"beach", "forest", "city"};
-  for (int l = 0; l < 3; ++l)
-    for (int i = 0; i < 4; ++i)
-      write_jpeg(root / labels[l] / (std::to_string(i) + ".jpg"),
-                 smooth_picture(160 + 16 * i, 120, std::uint32_t(10 * l + i + 1)));
-}
+void make_tree(const fs::path& root) { write_smooth_tree(root, {"beach", "forest", "city"}, 4, 160, 16, 120, 1); }
 
 std::vector<float> feature_of(const fs::path& file, const std::string& spec) {
   const auto bytes = read_file(file);
@@ -50,8 +44,7 @@ std::vector<Hit> query(std::vector<std::string> args) {
   args.insert(args.begin(), "query");
   args.push_back("--json");
   const CliResult r = run_cli(args);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(r);
   return hits_of(json::parse(r.out)["results"]);
 }
 
@@ -78,8 +71,7 @@ TEST_CASE("index writes the site, and query with a flat bundle gives the core's 
   const CliResult built = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "t",
                                    "--title", "Test <b>photos</b>", "--feature", "colour", "--feature",
                                    "colour-texture", "--metric", "l1,cosine", "--samples", "4", "--json", "-q"});
-  INFO(built.err);
-  REQUIRE(built.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(built);
   const json summary = json::parse(built.out);
   CHECK(summary["items"] == 12);
   CHECK(summary["bundles"].size() == 4);
@@ -187,8 +179,7 @@ TEST_CASE("query on an HNSW bundle gives the bundle's own search: image, label f
                                    "--element",
                                    "int8",
                                    "-q"});
-  INFO(built.err);
-  REQUIRE(built.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(built);
   const Collection c = read_collection(site, "h");
   REQUIRE(c.bundles.size() == 1);
   CHECK(c.bundles[0].kind == IndexKind::Hnsw);
@@ -271,8 +262,7 @@ TEST_CASE("index --update adds and removes images, keeps ids and thumbnails, ref
       update.push_back("--update");
       update.push_back("--json");
       const CliResult updated = run_cli(update);
-      INFO(updated.err);
-      REQUIRE(updated.exit_code == 0);
+      REQUIRE_CLI_SUCCESS(updated);
       const json summary = json::parse(updated.out);
       CHECK(summary["added"] == 2);
       CHECK(summary["removed"] == 2);
@@ -439,8 +429,7 @@ TEST_CASE(
     const CliResult r =
         run_cli({"-j", "2", "index", (dir / "photos").string(), "--site", (dir / site).string(), "--name", "r",
                  "--feature", "colour", "--metric", "cosine", "--kind", "hnsw", "--m", "4", "--reproducible", "-q"});
-    INFO(r.err);
-    REQUIRE(r.exit_code == 0);
+    REQUIRE_CLI_SUCCESS(r);
   };
   ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
   build("site-a");

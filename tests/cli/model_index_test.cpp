@@ -24,12 +24,7 @@ namespace {
 
 const fs::path kTinyCard = fs::path(LOOKALIKE_SOURCE_DIR) / "models/test/tiny-embed.json";
 
-void make_tree(const fs::path& root) {
-  for (int l = 0; l < 2; ++l)
-    for (int i = 0; i < 4; ++i)
-      write_jpeg(root / (l ? "b" : "a") / (std::to_string(i) + ".jpg"),
-                 smooth_picture(200 + 10 * i, 150, std::uint32_t(40 + 10 * l + i)));
-}
+void make_tree(const fs::path& root) { write_smooth_tree(root, {"a", "b"}, 4, 200, 10, 150, 40); }
 
 }  // namespace
 
@@ -42,8 +37,7 @@ TEST_CASE("index with a model card writes a model bundle and the card with its f
   const CliResult built = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "m",
                                    "--feature", "model:" + kTinyCard.string(), "--feature", "colour", "--metric",
                                    "cosine,l2", "--model-threads", "1", "--json", "-q"});
-  INFO(built.err);
-  REQUIRE(built.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(built);
   // The card's text tower (models/test/tiny-text.json pairs with tiny-embed) comes along: tests/cli/text_query_test.cpp.
   CHECK(json::parse(built.out)["models"] == json::array({"models/tiny-embed.json", "models/tiny-text.json"}));
 
@@ -63,8 +57,7 @@ TEST_CASE("index with a model card writes a model bundle and the card with its f
   const fs::path image = dir / "photos/b/2.jpg";
   const CliResult q = run_cli({"query", image.string(), "--site", site.string(), "--feature", "model:tiny-embed",
                                "--metric", "cosine", "-k", "5", "--model-threads", "1", "--json"});
-  INFO(q.err);
-  REQUIRE(q.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(q);
   const json results = json::parse(q.out)["results"];
   ModelEmbedderOptions options;
   options.batch_size = 1;
@@ -87,8 +80,7 @@ TEST_CASE("index with a model card writes a model bundle and the card with its f
   write_jpeg(dir / "photos/b/new.jpg", smooth_picture(220, 180, 99));
   const CliResult updated = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "m",
                                      "--update", "--model-threads", "1", "--json", "-q"});
-  INFO(updated.err);
-  REQUIRE(updated.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(updated);
   CHECK(json::parse(updated.out)["added"] == 1);
   const CliResult found =
       run_cli({"query", (dir / "photos/b/new.jpg").string(), "--site", site.string(), "-k", "1", "--json"});
@@ -105,8 +97,7 @@ TEST_CASE("eval takes a model feature, exact and HNSW", "[cli][eval][model]") {
   const CliResult r =
       run_cli({"eval", (dir / "photos").string(), "--feature", "model:tiny-embed", "--metric", "cosine", "--k", "1,3",
                "--search", "exact,hnsw", "--model-threads", "1", "--out", (dir / "reports").string(), "--json", "-q"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(r);
   const json report = json::parse(r.out);
   REQUIRE(report["runs"].size() == 2);
   CHECK(report["runs"][0]["feature"] == "model:tiny-embed");

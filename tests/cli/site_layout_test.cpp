@@ -56,15 +56,19 @@ CliResult index_crawl(const fs::path& dir, std::vector<std::string> extra) {
 void prep(const fs::path& dir) {
   const CliResult r =
       run_cli({"prep", (dir / "crawl").string(), "--out", (dir / "prep").string(), "-q", "--test-fraction", "0"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(r);
+}
+
+// A crawl of `count` photos (make_crawl) in dir/crawl, prepped into dir/prep.
+void make_prepped_crawl(const fs::path& dir, int count, const std::string& without_url = "") {
+  make_crawl(dir / "crawl", count, without_url);
+  prep(dir);
 }
 
 json query(const fs::path& site, std::vector<std::string> args) {
   args.insert(args.begin(), {"query", "--site", site.string(), "--json"});
   const CliResult r = run_cli(args);
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(r);
   return json::parse(r.out);
 }
 
@@ -73,16 +77,14 @@ json query(const fs::path& site, std::vector<std::string> args) {
 TEST_CASE("index --item-layout paged writes pages and label runs that query reads as it needs them",
           "[cli][index][pages]") {
   TempDir dir;
-  make_crawl(dir / "crawl", 30);
-  prep(dir.path());
+  make_prepped_crawl(dir.path(), 30);
   const fs::path site = dir / "site";
   const CliResult inline_build = index_crawl(dir.path(), {});
   REQUIRE(inline_build.exit_code == 0);
   const json inline_answer = query(site, {"--item", "4", "-k", "6", "--label", "forest"});
 
   const CliResult paged = index_crawl(dir.path(), {"--item-layout", "paged"});
-  INFO(paged.err);
-  REQUIRE(paged.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(paged);
   CHECK(json::parse(paged.out)["item_pages"] == 1);
   const Collection document = read_collection_document(site, "photos");
   REQUIRE(document.item_pages.paged());
@@ -115,8 +117,7 @@ TEST_CASE("index --item-layout paged writes pages and label runs that query read
 
 TEST_CASE("index --update of a paged collection keeps ids and pages, adds and removes items", "[cli][index][pages]") {
   TempDir dir;
-  make_crawl(dir / "crawl", 12);
-  prep(dir.path());
+  make_prepped_crawl(dir.path(), 12);
   const fs::path site = dir / "site";
   REQUIRE(index_crawl(dir.path(), {"--item-layout", "paged"}).exit_code == 0);
   const Collection before = read_collection(site, "photos");
@@ -124,8 +125,7 @@ TEST_CASE("index --update of a paged collection keeps ids and pages, adds and re
   write_jpeg(dir / "crawl/city/2000.jpg", smooth_picture(100, 90, 77));
   prep(dir.path());
   const CliResult updated = index_crawl(dir.path(), {"--update", "--item-layout", "paged"});
-  INFO(updated.err);
-  REQUIRE(updated.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(updated);
   const Collection after = read_collection(site, "photos");
   CHECK(after.items.size() == 12);
   CHECK(after.item_pages.paged());
@@ -141,12 +141,10 @@ TEST_CASE("index --update of a paged collection keeps ids and pages, adds and re
 TEST_CASE("index --thumbnails link shows each photo from its own URL and writes no thumbnails",
           "[cli][index][thumbnails]") {
   TempDir dir;
-  make_crawl(dir / "crawl", 9);
-  prep(dir.path());
+  make_prepped_crawl(dir.path(), 9);
   const fs::path site = dir / "site";
   const CliResult linked = index_crawl(dir.path(), {"--thumbnails", "link"});
-  INFO(linked.err);
-  REQUIRE(linked.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(linked);
   const json summary = json::parse(linked.out);
   CHECK(summary["thumbnails"]["linked"] == true);
   CHECK(summary["thumbnails"]["written"] == 0);
@@ -168,8 +166,7 @@ TEST_CASE("index --thumbnails link shows each photo from its own URL and writes 
 
 TEST_CASE("index --thumbnails link refuses photos without a URL of their own, naming one", "[cli][index][thumbnails]") {
   TempDir dir;
-  make_crawl(dir / "crawl", 6, "1004");
-  prep(dir.path());
+  make_prepped_crawl(dir.path(), 6, "1004");
   const CliResult r = index_crawl(dir.path(), {"--thumbnails", "link"});
   CHECK(r.exit_code == kExitUsage);
   CHECK_THAT(r.err, Catch::Contains("1 of the 6 images have no URL of their own (e.g. forest/1004.jpg)"));
@@ -206,8 +203,7 @@ TEST_CASE("a site mixes kinds per feature: small vectors whole, large ones parti
   // pixels:size=128 is 49 152 floats, 197 kB an image: 35 MB for 180, over what a page downloads whole.
   const CliResult r = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "mixed",
                                "--feature", "colour", "--feature", "pixels:size=128", "--metric", "l2", "-q"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(r);
   const Collection c = read_collection(site, "mixed");
   REQUIRE(c.bundles.size() == 2);
   for (const CollectionBundle& b : c.bundles) {

@@ -15,18 +15,15 @@ using namespace lookalike::cli;
 using namespace lookalike::testing;
 
 TEST_CASE("make_thumbnail fits within the box, keeps the aspect ratio and never enlarges", "[site]") {
-  const Image wide = make_thumbnail(distinct_picture(1000, 500, 1), 256);
-  CHECK(wide.width == 256);
-  CHECK(wide.height == 128);
-  const Image tall = make_thumbnail(distinct_picture(300, 900, 2), 256);
-  CHECK(tall.width == 85);
-  CHECK(tall.height == 256);
-  const Image small = make_thumbnail(distinct_picture(100, 80, 3), 256);
-  CHECK(small.width == 100);
-  CHECK(small.height == 80);
-  const Image sliver = make_thumbnail(distinct_picture(3000, 2, 4), 256);
-  CHECK(sliver.width == 256);
-  CHECK(sliver.height == 1);
+  // {width, height} of the 256-pixel thumbnail of a width × height picture
+  const auto thumbnail_size = [](int width, int height, std::uint32_t seed) {
+    const Image thumbnail = make_thumbnail(distinct_picture(width, height, seed), 256);
+    return std::make_pair(thumbnail.width, thumbnail.height);
+  };
+  CHECK(thumbnail_size(1000, 500, 1) == std::make_pair(256, 128));
+  CHECK(thumbnail_size(300, 900, 2) == std::make_pair(85, 256));
+  CHECK(thumbnail_size(100, 80, 3) == std::make_pair(100, 80));
+  CHECK(thumbnail_size(3000, 2, 4) == std::make_pair(256, 1));
   const auto jpeg = thumbnail_jpeg(distinct_picture(640, 480, 5));
   const auto decoded = decode_image(jpeg.data(), jpeg.size());
   CHECK(decoded.format == ImageFormat::Jpeg);
@@ -45,10 +42,7 @@ TEST_CASE("collection items from a manifest carry the crawl's attribution", "[si
       "\n"
       R"j({"id":"222","term":"beach","url":"javascript:alert(1)","owner":"Bob","licence":"CC0"})j"
       "\n");
-  PrepOptions prep;
-  prep.sources = {dir / "crawl"};
-  prep.show_progress = false;
-  const Manifest manifest = run_prep(prep).manifest;
+  const Manifest manifest = prep_quietly(dir / "crawl");
   REQUIRE(manifest.images.size() == 3);
 
   const CollectionItem first = collection_item(manifest, manifest.images[0], 7);

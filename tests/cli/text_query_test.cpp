@@ -28,16 +28,7 @@ namespace {
 
 const fs::path kModels = fs::path(LOOKALIKE_SOURCE_DIR) / "models";
 
-void make_tree(const fs::path& root) {
-  for (int l = 0; l < 3; ++l)
-    for (int i = 0; i < 3; ++i)
-      write_jpeg(root /
-                     (l == 0   ? "red_car"
-                      : l == 1 ? "dog"
-                               : "beach") /
-                     (std::to_string(i) + ".jpg"),
-                 smooth_picture(180 + 10 * i, 140, std::uint32_t(70 + 10 * l + i)));
-}
+void make_tree(const fs::path& root) { write_smooth_tree(root, {"red_car", "dog", "beach"}, 3, 180, 10, 140, 70); }
 
 CliResult index_tiny(const fs::path& photos, const fs::path& site, std::vector<std::string> more = {}) {
   std::vector<std::string> args = {
@@ -57,8 +48,7 @@ std::vector<float> tiny_text_embedding(const std::string& card, const std::strin
 
 TEST_CASE("tokenize prints the reference ids, as JSON too, and refuses text that is not UTF-8", "[cli][text]") {
   const CliResult plain = run_cli({"tokenize", "a photo of a dog", "it's"});
-  INFO(plain.err);
-  REQUIRE(plain.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(plain);
   CHECK(lines_of(plain.out) == std::vector<std::string>{"49406 320 1125 539 320 1929 49407", "49406 585 568 49407"});
 
   const CliResult as_json = run_cli({"--json", "tokenize", "--card", "tiny-text", "A photo of a DOG."});
@@ -100,8 +90,7 @@ TEST_CASE("index publishes the text tower that pairs with a model, and query --t
   make_tree(dir / "photos");
   const fs::path site = dir / "site";
   const CliResult built = index_tiny(dir / "photos", site);
-  INFO(built.err);
-  REQUIRE(built.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(built);
   CHECK(json::parse(built.out)["models"] == json::array({"models/tiny-embed.json", "models/tiny-text.json"}));
   const Collection c = read_collection(site, "t");
   REQUIRE(c.models.size() == 1);
@@ -116,8 +105,7 @@ TEST_CASE("index publishes the text tower that pairs with a model, and query --t
   const std::string text = "a red car at night";
   const CliResult q = run_cli({"--json", "query", "--site", site.string(), "--text", text, "--metric", "cosine", "-k",
                                "5", "--model-threads", "1"});
-  INFO(q.err);
-  REQUIRE(q.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(q);
   const json answer = json::parse(q.out);
   CHECK(answer["feature"] == "model:tiny-embed");
   CHECK(answer["query"]["text"] == text);
@@ -142,8 +130,7 @@ TEST_CASE("index publishes the text tower that pairs with a model, and query --t
   write_jpeg(dir / "photos/dog/new.jpg", smooth_picture(200, 160, 7));
   const CliResult updated = run_cli({"index", (dir / "photos").string(), "--site", site.string(), "--name", "t",
                                      "--update", "--model-threads", "1", "-q"});
-  INFO(updated.err);
-  REQUIRE(updated.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(updated);
   CHECK(read_collection(site, "t").models[0].text_card == "models/tiny-text.json");
 }
 
@@ -192,8 +179,7 @@ TEST_CASE("embed --text writes the text tower's vectors with their token ids", "
   write_text(dir / "prompts.txt", "a photo of a dog\n\nthe beach\n");
   const CliResult r = run_cli({"embed", "--card", "tiny-text", "--text", "a red car", "--texts",
                                (dir / "prompts.txt").string(), "-o", (dir / "t.npy").string(), "--model-threads", "1"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(r);
   const json meta = json::parse(read_text_file(dir / "t.json"));
   CHECK(meta["feature"] == "model:tiny-embed");
   CHECK(meta["count"] == 3);
@@ -222,8 +208,7 @@ TEST_CASE("eval --protocol zero-shot reports accuracy and text-to-image precisio
   const CliResult r =
       run_cli({"eval", (dir / "photos").string(), "--protocol", "zero-shot", "--feature", "model:tiny-embed", "-k",
                "1,3", "-o", (dir / "report").string(), "--model-threads", "1", "--json"});
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_CLI_SUCCESS(r);
   const json report = json::parse(read_text_file(dir / "report/zero-shot.json"));
   CHECK(json::parse(r.out) == report);
   CHECK(fs::exists(dir / "report/zero-shot.md"));

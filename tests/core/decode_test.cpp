@@ -11,20 +11,14 @@
 #include "support/test_images.h"
 #include "support/test_photos.h"
 
-#include <stb/stb_image_write.h>
-
 using namespace lookalike;
 using namespace lookalike::testing;
 
 namespace {
 
-Bytes encode_with(int (*writer)(stbi_write_func*, void*, int, int, int, const void*), const Image& image) {
-  Bytes out;
-  auto append = [](void* ctx, void* data, int size) {
-    auto* b = static_cast<Bytes*>(ctx);
-    b->insert(b->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
-  };
-  REQUIRE(writer(append, &out, image.width, image.height, 3, image.rgb.data()));
+Bytes encode_with(StbWriter writer, const Image& image) {
+  Bytes out = encode_with_stb(writer, image);
+  REQUIRE(!out.empty());
   return out;
 }
 

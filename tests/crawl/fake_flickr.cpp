@@ -364,27 +364,28 @@ std::vector<FakeRequest> FakeFlickr::requests() const {
 }
 
 namespace {
-template <class Map>
-int lookup(const Map& map, std::size_t key) {
-  const auto it = map.find(key);
-  return it == map.end() ? 0 : it->second;
+// The sum of a per-photo count over the photos with this id (a photo may be
+// listed under several terms).
+template <class Photos, class Counts>
+int count_for_id(const Photos& photos, const Counts& counts, const std::string& id) {
+  int n = 0;
+  for (std::size_t i = 0; i < photos.size(); ++i) {
+    if (photos[i].id != id) continue;
+    const auto it = counts.find(i);
+    if (it != counts.end()) n += it->second;
+  }
+  return n;
 }
 }  // namespace
 
 int FakeFlickr::image_requests(const std::string& id) const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  int n = 0;
-  for (std::size_t i = 0; i < impl_->photos.size(); ++i)
-    if (impl_->photos[i].id == id) n += lookup(impl_->attempts, i);
-  return n;
+  return count_for_id(impl_->photos, impl_->attempts, id);
 }
 
 int FakeFlickr::complete_image_answers(const std::string& id) const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  int n = 0;
-  for (std::size_t i = 0; i < impl_->photos.size(); ++i)
-    if (impl_->photos[i].id == id) n += lookup(impl_->complete, i);
-  return n;
+  return count_for_id(impl_->photos, impl_->complete, id);
 }
 
 int FakeFlickr::api_calls(const std::string& method) const {

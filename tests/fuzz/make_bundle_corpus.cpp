@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "index/index_test_support.h"
 #include "lookalike/common/error.h"
 #include "lookalike/index/vector_index.h"
 
@@ -15,13 +16,8 @@ namespace {
 
 std::vector<std::uint8_t> bundle(Metric metric, IndexKind kind, ElementType element, bool keep_floats,
                                  std::uint32_t dim, std::uint32_t count, std::uint32_t removed) {
-  IndexConfig config;
+  IndexConfig config = testing::index_config(metric, dim, kind, element, keep_floats);
   config.feature_spec = "fuzz";
-  config.metric = metric;
-  config.dim = dim;
-  config.kind = kind;
-  config.element = element;
-  config.keep_float_vectors = keep_floats;
   config.hnsw.m = 3;
   config.hnsw.ef_construction = 20;
   VectorIndex index(config);

@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <stb/stb_image_write.h>
-
 #include "lookalike/image/encode.h"
 
 #include "support/test_images.h"
@@ -17,20 +15,6 @@
 
 using namespace lookalike;
 using namespace lookalike::testing;
-
-namespace {
-
-Bytes stb_encode(int (*writer)(stbi_write_func*, void*, int, int, int, const void*), const Image& image) {
-  Bytes out;
-  auto append = [](void* ctx, void* data, int size) {
-    auto* b = static_cast<Bytes*>(ctx);
-    b->insert(b->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
-  };
-  writer(append, &out, image.width, image.height, 3, image.rgb.data());
-  return out;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 2) {
@@ -47,8 +31,8 @@ int main(int argc, char** argv) {
       {"grey.png", encode_png_raw(8, 6, 0, 8, Bytes(48, 100))},
       {"alpha.png", encode_png_raw(6, 5, 6, 8, Bytes(6 * 5 * 4, 170))},
       {"palette.png", encode_png_raw(7, 3, 3, 8, Bytes(21, 1), Bytes{0, 0, 0, 250, 10, 20}, Bytes{255, 128})},
-      {"picture.bmp", stb_encode(stbi_write_bmp_to_func, make_pattern(13, 9, 5))},
-      {"picture.tga", stb_encode(stbi_write_tga_to_func, make_pattern(11, 7, 6))},
+      {"picture.bmp", encode_with_stb(stbi_write_bmp_to_func, make_pattern(13, 9, 5))},
+      {"picture.tga", encode_with_stb(stbi_write_tga_to_func, make_pattern(11, 7, 6))},
       {"picture.gif", encode_gif(9, 8, Bytes(256 * 3, 40), Bytes(72, 2))},
   };
   for (const auto& [name, bytes] : seeds)

@@ -9,12 +9,7 @@ using namespace lookalike::testing;
 
 namespace {
 
-struct Variant {
-  IndexKind kind;
-  ElementType element;
-  bool keep_floats;
-};
-const Variant kVariants[] = {
+const IndexVariant kVariants[] = {
     {IndexKind::Flat, ElementType::Float32, false}, {IndexKind::Flat, ElementType::Int8, false},
     {IndexKind::Flat, ElementType::Int8, true},     {IndexKind::Hnsw, ElementType::Float32, false},
     {IndexKind::Hnsw, ElementType::Int8, false},    {IndexKind::Hnsw, ElementType::Int8, true}};
@@ -63,7 +58,7 @@ TEST_CASE("save → load gives the same config, items and results, and saves to 
   const std::vector<float> data = random_vectors(n + 200, dim, 41), queries = random_vectors(30, dim, 42);
   const std::vector<std::uint32_t> ids = sequential_ids(n + 200, 3, 2);
   for (const Metric metric : kAllMetrics) {
-    for (const Variant& v : kVariants) {
+    for (const IndexVariant& v : kVariants) {
       INFO(metric_name(metric) << " " << index_kind_name(v.kind) << " " << element_type_name(v.element)
                                << (v.keep_floats ? " +floats" : ""));
       IndexConfig config = index_config(metric, dim, v.kind, v.element, v.keep_floats);
@@ -100,7 +95,7 @@ TEST_CASE("save → load gives the same config, items and results, and saves to 
 }
 
 TEST_CASE("empty indexes round-trip, and loaded empty indexes take items") {
-  for (const Variant& v : kVariants) {
+  for (const IndexVariant& v : kVariants) {
     VectorIndex empty(index_config(Metric::L2, 3, v.kind, v.element, v.keep_floats));
     const std::vector<std::uint8_t> bytes = empty.save();
     VectorIndex loaded = VectorIndex::load(bytes.data(), bytes.size());

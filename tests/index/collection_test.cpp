@@ -2,8 +2,10 @@
 
 #include "lookalike/common/error.h"
 #include "lookalike/index/collection.h"
+#include "support/expect_error.h"
 
 using namespace lookalike;
+using namespace lookalike::testing;
 
 namespace {
 
@@ -49,13 +51,8 @@ Collection sample() {
 }
 
 void expect_corrupt(const std::string& json, const std::string& text) {
-  try {
-    parse_collection(json);
-    FAIL_CHECK("parsed although " << text << " was expected");
-  } catch (const Error& e) {
-    CHECK(e.kind() == ErrorKind::Corrupt);
-    CHECK_THAT(std::string(e.what()), Catch::Contains(text));
-  }
+  expect_error(
+      ErrorKind::Corrupt, [&] { parse_collection(json); }, text);
 }
 
 }  // namespace

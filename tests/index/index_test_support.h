@@ -3,12 +3,28 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "lookalike/index/vector_index.h"
+#include "lookalike/metrics/metric.h"
 
 namespace lookalike {
 namespace testing {
+
+// One way of storing an index: its kind, element type and whether int8
+// elements keep float copies for re-ranking.
+struct IndexVariant {
+  IndexKind kind;
+  ElementType element;
+  bool keep_floats;
+};
+
+// "cosine hnsw int8 +floats": a variant in a test's messages.
+inline std::string describe(Metric metric, const IndexVariant& v) {
+  return std::string(metric_name(metric)) + " " + index_kind_name(v.kind) + " " + element_type_name(v.element) +
+         (v.keep_floats ? " +floats" : "");
+}
 
 inline IndexConfig index_config(Metric metric, std::uint32_t dim, IndexKind kind,
                                 ElementType element = ElementType::Float32, bool keep_floats = false) {

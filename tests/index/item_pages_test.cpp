@@ -5,8 +5,10 @@
 
 #include "lookalike/common/error.h"
 #include "lookalike/index/item_pages.h"
+#include "support/expect_error.h"
 
 using namespace lookalike;
+using namespace lookalike::testing;
 
 namespace {
 
@@ -31,13 +33,7 @@ Collection paged_sample(std::uint32_t page_size = 128) {
 
 template <class Parse>
 void expect_corrupt(Parse parse, const std::string& text) {
-  try {
-    parse();
-    FAIL_CHECK("parsed although " << text << " was expected");
-  } catch (const Error& e) {
-    CHECK(e.kind() == ErrorKind::Corrupt);
-    CHECK_THAT(std::string(e.what()), Catch::Contains(text));
-  }
+  expect_error(ErrorKind::Corrupt, parse, text);
 }
 
 }  // namespace
@@ -101,18 +97,20 @@ TEST_CASE("a page or the runs that do not fit their document are refused, naming
   const std::string page1 = item_page_to_json(c, 1);
   expect_corrupt([&] { parse_item_page(page1, document, 2); }, "item page 2: page is not 2");
   expect_corrupt([&] { parse_item_page("{", document, 1); }, "item page 1: not valid JSON");
-  std::string moved = page1;
-  moved.replace(moved.find("\"id\":128"), 8, "\"id\":12");
-  expect_corrupt([&] { parse_item_page(moved, document, 1); }, "items[0].id 12 is not on page 1 (ids 128 to 255)");
-  std::string relabelled = page1;
-  relabelled.replace(relabelled.find("\"label\":\"a\""), 11, "\"label\":\"z\"");
-  expect_corrupt([&] { parse_item_page(relabelled, document, 1); }, "label \"z\" is not in labels");
-  std::string other = page1;
-  other.replace(other.find("\"big\""), 5, "\"small\"");
-  expect_corrupt([&] { parse_item_page(other, document, 1); }, "collection is \"small\", not \"big\"");
-  std::string unsafe = page1;
-  unsafe.replace(unsafe.find("https://example.org"), 19, "javascript:alert(1)//");
-  expect_corrupt([&] { parse_item_page(unsafe, document, 1); }, "source.url must be an http or https URL");
+  // page 1 with the first `from` replaced by `to`
+  const auto page1_with = [&](const std::string& from, const std::string& to) {
+    std::string page = page1;
+    page.replace(page.find(from), from.size(), to);
+    return page;
+  };
+  expect_corrupt([&] { parse_item_page(page1_with("\"id\":128", "\"id\":12"), document, 1); },
+                 "items[0].id 12 is not on page 1 (ids 128 to 255)");
+  expect_corrupt([&] { parse_item_page(page1_with("\"label\":\"a\"", "\"label\":\"z\""), document, 1); },
+                 "label \"z\" is not in labels");
+  expect_corrupt([&] { parse_item_page(page1_with("\"big\"", "\"small\""), document, 1); },
+                 "collection is \"small\", not \"big\"");
+  expect_corrupt([&] { parse_item_page(page1_with("https://example.org", "javascript:alert(1)//"), document, 1); },
+                 "source.url must be an http or https URL");
   expect_corrupt([&] { parse_item_page(R"({"schema":1,"collection":"big","page":5,"items":[]})", document, 5); },
                  "page is not one of the collection's 3 pages");
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "index_test_support.h"
 #include "lookalike/index/vector_index.h"
 #include "support/clustered_vectors.h"
 
@@ -23,12 +24,8 @@ const testing::ClusteredVectors& data() {
 // Default M and ef_search; ef_construction 100 (default 200) halves the build
 // time and still gives recall@10 above 0.99 on this data.
 VectorIndex build(Metric metric, IndexKind kind, ElementType element, std::size_t count = kCount) {
-  IndexConfig config;
+  IndexConfig config = testing::index_config(metric, kDim, kind, element);
   config.feature_spec = "synthetic";
-  config.metric = metric;
-  config.dim = kDim;
-  config.kind = kind;
-  config.element = element;
   config.hnsw.ef_construction = 100;
   VectorIndex index(config);
   std::vector<std::uint32_t> ids(count);

@@ -13,21 +13,11 @@ using namespace lookalike::testing;
 
 namespace {
 
-struct Variant {
-  IndexKind kind;
-  ElementType element;
-  bool keep_floats;
-};
-const Variant kVariants[] = {{IndexKind::Flat, ElementType::Float32, false},
-                             {IndexKind::Hnsw, ElementType::Float32, false},
-                             {IndexKind::Flat, ElementType::Int8, false},
-                             {IndexKind::Hnsw, ElementType::Int8, false},
-                             {IndexKind::Hnsw, ElementType::Int8, true}};
-
-std::string describe(Metric m, const Variant& v) {
-  return std::string(metric_name(m)) + " " + index_kind_name(v.kind) + " " + element_type_name(v.element) +
-         (v.keep_floats ? " +floats" : "");
-}
+const IndexVariant kVariants[] = {{IndexKind::Flat, ElementType::Float32, false},
+                                  {IndexKind::Hnsw, ElementType::Float32, false},
+                                  {IndexKind::Flat, ElementType::Int8, false},
+                                  {IndexKind::Hnsw, ElementType::Int8, false},
+                                  {IndexKind::Hnsw, ElementType::Int8, true}};
 
 }  // namespace
 
@@ -53,7 +43,7 @@ TEST_CASE("index configs outside their limits are refused with the field named")
 }
 
 TEST_CASE("add, contains, ids, remove, and the errors of each") {
-  for (const Variant& v : kVariants) {
+  for (const IndexVariant& v : kVariants) {
     INFO(describe(Metric::Cosine, v));
     VectorIndex index(index_config(Metric::Cosine, 4, v.kind, v.element, v.keep_floats));
     const std::vector<float> a{1, 0, 0, 0}, b{0, 1, 0, 0}, nan{0, std::nanf(""), 0, 0};
@@ -96,7 +86,7 @@ TEST_CASE("every variant ranks like exact search on its stored vectors, ties by 
   const std::vector<float> data = random_vectors(n, dim, 3), queries = random_vectors(20, dim, 4);
   std::vector<std::uint32_t> ids = sequential_ids(n, 1000, 7);
   for (const Metric metric : kAllMetrics) {
-    for (const Variant& v : kVariants) {
+    for (const IndexVariant& v : kVariants) {
       INFO(describe(metric, v));
       VectorIndex index(index_config(metric, dim, v.kind, v.element, v.keep_floats));
       index.add_many(ids.data(), data.data(), n);
@@ -133,7 +123,7 @@ TEST_CASE("every variant ranks like exact search on its stored vectors, ties by 
     }
   }
   // Identical vectors score the same and come out lowest id first.
-  for (const Variant& v : kVariants) {
+  for (const IndexVariant& v : kVariants) {
     VectorIndex index(index_config(Metric::L2, 3, v.kind, v.element, v.keep_floats));
     const std::vector<float> same{1, 2, 3}, other{9, 9, 9};
     for (std::uint32_t id : {50u, 10u, 40u, 20u}) index.add(id, same.data());
@@ -149,7 +139,7 @@ TEST_CASE("items added after a build are found; removed items are never returned
   const std::vector<float> data = random_vectors(n + 100, dim, 8);
   const std::vector<std::uint32_t> ids = sequential_ids(n + 100);
   for (const Metric metric : kAllMetrics) {
-    for (const Variant& v : kVariants) {
+    for (const IndexVariant& v : kVariants) {
       INFO(describe(metric, v));
       VectorIndex index(index_config(metric, dim, v.kind, v.element, v.keep_floats));
       index.add_many(ids.data(), data.data(), n);
@@ -184,7 +174,7 @@ TEST_CASE("search_by_id leaves the item out and equals a search with its stored 
   const std::size_t n = 500, dim = 16;
   const std::vector<float> data = random_vectors(n, dim, 12);
   const std::vector<std::uint32_t> ids = sequential_ids(n, 5);
-  for (const Variant& v : kVariants) {
+  for (const IndexVariant& v : kVariants) {
     INFO(describe(Metric::Cosine, v));
     VectorIndex index(index_config(Metric::Cosine, dim, v.kind, v.element, v.keep_floats));
     index.add_many(ids.data(), data.data(), n);

@@ -32,11 +32,7 @@ double cosine(const float* a, const float* b, std::size_t n) {
 }
 
 ModelEmbedder tiny(std::size_t batch = 16, bool normalize = true) {
-  ModelEmbedderOptions options;
-  options.batch_size = batch;
-  options.normalize = normalize;
-  options.model_threads = 1;
-  return ModelEmbedder::open("tiny-embed", options);
+  return ModelEmbedder::open("tiny-embed", test_embedder_options(batch, normalize));
 }
 
 std::vector<Image> test_images() {

@@ -83,4 +83,12 @@ std::vector<float> reference_run(const std::string& model, const std::string& in
   return values;
 }
 
+cli::EmbedderOptions test_embedder_options(std::size_t batch, bool normalize) {
+  cli::EmbedderOptions options;
+  options.batch_size = batch;
+  options.normalize = normalize;
+  options.model_threads = 1;
+  return options;
+}
+
 }  // namespace lookalike::testing

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "embed/embedder_setup.h"
+
 namespace lookalike::testing {
 
 namespace fs = std::filesystem;
@@ -31,6 +33,10 @@ struct EnvOverride {
   EnvOverride(const char* name, const char* value);
   ~EnvOverride();
 };
+
+// The embedders' options in these tests: one model thread (the machine is
+// shared), `batch` inputs per call, normalised as the card says unless not.
+cli::EmbedderOptions test_embedder_options(std::size_t batch = 16, bool normalize = true);
 
 // x[n,c,h,w] = (((7h + 13w + 29c + 31n) mod 97) − 48) / 32, as make_tiny_model.py builds it.
 std::vector<float> tiny_reference_input(int batch, int size = 224);

@@ -19,11 +19,7 @@ using cli::TextEmbedderOptions;
 namespace {
 
 TextEmbedder tiny_text(std::size_t batch = 16, bool normalize = true) {
-  TextEmbedderOptions options;
-  options.batch_size = batch;
-  options.normalize = normalize;
-  options.model_threads = 1;
-  return TextEmbedder::open("tiny-text", options);
+  return TextEmbedder::open("tiny-text", test_embedder_options(batch, normalize));
 }
 
 // The texts whose framed ids the reference rows hold (before their padding).

@@ -203,4 +203,14 @@ std::string read_text_file(const std::string& path) {
   return std::string(bytes.begin(), bytes.end());
 }
 
+Bytes encode_with_stb(StbWriter writer, const Image& image) {
+  Bytes out;
+  auto append = [](void* ctx, void* data, int size) {
+    auto* b = static_cast<Bytes*>(ctx);
+    b->insert(b->end(), static_cast<std::uint8_t*>(data), static_cast<std::uint8_t*>(data) + size);
+  };
+  if (!writer(append, &out, image.width, image.height, 3, image.rgb.data())) out.clear();
+  return out;
+}
+
 }  // namespace lookalike::testing

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <stb/stb_image_write.h>
+
 #include "lookalike/image/decode_need.h"
 #include "lookalike/image/image.h"
 
@@ -28,6 +30,11 @@ Bytes encode_gif(int width, int height, const Bytes& palette_rgb, const Bytes& i
 
 // Inserts an APP1 EXIF segment carrying the Orientation tag after SOI.
 Bytes with_exif_orientation(const Bytes& jpeg, int orientation, bool big_endian = false);
+
+// The RGB image in a format stb_image_write writes (stbi_write_bmp_to_func,
+// stbi_write_tga_to_func, ...); empty when the writer fails.
+using StbWriter = int (*)(stbi_write_func*, void*, int, int, int, const void*);
+Bytes encode_with_stb(StbWriter writer, const Image& image);
 
 // The upright image as the CLI and the page decode it for a consumer (a
 // feature, a model card) with this need: reduced when the image is large.

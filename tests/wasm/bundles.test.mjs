@@ -7,14 +7,20 @@
 // native loader's message (never an abort) and the module keeps working.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadModule, manifest, readBytes, readFloats, ok, failed, assertSameHits, loadBundle } from './support.mjs';
+import {
+  loadModule,
+  manifest,
+  readBytes,
+  syntheticQueries,
+  ok,
+  failed,
+  assertSameHits,
+  loadBundle,
+} from './support.mjs';
 
 const m = await loadModule();
 const reference = manifest();
-const synthetic = reference.synthetic;
-const queries = readFloats(synthetic.queries);
-const dim = synthetic.dim;
-const query = (q) => queries.subarray(q * dim, (q + 1) * dim);
+const { synthetic, dim, query } = syntheticQueries();
 
 function open(entry) {
   const index = loadBundle(m, entry.file);

@@ -8,14 +8,11 @@
 // core's message, never an abort; the list cache stays within its budget.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadModule, manifest, readBytes, readFloats, ok, failed, assertSameHits } from './support.mjs';
+import { loadModule, manifest, readBytes, syntheticQueries, ok, failed, assertSameHits } from './support.mjs';
 
 const m = await loadModule();
 const reference = manifest();
-const synthetic = reference.synthetic;
-const queries = readFloats(synthetic.queries);
-const dim = synthetic.dim;
-const query = (q) => queries.subarray(q * dim, (q + 1) * dim);
+const { synthetic, dim, query } = syntheticQueries();
 
 function listBytes(entry, index, list) {
   const range = ok(index.listRange(list), `listRange ${list}`);

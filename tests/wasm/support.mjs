@@ -39,6 +39,17 @@ export function readFloats(relative) {
   return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
+/**
+ * The synthetic vectors the native build indexed (manifest().synthetic) and
+ * `query(q)`, the q-th of its query vectors.
+ */
+export function syntheticQueries() {
+  const synthetic = manifest().synthetic;
+  const queries = readFloats(synthetic.queries);
+  const dim = synthetic.dim;
+  return { synthetic, dim, query: (q) => queries.subarray(q * dim, (q + 1) * dim) };
+}
+
 /** Unwraps an ok result, failing the test with the module's message otherwise. */
 export function ok(result, what = 'call') {
   if (!result.ok) assert.fail(`${what} failed: [${result.kind}] ${result.error}`);

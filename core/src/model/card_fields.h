@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +28,23 @@ class CardReader {
   bool flag(const json& object, const std::string& path, const char* key, bool fallback) const;
   // A card name: non-empty, no slashes, colons or spaces.
   std::string name(const json& object, const std::string& path, const char* key) const;
+  // One of the named values (`fallback` when the key is absent); another
+  // text is refused, listing the names.
+  template <class Value>
+  Value choice(const json& object, const std::string& path, const char* key,
+               std::initializer_list<std::pair<const char*, Value>> options, Value fallback) const {
+    if (!object.contains(key)) return fallback;
+    const std::string given = text(object, path, key);
+    std::string names;  // "a", "b" or "c"
+    std::size_t i = 0;
+    for (const auto& [option, value] : options) {
+      if (given == option) return value;
+      if (i > 0) names += i + 1 == options.size() ? " or " : ", ";
+      names += std::string("\"") + option + "\"";
+      ++i;
+    }
+    bad(path + key, "must be " + names);
+  }
 
  private:
   std::string what_;

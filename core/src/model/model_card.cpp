@@ -61,13 +61,8 @@ void read_input(const CardReader& r, const json& root, ModelCard& card) {
   card.width = r.positive_int(input, "input.", "width", 4096);
   card.height = r.positive_int(input, "input.", "height", 4096);
   read_resize(r, input, card);
-  const std::string order = input.contains("channel_order") ? r.text(input, "input.", "channel_order") : "RGB";
-  if (order == "RGB")
-    card.channel_order = ChannelOrder::RGB;
-  else if (order == "BGR")
-    card.channel_order = ChannelOrder::BGR;
-  else
-    r.bad("input.channel_order", "must be \"RGB\" or \"BGR\"");
+  card.channel_order = r.choice(input, "input.", "channel_order",
+                                {{"RGB", ChannelOrder::RGB}, {"BGR", ChannelOrder::BGR}}, ChannelOrder::RGB);
   if (input.contains("scale")) {
     if (!input["scale"].is_number() || !(input["scale"].get<float>() > 0))
       r.bad("input.scale", "must be a positive number");

@@ -29,20 +29,10 @@ void read_input(const CardReader& r, const json& root, TextModelCard& card) {
   const json& input = r.object(root, "", "input");
   card.ids_name = r.text(input, "input.", "ids");
   card.mask_name = r.text(input, "input.", "attention_mask", false);
-  const std::string type = input.contains("type") ? r.text(input, "input.", "type") : "int64";
-  if (type == "int64")
-    card.ids_type = TokenIdType::Int64;
-  else if (type == "int32")
-    card.ids_type = TokenIdType::Int32;
-  else
-    r.bad("input.type", "must be \"int64\" or \"int32\"");
-  const std::string padding = input.contains("padding") ? r.text(input, "input.", "padding") : "none";
-  if (padding == "none")
-    card.padding = TextPadding::None;
-  else if (padding == "context")
-    card.padding = TextPadding::Context;
-  else
-    r.bad("input.padding", "must be \"none\" or \"context\"");
+  card.ids_type = r.choice(input, "input.", "type", {{"int64", TokenIdType::Int64}, {"int32", TokenIdType::Int32}},
+                           TokenIdType::Int64);
+  card.padding = r.choice(input, "input.", "padding", {{"none", TextPadding::None}, {"context", TextPadding::Context}},
+                          TextPadding::None);
   if (input.contains("pad_id")) {
     const json& pad = input["pad_id"];
     if (!pad.is_number_integer() || pad.get<long long>() < 0 || pad.get<long long>() > (1LL << 24))

@@ -13,6 +13,7 @@ import type { MetricName, SearchIndexInfo } from '../shared/protocol';
 import { isModelSpec } from '../shared/feature-titles';
 import { evictCached, fetchBytes, type DownloadProgress } from './cached-fetch';
 import type { ItemCatalog } from './item-catalog';
+import { commonIndexView } from './index-view';
 import { DEFAULT_LIST_BUDGET_MB, PartitionedSource, type SearchStats } from './partitioned-source';
 import type { LookalikeModule, Result, SearchHits, SearchIndex, SearchOptions } from './wasm-runtime';
 
@@ -36,11 +37,7 @@ function bundleSearchable(index: SearchIndex): Searchable {
     view: () => {
       const info = index.info();
       return {
-        featureSpec: info.featureSpec,
-        featureVersion: info.featureVersion,
-        metric: info.metric,
-        dim: info.dim,
-        count: info.count,
+        ...commonIndexView(info),
         kind: info.kind,
         element: info.element,
         floatVectors: info.floatVectors,

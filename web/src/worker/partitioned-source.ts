@@ -7,6 +7,7 @@
 // (PartitionedIndex / PartitionedQuery), as `lookalike query` runs it.
 import type { BundleEntry } from '../shared/sidecar';
 import type { SearchIndexInfo } from '../shared/protocol';
+import { commonIndexView } from './index-view';
 import { fetchRange } from './ranged-fetch';
 import type { LookalikeModule, PartitionedIndex, PartitionedSearchOptions, Result, SearchHits } from './wasm-runtime';
 
@@ -50,11 +51,7 @@ export class PartitionedSource {
   view(): SearchIndexInfo {
     const info = this.index.info();
     return {
-      featureSpec: info.featureSpec,
-      featureVersion: info.featureVersion,
-      metric: info.metric,
-      dim: info.dim,
-      count: info.count,
+      ...commonIndexView(info),
       kind: 'partitioned',
       element: 'int8',
       floatVectors: false,

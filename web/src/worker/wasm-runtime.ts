@@ -2,22 +2,11 @@
 // downloaded here (with byte progress, through the data cache) and handed to
 // the Emscripten factory as `wasmBinary`, so the factory never fetches.
 import createLookalikeModule from '@lookalike-wasm/lookalike_wasm.mjs';
-import type {
-  DecodeNeed,
-  LookalikeModule,
-  RgbImage,
-  SearchIndex,
-  IndexInfo,
-  PartitionedIndex,
-  PartitionedQuery,
-  PartitionedSearchOptions,
-  Result,
-  SearchHits,
-  SearchOptions,
-} from '@lookalike-wasm/lookalike_wasm.mjs';
+import type { LookalikeModule } from '@lookalike-wasm/lookalike_wasm.mjs';
 import wasmUrl from '@lookalike-wasm/lookalike_wasm.wasm?url';
 import { fetchBytes, type DownloadProgress } from './cached-fetch';
 
+// The module's types the worker uses, from here with the module itself.
 export type {
   DecodeNeed,
   LookalikeModule,
@@ -30,7 +19,7 @@ export type {
   Result,
   SearchHits,
   SearchOptions,
-};
+} from '@lookalike-wasm/lookalike_wasm.mjs';
 
 export async function loadLookalikeModule(onProgress: DownloadProgress): Promise<LookalikeModule> {
   // The URL carries Vite's content hash, so cache-first is always current.
