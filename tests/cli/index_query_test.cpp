@@ -235,6 +235,9 @@ TEST_CASE("query on an HNSW bundle gives the bundle's own search: image, label f
 
 TEST_CASE("index --update adds and removes images, keeps ids and thumbnails, refuses other options", "[cli][index]") {
   for (const std::string kind : {"flat", "hnsw"}) {
+    // One story over 80 lines on purpose: each step checks the site the step
+    // before left (ids, thumbnails, vanished items), so split into functions
+    // it would pass that whole state along and read worse.
     DYNAMIC_SECTION(kind) {
       TempDir dir;
       make_tree(dir / "photos");

@@ -61,6 +61,10 @@ struct FakeFlickr::Impl {
     return tags;
   }
 
+  // Over 80 lines on purpose: one function answers the REST endpoint as
+  // Flickr does, its checks and quirks in the order a request meets them
+  // (throttling, format, key, method, malformed answers, licence filter,
+  // pages, extras), so a test's fault can be found by reading it top down.
   void api(const httplib::Request& req, httplib::Response& res) {
     const FakeBehaviour setting = current();
     const std::string method = req.get_param_value("method");
@@ -218,6 +222,9 @@ struct FakeFlickr::Impl {
     record(req, 200, "feed");
   }
 
+  // Over 80 lines on purpose: every per-photo fault the crawler must survive
+  // (missing sizes, timeouts, 429 once, cut-short bodies, redirects) is one
+  // case of the one download, side by side so their attempts compare.
   void image(const httplib::Request& req, httplib::Response& res, bool moved) {
     const FakeBehaviour setting = current();
     // /img/65535/p<index>_<secret>[_<suffix>].jpg or /moved/p<index>.jpg
