@@ -23,9 +23,10 @@
 // Needs build/native (lookalike), build/wasm, the web build (web/dist), the
 // random towers (/usr/bin/python3 models/export_clip_text_random.py and
 // models/export_vit_b32_random.py, into build/models: the site's image
-// feature is the ViT-shaped tower the text tower pairs with) and
-// ../shared/datasets/wang1k for the collection (its first --items images,
-// spread over the classes). Everything is built in a temporary folder,
+// feature is the ViT-shaped tower the text tower pairs with), CLIP's
+// vocabulary installed (models/fetch.sh --text tiny-embed --dest build/models;
+// scripts/setup.sh installs it from ../shared) and ../shared/datasets/wang1k
+// for the collection (its first --items images, spread over the classes). Everything is built in a temporary folder,
 // removed at the end.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { LOOKALIKE } from '../tests/browser/lookalike-serve.mjs';
 import { buildSite, indexCollection } from '../tests/browser/lookalike-cli.mjs';
+import { installedVocabulary } from '../tests/support/installed-vocabulary.mjs';
 import { benchArguments, median, nextRun, openBenchPage, requireFiles, wangCollection } from './web-bench-support.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -57,6 +59,9 @@ requireFiles([
   [TEXT_MODEL, '/usr/bin/python3 models/export_clip_text_random.py'],
   [IMAGE_CARD, '/usr/bin/python3 models/export_vit_b32_random.py'],
 ]);
+// The vocabulary the text card reads, where the CLI finds it (the site gets the same file).
+const vocabulary = installedVocabulary(LOOKALIKE, 'clip-text-random');
+if (vocabulary.missing) throw new Error(vocabulary.missing);
 
 // Captions of the kind people type, none alike (the warm-up ones first).
 const CAPTIONS = [
@@ -95,7 +100,7 @@ const { classes, perClass } = wangCollection(wang, itemCount, collection);
 // ---- the ids the page makes (the WASM module's tokenizer), and onnxruntime-node on them ----
 const { default: createModule } = await import(join(root, 'build/wasm/wasm/lookalike_wasm.mjs'));
 const wasm = await createModule({ wasmBinary: readFileSync(join(root, 'build/wasm/wasm/lookalike_wasm.wasm')) });
-const tokenizer = wasm.ClipTokenizer.load(gunzipSync(readFileSync(join(root, 'models/bpe_simple_vocab_16e6.txt.gz'))));
+const tokenizer = wasm.ClipTokenizer.load(gunzipSync(readFileSync(vocabulary.path)));
 if (!tokenizer.ok) throw new Error(tokenizer.error);
 const idsOf = (text) => {
   const t = tokenizer.value.tokenize(text);

@@ -13,8 +13,8 @@
 #   --per-term N       photos per term (default: 40)
 #   --model CARD       model card for learned embeddings (default: clip-vit-b32-q8 when it can be
 #                      downloaded, else mobilenetv2-int8; models/README.md)
-#   --models-from DIR  a folder holding model files, used without network (default: ../shared/models
-#                      beside the repository, when it exists)
+#   --models-from DIR  a folder holding model files (and CLIP's vocabulary in DIR/clip-tokenizer), used
+#                      without network (default: ../shared/models beside the repository, when it exists)
 #   --no-model         traditional features only (no model download)
 #   --no-text          no text tower (the page then takes images only, no text box)
 #   --name NAME        collection name (default: demo)
@@ -122,9 +122,17 @@ log "prep: $images"
 # for, else the 8-bit CLIP (89 MB for visitors), else MobileNetV2 (3.6 MB),
 # each from --models-from when it holds the file, else from the network.
 # Then its text tower, when it has one, for the page's text box (index
-# publishes an installed text tower unless told --no-text).
+# publishes an installed text tower unless told --no-text), with CLIP's
+# vocabulary: from --models-from's clip-tokenizer/ when it is there (as in
+# ../shared/models), which fetch.sh installs first, so that a text tower
+# downloaded afterwards finds it installed.
 fetch_model() {  # fetch_model [--text] CARD
-  [ -n "$models_from" ] && "$LOOKALIKE_ROOT/models/fetch.sh" --from "$models_from" "$@" 2>/dev/null && return 0
+  local from=()
+  if [ -n "$models_from" ]; then
+    from=(--from "$models_from")
+    [ -d "$models_from/clip-tokenizer" ] && from+=(--from "$models_from/clip-tokenizer")
+    "$LOOKALIKE_ROOT/models/fetch.sh" "${from[@]}" "$@" 2>/dev/null && return 0
+  fi
   "$LOOKALIKE_ROOT/models/fetch.sh" "$@"
 }
 features=(--feature colour --feature colour-texture)

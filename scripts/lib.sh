@@ -72,6 +72,23 @@ ensure_npm_packages() {
   cp "$LOOKALIKE_ROOT/package-lock.json" "$stamp"
 }
 
+# CLIP's vocabulary, which the tokenizer tests and the tiny text tower
+# (models/test/tiny-text.json) read: installed as a user installs it, by
+# models/fetch.sh verifying the card's sha256, from ../shared's copy (no
+# network) into build/models, where the CLI and the tests look for installed
+# models. Without ../shared, the tests that need it skip, saying how to install it.
+ensure_test_vocabulary() {
+  local from="${LOOKALIKE_SHARED_DIR:-$LOOKALIKE_ROOT/../shared}/models/clip-tokenizer"
+  local dest="$LOOKALIKE_ROOT/build/models" out
+  if [ ! -d "$from" ]; then
+    log "CLIP's vocabulary: $from is absent, so the tests that need it will skip (models/fetch.sh --text tiny-embed --dest build/models downloads it)"
+    return 0
+  fi
+  out=$("$LOOKALIKE_ROOT/models/fetch.sh" --from "$from" --dest "$dest" --text tiny-embed 2>&1) \
+    || { printf '%s\n' "$out" >&2; die "models/fetch.sh could not install CLIP's vocabulary from $from"; }
+  log "CLIP's vocabulary: installed and verified in $dest"
+}
+
 # Configures (once) and builds a CMake preset: everything, or only the
 # targets named after it (the demo needs the CLI, not the tests).
 build_preset() {

@@ -74,24 +74,30 @@ constexpr CommandHelp kHelp{
     "on\n"
     "PATH or LOOKALIKE_NODE). Load the result in Python: numpy.load('OUT.npy'), json.load(open('OUT.json'))."};
 
-// One card of the listing: image or text tower, and whether its file is installed.
+// One card of the listing: image or text tower, and whether its files are installed (a text tower's
+// vocabulary too: without it the tower cannot read text); "missing" says where each absent file was
+// looked for and how to install it.
 nlohmann::json card_entry(const std::string& name, bool text) {
   nlohmann::json entry{{"name", name}, {"tower", text ? "text" : "image"}};
   try {
+    const auto find = [&](const char* key, const auto& locate) {
+      try {
+        entry[key] = locate();
+      } catch (const Error& e) {
+        entry["missing"].push_back(e.what());
+      }
+      entry["installed"] = !entry.contains("missing");
+    };
     const auto fill = [&](const auto& loaded, const auto& locate) {
       entry["path"] = loaded.path;
       entry["dim"] = loaded.card.output_dim;
-      try {
-        entry["model_file"] = locate(loaded);
-        entry["installed"] = true;
-      } catch (const Error&) {
-        entry["installed"] = false;
-      }
+      find("model_file", [&] { return locate(loaded); });
     };
     if (text) {
       const LoadedTextCard loaded = load_text_model_card(name);
       entry["pairs_with"] = loaded.card.pairs_with;
       fill(loaded, [](const LoadedTextCard& c) { return locate_text_model_file(c); });
+      find("tokenizer_file", [&] { return locate_tokenizer_file(loaded); });
     } else {
       fill(load_model_card(name), [](const LoadedCard& c) { return locate_model_file(c); });
     }

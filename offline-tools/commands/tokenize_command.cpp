@@ -31,8 +31,8 @@ constexpr CommandHelp kHelp{
     "tokenize", "Print the token ids a CLIP text tower reads for each text (one line per text)",
     "The ids are the core's CLIP tokenizer's, as the page computes them: <|startoftext|> (49406), the text's\n"
     "tokens, <|endoftext|> (49407), cut to the context length (77). No padding: that is the card's business.\n"
-    "The vocabulary is a text card's (--card; default clip-vit-b32-text, whose vocabulary ships in models/) or a\n"
-    "file (--vocab): bpe_simple_vocab_16e6.txt(.gz), tokenizer.json, or a merges.txt.\n"
+    "The vocabulary is a text card's (--card; default clip-vit-b32-text, whose vocabulary models/fetch.sh installs\n"
+    "with its model) or a file (--vocab): bpe_simple_vocab_16e6.txt(.gz), tokenizer.json, or a merges.txt.\n"
     "With --json: [{\"text\": …, \"ids\": […], \"truncated\": …}, …].\n"
     "Example: lookalike tokenize \"a photo of a dog\" \"a red car at night\""};
 

@@ -1,5 +1,5 @@
 // gzip decompression (Debian's zlib) for the files the CLI reads that may be
-// shipped compressed, e.g. CLIP's bpe_simple_vocab_16e6.txt.gz. The web page
+// published compressed, e.g. CLIP's bpe_simple_vocab_16e6.txt.gz. The web page
 // decompresses the same files with the browser's DecompressionStream, so the
 // core's tokenizer gets the same bytes on both sides.
 #pragma once

@@ -102,9 +102,15 @@ std::string locate_text_model_file(const LoadedTextCard& loaded, const std::stri
 
 std::string locate_tokenizer_file(const LoadedTextCard& loaded) {
   const TextModelCard& card = loaded.card;
-  return locate_card_file(loaded.path, card.name, card.tokenizer_file, card.tokenizer_bytes, "tokenizer file",
-                          card.tokenizer_url.empty() ? std::string("It ships in models/ with lookalike.")
-                                                     : "Download it from " + card.tokenizer_url + ".",
+  // Installed like model files (models/fetch.sh installs a text card's vocabulary with its model), so
+  // one copy in a models folder serves every card that names it.
+  const std::string how =
+      "Install it with models/fetch.sh " + card.name +
+      (card.tokenizer_url.empty() ? std::string()
+                                  : " (it downloads " + card.tokenizer_url + " and checks the sha256 the card pins)") +
+      ", or models/fetch.sh --from DIR " + card.name + " with " + fs::path(card.tokenizer_file).filename().string() +
+      " in DIR";
+  return locate_card_file(loaded.path, card.name, card.tokenizer_file, card.tokenizer_bytes, "tokenizer file", how,
                           model_card_folders());
 }
 

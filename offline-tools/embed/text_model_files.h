@@ -2,8 +2,10 @@
 // files and vocabularies they name, and the text cards that pair with an
 // image card. Cards are looked up as image cards are (model_files.h); a
 // card's tokenizer file is looked for next to the card, in
-// $LOOKALIKE_MODELS_DIR, then in every models folder (CLIP's vocabulary,
-// models/bpe_simple_vocab_16e6.txt.gz, serves every CLIP card).
+// $LOOKALIKE_MODELS_DIR, then in every models folder (model_card_folders():
+// build/models of a build tree among them), so one installed copy of CLIP's
+// vocabulary (bpe_simple_vocab_16e6.txt.gz, which models/fetch.sh installs
+// with a text card's model) serves every CLIP card.
 #pragma once
 
 #include <string>

@@ -2,8 +2,9 @@
 // tiny-embed and the tiny-text tower that pairs with it): `tokenize`, the
 // text tower `index` publishes, `query --text` (and why a collection cannot
 // answer text), `embed --text` and `eval --protocol zero-shot`, each checked
-// against the building blocks run directly. Skipped with a message when
-// Node.js or onnxruntime-node is missing.
+// against the building blocks run directly; `embed --list-cards` on a text
+// tower's files. Skipped with a message when Node.js or onnxruntime-node is
+// missing, or CLIP's vocabulary is not installed (support/installed_vocabulary.h).
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,7 @@
 #include "lookalike/common/error.h"
 #include "lookalike/index/vector_index.h"
 #include "site/collection_files.h"
+#include "support/installed_vocabulary.h"
 #include "support/skip.h"
 
 using namespace lookalike;
@@ -47,6 +49,7 @@ std::vector<float> tiny_text_embedding(const std::string& card, const std::strin
 }  // namespace
 
 TEST_CASE("tokenize prints the reference ids, as JSON too, and refuses text that is not UTF-8", "[cli][text]") {
+  const std::string vocabulary = installed_clip_vocabulary();
   const CliResult plain = run_cli({"tokenize", "a photo of a dog", "it's"});
   REQUIRE_CLI_SUCCESS(plain);
   CHECK(lines_of(plain.out) == std::vector<std::string>{"49406 320 1125 539 320 1929 49407", "49406 585 568 49407"});
@@ -60,8 +63,7 @@ TEST_CASE("tokenize prints the reference ids, as JSON too, and refuses text that
   CHECK(j[0]["truncated"] == false);
 
   // A vocabulary file given directly, gzip'd or not.
-  const CliResult from_file =
-      run_cli({"tokenize", "--vocab", (kModels / "bpe_simple_vocab_16e6.txt.gz").string(), "café"});
+  const CliResult from_file = run_cli({"tokenize", "--vocab", vocabulary, "café"});
   REQUIRE(from_file.exit_code == 0);
   CHECK(lines_of(from_file.out) == std::vector<std::string>{"49406 15304 49407"});
 
@@ -86,6 +88,7 @@ TEST_CASE("tokenize prints the reference ids, as JSON too, and refuses text that
 TEST_CASE("index publishes the text tower that pairs with a model, and query --text searches with it",
           "[cli][text][model]") {
   require_node_runtime();
+  const std::string vocabulary = installed_clip_vocabulary();
   TempDir dir;
   make_tree(dir / "photos");
   const fs::path site = dir / "site";
@@ -98,8 +101,7 @@ TEST_CASE("index publishes the text tower that pairs with a model, and query --t
   // The card, its model and its vocabulary, where the card says (relative to it).
   CHECK(read_file(site / "models/tiny-text.json") == read_file(kModels / "test/tiny-text.json"));
   CHECK(read_file(site / "models/tiny-text.onnx") == read_file(kModels / "test/tiny-text.onnx"));
-  CHECK(read_file(site / "models/bpe_simple_vocab_16e6.txt.gz") == read_file(kModels / "bpe_simple_vocab_16e6.txt"
-                                                                                       ".gz"));
+  CHECK(read_file(site / "models/bpe_simple_vocab_16e6.txt.gz") == read_file(vocabulary));
 
   // query --text: the text embedded with the site's text card, searched in the model's bundle (the default).
   const std::string text = "a red car at night";
@@ -175,6 +177,7 @@ TEST_CASE("a collection whose model has no text tower says why it cannot answer 
 
 TEST_CASE("embed --text writes the text tower's vectors with their token ids", "[cli][text][model]") {
   require_node_runtime();
+  installed_clip_vocabulary();
   TempDir dir;
   write_text(dir / "prompts.txt", "a photo of a dog\n\nthe beach\n");
   const CliResult r = run_cli({"embed", "--card", "tiny-text", "--text", "a red car", "--texts",
@@ -203,6 +206,7 @@ TEST_CASE("embed --text writes the text tower's vectors with their token ids", "
 TEST_CASE("eval --protocol zero-shot reports accuracy and text-to-image precision as the embeddings give them",
           "[cli][text][eval][model]") {
   require_node_runtime();
+  installed_clip_vocabulary();
   TempDir dir;
   make_tree(dir / "photos");
   const CliResult r =
@@ -257,4 +261,41 @@ TEST_CASE("eval --protocol zero-shot reports accuracy and text-to-image precisio
                                      "colour", "-o", (dir / "r2").string()});
   CHECK(classic.exit_code == kExitUsage);
   CHECK(classic.err.find("describes images only") != std::string::npos);
+}
+
+TEST_CASE("embed --list-cards counts a text tower as installed with its model and its vocabulary only", "[cli][text]") {
+  const std::string vocabulary = installed_clip_vocabulary();
+  TempDir dir;
+  // A card like tiny-text whose vocabulary is nowhere, in a folder of cards of its own.
+  std::string card = read_text_file(kModels / "test/tiny-text.json");
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"\"tiny-text\"", "\"no-vocabulary\""},
+                                 {"\"bpe_simple_vocab_16e6.txt.gz\"", "\"absent-vocabulary.txt.gz\""}}) {
+    const auto at = card.find(from);
+    REQUIRE(at != std::string::npos);
+    card.replace(at, from.size(), to);
+  }
+  write_text(dir / "models/no-vocabulary.json", card);
+  fs::copy_file(kModels / "test/tiny-text.onnx", dir / "models/tiny-text.onnx");
+  ::setenv("LOOKALIKE_MODELS_DIR", (dir / "models").c_str(), 1);
+  const CliResult listed = run_cli({"--json", "embed", "--list-cards"});
+  ::unsetenv("LOOKALIKE_MODELS_DIR");
+  REQUIRE_CLI_SUCCESS(listed);
+  json tiny, absent;
+  for (const json& c : json::parse(listed.out)) {
+    if (c["name"] == "tiny-text") tiny = c;
+    if (c["name"] == "no-vocabulary") absent = c;
+  }
+  REQUIRE(tiny.is_object());
+  CHECK(tiny["installed"] == true);
+  CHECK(tiny["tokenizer_file"] == vocabulary);
+  CHECK_FALSE(tiny.contains("missing"));
+  REQUIRE(absent.is_object());
+  CHECK(absent["installed"] == false);
+  CHECK(absent["model_file"] == fs::canonical(dir / "models/tiny-text.onnx").string());
+  CHECK_FALSE(absent.contains("tokenizer_file"));
+  REQUIRE(absent["missing"].size() == 1);
+  const std::string why = absent["missing"][0];
+  CHECK_THAT(why, Catch::Contains("tokenizer file for card no-vocabulary not found"));
+  CHECK_THAT(why, Catch::Contains("absent-vocabulary.txt.gz"));
+  CHECK_THAT(why, Catch::Contains("Install it with models/fetch.sh no-vocabulary (it downloads https://"));
 }

@@ -1,6 +1,6 @@
 // Text model cards: the committed ones (CLIP's text towers, the tiny test
-// tower) parse, pair with an image card of their dimension and find their
-// vocabulary; invalid cards are refused naming the field; the core pads
+// tower) parse, pair with an image card of their dimension, pin CLIP's
+// vocabulary and find it once installed; invalid cards are refused naming the field; the core pads
 // batches as the card says.
 #include <catch2/catch.hpp>
 
@@ -10,6 +10,7 @@
 #include "lookalike/model/model_card.h"
 #include "lookalike/model/text_model_card.h"
 #include "model_test_support.h"
+#include "support/installed_vocabulary.h"
 #include "support/test_images.h"
 
 using namespace lookalike;
@@ -43,31 +44,50 @@ std::string with(const std::string& from, const std::string& to) {
   return json.replace(at, from.size(), to);
 }
 
+// The committed text cards, loaded as the CLI loads them.
+std::vector<cli::LoadedTextCard> committed_text_cards() {
+  std::vector<cli::LoadedTextCard> cards;
+  for (const fs::path& dir : {source_dir() / "models", source_dir() / "models" / "test"})
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().extension() == ".json" && is_text_model_card(read_text_file(entry.path().string())))
+        cards.push_back(cli::load_text_model_card(entry.path().string()));
+  return cards;
+}
+
 }  // namespace
 
-TEST_CASE("every committed text card pairs with an image card of its dimension and finds its vocabulary") {
-  int cards = 0;
-  for (const fs::path& dir : {source_dir() / "models", source_dir() / "models" / "test"}) {
-    for (const auto& entry : fs::directory_iterator(dir)) {
-      if (entry.path().extension() != ".json") continue;
-      const std::string text = read_text_file(entry.path().string());
-      if (!is_text_model_card(text)) continue;
-      INFO(entry.path());
-      const cli::LoadedTextCard loaded = cli::load_text_model_card(entry.path().string());
-      const TextModelCard& card = loaded.card;
-      CHECK(card.name + ".json" == entry.path().filename().string());
-      CHECK(fs::path(card.file).is_relative());
-      const cli::LoadedCard image = cli::load_model_card(card.pairs_with);
-      CHECK(image.card.output_dim == card.output_dim);
-      CHECK(card.feature_spec() == image.card.feature_spec());
-      // The vocabulary is found (models/, shared by every CLIP card) and is the one the card pins.
-      const ClipTokenizer tokenizer = cli::load_card_tokenizer(loaded);
-      CHECK(tokenizer.vocabulary_size() == 49408);
-      CHECK(card.tokenizer_bytes == fs::file_size(cli::locate_tokenizer_file(loaded)));
-      ++cards;
-    }
+TEST_CASE("every committed text card pairs with an image card of its dimension and pins CLIP's vocabulary") {
+  const std::vector<cli::LoadedTextCard> cards = committed_text_cards();
+  REQUIRE(cards.size() == 3);
+  for (const cli::LoadedTextCard& loaded : cards) {
+    INFO(loaded.path);
+    const TextModelCard& card = loaded.card;
+    CHECK(card.name + ".json" == fs::path(loaded.path).filename().string());
+    CHECK(fs::path(card.file).is_relative());
+    const cli::LoadedCard image = cli::load_model_card(card.pairs_with);
+    CHECK(image.card.output_dim == card.output_dim);
+    CHECK(card.feature_spec() == image.card.feature_spec());
+    // One vocabulary for every card, which models/fetch.sh downloads from the url and verifies by the
+    // sha256 and size pinned (a card copied into a site carries them along).
+    CHECK(card.tokenizer_file == cards[0].card.tokenizer_file);
+    CHECK(card.tokenizer_url == cards[0].card.tokenizer_url);
+    CHECK(card.tokenizer_url.rfind("https://", 0) == 0);
+    CHECK(card.tokenizer_sha256 == cards[0].card.tokenizer_sha256);
+    CHECK(card.tokenizer_sha256.size() == 64);
+    CHECK(card.tokenizer_bytes == cards[0].card.tokenizer_bytes);
+    CHECK(card.tokenizer_bytes > 0);
   }
-  CHECK(cards == 3);
+}
+
+TEST_CASE("every committed text card finds the installed vocabulary, the one it pins") {
+  installed_clip_vocabulary();  // skips the test, saying how to install it, when it is not installed
+  for (const cli::LoadedTextCard& loaded : committed_text_cards()) {
+    INFO(loaded.path);
+    // Found where models are installed (one copy serves every CLIP card) and checked against the card's sha256.
+    CHECK(fs::file_size(cli::locate_tokenizer_file(loaded)) == loaded.card.tokenizer_bytes);
+    const ClipTokenizer tokenizer = cli::load_card_tokenizer(loaded);
+    CHECK(tokenizer.vocabulary_size() == 49408);
+  }
 }
 
 TEST_CASE("CLIP ViT-B/32 text cards: the export's names, unpadded ids, the image cards' revision") {

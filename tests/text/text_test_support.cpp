@@ -6,13 +6,13 @@
 
 #include "common/files.h"
 #include "common/gzip.h"
+#include "support/installed_vocabulary.h"
 #include "support/skip.h"
 
 namespace lookalike::testing {
 
 const std::string& clip_merges_text() {
-  static const std::string text =
-      cli::read_maybe_gzipped_file(std::filesystem::path(LOOKALIKE_SOURCE_DIR) / "models/bpe_simple_vocab_16e6.txt.gz");
+  static const std::string text = cli::read_maybe_gzipped_file(installed_clip_vocabulary());
   return text;
 }
 

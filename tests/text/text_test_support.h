@@ -1,6 +1,6 @@
-// What the text tests share: CLIP's vocabulary as committed in models/, and
-// the reference cases of ../shared/models/clip-tokenizer (skipping, saying
-// so, when ../shared is absent).
+// What the text tests share: CLIP's vocabulary where models/fetch.sh installs
+// it, and the reference cases of ../shared/models/clip-tokenizer (each
+// skipping the test, saying so, when it is absent).
 #pragma once
 
 #include <cstdint>
@@ -11,7 +11,8 @@
 
 namespace lookalike::testing {
 
-// models/bpe_simple_vocab_16e6.txt.gz, decompressed.
+// The installed bpe_simple_vocab_16e6.txt.gz (support/installed_vocabulary.h), decompressed; skips the test
+// when it is not installed.
 const std::string& clip_merges_text();
 // A tokenizer made from it (made once).
 const ClipTokenizer& clip_tokenizer();

@@ -1,13 +1,15 @@
-// CLIP's tokenizer and text cards in the WASM module: the vocabulary
-// decompressed as the page does it (DecompressionStream), the reference
-// token ids of ../shared/models/clip-tokenizer (skipped, saying so, when
-// absent), the same ids as the native CLI (`lookalike tokenize`) for texts of
-// many scripts, text cards and padding, and errors as messages.
+// CLIP's tokenizer and text cards in the WASM module: the installed
+// vocabulary (tests/support/installed-vocabulary.mjs) decompressed as the
+// page does it (DecompressionStream), the reference token ids of
+// ../shared/models/clip-tokenizer, the same ids as the native CLI (`lookalike
+// tokenize`) for texts of many scripts, text cards and padding, and errors as
+// messages. Each test is skipped, saying so, when what it needs is absent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { installedVocabulary } from '../support/installed-vocabulary.mjs';
 import { loadModule, ok, failed, sourceDir } from './support.mjs';
 
 const m = await loadModule();
@@ -21,14 +23,17 @@ async function gunzip(bytes) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-const vocabulary = await gunzip(readFileSync(join(sourceDir, 'models/bpe_simple_vocab_16e6.txt.gz')));
-const tokenizer = ok(m.ClipTokenizer.load(vocabulary), 'loading the vocabulary');
+const installed = installedVocabulary(cli);
+/** Every test here tokenizes: skipped, saying what is missing and how to install it, without the vocabulary. */
+const noVocabulary = installed.missing ?? false;
+const vocabulary = installed.path ? await gunzip(readFileSync(installed.path)) : null;
+const tokenizer = vocabulary ? ok(m.ClipTokenizer.load(vocabulary), 'loading the vocabulary') : null;
 
 function ids(text, length) {
   return Array.from(ok(tokenizer.tokenize(text, length), `tokenizing "${text}"`).ids);
 }
 
-test("the vocabulary is CLIP's", () => {
+test("the vocabulary is CLIP's", { skip: noVocabulary }, () => {
   assert.equal(tokenizer.vocabularySize(), 49408);
   assert.equal(tokenizer.startOfText(), 49406);
   assert.equal(tokenizer.endOfText(), 49407);
@@ -37,7 +42,7 @@ test("the vocabulary is CLIP's", () => {
 
 test(
   'every reference case gives the reference ids',
-  { skip: existsSync(casesFile) ? false : `the reference cases are missing: ${casesFile}` },
+  { skip: noVocabulary || (existsSync(casesFile) ? false : `the reference cases are missing: ${casesFile}`) },
   () => {
     const { cases } = JSON.parse(readFileSync(casesFile, 'utf8'));
     assert.ok(cases.length >= 62);
@@ -98,7 +103,7 @@ function textsToCompare() {
 
 test(
   'the same ids as the native tokenizer (lookalike tokenize) for texts of many scripts',
-  { skip: existsSync(cli) ? false : `the native CLI is missing: ${cli} (build the native preset)` },
+  { skip: noVocabulary },
   () => {
     const texts = textsToCompare();
     const native = spawnSync(cli, ['--json', '-q', 'tokenize', '--', ...texts], {
@@ -116,7 +121,7 @@ test(
   },
 );
 
-test('text cards parse and pad one text as the card says', () => {
+test('text cards parse and pad one text as the card says', { skip: noVocabulary }, () => {
   const card = readFileSync(join(sourceDir, 'models/clip-vit-b32-text.json'), 'utf8');
   const info = ok(m.parseTextModelCard(card));
   assert.equal(info.name, 'clip-vit-b32-text');
@@ -142,8 +147,8 @@ test('text cards parse and pad one text as the card says', () => {
   failed(m.parseTextModelCard(readFileSync(join(sourceDir, 'models/clip-vit-b32.json'), 'utf8')));
 });
 
-test('bad vocabularies and arguments give messages, and the module keeps working', () => {
-  const gz = readFileSync(join(sourceDir, 'models/bpe_simple_vocab_16e6.txt.gz'));
+test('bad vocabularies and arguments give messages, and the module keeps working', { skip: noVocabulary }, () => {
+  const gz = readFileSync(installed.path);
   assert.match(failed(m.ClipTokenizer.load(gz)).error, /gzip-compressed/);
   assert.equal(failed(m.ClipTokenizer.load(vocabulary.slice(0, 100000))).kind, 'corrupt');
   assert.match(failed(m.ClipTokenizer.load(new TextEncoder().encode('{"nope": 1}'))).error, /vocab\.json|model/);
