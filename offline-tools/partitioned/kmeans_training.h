@@ -50,7 +50,10 @@ std::vector<std::uint32_t> assign_to_centroids(const std::vector<float>& centroi
 // `partial_from` on only the worst-fitting `refit_fraction` of the points
 // search again: the others have found their list and keep their
 // candidates. The result is the centroids and every point's list (its
-// nearest candidate), so no separate assignment pass is needed.
+// nearest candidate), so no separate assignment pass is needed. Between
+// iterations, clusters of the data that no list gathered get lists of their
+// own (ManyListsSettings::reseed_share); after the last one, with sketches,
+// the worst-fitting points search every centroid in full (polish_fraction).
 struct ManyListsSettings {
   std::size_t lists = 0;
   std::uint64_t seed = 1;
@@ -60,6 +63,14 @@ struct ManyListsSettings {
   int partial_from = 2;
   double refit_fraction = 0.35;
   bool spherical = false;  // unit-length centroids (cosine, correlation)
+  // Orphan clusters seeded again per iteration (reseed_orphans in the .cpp):
+  // up to this share of the lists, taken from lists of at most
+  // `reseed_small` times the mean size.
+  double reseed_share = 0.05;
+  double reseed_small = 0.5;
+  // With sketches: the worst-fitting share of the points searches every
+  // centroid on every coordinate at the end.
+  double polish_fraction = 0.1;
   unsigned threads = 0;
 };
 

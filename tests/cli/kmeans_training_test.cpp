@@ -1,7 +1,9 @@
 // The k-means for many small lists (offline-tools/partitioned/kmeans_training.h):
-// searching the centroids on every coordinate or on sketches, it puts
+// searching the centroids on every coordinate or on sketches, and seeding
+// the smallest lists again between iterations (on by default), it puts
 // almost every point in the list of its nearest centroid, gathers clusters
 // of the data into lists, and gives the same partition for the same seed.
+// (What seeding again gains shows at scale: docs/BENCHMARKS.md.)
 #include <catch2/catch.hpp>
 
 #include <algorithm>
