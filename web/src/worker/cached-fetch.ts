@@ -102,8 +102,24 @@ export interface FetchOptions {
   maxBytes?: number;
 }
 
-/** Fetches `url` (absolute) as bytes; throws DownloadError with a message naming `what`. */
-export async function fetchBytes(url: string, options: FetchOptions): Promise<Downloaded> {
+/** Cache-first downloads under way, so that a file asked for twice at once is downloaded once. */
+const inFlight = new Map<string, Promise<Downloaded>>();
+
+/**
+ * Fetches `url` (absolute) as bytes; throws DownloadError with a message naming `what`.
+ * A cache-first fetch of a URL already being fetched that way shares that download
+ * (the page starts some downloads early, before the code that uses them asks).
+ */
+export function fetchBytes(url: string, options: FetchOptions): Promise<Downloaded> {
+  if (options.policy !== 'cache-first') return download(url, options);
+  const pending = inFlight.get(url);
+  if (pending) return pending;
+  const started = download(url, options).finally(() => inFlight.delete(url));
+  inFlight.set(url, started);
+  return started;
+}
+
+async function download(url: string, options: FetchOptions): Promise<Downloaded> {
   const { what, policy, onProgress } = options;
   const maxBytes = options.maxBytes ?? 2 ** 31 - 1;
   const cache = policy === 'network-only' ? null : await openCache();

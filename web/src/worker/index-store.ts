@@ -71,6 +71,26 @@ export interface LoadedIndex {
   labelled: Promise<void> | null;
 }
 
+type ProgressFactory = (key: string, label: string, total: number | null) => DownloadProgress;
+
+/** Where an index file is, with the version that keeps cached copies current. */
+function indexLocation(sidecar: Sidecar, sidecarUrl: string, entry: BundleEntry): { url: string; version: string } {
+  const version = encodeURIComponent(`${sidecar.created ?? ''}-${entry.bytes ?? ''}`);
+  return { url: new URL(`${entry.file}?v=${version}`, sidecarUrl).href, version };
+}
+
+/** An index bundle, or a partitioned index's header (its lists come per query). */
+function downloadIndex(sidecar: Sidecar, sidecarUrl: string, entry: BundleEntry, progress: ProgressFactory) {
+  const partitioned = entry.kind === 'partitioned';
+  return fetchBytes(indexLocation(sidecar, sidecarUrl, entry).url, {
+    what: `the index ${entry.file}`,
+    policy: 'cache-first',
+    // A partitioned index's `bytes` counts its data files too; only the header comes now.
+    expectedBytes: partitioned ? null : entry.bytes,
+    onProgress: progress(`index:${entry.file}`, `index ${entry.file}`, partitioned ? null : entry.bytes),
+  });
+}
+
 export class IndexStore {
   private readonly loaded = new Map<string, Promise<LoadedIndex>>();
 
@@ -79,7 +99,7 @@ export class IndexStore {
     private readonly sidecar: Sidecar,
     /** Absolute URL of the sidecar: bundle files are relative to its folder (index/). */
     private readonly sidecarUrl: string,
-    private readonly progress: (key: string, label: string, total: number | null) => DownloadProgress,
+    private readonly progress: ProgressFactory,
     private readonly catalog: ItemCatalog,
     /** The list memory a partitioned index may hold in the module. */
     private readonly listBudgetMB: number = DEFAULT_LIST_BUDGET_MB,
@@ -136,19 +156,21 @@ export class IndexStore {
     this.loaded.clear();
   }
 
+  /**
+   * Starts downloading the index the collection opens with (its first
+   * recorded default) while the WebAssembly module is still loading; the
+   * store's own download of it then shares this one.
+   */
+  static prefetchDefault(sidecar: Sidecar, sidecarUrl: string, progress: ProgressFactory): void {
+    const first = sidecar.defaults[0];
+    const entry = first && sidecar.bundles.find((b) => b.feature === first.feature && b.metric === first.metric);
+    if (entry) downloadIndex(sidecar, sidecarUrl, entry, progress).catch(() => undefined); // reported when used
+  }
+
   private async load(entry: BundleEntry): Promise<LoadedIndex> {
-    const version = encodeURIComponent(`${this.sidecar.created ?? ''}-${entry.bytes ?? ''}`);
-    const url = new URL(`${entry.file}?v=${version}`, this.sidecarUrl).href;
+    const { url, version } = indexLocation(this.sidecar, this.sidecarUrl, entry);
     const partitioned = entry.kind === 'partitioned';
-    const label = `index ${entry.file}`;
-    const download = () =>
-      fetchBytes(url, {
-        what: `the index ${entry.file}`,
-        policy: 'cache-first',
-        // A partitioned index's `bytes` counts its data files too; only the header comes now.
-        expectedBytes: partitioned ? null : entry.bytes,
-        onProgress: this.progress(`index:${entry.file}`, label, partitioned ? null : entry.bytes),
-      });
+    const download = () => downloadIndex(this.sidecar, this.sidecarUrl, entry, this.progress);
     const open = (bytes: Uint8Array) => {
       if (!partitioned) {
         const loaded = this.m.SearchIndex.load(bytes);

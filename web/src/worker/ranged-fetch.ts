@@ -91,7 +91,10 @@ export async function fetchRange(url: string, offset: number, length: number, wh
   }
   let response: Response;
   try {
-    response = await fetch(url, { headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
+    // no-store: the browser's HTTP cache holds one lock per URL, so ranges of
+    // one data file asked for at once through it would arrive one after
+    // another (a round trip each); answers are kept in Cache Storage instead.
+    response = await fetch(url, { cache: 'no-store', headers: { Range: `bytes=${offset}-${offset + length - 1}` } });
   } catch (error) {
     throw await diagnose(url, what, error);
   }

@@ -20,7 +20,7 @@ import { parseCollectionsIndex, parseSidecar, SidecarError } from '../shared/sid
 import { isModelSpec } from '../shared/feature-titles';
 import { bytesToText, DownloadError, fetchBytes } from './cached-fetch';
 import { CollectionSession } from './collection-session';
-import { IndexError } from './index-store';
+import { IndexError, IndexStore } from './index-store';
 import { ModelError } from './model-runner';
 import type { TextModelRunner } from './text-model-runner';
 import { plannedOrtThreads } from './ort-runtime';
@@ -113,8 +113,18 @@ function message(error: unknown): string {
 
 // ---- initialisation --------------------------------------------------------
 
-async function openCollection(name: string | undefined): Promise<void> {
-  if (!m) throw new StageError('collection', 'the WebAssembly module is not loaded');
+/** The documents that describe a collection: the site's list of collections and the collection's sidecar. */
+interface CollectionDocuments {
+  index: ReturnType<typeof parseCollectionsIndex>;
+  sidecar: ReturnType<typeof parseSidecar>;
+  sidecarUrl: string;
+}
+
+/**
+ * Fetches a collection's documents (no WebAssembly needed, so the page starts
+ * this while the module loads) and starts downloading the index it opens with.
+ */
+async function fetchCollectionDocuments(name: string | undefined): Promise<CollectionDocuments> {
   const indexUrl = new URL('index/collections.json', siteUrl).href;
   let indexText: string;
   try {
@@ -146,6 +156,13 @@ async function openCollection(name: string | undefined): Promise<void> {
     onProgress: progress(`collection:${ref.name}`, `collection ${ref.title}`, null),
   });
   const sidecar = parseSidecar(bytesToText(sidecarBytes.bytes), `index/${ref.file}`);
+  IndexStore.prefetchDefault(sidecar, sidecarUrl, progress);
+  return { index, sidecar, sidecarUrl };
+}
+
+async function openCollection(name: string | undefined, documents?: Promise<CollectionDocuments>): Promise<void> {
+  if (!m) throw new StageError('collection', 'the WebAssembly module is not loaded');
+  const { index, sidecar, sidecarUrl } = await (documents ?? fetchCollectionDocuments(name));
 
   session?.dispose();
   // An image query carries over to the new collection (its features are
@@ -225,6 +242,9 @@ async function init(
   siteUrl = url;
   backendPreference = backend ?? 'auto';
   listBudgetMB = budgetMB;
+  // The collection's documents and its first index download while the module loads.
+  const documents = fetchCollectionDocuments(collection);
+  documents.catch(() => undefined); // reported below, once the module is there
   try {
     m = await loadLookalikeModule(progress('wasm:module', 'WebAssembly module', null));
   } catch (error) {
@@ -233,7 +253,7 @@ async function init(
   }
   post({ type: 'runtime', runtime: runtimeInfo() });
   try {
-    await openCollection(collection);
+    await openCollection(collection, documents);
   } catch (error) {
     post({ type: 'fatal', message: message(error) });
   }
