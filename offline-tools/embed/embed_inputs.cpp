@@ -2,6 +2,7 @@
 
 #include "common/files.h"
 #include "common/text.h"
+#include "dataset/manifest.h"
 #include "lookalike/common/error.h"
 
 namespace lookalike::cli {
@@ -21,6 +22,19 @@ void add_manifest(const fs::path& manifest, std::vector<EmbedInput>& out) {
     root = nlohmann::json::parse(read_text_file(manifest));
   } catch (const nlohmann::json::exception& e) {
     fail(ErrorKind::Corrupt, "manifest " + manifest.string() + " is not valid JSON: " + e.what());
+  }
+  // A `lookalike prep` manifest: its images' paths are relative to the
+  // source folders it lists ("roots"), wherever its --out was.
+  if (root.is_object() && root.contains("roots")) {
+    const Manifest prepared = manifest_from_json(root, manifest.string());
+    for (const ManifestImage& image : prepared.images) {
+      EmbedInput input;
+      input.path = prepared.file(image).lexically_normal().string();
+      input.label = image.label;
+      input.split = split_name(image.split);
+      out.push_back(std::move(input));
+    }
+    return;
   }
   fs::path base = manifest.parent_path();
   const nlohmann::json* items = &root;

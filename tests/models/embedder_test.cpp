@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "dataset/manifest.h"
 #include "embed/embed_inputs.h"
 #include "embed/model_embedder.h"
 #include "embed/npy_file.h"
@@ -229,6 +230,28 @@ TEST_CASE("lookalike embed writes OUT.npy and OUT.json and exits 6 when some ima
   const auto blue_vector = embedder.embed(decode_image(blue.data(), blue.size()).image);
   const float* row0 = reinterpret_cast<const float*>(bytes.data() + header.size());
   for (int d = 0; d < 32; ++d) CHECK(row0[d] == Approx(blue_vector[d]).margin(1e-6));
+}
+
+TEST_CASE("embed inputs: a prep manifest written away from its images gives the images' own paths") {
+  TempDir dir;
+  cli::Manifest manifest;
+  manifest.created = "2026-12-07T00:00:00Z";
+  manifest.tool = "lookalike test";
+  manifest.roots.push_back({dir.path / "photos", cli::SourceLayout::Folders});
+  cli::ManifestImage image;
+  image.path = "cats/a.png";
+  image.label = "cats";
+  image.split = cli::Split::Test;
+  image.format = "png";
+  image.pixel_hash = std::string(32, '0');
+  manifest.images.push_back(image);
+  fs::create_directories(dir.path / "prepared");
+  cli::write_manifest(dir.path / "prepared" / "manifest.json", manifest);
+  const auto inputs = cli::collect_embed_inputs({(dir.path / "prepared" / "manifest.json").string()});
+  REQUIRE(inputs.size() == 1);
+  CHECK(inputs[0].path == (dir.path / "photos" / "cats" / "a.png").string());
+  CHECK(inputs[0].label == "cats");
+  CHECK(inputs[0].split == "test");
 }
 
 TEST_CASE("embed inputs: folders give labels from the first sub-folder and manifests give paths ids and labels") {
