@@ -466,6 +466,102 @@ std::string mb(double bytes) {
   return text;
 }
 
+// One collection × metric as measured: both systems' rows and how each was built.
+struct Measured {
+  std::string collection;
+  std::size_t items = 0, dim = 0;
+  Metric metric = Metric::Cosine;
+  std::size_t lists = 0;
+  Build build;
+  std::size_t faiss_lists = 0;  // 0: FAISS not run
+  double faiss_build_seconds = 0;
+  std::vector<Row> rows;
+};
+
+// Both systems at equal recall (comparison_recall): the fastest row of each.
+struct Comparison {
+  double recall = 0;
+  const Row* ours = nullptr;
+  const Row* theirs = nullptr;
+};
+
+Comparison compare(const Measured& m, double target) {
+  Comparison c;
+  c.recall = comparison_recall(m.rows, target);
+  c.ours = fastest_reaching(m.rows, "lookalike", c.recall);
+  c.theirs = fastest_reaching(m.rows, kFaiss, c.recall);
+  return c;
+}
+
+json measured_json(const Measured& m, double target) {
+  const Build& b = m.build;
+  json c{{"collection", m.collection},
+         {"items", m.items},
+         {"dim", m.dim},
+         {"metric", metric_name(m.metric)},
+         {"lists", m.lists},
+         {"build_seconds", b.seconds},
+         {"build_peak_gb", b.peak_gb},
+         {"build_reused", b.reused},
+         {"files", b.files + 1},
+         {"largest_file_bytes", b.largest_file},
+         {"total_bytes", b.total_bytes},
+         {"header_bytes", b.header_bytes},
+         {"faiss_build_seconds", m.faiss_build_seconds},
+         {"faiss_lists", m.faiss_lists ? json(m.faiss_lists) : json(nullptr)},
+         {"rows", json::array()}};
+  for (const Row& r : m.rows)
+    c["rows"].push_back({{"system", r.system},
+                         {"nprobe", r.nprobe},
+                         {"refine", r.system == kFaiss ? json(r.refine) : json(nullptr)},
+                         {"recall", r.recall},
+                         {"p50_ms", r.p50},
+                         {"p99_ms", r.p99},
+                         {"cold_mb", r.system == "lookalike" ? json(r.cold_mb) : json(nullptr)}});
+  const Comparison e = compare(m, target);
+  c["at_equal_recall"] = {{"recall", e.recall},
+                          {"lookalike_nprobe", e.ours ? json(e.ours->nprobe) : json(nullptr)},
+                          {"lookalike_p50_ms", e.ours ? json(e.ours->p50) : json(nullptr)},
+                          {"faiss_nprobe", e.theirs ? json(e.theirs->nprobe) : json(nullptr)},
+                          {"faiss_refine", e.theirs ? json(e.theirs->refine) : json(nullptr)},
+                          {"faiss_p50_ms", e.theirs ? json(e.theirs->p50) : json(nullptr)},
+                          {"p50_ratio", e.ours && e.theirs ? json(e.ours->p50 / e.theirs->p50) : json(nullptr)}};
+  return c;
+}
+
+void print_measured(const Measured& m, double target) {
+  const Build& b = m.build;
+  std::printf("### %s, %zu × %zu, %s: %zu lists\n\n", m.collection.c_str(), m.items, m.dim, metric_name(m.metric),
+              m.lists);
+  std::printf("`lookalike index`: %.0f s, peak %.2f GB%s; %zu files, largest %s MB, total %s MB, header %s MB. %s\n\n",
+              b.seconds, b.peak_gb, b.reused ? " (an earlier run's build)" : "", b.files + 1,
+              mb(double(b.largest_file)).c_str(), mb(double(b.total_bytes)).c_str(), mb(double(b.header_bytes)).c_str(),
+              m.faiss_lists ? ("FAISS build (" + std::to_string(m.faiss_lists) + " lists) " +
+                               std::to_string(static_cast<long>(std::lround(m.faiss_build_seconds))) + " s.")
+                                  .c_str()
+                            : "FAISS not run.");
+  std::printf(
+      "| system | nprobe | re-ranked | recall@10 | p50 ms | p99 ms | cold query MB |\n"
+      "|---|---:|---:|---:|---:|---:|---:|\n");
+  for (const Row& r : m.rows)
+    std::printf("| %s | %u | %s | %.3f | %.2f | %.2f | %s |\n", r.system.c_str(), r.nprobe,
+                r.system == kFaiss ? (std::to_string(r.refine) + "·k").c_str() : "–", r.recall, r.p50, r.p99,
+                r.system == "lookalike" ? mb(r.cold_mb * 1e6).c_str() : "–");
+  const Comparison e = compare(m, target);
+  if (e.ours && e.theirs)
+    std::printf(
+        "\nAt recall@10 ≥ %.3f%s: lookalike nprobe %u, p50 %.2f ms; FAISS nprobe %u with %u·k re-ranked, "
+        "p50 %.2f ms: lookalike/FAISS %.2f×.\n\n",
+        e.recall, e.recall < target ? " (the best both reached; the target is not)" : "", e.ours->nprobe, e.ours->p50,
+        e.theirs->nprobe, e.theirs->refine, e.theirs->p50, e.ours->p50 / e.theirs->p50);
+  else if (!e.ours || m.faiss_lists)
+    std::printf("\nNo setting of %s reached recall@10 %.3f.\n\n", !e.ours ? "lookalike" : "FAISS", e.recall);
+  else
+    std::printf("\nAt recall@10 ≥ %.3f%s: lookalike nprobe %u, p50 %.2f ms (FAISS not run).\n\n", e.recall,
+                e.recall < target ? " (the best reached; the target is not)" : "", e.ours->nprobe, e.ours->p50);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -490,77 +586,22 @@ int main(int argc, char** argv) {
       const NpyMatrix points = NpyMatrix::open(d.points), queries = NpyMatrix::open(d.queries);
       for (const Metric metric : o.metrics) {
         const auto truth = ground_truth(d, metric, points, queries);
-        const Build b = build_index(o, d, metric);
-        std::vector<Row> rows = lookalike_rows(o, b, queries, truth);
-        const std::size_t lists = PartitionedFiles::open(b.header).index().list_count();
-        double faiss_build = 0;
+        Measured m;
+        m.collection = d.name;
+        m.items = points.rows();
+        m.dim = points.cols();
+        m.metric = metric;
+        m.build = build_index(o, d, metric);
+        m.rows = lookalike_rows(o, m.build, queries, truth);
+        m.lists = PartitionedFiles::open(m.build.header).index().list_count();
         if (o.faiss && metric != Metric::L1) {
+          m.faiss_lists = faiss_lists(o, points.rows());
           const std::vector<Row> f =
-              faiss_rows(o, metric, faiss_lists(o, points.rows()), points, queries, truth, faiss_build);
-          rows.insert(rows.end(), f.begin(), f.end());
+              faiss_rows(o, metric, m.faiss_lists, points, queries, truth, m.faiss_build_seconds);
+          m.rows.insert(m.rows.end(), f.begin(), f.end());
         }
-        json c{{"collection", d.name},
-               {"items", points.rows()},
-               {"dim", points.cols()},
-               {"metric", metric_name(metric)},
-               {"lists", lists},
-               {"build_seconds", b.seconds},
-               {"build_peak_gb", b.peak_gb},
-               {"build_reused", b.reused},
-               {"files", b.files + 1},
-               {"largest_file_bytes", b.largest_file},
-               {"total_bytes", b.total_bytes},
-               {"header_bytes", b.header_bytes},
-               {"faiss_build_seconds", faiss_build},
-               {"faiss_lists", o.faiss && metric != Metric::L1 ? json(faiss_lists(o, points.rows())) : json(nullptr)},
-               {"rows", json::array()}};
-        for (const Row& r : rows)
-          c["rows"].push_back({{"system", r.system},
-                               {"nprobe", r.nprobe},
-                               {"refine", r.system == kFaiss ? json(r.refine) : json(nullptr)},
-                               {"recall", r.recall},
-                               {"p50_ms", r.p50},
-                               {"p99_ms", r.p99},
-                               {"cold_mb", r.system == "lookalike" ? json(r.cold_mb) : json(nullptr)}});
-        const double level = comparison_recall(rows, o.target);
-        const Row* ours = fastest_reaching(rows, "lookalike", level);
-        const Row* theirs = fastest_reaching(rows, kFaiss, level);
-        c["at_equal_recall"] = {{"recall", level},
-                                {"lookalike_nprobe", ours ? json(ours->nprobe) : json(nullptr)},
-                                {"lookalike_p50_ms", ours ? json(ours->p50) : json(nullptr)},
-                                {"faiss_nprobe", theirs ? json(theirs->nprobe) : json(nullptr)},
-                                {"faiss_refine", theirs ? json(theirs->refine) : json(nullptr)},
-                                {"faiss_p50_ms", theirs ? json(theirs->p50) : json(nullptr)},
-                                {"p50_ratio", ours && theirs ? json(ours->p50 / theirs->p50) : json(nullptr)}};
-        report["collections"].push_back(c);
-        if (o.json_output) continue;
-        std::printf("### %s, %zu × %zu, %s: %zu lists\n\n", d.name.c_str(), points.rows(), points.cols(),
-                    metric_name(metric), lists);
-        std::printf(
-            "`lookalike index`: %.0f s, peak %.2f GB%s; %zu files, largest %s MB, total %s MB, header %s MB. "
-            "FAISS build (%zu lists) %.0f s.\n\n",
-            b.seconds, b.peak_gb, b.reused ? " (an earlier run's build)" : "", b.files + 1,
-            mb(double(b.largest_file)).c_str(), mb(double(b.total_bytes)).c_str(), mb(double(b.header_bytes)).c_str(),
-            faiss_lists(o, points.rows()), faiss_build);
-        std::printf(
-            "| system | nprobe | re-ranked | recall@10 | p50 ms | p99 ms | cold query MB |\n"
-            "|---|---:|---:|---:|---:|---:|---:|\n");
-        for (const Row& r : rows)
-          std::printf("| %s | %u | %s | %.3f | %.2f | %.2f | %s |\n", r.system.c_str(), r.nprobe,
-                      r.system == kFaiss ? (std::to_string(r.refine) + "·k").c_str() : "–", r.recall, r.p50, r.p99,
-                      r.system == "lookalike" ? mb(r.cold_mb * 1e6).c_str() : "–");
-        if (ours && theirs)
-          std::printf(
-              "\nAt recall@10 ≥ %.3f%s: lookalike nprobe %u, p50 %.2f ms; FAISS nprobe %u with %u·k re-ranked, "
-              "p50 %.2f ms: lookalike/FAISS %.2f×.\n\n",
-              level, level < o.target ? " (the best both reached; the target is not)" : "", ours->nprobe, ours->p50,
-              theirs->nprobe, theirs->refine, theirs->p50, ours->p50 / theirs->p50);
-        else if (!ours || o.faiss)
-          std::printf("\nNo setting of %s reached recall@10 %.3f.\n\n", !ours ? "lookalike" : "FAISS", level);
-        else
-          std::printf("\nAt recall@10 ≥ %.3f%s: lookalike nprobe %u, p50 %.2f ms (FAISS not run).\n\n", level,
-                      level < o.target ? " (the best reached; the target is not)" : "", ours->nprobe, ours->p50);
-        std::fflush(stdout);
+        report["collections"].push_back(measured_json(m, o.target));
+        if (!o.json_output) print_measured(m, o.target);
       }
     }
   } catch (const std::exception& e) {

@@ -66,6 +66,18 @@ std::vector<Hit> exact_over_lists(const Fixture& f, const float* query, std::siz
   return exact_search(f.index->config().metric, query, vectors.data(), ids.size(), kDim, k, options);
 }
 
+// A search that probes every list and scores every candidate exactly, beside
+// exact_over_lists for the same query: the two must agree.
+struct EveryListProbed {
+  std::vector<Hit> hits, exact;
+};
+EveryListProbed probe_every_list(const Fixture& f, const float* query) {
+  PartitionedSearchOptions options;
+  options.nprobe = kLists;
+  options.rerank = kCount;
+  return {search_partitioned(*f.index, f.built, query, options).hits(), exact_over_lists(f, query, 10)};
+}
+
 // A header changed on purpose, with its checksum made right again, so that
 // the structural check (not the checksum) must catch the change.
 std::vector<std::uint8_t> resealed(std::vector<std::uint8_t> bytes) {
@@ -95,11 +107,7 @@ TEST_CASE("probing every list gives exact search over the stored vectors, for ev
     CHECK(f.index->list_count() == kLists);
     for (std::size_t q = 0; q < 20; ++q) {
       const float* query = &f.data.queries[q * kDim];
-      PartitionedSearchOptions options;
-      options.nprobe = kLists;
-      options.rerank = kCount;
-      const std::vector<Hit> hits = search_partitioned(*f.index, f.built, query, options).hits();
-      const std::vector<Hit> exact = exact_over_lists(f, query, 10);
+      const auto [hits, exact] = probe_every_list(f, query);
       REQUIRE(hits.size() == exact.size());
       for (std::size_t i = 0; i < hits.size(); ++i) {
         CHECK(hits[i].id == exact[i].id);
@@ -326,11 +334,7 @@ TEST_CASE("product-quantised centroids order lists by the query's distance to th
     CHECK(std::is_sorted(order.begin(), order.end(), ProbeOrder{distance}));
     CHECK(f.index->nearest_list(query) == order[0]);
     // Every list probed is still exact search over the stored vectors.
-    PartitionedSearchOptions options;
-    options.nprobe = kLists;
-    options.rerank = kCount;
-    const std::vector<Hit> hits = search_partitioned(*f.index, f.built, query, options).hits();
-    const std::vector<Hit> exact = exact_over_lists(f, query, 10);
+    const auto [hits, exact] = probe_every_list(f, query);
     REQUIRE(hits.size() == exact.size());
     for (std::size_t i = 0; i < hits.size(); ++i) CHECK(hits[i].id == exact[i].id);
   }

@@ -10,12 +10,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 fetch="$root/models/fetch.sh"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-check() {  # check DESCRIPTION EXPECTED_EXIT ACTUAL_EXIT
-  if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1 (exit $3, expected $2)"; failures=$((failures + 1)); fi
-}
+source "$root/tests/support/exit_checks.sh"
 
 made_up_cards() {
   local tiny sha bytes
@@ -150,5 +145,4 @@ case "${1:-}" in
   "") made_up_cards ;;
   *) echo "usage: fetch_test.sh [derived|vocabulary]" >&2; exit 2 ;;
 esac
-[ $failures -eq 0 ] && echo "fetch.sh: all checks passed" || echo "fetch.sh: $failures check(s) failed"
-exit $((failures > 0))
+finish fetch.sh

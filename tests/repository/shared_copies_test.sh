@@ -6,12 +6,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 check_copies="$root/scripts/check-shared-copies.sh"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
-failures=0
-check() {  # check DESCRIPTION EXPECTED_EXIT ACTUAL_EXIT
-  if [ "$2" = "$3" ]; then echo "ok: $1"; else echo "FAIL: $1 (exit $3, expected $2)"; failures=$((failures + 1)); fi
-}
+source "$root/tests/support/exit_checks.sh"
 command -v git >/dev/null || { echo "SKIPPED: git is missing"; exit 77; }
 
 mkdir -p "$work/shared/models/tokenizer" "$work/shared/datasets/set/a" "$work/repo/models" "$work/repo/data"
@@ -34,5 +29,4 @@ grep -q "models/renamed vocab.gz is $work/shared/models/tokenizer/vocab.gz" "$wo
 "$check_copies" "$work/nowhere" "$work/repo" > "$work/log" 2>&1; check "no shared folder: skipped (77)" 77 $?
 grep -q "^SKIPPED: no $work/nowhere/datasets or $work/nowhere/models" "$work/log"; check "says why it skipped" 0 $?
 
-[ $failures -eq 0 ] && echo "check-shared-copies.sh: all checks passed" || echo "check-shared-copies.sh: $failures check(s) failed"
-exit $((failures > 0))
+finish check-shared-copies.sh
