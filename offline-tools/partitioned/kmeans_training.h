@@ -42,8 +42,8 @@ std::vector<std::uint32_t> assign_to_centroids(const std::vector<float>& centroi
 // iteration: a million points and 50 000 lists in 512 dimensions is ten
 // minutes of BLAS on two cores per iteration. Here every iteration finds
 // each point's `candidates` nearest centroids with FAISS (by BLAS, on every
-// coordinate while that is affordable, else on sketches: the first
-// `projected_dims` coordinates after a random rotation, a quarter of the
+// coordinate while that is affordable, else on sketches: the projections on
+// the `projected_dims` principal components of a sample, a quarter of the
 // work at 128 of 512) and compares the point in full with those and its
 // current list only. Lists this small need several iterations to gather
 // each cluster of the data into one list (docs/BENCHMARKS.md), so from

@@ -33,8 +33,9 @@ constexpr std::uint32_t kFaissKmeansLists = 1024;
 constexpr std::uint32_t kProductQuantizedFrom = 2048;
 constexpr std::size_t kDimsPerCodeByte = 8;
 // Multiply-adds of one comparison of every item with every centroid above
-// which the candidate k-means searches the centroids on sketches of
-// kSketchDims coordinates (kmeans_training.h), for kSketchedIterations,
+// which the candidate k-means searches the centroids on sketches, the
+// projections on kSketchDims principal components (kmeans_training.h; as
+// good as every coordinate at 200 000 items, docs/BENCHMARKS.md), for kSketchedIterations,
 // the worst-fitting kSketchedRefitFraction searching again after the
 // second (at 1 000 000 items and 50 000 lists each full search is minutes;
 // 6 iterations gathered fewer clusters into lists: docs/BENCHMARKS.md).
