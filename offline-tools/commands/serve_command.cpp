@@ -32,7 +32,9 @@ struct ServeArguments {
 constexpr CommandHelp kHelp{
     "serve", "Serve a built site over HTTP on this machine (cross-origin isolated)",
     "Serves static files with correct types (application/wasm, text/javascript for .mjs), byte ranges\n"
-    "and COOP/COEP/CORP headers, so the page may use threads. Nothing outside DIR is served."};
+    "and COOP/COEP/CORP headers, so the page may use threads. Text, scripts, JSON and WASM go out\n"
+    "gzip-compressed to browsers that accept it; index data, models and images never (a range is\n"
+    "always of the file's own bytes). Nothing outside DIR is served."};
 
 void serve(const ServeOptions& options) {
   StaticSiteServer server(options);

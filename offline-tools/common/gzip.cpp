@@ -45,6 +45,23 @@ std::string gunzip(const std::uint8_t* data, std::size_t size, const std::string
   return out;
 }
 
+std::string gzip_compress(const void* data, std::size_t size, int level) {
+  z_stream stream{};
+  // 16 + MAX_WBITS: a gzip wrapper, as above; 8: zlib's default memory level.
+  if (deflateInit2(&stream, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    fail(ErrorKind::InvalidArgument, "zlib could not start compressing (level " + std::to_string(level) + ")");
+  std::string out(deflateBound(&stream, static_cast<uLong>(size)), '\0');
+  stream.next_in = static_cast<Bytef*>(const_cast<void*>(data));
+  stream.avail_in = static_cast<uInt>(size);
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  const int status = deflate(&stream, Z_FINISH);  // deflateBound leaves room for all of it
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  if (status != Z_STREAM_END) fail(ErrorKind::Io, "zlib could not compress " + std::to_string(size) + " bytes");
+  return out;
+}
+
 std::string read_maybe_gzipped_file(const std::filesystem::path& path) {
   const std::vector<std::uint8_t> bytes = read_file(path);
   if (!is_gzip(bytes.data(), bytes.size())) return std::string(bytes.begin(), bytes.end());

@@ -13,4 +13,9 @@ namespace lookalike::cli {
 // application/octet-stream (never sniffed: the server sends nosniff).
 std::string mime_type_for(const std::filesystem::path& file);
 
+// Whether the server may send the file gzip-compressed (Content-Encoding)
+// when the browser accepts it: text, scripts, JSON, SVG and the WASM module,
+// as static hosts do; never index data, models or images.
+bool compressible(const std::filesystem::path& file);
+
 }  // namespace lookalike::cli

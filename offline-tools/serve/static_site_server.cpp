@@ -5,14 +5,20 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <mutex>
 
 #include "common/files.h"
+#include "common/gzip.h"
 #include "common/log.h"
+#include "common/text.h"
 #include "lookalike/common/error.h"
 #include "serve/byte_ranges.h"
 #include "serve/mime_types.h"
@@ -22,6 +28,66 @@ namespace lookalike::cli {
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
+// Compressed copies are made for files up to this size and kept up to this
+// total (then all are dropped and made again on demand): a site's page,
+// scripts, WASM module and collection documents fit many times over.
+constexpr std::uintmax_t kLargestCompressed = 16u << 20;
+constexpr std::size_t kCompressedBudget = 64u << 20;
+
+// The gzip copies of compressible files, made on first request and kept
+// while the file's ETag (size and modification time) stays the same.
+class CompressedCopies {
+ public:
+  std::shared_ptr<const std::string> get(const fs::path& file, const std::string& etag) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const auto it = copies_.find(file.string());
+      if (it != copies_.end() && it->second.etag == etag) return it->second.bytes;
+    }
+    const std::vector<std::uint8_t> raw = read_file(file);  // outside the lock: other files go on being served
+    auto bytes = std::make_shared<const std::string>(gzip_compress(raw.data(), raw.size()));
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (held_ + bytes->size() > kCompressedBudget) {
+      copies_.clear();
+      held_ = 0;
+    }
+    auto& entry = copies_[file.string()];
+    held_ -= entry.bytes ? entry.bytes->size() : 0;
+    entry = {etag, bytes};
+    held_ += bytes->size();
+    return bytes;
+  }
+
+ private:
+  struct Copy {
+    std::string etag;
+    std::shared_ptr<const std::string> bytes;
+  };
+  std::mutex mutex_;
+  std::map<std::string, Copy> copies_;
+  std::size_t held_ = 0;
+};
+
+// Whether Accept-Encoding admits gzip (listed, and not with q=0).
+bool accepts_gzip(const httplib::Request& req) {
+  const std::string header = req.get_header_value("Accept-Encoding");
+  std::size_t start = 0;
+  while (start < header.size()) {
+    std::size_t end = header.find(',', start);
+    if (end == std::string::npos) end = header.size();
+    std::string item = header.substr(start, end - start);
+    start = end + 1;
+    item.erase(std::remove_if(item.begin(), item.end(), [](char c) { return c == ' ' || c == '\t'; }), item.end());
+    const std::size_t semicolon = item.find(';');
+    const std::string coding = lower_ascii(item.substr(0, semicolon));
+    if (coding != "gzip" && coding != "*") continue;
+    if (semicolon == std::string::npos) return true;
+    const std::string params = item.substr(semicolon + 1);
+    if (params.rfind("q=", 0) != 0) return true;
+    return std::strtod(params.c_str() + 2, nullptr) > 0;
+  }
+  return false;
+}
 
 // httplib reports a failed bind without its cause; binding a probe socket
 // the same way recovers errno for a precise message.
@@ -93,13 +159,28 @@ void plain(httplib::Response& res, int status, const std::string& text) {
   res.set_content(text + "\n", "text/plain; charset=utf-8");
 }
 
+// The whole file gzip-compressed, with the ETag of that encoding.
+void send_compressed(const std::shared_ptr<const std::string>& bytes, const std::string& mime, httplib::Response& res) {
+  res.status = 200;
+  res.set_header("Content-Encoding", "gzip");
+  res.set_content_provider(bytes->size(), mime,
+                           [bytes](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             return sink.write(bytes->data() + offset, std::min(length, kChunk));
+                           });
+}
+
 // The file with its ETag (a 304 when the client has it) and the byte range
-// asked for, streamed from disk.
-void send_file(const fs::path& file, const httplib::Request& req, httplib::Response& res) {
+// asked for, streamed from disk; a whole compressible file gzip-compressed
+// when the browser accepts that (a range is always of the file's own bytes).
+void send_file(const fs::path& file, const httplib::Request& req, httplib::Response& res, CompressedCopies& copies) {
   std::error_code ec;
   const std::uint64_t size = fs::file_size(file, ec);
   if (ec) return plain(res, 404, "Not found");
-  const std::string etag = etag_for(file, size);
+  const bool may_compress = compressible(file) && size > 0 && size <= kLargestCompressed;
+  const bool compress = may_compress && accepts_gzip(req) && !req.has_header("Range");
+  if (may_compress) res.set_header("Vary", "Accept-Encoding");
+  std::string etag = etag_for(file, size);
+  if (compress) etag.insert(etag.size() - 1, "-gzip");  // each encoding its own tag
   res.set_header("ETag", etag);
   res.set_header("Cache-Control", "no-cache");
   res.set_header("Accept-Ranges", "bytes");
@@ -127,6 +208,15 @@ void send_file(const fs::path& file, const httplib::Request& req, httplib::Respo
     res.status = 200;
   }
   const std::string mime = mime_type_for(file);
+  if (compress) {
+    std::shared_ptr<const std::string> bytes;
+    try {
+      bytes = copies.get(file, etag);
+    } catch (const Error&) {
+      return plain(res, 403, "Forbidden: the file cannot be read");
+    }
+    return send_compressed(bytes, mime, res);
+  }
   if (size == 0) {
     res.set_content("", mime);
     return;
@@ -145,7 +235,7 @@ void send_file(const fs::path& file, const httplib::Request& req, httplib::Respo
 }
 
 // A GET: the file the path names (a folder's index.html), or why not.
-void answer_get(const fs::path& root, const httplib::Request& req, httplib::Response& res) {
+void answer_get(const fs::path& root, const httplib::Request& req, httplib::Response& res, CompressedCopies& copies) {
   SitePath site = resolve_site_path(root, req.path);
   switch (site.status) {
     case SitePath::Status::BadRequest: return plain(res, 400, "Bad request");
@@ -163,7 +253,7 @@ void answer_get(const fs::path& root, const httplib::Request& req, httplib::Resp
     if (site.status != SitePath::Status::Ok || site.is_directory)
       return plain(res, 404, "Not found (no index.html in this folder)");
   }
-  send_file(site.file, req, res);
+  send_file(site.file, req, res, copies);
 }
 
 }  // namespace
@@ -171,6 +261,7 @@ void answer_get(const fs::path& root, const httplib::Request& req, httplib::Resp
 struct StaticSiteServer::State {
   httplib::Server server;
   std::atomic<bool> stopped{false};
+  CompressedCopies compressed;
 };
 
 StaticSiteServer::StaticSiteServer(ServeOptions options)
@@ -198,7 +289,10 @@ StaticSiteServer::StaticSiteServer(ServeOptions options)
   server.set_keep_alive_timeout(2);
 
   const fs::path root = canonical_root_;
-  server.Get(".*", [root](const httplib::Request& req, httplib::Response& res) { answer_get(root, req, res); });
+  CompressedCopies& compressed = state_->compressed;
+  server.Get(".*", [root, &compressed](const httplib::Request& req, httplib::Response& res) {
+    answer_get(root, req, res, compressed);
+  });
   if (options_.log_requests)
     server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
       log_info(req.method + " " + req.target + " " + std::to_string(res.status));

@@ -1,5 +1,6 @@
 // The static HTTP server behind `lookalike serve`: one folder, GET and HEAD,
-// correct content types, byte ranges, revalidation by ETag, and the headers
+// correct content types, byte ranges, revalidation by ETag, gzip for text,
+// scripts, JSON and WASM (serve/mime_types.h), and the headers
 // that make the page cross-origin isolated (so ONNX Runtime Web may use
 // threads): Cross-Origin-Opener-Policy: same-origin,
 // Cross-Origin-Embedder-Policy: require-corp, Cross-Origin-Resource-Policy:

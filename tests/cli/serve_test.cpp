@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "cli_test_support.h"
+#include "common/gzip.h"
 #include "lookalike/common/error.h"
 #include "serve/byte_ranges.h"
 #include "serve/mime_types.h"
@@ -168,7 +169,7 @@ TEST_CASE("serve: folders, index.html, redirects, hidden files, HEAD and ETag", 
   REQUIRE(alias);
   CHECK(alias->status == 200);
 
-  auto head = client.Head("/app.wasm");
+  auto head = client.Head("/app.wasm", {{"Accept-Encoding", "identity"}});
   REQUIRE(head);
   CHECK(head->status == 200);
   CHECK(head->get_header_value("Content-Length") == "3000");
@@ -219,6 +220,59 @@ TEST_CASE("serve: byte ranges", "[serve]") {
   REQUIRE(stale);
   CHECK(stale->status == 200);
   CHECK(stale->body == site.wasm);
+}
+
+TEST_CASE("serve: gzip for text, scripts, JSON and the module; never index data or a range", "[serve]") {
+  Site site;
+  RunningServer server(site.root);
+  auto client = server.client();
+  client.set_decompress(false);  // the bytes as sent
+  const httplib::Headers gzip{{"Accept-Encoding", "gzip, deflate, br"}};
+
+  auto wasm = client.Get("/app.wasm", gzip);
+  require_isolation_headers(wasm);
+  CHECK(wasm->status == 200);
+  CHECK(wasm->get_header_value("Content-Encoding") == "gzip");
+  CHECK(wasm->get_header_value("Vary") == "Accept-Encoding");
+  CHECK(wasm->get_header_value("Content-Type") == "application/wasm");
+  CHECK(wasm->body.size() < site.wasm.size() / 4);
+  CHECK(gunzip(reinterpret_cast<const std::uint8_t*>(wasm->body.data()), wasm->body.size(), "app.wasm") == site.wasm);
+  const std::string etag = wasm->get_header_value("ETag");
+  CHECK(etag.find("-gzip\"") != std::string::npos);
+  auto revalidated = client.Get("/app.wasm", {{"Accept-Encoding", "gzip"}, {"If-None-Match", etag}});
+  REQUIRE(revalidated);
+  CHECK(revalidated->status == 304);
+  auto identity_revalidated = client.Get("/app.wasm", {{"Accept-Encoding", "identity"}, {"If-None-Match", etag}});
+  REQUIRE(identity_revalidated);
+  CHECK(identity_revalidated->status == 200);  // the other encoding's tag does not match
+  CHECK(identity_revalidated->body == site.wasm);
+
+  for (const char* path : {"/index.html", "/main.js", "/index/demo.json"}) {
+    INFO(path);
+    auto r = client.Get(path, gzip);
+    REQUIRE(r);
+    CHECK(r->get_header_value("Content-Encoding") == "gzip");
+  }
+  for (const char* path : {"/index/demo.colour.l1.lkx", "/models/tiny.onnx"}) {
+    INFO(path);
+    auto r = client.Get(path, gzip);
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK_FALSE(r->has_header("Content-Encoding"));
+    CHECK_FALSE(r->has_header("Vary"));
+  }
+  auto part = client.Get("/app.wasm", {{"Accept-Encoding", "gzip"}, {"Range", "bytes=10-19"}});
+  REQUIRE(part);
+  CHECK(part->status == 206);
+  CHECK_FALSE(part->has_header("Content-Encoding"));
+  CHECK(part->body == site.wasm.substr(10, 10));
+  for (const char* refused : {"gzip;q=0", "identity", "br"}) {
+    INFO(refused);
+    auto r = client.Get("/app.wasm", {{"Accept-Encoding", refused}});
+    REQUIRE(r);
+    CHECK_FALSE(r->has_header("Content-Encoding"));
+    CHECK(r->body == site.wasm);
+  }
 }
 
 TEST_CASE("serve: no path leads out of the served folder", "[serve]") {
@@ -309,4 +363,12 @@ TEST_CASE("mime_type_for knows the site's file types", "[serve]") {
   CHECK(mime_type_for("x.svg") == "image/svg+xml");
   CHECK(mime_type_for("x.unknown") == "application/octet-stream");
   CHECK(mime_type_for("Makefile") == "application/octet-stream");
+  CHECK(compressible("x.wasm"));
+  CHECK(compressible("x.JS"));
+  CHECK(compressible("x.json"));
+  CHECK_FALSE(compressible("x.bin"));
+  CHECK_FALSE(compressible("x.lkp"));
+  CHECK_FALSE(compressible("x.lkx"));
+  CHECK_FALSE(compressible("x.jpg"));
+  CHECK_FALSE(compressible("x.gz"));
 }
