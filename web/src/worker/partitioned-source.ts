@@ -11,8 +11,13 @@ import { commonIndexView } from './index-view';
 import { fetchRange } from './ranged-fetch';
 import type { LookalikeModule, PartitionedIndex, PartitionedSearchOptions, Result, SearchHits } from './wasm-runtime';
 
-/** Lists fetched at once: browsers keep about six connections per host over HTTP/1.1. */
-const LISTS_IN_FLIGHT = 6;
+/**
+ * Lists asked for at once: a query's whole probe set by default. Over HTTP/2
+ * (GitHub Pages and most hosts) they share one connection and arrive in one
+ * round trip; over HTTP/1.1 (lookalike serve) the browser sends six at a
+ * time and queues the rest, as this code did itself before.
+ */
+const LISTS_IN_FLIGHT = 64;
 /** The list memory the page allows itself unless the site's URL asks for another (?list-budget=MB). */
 export const DEFAULT_LIST_BUDGET_MB = 128;
 /** Items whose list is remembered for "more like this" (the ids of recent results). */

@@ -102,12 +102,10 @@ export async function fetchRange(url: string, offset: number, length: number, wh
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (bytes.length !== length)
     throw new HostError(`the host sent ${bytes.length} bytes of ${what} when asked for ${length}`);
-  if (cache) {
-    try {
-      await cache.put(key, new Response(bytes.slice().buffer, { headers: { 'content-length': String(length) } }));
-    } catch (error) {
-      console.warn(`lookalike: could not cache ${what}: ${(error as Error).message}`);
-    }
-  }
+  // Kept for offline use without holding up the search: a write to Cache
+  // Storage takes milliseconds, and the next list waits for this one's fetch.
+  cache
+    ?.put(key, new Response(bytes.slice().buffer, { headers: { 'content-length': String(length) } }))
+    .catch((error: unknown) => console.warn(`lookalike: could not cache ${what}: ${(error as Error).message}`));
   return { bytes, fromCache: false };
 }
