@@ -65,6 +65,8 @@ using json = nlohmann::json;
 namespace {
 
 constexpr std::size_t kK = 10;
+// The two systems as rows name them.
+const std::string kLookalike = "lookalike";
 const std::string kFaiss = "faiss-ivfpq64+refine";
 
 struct Options {
@@ -374,7 +376,7 @@ std::vector<Row> lookalike_rows(const Options& o, const Build& b, const NpyMatri
       PartitionedSearch probe(files.index(), queries.row(q), options);
       for (const std::uint32_t l : probe.wanted()) list_bytes += double(files.index().header().lists[l].bytes);
     }
-    Row row = measure("lookalike", nprobe, queries, truth, [&](std::size_t q) {
+    Row row = measure(kLookalike, nprobe, queries, truth, [&](std::size_t q) {
       std::vector<std::uint32_t> ids;
       for (const Hit& h : files.search(queries.row(q), options).hits()) ids.push_back(h.id);
       return ids;
@@ -488,7 +490,7 @@ struct Comparison {
 Comparison compare(const Measured& m, double target) {
   Comparison c;
   c.recall = comparison_recall(m.rows, target);
-  c.ours = fastest_reaching(m.rows, "lookalike", c.recall);
+  c.ours = fastest_reaching(m.rows, kLookalike, c.recall);
   c.theirs = fastest_reaching(m.rows, kFaiss, c.recall);
   return c;
 }
@@ -517,7 +519,7 @@ json measured_json(const Measured& m, double target) {
                          {"recall", r.recall},
                          {"p50_ms", r.p50},
                          {"p99_ms", r.p99},
-                         {"cold_mb", r.system == "lookalike" ? json(r.cold_mb) : json(nullptr)}});
+                         {"cold_mb", r.system == kLookalike ? json(r.cold_mb) : json(nullptr)}});
   const Comparison e = compare(m, target);
   c["at_equal_recall"] = {{"recall", e.recall},
                           {"lookalike_nprobe", e.ours ? json(e.ours->nprobe) : json(nullptr)},
@@ -546,7 +548,7 @@ void print_measured(const Measured& m, double target) {
   for (const Row& r : m.rows)
     std::printf("| %s | %u | %s | %.3f | %.2f | %.2f | %s |\n", r.system.c_str(), r.nprobe,
                 r.system == kFaiss ? (std::to_string(r.refine) + "·k").c_str() : "–", r.recall, r.p50, r.p99,
-                r.system == "lookalike" ? mb(r.cold_mb * 1e6).c_str() : "–");
+                r.system == kLookalike ? mb(r.cold_mb * 1e6).c_str() : "–");
   const Comparison e = compare(m, target);
   if (e.ours && e.theirs)
     std::printf(

@@ -165,22 +165,12 @@ class CandidateKmeans {
     } else {
       index.add(static_cast<FaissId>(lists_), centroids_.data());
     }
-    const std::vector<std::size_t> ids = rows_to_search(iteration);
-    std::vector<float> block, sketches, distances(kSearchBlock * t_);
-    std::vector<FaissId> labels(kSearchBlock * t_);
-    for (std::size_t first = 0; first < ids.size(); first += kSearchBlock) {
-      const std::size_t n = std::min(kSearchBlock, ids.size() - first);
-      const std::vector<std::size_t> some(ids.begin() + first, ids.begin() + first + n);
-      gather(some, block);
-      if (projection_) {
-        sketches.resize(n * width);
-        projection_->apply_noalloc(static_cast<FaissId>(n), block.data(), sketches.data());
-        block.swap(sketches);
-      }
-      index.search(static_cast<FaissId>(n), block.data(), static_cast<FaissId>(t_), distances.data(), labels.data());
-      for (std::size_t i = 0; i < n * t_; ++i)  // fewer than t_ found: repeat the nearest
-        candidates_[some[i / t_] * t_ + i % t_] = std::uint32_t(labels[i] < 0 ? labels[(i / t_) * t_] : labels[i]);
-    }
+    search_in_blocks(index, rows_to_search(iteration), t_, true,
+                     [&](const std::vector<std::size_t>& some, const float*, const FaissId* labels) {
+                       for (std::size_t i = 0; i < some.size() * t_; ++i)  // fewer than t_ found: repeat the nearest
+                         candidates_[some[i / t_] * t_ + i % t_] =
+                             std::uint32_t(labels[i] < 0 ? labels[(i / t_) * t_] : labels[i]);
+                     });
   }
 
   // Every row to its nearest candidate or its current list, in full dimension.
@@ -220,9 +210,7 @@ class CandidateKmeans {
     std::vector<std::size_t> worst(rows_);
     std::iota(worst.begin(), worst.end(), std::size_t{0});
     const std::size_t empty = static_cast<std::size_t>(std::count(counts.begin(), counts.end(), 0));
-    std::partial_sort(
-        worst.begin(), worst.begin() + std::min(empty, rows_), worst.end(),
-        [this](std::size_t a, std::size_t b) { return fit_[a] > fit_[b] || (fit_[a] == fit_[b] && a < b); });
+    std::partial_sort(worst.begin(), worst.begin() + std::min(empty, rows_), worst.end(), worse_fit());
     std::size_t next_worst = 0;
     for (std::size_t l = 0; l < lists_; ++l) {
       float* c = &centroids_[l * dim_];
@@ -272,8 +260,7 @@ class CandidateKmeans {
     for (std::size_t i = 0; i < rows_; ++i)
       if (!freed[list_of_[i]]) worst.push_back(i);
     const std::size_t pool = std::min(worst.size(), wanted * kReseedPool);
-    std::partial_sort(worst.begin(), worst.begin() + pool, worst.end(),
-                      [&](std::size_t a, std::size_t b) { return fit_[a] > fit_[b] || (fit_[a] == fit_[b] && a < b); });
+    std::partial_sort(worst.begin(), worst.begin() + pool, worst.end(), worse_fit());
     worst.resize(pool);
 
     std::vector<float> seeds, x(dim_);
@@ -303,30 +290,54 @@ class CandidateKmeans {
     if (count == 0) return;
     std::vector<std::size_t> ids(rows_);
     std::iota(ids.begin(), ids.end(), std::size_t{0});
-    std::partial_sort(ids.begin(), ids.begin() + count, ids.end(),
-                      [&](std::size_t a, std::size_t b) { return fit_[a] > fit_[b] || (fit_[a] == fit_[b] && a < b); });
+    std::partial_sort(ids.begin(), ids.begin() + count, ids.end(), worse_fit());
     ids.resize(count);
     std::sort(ids.begin(), ids.end());
     faiss::IndexFlatL2 index(static_cast<FaissId>(dim_));
     index.add(static_cast<FaissId>(lists_), centroids_.data());
-    std::vector<float> block, distances(kSearchBlock);
-    std::vector<FaissId> labels(kSearchBlock);
-    for (std::size_t first = 0; first < count; first += kSearchBlock) {
-      const std::size_t n = std::min(kSearchBlock, count - first);
-      const std::vector<std::size_t> some(ids.begin() + first, ids.begin() + first + n);
-      gather(some, block);
-      index.search(static_cast<FaissId>(n), block.data(), 1, distances.data(), labels.data());
-      for (std::size_t i = 0; i < n; ++i)
-        if (labels[i] >= 0) {  // the nearest of the final centroids
-          list_of_[some[i]] = static_cast<std::uint32_t>(labels[i]);
-          fit_[some[i]] = distances[i];
-        }
-    }
+    search_in_blocks(index, ids, 1, false,
+                     [&](const std::vector<std::size_t>& some, const float* distances, const FaissId* labels) {
+                       for (std::size_t i = 0; i < some.size(); ++i)
+                         if (labels[i] >= 0) {  // the nearest of the final centroids
+                           list_of_[some[i]] = static_cast<std::uint32_t>(labels[i]);
+                           fit_[some[i]] = distances[i];
+                         }
+                     });
   }
 
   Partition result() { return {std::move(centroids_), std::move(list_of_)}; }
 
  private:
+  // Orders rows worst-fitting first (the largest distance to their list), ties by row.
+  struct WorseFit {
+    const std::vector<float>& fit;
+    bool operator()(std::size_t a, std::size_t b) const { return fit[a] > fit[b] || (fit[a] == fit[b] && a < b); }
+  };
+  WorseFit worse_fit() const { return {fit_}; }
+
+  // The `k` nearest of `index`'s vectors for each row of `ids`, searched by
+  // FAISS kSearchBlock rows at a time (as sketches when `sketched` and the
+  // k-means has them); `found` gets each block's rows, distances and labels.
+  void search_in_blocks(
+      const faiss::Index& index, const std::vector<std::size_t>& ids, std::size_t k, bool sketched,
+      const std::function<void(const std::vector<std::size_t>&, const float*, const FaissId*)>& found) const {
+    const bool project = sketched && projection_;
+    std::vector<float> block, sketches, distances(kSearchBlock * k);
+    std::vector<FaissId> labels(kSearchBlock * k);
+    for (std::size_t first = 0; first < ids.size(); first += kSearchBlock) {
+      const std::size_t n = std::min(kSearchBlock, ids.size() - first);
+      const std::vector<std::size_t> some(ids.begin() + first, ids.begin() + first + n);
+      gather(some, block);
+      if (project) {
+        sketches.resize(n * s_.projected_dims);
+        projection_->apply_noalloc(static_cast<FaissId>(n), block.data(), sketches.data());
+        block.swap(sketches);
+      }
+      index.search(static_cast<FaissId>(n), block.data(), static_cast<FaissId>(k), distances.data(), labels.data());
+      found(some, distances.data(), labels.data());
+    }
+  }
+
   void gather(const std::vector<std::size_t>& ids, std::vector<float>& out) const {
     out.resize(ids.size() * dim_);
     for (std::size_t i = 0; i < ids.size(); ++i) prepare_(ids[i], &out[i * dim_]);

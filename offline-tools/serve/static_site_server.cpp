@@ -70,14 +70,8 @@ class CompressedCopies {
 
 // Whether Accept-Encoding admits gzip (listed, and not with q=0).
 bool accepts_gzip(const httplib::Request& req) {
-  const std::string header = req.get_header_value("Accept-Encoding");
-  std::size_t start = 0;
-  while (start < header.size()) {
-    std::size_t end = header.find(',', start);
-    if (end == std::string::npos) end = header.size();
-    std::string item = header.substr(start, end - start);
-    start = end + 1;
-    item.erase(std::remove_if(item.begin(), item.end(), [](char c) { return c == ' ' || c == '\t'; }), item.end());
+  for (std::string item : split_list(req.get_header_value("Accept-Encoding"))) {
+    item.erase(std::remove(item.begin(), item.end(), '\t'), item.end());
     const std::size_t semicolon = item.find(';');
     const std::string coding = lower_ascii(item.substr(0, semicolon));
     if (coding != "gzip" && coding != "*") continue;

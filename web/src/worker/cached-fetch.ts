@@ -12,7 +12,7 @@
 // the entries of the same path with another version, so the cache holds one
 // copy of each file.
 
-export const DATA_CACHE = 'lookalike-data-v1';
+const DATA_CACHE = 'lookalike-data-v1';
 
 export type CachePolicy = 'cache-first' | 'network-first' | 'network-only';
 
@@ -40,11 +40,35 @@ export interface Downloaded {
 
 export class DownloadError extends Error {}
 
-async function openCache(): Promise<Cache | null> {
+/** The page's data cache, or null where Cache Storage is unavailable. */
+export async function openCache(): Promise<Cache | null> {
   try {
     return typeof caches === 'undefined' ? null : await caches.open(DATA_CACHE);
   } catch {
     return null; // e.g. an insecure context or storage disabled: no caching, still works
+  }
+}
+
+/**
+ * Stores a copy of `bytes` under `key`; resolves false (with a warning) when
+ * it cannot: a full quota must not fail the download, the page works uncached.
+ * Callers need not wait: the copy is taken at once.
+ */
+export async function keepCopy(
+  cache: Cache,
+  key: string,
+  bytes: Uint8Array,
+  contentType: string | null,
+  what: string,
+): Promise<boolean> {
+  const headers: Record<string, string> = { 'content-length': String(bytes.length) };
+  if (contentType) headers['content-type'] = contentType;
+  try {
+    await cache.put(key, new Response(bytes.slice().buffer, { headers }));
+    return true;
+  } catch (error) {
+    console.warn(`lookalike: could not cache ${what}: ${(error as Error).message}`);
+    return false;
   }
 }
 
@@ -178,14 +202,12 @@ async function download(url: string, options: FetchOptions): Promise<Downloaded>
   return { bytes, fromCache: false, contentType };
 }
 
+/** A download's copy for the next visit, in place of any other version of the file. */
 async function keep(cache: Cache, url: string, bytes: Uint8Array, contentType: string | null, what: string) {
+  if (!(await keepCopy(cache, url, bytes, contentType, what))) return;
   try {
-    const headers: Record<string, string> = { 'content-length': String(bytes.length) };
-    if (contentType) headers['content-type'] = contentType;
-    await cache.put(url, new Response(bytes.slice().buffer, { headers }));
     await removeOtherVersions(cache, url);
   } catch (error) {
-    // A full quota must not fail the download: the page works, uncached.
     console.warn(`lookalike: could not cache ${what}: ${(error as Error).message}`);
   }
 }

@@ -73,6 +73,11 @@ export interface LoadedIndex {
 
 type ProgressFactory = (key: string, label: string, total: number | null) => DownloadProgress;
 
+/** The sidecar's entry for a feature × metric, if it has one. */
+function bundleEntry(sidecar: Sidecar, feature: string, metric: MetricName): BundleEntry | undefined {
+  return sidecar.bundles.find((b) => b.feature === feature && b.metric === metric);
+}
+
 /** Where an index file is, with the version that keeps cached copies current. */
 function indexLocation(sidecar: Sidecar, sidecarUrl: string, entry: BundleEntry): { url: string; version: string } {
   const version = encodeURIComponent(`${sidecar.created ?? ''}-${entry.bytes ?? ''}`);
@@ -106,7 +111,7 @@ export class IndexStore {
   ) {}
 
   entry(feature: string, metric: MetricName): BundleEntry | undefined {
-    return this.sidecar.bundles.find((b) => b.feature === feature && b.metric === metric);
+    return bundleEntry(this.sidecar, feature, metric);
   }
 
   isLoaded(feature: string, metric: MetricName): boolean {
@@ -163,7 +168,7 @@ export class IndexStore {
    */
   static prefetchDefault(sidecar: Sidecar, sidecarUrl: string, progress: ProgressFactory): void {
     const first = sidecar.defaults[0];
-    const entry = first && sidecar.bundles.find((b) => b.feature === first.feature && b.metric === first.metric);
+    const entry = first && bundleEntry(sidecar, first.feature, first.metric);
     if (entry) downloadIndex(sidecar, sidecarUrl, entry, progress).catch(() => undefined); // reported when used
   }
 

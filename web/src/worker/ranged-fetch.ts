@@ -10,7 +10,7 @@
 // Answers are kept in the Cache Storage the page already uses (as a whole
 // response under a key naming the range, since 206 responses cannot be
 // stored), so a list fetched once is there offline.
-import { DATA_CACHE, DownloadError } from './cached-fetch';
+import { DownloadError, keepCopy, openCache } from './cached-fetch';
 
 export class HostError extends Error {}
 
@@ -23,14 +23,6 @@ function cacheKey(url: string, offset: number, length: number): string {
   const key = new URL(url);
   key.searchParams.set('range', `${offset}-${offset + length - 1}`);
   return key.href;
-}
-
-async function openCache(): Promise<Cache | null> {
-  try {
-    return typeof caches === 'undefined' ? null : await caches.open(DATA_CACHE);
-  } catch {
-    return null;
-  }
 }
 
 /** Checks an answer to a Range request; throws HostError or DownloadError saying what is wrong. */
@@ -104,8 +96,6 @@ export async function fetchRange(url: string, offset: number, length: number, wh
     throw new HostError(`the host sent ${bytes.length} bytes of ${what} when asked for ${length}`);
   // Kept for offline use without holding up the search: a write to Cache
   // Storage takes milliseconds, and the next list waits for this one's fetch.
-  cache
-    ?.put(key, new Response(bytes.slice().buffer, { headers: { 'content-length': String(length) } }))
-    .catch((error: unknown) => console.warn(`lookalike: could not cache ${what}: ${(error as Error).message}`));
+  if (cache) void keepCopy(cache, key, bytes, null, what);
   return { bytes, fromCache: false };
 }
